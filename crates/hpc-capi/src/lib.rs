@@ -1,0 +1,48 @@
+//! # hpc-capi: the C ABI of hpc
+//!
+//! This crate builds `libhpc_blas.so`, the shared library through which C, Fortran and
+//! Python's ctypes reach hpc: the Fortran BLAS symbols (`dgemm_`, ...), the netlib CBLAS API
+//! (`cblas_dgemm`, ...) and hpc's own C API. Bindings stay thin: validate, convert, call the
+//! Rust crates, report errors as the BLAS does; no panic crosses the boundary.
+//!
+//! Exported so far: the library's identity and thread policy, which a C program can query
+//! before anything else.
+
+use std::ffi::{CStr, c_char, c_int};
+
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(s) => s,
+        Err(_) => panic!("the package version contains a NUL byte"),
+    };
+
+/// The version of hpc as a NUL-terminated string with static lifetime (never free it).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_version() -> *const c_char {
+    VERSION.as_ptr()
+}
+
+/// The default number of threads hpc uses: `HPC_NUM_THREADS` if set to a positive integer,
+/// else the number of cores available to the process.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_get_num_threads() -> c_int {
+    c_int::try_from(hpc_gemm::default_threads()).unwrap_or(c_int::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_is_the_package_version() {
+        // SAFETY: hpc_version returns a pointer to a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(hpc_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn thread_count_matches_the_rust_default() {
+        assert_eq!(hpc_get_num_threads() as usize, hpc_gemm::default_threads());
+        assert!(hpc_get_num_threads() >= 1);
+    }
+}

@@ -1,0 +1,516 @@
+//! Level 3 of the reference BLAS.
+//!
+//! Every update of C (`gemm`, `symm`, `hemm`, `syrk`, `herk`, `syr2k`, `her2k`) is one loop,
+//! [`update_c`], over an accessor for the product; `trmm` and `trsm` reuse the triangular
+//! accessors of Level 2 column by column (or row by row for `Side::Right`).
+
+use super::level2::tri_solve;
+use super::{
+    Reference, check_square, in_triangle, op_dims, op_elem, op_is_lower, sym_elem, tri_elem,
+};
+use crate::error::{Error, ErrorKind, Result, mismatch};
+use crate::scalar::Scalar;
+use crate::traits::Level3;
+use crate::view::{MatMut, MatRef};
+use crate::{Diag, Side, Trans, Uplo};
+
+/// How `update_c` treats C.
+#[derive(Clone, Copy)]
+struct Target {
+    /// Only this triangle of C is referenced (`syrk` & co.); `None`: all of C.
+    only: Option<Uplo>,
+    /// The diagonal is real (`herk`, `her2k`): its imaginary part is neither read nor kept.
+    real_diagonal: bool,
+}
+
+const FULL: Target = Target {
+    only: None,
+    real_diagonal: false,
+};
+
+/// `C(i, j) <- product(i, j) + beta C(i, j)` over the referenced part of C.
+///
+/// `product` already includes alpha. When `no_product` (alpha = 0 or k = 0) it is not called.
+/// Quick return when C is empty or `no_product && beta = 1`; C is not read when `beta = 0`.
+fn update_c<T: Scalar>(
+    mut c: MatMut<'_, T>,
+    target: Target,
+    no_product: bool,
+    product: impl Fn(usize, usize) -> T,
+    beta: T,
+) {
+    if c.is_empty() || (no_product && beta == T::one()) {
+        return;
+    }
+    for j in 0..c.cols() {
+        for i in 0..c.rows() {
+            if target.only.is_some_and(|uplo| !in_triangle(uplo, i, j)) {
+                continue;
+            }
+            let real = target.real_diagonal && i == j;
+            let old = if beta == T::zero() {
+                T::zero()
+            } else if real {
+                T::from_real(beta.re() * c.get(i, j).re())
+            } else {
+                beta * c.get(i, j)
+            };
+            let mut v = if no_product { old } else { old + product(i, j) };
+            if real {
+                v = T::from_real(v.re());
+            }
+            c.set(i, j, v);
+        }
+    }
+}
+
+fn unsupported(routine: &'static str, message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::UnsupportedOption, routine, "trans", message)
+}
+
+/// Checks that C is `m x n` for a product whose left factor gives m rows and right n columns.
+fn check_c(
+    routine: &'static str,
+    c: &MatMut<'_, impl Scalar>,
+    m: usize,
+    n: usize,
+    what: &str,
+) -> Result<()> {
+    if (c.rows(), c.cols()) != (m, n) {
+        return Err(mismatch(
+            routine,
+            "c",
+            format!("C is {} x {} but {what} is {m} x {n}", c.rows(), c.cols()),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates `syrk`/`herk`/`syr2k`/`her2k`: `trans` allowed for the type, C square, A (and B)
+/// `n x k` (or `k x n` transposed). Returns `k`.
+fn check_rank_k<T: Scalar>(
+    routine: &'static str,
+    herm: bool,
+    trans: Trans,
+    a: &MatRef<'_, T>,
+    b: Option<&MatRef<'_, T>>,
+    c: &MatMut<'_, T>,
+) -> Result<usize> {
+    if T::IS_COMPLEX {
+        match (herm, trans) {
+            (false, Trans::ConjTrans) => {
+                return Err(unsupported(
+                    routine,
+                    format!(
+                        "{routine} on complex matrices accepts trans = No or Trans, not ConjTrans (use the Hermitian routine)"
+                    ),
+                ));
+            }
+            (true, Trans::Trans) => {
+                return Err(unsupported(
+                    routine,
+                    format!(
+                        "{routine} on complex matrices accepts trans = No or ConjTrans, not Trans (use the symmetric routine)"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let n = check_square(routine, "c", c.rows(), c.cols())?;
+    let (rows, k) = op_dims(trans, a.rows(), a.cols());
+    if rows != n {
+        return Err(mismatch(
+            routine,
+            "a",
+            format!("op(A) is {rows} x {k} but C is {n} x {n}: op(A) must have {n} rows"),
+        ));
+    }
+    if let Some(b) = b {
+        let (brows, bk) = op_dims(trans, b.rows(), b.cols());
+        if (brows, bk) != (n, k) {
+            return Err(mismatch(
+                routine,
+                "b",
+                format!(
+                    "op(B) is {brows} x {bk} but op(A) is {rows} x {k}: they must have the same shape"
+                ),
+            ));
+        }
+    }
+    Ok(k)
+}
+
+/// `symm`/`hemm`.
+fn symm_like<T: Scalar>(
+    routine: &'static str,
+    herm: bool,
+    side: Side,
+    uplo: Uplo,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    c: MatMut<'_, T>,
+) -> Result<()> {
+    let na = check_square(routine, "a", a.rows(), a.cols())?;
+    let (m, n) = (b.rows(), b.cols());
+    let needed = if side == Side::Left { m } else { n };
+    if na != needed {
+        let which = if side == Side::Left {
+            "rows"
+        } else {
+            "columns"
+        };
+        return Err(mismatch(
+            routine,
+            "a",
+            format!(
+                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
+            ),
+        ));
+    }
+    check_c(routine, &c, m, n, "B")?;
+    let sym = |i, j| sym_elem(uplo, herm, i, j, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
+    let product = |i: usize, j: usize| {
+        let sum: T = match side {
+            Side::Left => (0..m).map(|l| sym(i, l) * b.get(l, j)).sum(),
+            Side::Right => (0..n).map(|l| b.get(i, l) * sym(l, j)).sum(),
+        };
+        alpha * sum
+    };
+    update_c(c, FULL, alpha == T::zero(), product, beta);
+    Ok(())
+}
+
+/// `syrk`/`herk`: `C <- alpha X cj(X)^T + beta C` with `X = op(A)`.
+fn syrk_like<T: Scalar>(
+    routine: &'static str,
+    herm: bool,
+    uplo: Uplo,
+    trans: Trans,
+    alpha: T,
+    a: MatRef<'_, T>,
+    beta: T,
+    c: MatMut<'_, T>,
+) -> Result<()> {
+    let k = check_rank_k(routine, herm, trans, &a, None, &c)?;
+    let cj = |v: T| if herm { v.conj() } else { v };
+    let x = |i, l| op_elem(trans, i, l, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
+    let product = |i, j| alpha * (0..k).map(|l| x(i, l) * cj(x(j, l))).sum::<T>();
+    let target = Target {
+        only: Some(uplo),
+        real_diagonal: herm,
+    };
+    update_c(c, target, alpha == T::zero() || k == 0, product, beta);
+    Ok(())
+}
+
+/// `syr2k`/`her2k`: `C <- alpha X cj(Y)^T + cj(alpha) Y cj(X)^T + beta C` with `X = op(A)`,
+/// `Y = op(B)`.
+fn syr2k_like<T: Scalar>(
+    routine: &'static str,
+    herm: bool,
+    uplo: Uplo,
+    trans: Trans,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    c: MatMut<'_, T>,
+) -> Result<()> {
+    let k = check_rank_k(routine, herm, trans, &a, Some(&b), &c)?;
+    let cj = |v: T| if herm { v.conj() } else { v };
+    let x = |i, l| op_elem(trans, i, l, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
+    let y = |i, l| op_elem(trans, i, l, |p, q| Some(b.get(p, q))).unwrap_or(T::zero());
+    let product = |i, j| {
+        let xy: T = (0..k).map(|l| x(i, l) * cj(y(j, l))).sum();
+        let yx: T = (0..k).map(|l| y(i, l) * cj(x(j, l))).sum();
+        alpha * xy + cj(alpha) * yx
+    };
+    let target = Target {
+        only: Some(uplo),
+        real_diagonal: herm,
+    };
+    update_c(c, target, alpha == T::zero() || k == 0, product, beta);
+    Ok(())
+}
+
+/// Checks a triangular `A` against `B` for `trmm`/`trsm`.
+fn check_tri_side<T: Scalar>(
+    routine: &'static str,
+    side: Side,
+    a: &MatRef<'_, T>,
+    b: &MatMut<'_, T>,
+) -> Result<usize> {
+    let na = check_square(routine, "a", a.rows(), a.cols())?;
+    let needed = if side == Side::Left {
+        b.rows()
+    } else {
+        b.cols()
+    };
+    if na != needed {
+        let which = if side == Side::Left {
+            "rows"
+        } else {
+            "columns"
+        };
+        return Err(mismatch(
+            routine,
+            "a",
+            format!(
+                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
+            ),
+        ));
+    }
+    Ok(na)
+}
+
+/// `B <- 0`, never reading B (the `alpha = 0` case of `trmm` and `trsm`).
+fn zero_fill<T: Scalar>(b: &mut MatMut<'_, T>) {
+    for j in 0..b.cols() {
+        for i in 0..b.rows() {
+            b.set(i, j, T::zero());
+        }
+    }
+}
+
+impl<T: Scalar> Level3<T> for Reference {
+    fn gemm(
+        &self,
+        transa: Trans,
+        transb: Trans,
+        alpha: T,
+        a: MatRef<'_, T>,
+        b: MatRef<'_, T>,
+        beta: T,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        let (m, k) = op_dims(transa, a.rows(), a.cols());
+        let (kb, n) = op_dims(transb, b.rows(), b.cols());
+        if kb != k {
+            return Err(mismatch(
+                "gemm",
+                "b",
+                format!("op(A) is {m} x {k} but op(B) is {kb} x {n}: op(B) must have k = {k} rows"),
+            ));
+        }
+        check_c("gemm", &c, m, n, "op(A) op(B)")?;
+        let product = |i, j| {
+            let sum: T = (0..k)
+                .map(|l| {
+                    let ail = op_elem(transa, i, l, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
+                    let blj = op_elem(transb, l, j, |p, q| Some(b.get(p, q))).unwrap_or(T::zero());
+                    ail * blj
+                })
+                .sum();
+            alpha * sum
+        };
+        update_c(c, FULL, alpha == T::zero() || k == 0, product, beta);
+        Ok(())
+    }
+
+    fn symm(
+        &self,
+        side: Side,
+        uplo: Uplo,
+        alpha: T,
+        a: MatRef<'_, T>,
+        b: MatRef<'_, T>,
+        beta: T,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        symm_like("symm", false, side, uplo, alpha, a, b, beta, c)
+    }
+
+    fn hemm(
+        &self,
+        side: Side,
+        uplo: Uplo,
+        alpha: T,
+        a: MatRef<'_, T>,
+        b: MatRef<'_, T>,
+        beta: T,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        symm_like("hemm", true, side, uplo, alpha, a, b, beta, c)
+    }
+
+    fn syrk(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        alpha: T,
+        a: MatRef<'_, T>,
+        beta: T,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        syrk_like("syrk", false, uplo, trans, alpha, a, beta, c)
+    }
+
+    fn herk(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        alpha: T::Real,
+        a: MatRef<'_, T>,
+        beta: T::Real,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        syrk_like(
+            "herk",
+            true,
+            uplo,
+            trans,
+            T::from_real(alpha),
+            a,
+            T::from_real(beta),
+            c,
+        )
+    }
+
+    fn syr2k(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        alpha: T,
+        a: MatRef<'_, T>,
+        b: MatRef<'_, T>,
+        beta: T,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        syr2k_like("syr2k", false, uplo, trans, alpha, a, b, beta, c)
+    }
+
+    fn her2k(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        alpha: T,
+        a: MatRef<'_, T>,
+        b: MatRef<'_, T>,
+        beta: T::Real,
+        c: MatMut<'_, T>,
+    ) -> Result<()> {
+        syr2k_like(
+            "her2k",
+            true,
+            uplo,
+            trans,
+            alpha,
+            a,
+            b,
+            T::from_real(beta),
+            c,
+        )
+    }
+
+    fn trmm(
+        &self,
+        side: Side,
+        uplo: Uplo,
+        transa: Trans,
+        diag: Diag,
+        alpha: T,
+        a: MatRef<'_, T>,
+        mut b: MatMut<'_, T>,
+    ) -> Result<()> {
+        let na = check_tri_side("trmm", side, &a, &b)?;
+        if b.is_empty() {
+            return Ok(());
+        }
+        if alpha == T::zero() {
+            zero_fill(&mut b);
+            return Ok(());
+        }
+        let opa = |i, j| {
+            op_elem(transa, i, j, |p, q| {
+                tri_elem(uplo, diag, p, q, |r, s| Some(a.get(r, s)))
+            })
+        };
+        let old = b.rb().into_dense();
+        let (m, n) = (b.rows(), b.cols());
+        for j in 0..n {
+            for i in 0..m {
+                let mut sum = T::zero();
+                for l in 0..na {
+                    let (x, y) = match side {
+                        Side::Left => (opa(i, l), Some(old[l + j * m])),
+                        Side::Right => (Some(old[i + l * m]), opa(l, j)),
+                    };
+                    if let (Some(x), Some(y)) = (x, y) {
+                        sum += x * y;
+                    }
+                }
+                b.set(i, j, alpha * sum);
+            }
+        }
+        Ok(())
+    }
+
+    fn trsm(
+        &self,
+        side: Side,
+        uplo: Uplo,
+        transa: Trans,
+        diag: Diag,
+        alpha: T,
+        a: MatRef<'_, T>,
+        mut b: MatMut<'_, T>,
+    ) -> Result<()> {
+        let na = check_tri_side("trsm", side, &a, &b)?;
+        if b.is_empty() {
+            return Ok(());
+        }
+        if alpha == T::zero() {
+            zero_fill(&mut b);
+            return Ok(());
+        }
+        let opa = |i, j| {
+            op_elem(transa, i, j, |p, q| {
+                tri_elem(uplo, diag, p, q, |r, s| Some(a.get(r, s)))
+            })
+        };
+        let lower = op_is_lower(uplo, transa);
+        let rhs = b.rb().into_dense();
+        let m = b.rows();
+        match side {
+            // op(A) X = alpha B: one solve per column of B.
+            Side::Left => {
+                for j in 0..b.cols() {
+                    tri_solve(
+                        na,
+                        lower,
+                        opa,
+                        |i| alpha * rhs[i + j * m],
+                        |i, v| b.set(i, j, v),
+                    );
+                }
+            }
+            // X op(A) = alpha B, i.e. op(A)^T x = alpha b for each row x of X: a solve with the
+            // transposed accessor, whose triangle is the other one.
+            Side::Right => {
+                for i in 0..m {
+                    tri_solve(
+                        na,
+                        !lower,
+                        |p, q| opa(q, p),
+                        |j| alpha * rhs[i + j * m],
+                        |j, v| b.set(i, j, v),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<T: Scalar> MatRef<'_, T> {
+    /// The elements in a new dense column-major `Vec` (element (i, j) at `i + j * rows`), a
+    /// snapshot for routines that read and overwrite the same matrix.
+    pub(crate) fn into_dense(self) -> Vec<T> {
+        (0..self.cols())
+            .flat_map(|j| (0..self.rows()).map(move |i| self.get(i, j)))
+            .collect()
+    }
+}

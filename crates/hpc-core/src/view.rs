@@ -1,0 +1,851 @@
+//! Strided matrix and vector views.
+//!
+//! A [`MatRef`]/[`MatMut`] is `(rows, cols, row_stride, col_stride)` over a borrowed slice, with
+//! strides counted in elements, as in BLIS and matrixmultiply: **the row stride is the distance
+//! from element (i, j) to element (i + 1, j), the column stride the distance from (i, j) to
+//! (i, j + 1)**. Column-major storage with leading dimension `ld` is `(1, ld)`, row-major is
+//! `(ld, 1)`, a transpose swaps the two, and any stride, including a negative one, is allowed.
+//! The element with the lowest address of a view is at `data[0]` of the slice it was made from,
+//! so a view with negative strides starts at the end of its slice.
+//!
+//! A [`VecRef`]/[`VecMut`] follows the BLAS increment rule: with `inc > 0`, element `i` is at
+//! `i * inc`; with `inc < 0`, element `i` is at `(n - 1 - i) * |inc|`.
+//!
+//! Constructors check that every element lies inside the slice (and, for mutable views, that no
+//! two elements share a memory location) and return an [`Error`] naming the argument. After that
+//! no operation re-checks anything or can go out of bounds: the views are plain safe Rust over a
+//! slice. A view with zero rows or columns is valid and may borrow an empty slice.
+
+use crate::error::{Error, ErrorKind, Result, invalid};
+use crate::scalar::Scalar;
+
+/// Where the element (0, 0) of a view lies in its slice, and the highest index it touches,
+/// for a view of `dims` with `strides`; `None` when the extent overflows.
+fn extent(dims: &[usize], strides: &[isize]) -> Option<(usize, usize)> {
+    let mut lowest: isize = 0; // most negative displacement from (0, 0)
+    let mut highest: isize = 0; // most positive displacement from (0, 0)
+    for (&d, &s) in dims.iter().zip(strides) {
+        let last = isize::try_from(d - 1).ok()?.checked_mul(s)?;
+        if last < 0 {
+            lowest = lowest.checked_add(last)?;
+        } else {
+            highest = highest.checked_add(last)?;
+        }
+    }
+    let origin = lowest.checked_neg()?;
+    let span = highest.checked_add(origin)?;
+    Some((origin as usize, span as usize))
+}
+
+/// Checks that a view of `dims` and `strides` fits in `len` elements; returns the offset of
+/// element (0, ..., 0).
+fn check_fits(
+    routine: &'static str,
+    argument: &'static str,
+    len: usize,
+    dims: &[usize],
+    strides: &[isize],
+) -> Result<usize> {
+    if dims.contains(&0) {
+        return Ok(0);
+    }
+    let Some((origin, span)) = extent(dims, strides) else {
+        return Err(invalid(
+            routine,
+            argument,
+            format!("the extent of a view of shape {dims:?} with strides {strides:?} overflows"),
+        ));
+    };
+    if span >= len {
+        return Err(Error::new(
+            ErrorKind::BufferTooSmall,
+            routine,
+            argument,
+            format!(
+                "a view of shape {dims:?} with strides {strides:?} needs {} elements, but the slice has {len}",
+                span + 1
+            ),
+        ));
+    }
+    Ok(origin)
+}
+
+/// Checks that no two elements of a mutable matrix view share a location: sorted by stride
+/// magnitude, each stride must step over the whole extent of the smaller one.
+fn check_no_self_overlap(
+    routine: &'static str,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+) -> Result<()> {
+    let mut dims = vec![(rows, rs.unsigned_abs()), (cols, cs.unsigned_abs())];
+    dims.retain(|&(d, _)| d > 1);
+    dims.sort_by_key(|&(_, s)| s);
+    let mut covered = 1usize; // elements spanned by the dimensions so far
+    for &(d, s) in &dims {
+        if s < covered {
+            return Err(invalid(
+                routine,
+                "strides",
+                format!(
+                    "a writable {rows} x {cols} view with row stride {rs} and column stride {cs} would write some elements twice"
+                ),
+            ));
+        }
+        covered = s.saturating_mul(d);
+    }
+    Ok(())
+}
+
+fn check_ld(routine: &'static str, ld: usize, min: usize, what: &str) -> Result<()> {
+    if ld < min.max(1) {
+        return Err(invalid(
+            routine,
+            "ld",
+            format!("ld = {ld} is smaller than {what} = {min} (and must be at least 1)"),
+        ));
+    }
+    Ok(())
+}
+
+fn ld_stride(routine: &'static str, ld: usize) -> Result<isize> {
+    isize::try_from(ld)
+        .map_err(|_| invalid(routine, "ld", format!("ld = {ld} does not fit in isize")))
+}
+
+macro_rules! common_mat_methods {
+    () => {
+        /// Number of rows.
+        pub fn rows(&self) -> usize {
+            self.rows
+        }
+        /// Number of columns.
+        pub fn cols(&self) -> usize {
+            self.cols
+        }
+        /// Distance in elements from (i, j) to (i + 1, j).
+        pub fn row_stride(&self) -> isize {
+            self.rs
+        }
+        /// Distance in elements from (i, j) to (i, j + 1).
+        pub fn col_stride(&self) -> isize {
+            self.cs
+        }
+        /// `true` when the view has no element.
+        pub fn is_empty(&self) -> bool {
+            self.rows == 0 || self.cols == 0
+        }
+        /// Position of element (i, j) in the underlying slice.
+        ///
+        /// # Panics
+        /// If `i >= rows` or `j >= cols`.
+        #[track_caller]
+        fn index(&self, i: usize, j: usize) -> usize {
+            assert!(
+                i < self.rows && j < self.cols,
+                "element ({i}, {j}) is outside a {} x {} view",
+                self.rows,
+                self.cols
+            );
+            // In range by the constructor's extent check: the result lies in 0..data.len().
+            (self.offset as isize + i as isize * self.rs + j as isize * self.cs) as usize
+        }
+        /// Element (i, j).
+        ///
+        /// # Panics
+        /// If `i >= rows` or `j >= cols`.
+        #[track_caller]
+        pub fn get(&self, i: usize, j: usize) -> T {
+            self.data[self.index(i, j)]
+        }
+        /// The underlying slice and the position of element (0, 0) in it, for fast paths that
+        /// walk the strides themselves.
+        pub fn raw_parts(&self) -> (&[T], usize) {
+            (&self.data[..], self.offset)
+        }
+    };
+}
+
+/// A read-only strided view of a `rows x cols` matrix.
+#[derive(Clone, Copy, Debug)]
+pub struct MatRef<'a, T> {
+    data: &'a [T],
+    offset: usize,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+}
+
+impl<'a, T: Scalar> MatRef<'a, T> {
+    /// A view with general strides (any sign; zero strides repeat elements, which a read-only
+    /// view allows). The element with the lowest address is `data[0]`.
+    pub fn from_strided(
+        data: &'a [T],
+        rows: usize,
+        cols: usize,
+        rs: isize,
+        cs: isize,
+    ) -> Result<Self> {
+        let offset = check_fits(
+            "MatRef::from_strided",
+            "data",
+            data.len(),
+            &[rows, cols],
+            &[rs, cs],
+        )?;
+        Ok(MatRef {
+            data,
+            offset,
+            rows,
+            cols,
+            rs,
+            cs,
+        })
+    }
+
+    /// A column-major `rows x cols` matrix with leading dimension `ld` (the BLAS `A(lda, *)`):
+    /// element (i, j) is `data[i + j * ld]`. Requires `ld >= max(1, rows)`.
+    pub fn from_col_major(data: &'a [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
+        const R: &str = "MatRef::from_col_major";
+        check_ld(R, ld, rows, "rows")?;
+        let ld = ld_stride(R, ld)?;
+        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[1, ld])?;
+        Ok(MatRef {
+            data,
+            offset,
+            rows,
+            cols,
+            rs: 1,
+            cs: ld,
+        })
+    }
+
+    /// A row-major `rows x cols` matrix with leading dimension `ld`: element (i, j) is
+    /// `data[i * ld + j]`. Requires `ld >= max(1, cols)`.
+    pub fn from_row_major(data: &'a [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
+        const R: &str = "MatRef::from_row_major";
+        check_ld(R, ld, cols, "cols")?;
+        let ld = ld_stride(R, ld)?;
+        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[ld, 1])?;
+        Ok(MatRef {
+            data,
+            offset,
+            rows,
+            cols,
+            rs: ld,
+            cs: 1,
+        })
+    }
+
+    common_mat_methods!();
+
+    /// The transpose: the same elements with rows and columns swapped (no copy).
+    pub fn transpose(self) -> MatRef<'a, T> {
+        MatRef {
+            rows: self.cols,
+            cols: self.rows,
+            rs: self.cs,
+            cs: self.rs,
+            ..self
+        }
+    }
+
+    /// Column `j` as a vector view.
+    ///
+    /// # Panics
+    /// If `j >= cols`.
+    #[track_caller]
+    pub fn col(self, j: usize) -> VecRef<'a, T> {
+        assert!(
+            j < self.cols,
+            "column {j} is outside a matrix with {} columns",
+            self.cols
+        );
+        let offset = if self.rows == 0 { 0 } else { self.index(0, j) };
+        VecRef {
+            data: self.data,
+            offset,
+            len: self.rows,
+            inc: self.rs,
+        }
+    }
+
+    /// Row `i` as a vector view.
+    ///
+    /// # Panics
+    /// If `i >= rows`.
+    #[track_caller]
+    pub fn row(self, i: usize) -> VecRef<'a, T> {
+        self.transpose().col(i)
+    }
+
+    /// The `nrows x ncols` block whose top-left element is (i, j).
+    ///
+    /// # Panics
+    /// If the block does not lie inside the view.
+    #[track_caller]
+    pub fn submatrix(self, i: usize, j: usize, nrows: usize, ncols: usize) -> MatRef<'a, T> {
+        assert!(
+            i + nrows <= self.rows && j + ncols <= self.cols,
+            "block ({i}.., {j}..) of shape {nrows} x {ncols} is outside a {} x {} view",
+            self.rows,
+            self.cols
+        );
+        let offset = if nrows == 0 || ncols == 0 {
+            0
+        } else {
+            self.index(i, j)
+        };
+        MatRef {
+            offset,
+            rows: nrows,
+            cols: ncols,
+            ..self
+        }
+    }
+}
+
+/// A writable strided view of a `rows x cols` matrix. No two of its elements share a location.
+#[derive(Debug)]
+pub struct MatMut<'a, T> {
+    data: &'a mut [T],
+    offset: usize,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+}
+
+impl<'a, T: Scalar> MatMut<'a, T> {
+    /// A writable view with general strides (any sign, but no two elements at one location).
+    pub fn from_strided(
+        data: &'a mut [T],
+        rows: usize,
+        cols: usize,
+        rs: isize,
+        cs: isize,
+    ) -> Result<Self> {
+        const R: &str = "MatMut::from_strided";
+        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[rs, cs])?;
+        check_no_self_overlap(R, rows, cols, rs, cs)?;
+        Ok(MatMut {
+            data,
+            offset,
+            rows,
+            cols,
+            rs,
+            cs,
+        })
+    }
+
+    /// A writable column-major matrix with leading dimension `ld >= max(1, rows)`.
+    pub fn from_col_major(data: &'a mut [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
+        const R: &str = "MatMut::from_col_major";
+        check_ld(R, ld, rows, "rows")?;
+        let ld = ld_stride(R, ld)?;
+        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[1, ld])?;
+        Ok(MatMut {
+            data,
+            offset,
+            rows,
+            cols,
+            rs: 1,
+            cs: ld,
+        })
+    }
+
+    /// A writable row-major matrix with leading dimension `ld >= max(1, cols)`.
+    pub fn from_row_major(data: &'a mut [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
+        const R: &str = "MatMut::from_row_major";
+        check_ld(R, ld, cols, "cols")?;
+        let ld = ld_stride(R, ld)?;
+        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[ld, 1])?;
+        Ok(MatMut {
+            data,
+            offset,
+            rows,
+            cols,
+            rs: ld,
+            cs: 1,
+        })
+    }
+
+    common_mat_methods!();
+
+    /// Sets element (i, j).
+    ///
+    /// # Panics
+    /// If `i >= rows` or `j >= cols`.
+    #[track_caller]
+    pub fn set(&mut self, i: usize, j: usize, value: T) {
+        let k = self.index(i, j);
+        self.data[k] = value;
+    }
+
+    /// A read-only view of the same elements, for as long as this one is borrowed.
+    pub fn rb(&self) -> MatRef<'_, T> {
+        MatRef {
+            data: self.data,
+            offset: self.offset,
+            rows: self.rows,
+            cols: self.cols,
+            rs: self.rs,
+            cs: self.cs,
+        }
+    }
+
+    /// A shorter-lived writable view of the same elements.
+    pub fn rb_mut(&mut self) -> MatMut<'_, T> {
+        MatMut {
+            data: self.data,
+            offset: self.offset,
+            rows: self.rows,
+            cols: self.cols,
+            rs: self.rs,
+            cs: self.cs,
+        }
+    }
+
+    /// Consumes the view into a read-only one with the same lifetime.
+    pub fn into_ref(self) -> MatRef<'a, T> {
+        MatRef {
+            data: self.data,
+            offset: self.offset,
+            rows: self.rows,
+            cols: self.cols,
+            rs: self.rs,
+            cs: self.cs,
+        }
+    }
+
+    /// The transpose (no copy).
+    pub fn transpose(self) -> MatMut<'a, T> {
+        MatMut {
+            rows: self.cols,
+            cols: self.rows,
+            rs: self.cs,
+            cs: self.rs,
+            ..self
+        }
+    }
+
+    /// Column `j` as a writable vector view.
+    ///
+    /// # Panics
+    /// If `j >= cols`.
+    #[track_caller]
+    pub fn col_mut(self, j: usize) -> VecMut<'a, T> {
+        assert!(
+            j < self.cols,
+            "column {j} is outside a matrix with {} columns",
+            self.cols
+        );
+        let offset = if self.rows == 0 { 0 } else { self.index(0, j) };
+        VecMut {
+            data: self.data,
+            offset,
+            len: self.rows,
+            inc: self.rs,
+        }
+    }
+
+    /// The underlying slice and the position of element (0, 0), writable.
+    pub fn raw_parts_mut(&mut self) -> (&mut [T], usize) {
+        (&mut self.data[..], self.offset)
+    }
+}
+
+macro_rules! common_vec_methods {
+    () => {
+        /// Number of elements.
+        pub fn len(&self) -> usize {
+            self.len
+        }
+        /// `true` when the vector has no element.
+        pub fn is_empty(&self) -> bool {
+            self.len == 0
+        }
+        /// Distance in elements from element i to element i + 1 (the BLAS increment).
+        pub fn inc(&self) -> isize {
+            self.inc
+        }
+        #[track_caller]
+        fn index(&self, i: usize) -> usize {
+            assert!(
+                i < self.len,
+                "element {i} is outside a vector of length {}",
+                self.len
+            );
+            // In range by the constructor's extent check.
+            (self.offset as isize + i as isize * self.inc) as usize
+        }
+        /// Element `i`.
+        ///
+        /// # Panics
+        /// If `i >= len`.
+        #[track_caller]
+        pub fn get(&self, i: usize) -> T {
+            self.data[self.index(i)]
+        }
+        /// The elements in order, copied into a new `Vec`.
+        pub fn to_vec(&self) -> Vec<T> {
+            (0..self.len).map(|i| self.get(i)).collect()
+        }
+        /// The underlying slice and the position of element 0 in it.
+        pub fn raw_parts(&self) -> (&[T], usize) {
+            (&self.data[..], self.offset)
+        }
+    };
+}
+
+/// A read-only vector with a BLAS increment.
+#[derive(Clone, Copy, Debug)]
+pub struct VecRef<'a, T> {
+    data: &'a [T],
+    offset: usize,
+    len: usize,
+    inc: isize,
+}
+
+impl<'a, T: Scalar> VecRef<'a, T> {
+    /// The whole slice, increment 1.
+    pub fn from_slice(data: &'a [T]) -> Self {
+        VecRef {
+            data,
+            offset: 0,
+            len: data.len(),
+            inc: 1,
+        }
+    }
+
+    /// `n` elements with BLAS increment `inc` (negative: element i at `(n - 1 - i) * |inc|`;
+    /// zero: every element is `data[0]`). Needs `1 + (n - 1) * |inc|` elements.
+    pub fn from_blas(data: &'a [T], n: usize, inc: isize) -> Result<Self> {
+        let offset = check_fits("VecRef::from_blas", "data", data.len(), &[n], &[inc])?;
+        Ok(VecRef {
+            data,
+            offset,
+            len: n,
+            inc,
+        })
+    }
+
+    common_vec_methods!();
+}
+
+/// A writable vector with a BLAS increment. No two of its elements share a location.
+#[derive(Debug)]
+pub struct VecMut<'a, T> {
+    data: &'a mut [T],
+    offset: usize,
+    len: usize,
+    inc: isize,
+}
+
+impl<'a, T: Scalar> VecMut<'a, T> {
+    /// The whole slice, increment 1.
+    pub fn from_slice(data: &'a mut [T]) -> Self {
+        let len = data.len();
+        VecMut {
+            data,
+            offset: 0,
+            len,
+            inc: 1,
+        }
+    }
+
+    /// `n` elements with BLAS increment `inc != 0` (negative: element i at
+    /// `(n - 1 - i) * |inc|`). Needs `1 + (n - 1) * |inc|` elements.
+    pub fn from_blas(data: &'a mut [T], n: usize, inc: isize) -> Result<Self> {
+        const R: &str = "VecMut::from_blas";
+        if inc == 0 && n > 1 {
+            return Err(invalid(
+                R,
+                "inc",
+                format!("inc = 0 would write all {n} elements to one location"),
+            ));
+        }
+        let offset = check_fits(R, "data", data.len(), &[n], &[inc])?;
+        Ok(VecMut {
+            data,
+            offset,
+            len: n,
+            inc,
+        })
+    }
+
+    common_vec_methods!();
+
+    /// Sets element `i`.
+    ///
+    /// # Panics
+    /// If `i >= len`.
+    #[track_caller]
+    pub fn set(&mut self, i: usize, value: T) {
+        let k = self.index(i);
+        self.data[k] = value;
+    }
+
+    /// A read-only view of the same elements.
+    pub fn rb(&self) -> VecRef<'_, T> {
+        VecRef {
+            data: self.data,
+            offset: self.offset,
+            len: self.len,
+            inc: self.inc,
+        }
+    }
+
+    /// A shorter-lived writable view of the same elements.
+    pub fn rb_mut(&mut self) -> VecMut<'_, T> {
+        VecMut {
+            data: self.data,
+            offset: self.offset,
+            len: self.len,
+            inc: self.inc,
+        }
+    }
+
+    /// The underlying slice and the position of element 0, writable.
+    pub fn raw_parts_mut(&mut self) -> (&mut [T], usize) {
+        (&mut self.data[..], self.offset)
+    }
+}
+
+/// A read-only band matrix in BLAS band storage (`?gbmv`, and with `kl = 0` or `ku = 0` the
+/// symmetric and triangular band routines).
+///
+/// Column `j` of the matrix is stored in column `j` of a column-major array with leading
+/// dimension `ld >= kl + ku + 1`, with element (i, j) at `data[(ku + i - j) + j * ld]` for
+/// `max(0, j - ku) <= i <= min(rows - 1, j + kl)`; every other element is zero.
+#[derive(Clone, Copy, Debug)]
+pub struct BandRef<'a, T> {
+    data: &'a [T],
+    rows: usize,
+    cols: usize,
+    kl: usize,
+    ku: usize,
+    ld: usize,
+}
+
+impl<'a, T: Scalar> BandRef<'a, T> {
+    /// A `rows x cols` band matrix with `kl` sub- and `ku` super-diagonals.
+    pub fn new(
+        data: &'a [T],
+        rows: usize,
+        cols: usize,
+        kl: usize,
+        ku: usize,
+        ld: usize,
+    ) -> Result<Self> {
+        const R: &str = "BandRef::new";
+        let width = kl
+            .checked_add(ku)
+            .and_then(|w| w.checked_add(1))
+            .ok_or_else(|| invalid(R, "kl", format!("kl = {kl} plus ku = {ku} overflows")))?;
+        if ld < width {
+            return Err(invalid(
+                R,
+                "ld",
+                format!("ld = {ld} is smaller than kl + ku + 1 = {width}"),
+            ));
+        }
+        if rows > 0 && cols > 0 {
+            // The last column that holds an element also holds the highest index: its row
+            // `min(rows - 1, last + kl)` is stored at `ku + i - last` of that column.
+            let last = (cols - 1).min(rows - 1 + ku);
+            let top = ku + (rows - 1).min(last + kl) - last;
+            let needed = last
+                .checked_mul(ld)
+                .and_then(|x| x.checked_add(top + 1))
+                .ok_or_else(|| invalid(R, "ld", "the band storage size overflows"))?;
+            if data.len() < needed {
+                return Err(Error::new(
+                    ErrorKind::BufferTooSmall,
+                    R,
+                    "data",
+                    format!(
+                        "a {rows} x {cols} band matrix with kl = {kl}, ku = {ku}, ld = {ld} needs {needed} elements, but the slice has {}",
+                        data.len()
+                    ),
+                ));
+            }
+        }
+        Ok(BandRef {
+            data,
+            rows,
+            cols,
+            kl,
+            ku,
+            ld,
+        })
+    }
+
+    /// An `n x n` triangular (or one triangle of a symmetric/Hermitian) band matrix with `k`
+    /// off-diagonals, as `?tbmv`/`?sbmv` store it: upper uses `ku = k, kl = 0`, lower
+    /// `kl = k, ku = 0`.
+    pub fn triangle(
+        data: &'a [T],
+        n: usize,
+        k: usize,
+        ld: usize,
+        uplo: crate::Uplo,
+    ) -> Result<Self> {
+        match uplo {
+            crate::Uplo::Upper => Self::new(data, n, n, 0, k, ld),
+            crate::Uplo::Lower => Self::new(data, n, n, k, 0, ld),
+        }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+    /// Number of sub-diagonals.
+    pub fn kl(&self) -> usize {
+        self.kl
+    }
+    /// Number of super-diagonals.
+    pub fn ku(&self) -> usize {
+        self.ku
+    }
+    /// Leading dimension of the storage.
+    pub fn ld(&self) -> usize {
+        self.ld
+    }
+    /// Element (i, j) if it lies inside the band, `None` for a structural zero.
+    ///
+    /// # Panics
+    /// If `i >= rows` or `j >= cols`.
+    #[track_caller]
+    pub fn get(&self, i: usize, j: usize) -> Option<T> {
+        assert!(
+            i < self.rows && j < self.cols,
+            "element ({i}, {j}) is outside a {} x {} band matrix",
+            self.rows,
+            self.cols
+        );
+        if i + self.ku < j || i > j + self.kl {
+            return None;
+        }
+        Some(self.data[self.ku + i - j + j * self.ld])
+    }
+}
+
+/// Position of (i, j) of the stored triangle in packed storage (`?spmv`, `?tpmv`, ...):
+/// upper `i + j (j + 1) / 2` for `i <= j`, lower `i + j (2n - j - 1) / 2` for `i >= j`.
+fn packed_index(n: usize, uplo: crate::Uplo, i: usize, j: usize) -> usize {
+    match uplo {
+        crate::Uplo::Upper => {
+            assert!(
+                i <= j && j < n,
+                "({i}, {j}) is not in the upper triangle of an order-{n} matrix"
+            );
+            i + j * (j + 1) / 2
+        }
+        crate::Uplo::Lower => {
+            assert!(
+                j <= i && i < n,
+                "({i}, {j}) is not in the lower triangle of an order-{n} matrix"
+            );
+            i + j * (2 * n - j - 1) / 2
+        }
+    }
+}
+
+fn check_packed(routine: &'static str, len: usize, n: usize) -> Result<()> {
+    let needed = n.checked_mul(n + 1).map(|x| x / 2).ok_or_else(|| {
+        invalid(
+            routine,
+            "n",
+            format!("n = {n} is too large for packed storage"),
+        )
+    })?;
+    if len < needed {
+        return Err(Error::new(
+            ErrorKind::BufferTooSmall,
+            routine,
+            "data",
+            format!(
+                "packed storage of order {n} needs n (n + 1) / 2 = {needed} elements, but the slice has {len}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// One triangle of an `n x n` matrix in BLAS packed storage, read-only. Which triangle it holds
+/// is said by the `uplo` argument of the routine that reads it, as in the BLAS.
+#[derive(Clone, Copy, Debug)]
+pub struct PackedRef<'a, T> {
+    data: &'a [T],
+    n: usize,
+}
+
+impl<'a, T: Scalar> PackedRef<'a, T> {
+    /// Packed storage of order `n` (needs `n (n + 1) / 2` elements).
+    pub fn new(data: &'a [T], n: usize) -> Result<Self> {
+        check_packed("PackedRef::new", data.len(), n)?;
+        Ok(PackedRef { data, n })
+    }
+    /// Order of the matrix.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+    /// Element (i, j) of the triangle `uplo` (`i <= j` for upper, `i >= j` for lower).
+    ///
+    /// # Panics
+    /// If (i, j) is not in that triangle.
+    #[track_caller]
+    pub fn get(&self, uplo: crate::Uplo, i: usize, j: usize) -> T {
+        self.data[packed_index(self.n, uplo, i, j)]
+    }
+}
+
+/// One triangle of an `n x n` matrix in BLAS packed storage, writable.
+#[derive(Debug)]
+pub struct PackedMut<'a, T> {
+    data: &'a mut [T],
+    n: usize,
+}
+
+impl<'a, T: Scalar> PackedMut<'a, T> {
+    /// Packed storage of order `n` (needs `n (n + 1) / 2` elements).
+    pub fn new(data: &'a mut [T], n: usize) -> Result<Self> {
+        check_packed("PackedMut::new", data.len(), n)?;
+        Ok(PackedMut { data, n })
+    }
+    /// Order of the matrix.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+    /// Element (i, j) of the triangle `uplo`.
+    ///
+    /// # Panics
+    /// If (i, j) is not in that triangle.
+    #[track_caller]
+    pub fn get(&self, uplo: crate::Uplo, i: usize, j: usize) -> T {
+        self.data[packed_index(self.n, uplo, i, j)]
+    }
+    /// Sets element (i, j) of the triangle `uplo`.
+    ///
+    /// # Panics
+    /// If (i, j) is not in that triangle.
+    #[track_caller]
+    pub fn set(&mut self, uplo: crate::Uplo, i: usize, j: usize, value: T) {
+        self.data[packed_index(self.n, uplo, i, j)] = value;
+    }
+    /// A read-only view of the same storage.
+    pub fn rb(&self) -> PackedRef<'_, T> {
+        PackedRef {
+            data: self.data,
+            n: self.n,
+        }
+    }
+}
