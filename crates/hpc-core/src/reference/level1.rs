@@ -49,6 +49,12 @@ fn rotg_real<R: RealScalar>(a: &mut R, b: &mut R) -> (R, R) {
     }
 }
 
+/// `z / r` for a real `r`, part by part. (Complex division by `r + 0i` would form `r²` and
+/// overflow for large `r`.)
+fn div_real<T: Scalar>(z: T, r: T::Real) -> T {
+    T::from_parts(z.re() / r, z.im() / r)
+}
+
 /// Complex `?rotg` of reference BLAS 3.10+ (`zrotg.f90`), on `T` with `IS_COMPLEX`.
 fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
     type R<T> = <T as Scalar>::Real;
@@ -81,13 +87,13 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
             let rtmax = (safmax / two).sqrt();
             if g1 > rtmin && g1 < rtmax {
                 let d = abssq(g).sqrt();
-                s = g.conj() / T::from_real(d);
+                s = div_real(g.conj(), d);
                 r = T::from_real(d);
             } else {
                 let u = safmax.min(safmin.max(g1));
-                let gs = g / T::from_real(u);
+                let gs = div_real(g, u);
                 let d = abssq(gs).sqrt();
-                s = gs.conj() / T::from_real(d);
+                s = div_real(gs.conj(), d);
                 r = T::from_real(d * u);
             }
         }
@@ -101,62 +107,62 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
             let h2 = f2 + g2;
             if f2 >= h2 * safmin {
                 c = (f2 / h2).sqrt();
-                r = f / T::from_real(c);
+                r = div_real(f, c);
                 rtmax *= two;
                 if f2 > rtmin && h2 < rtmax {
-                    s = g.conj() * (f / T::from_real((f2 * h2).sqrt()));
+                    s = g.conj() * (div_real(f, (f2 * h2).sqrt()));
                 } else {
-                    s = g.conj() * (r / T::from_real(h2));
+                    s = g.conj() * (div_real(r, h2));
                 }
             } else {
                 let d = (f2 * h2).sqrt();
                 c = f2 / d;
                 r = if c >= safmin {
-                    f / T::from_real(c)
+                    div_real(f, c)
                 } else {
-                    f * T::from_real(h2 / d)
+                    f.scale_real(h2 / d)
                 };
-                s = g.conj() * (f / T::from_real(d));
+                s = g.conj() * (div_real(f, d));
             }
         } else {
             let u = safmax.min(safmin.max(f1).max(g1));
-            let gs = g / T::from_real(u);
+            let gs = div_real(g, u);
             let g2 = abssq(gs);
             let (w, fs, f2, h2);
             if f1 / u < rtmin {
                 let v = safmax.min(safmin.max(f1));
                 w = v / u;
-                fs = f / T::from_real(v);
+                fs = div_real(f, v);
                 f2 = abssq(fs);
                 h2 = f2 * w * w + g2;
             } else {
                 w = one;
-                fs = f / T::from_real(u);
+                fs = div_real(f, u);
                 f2 = abssq(fs);
                 h2 = f2 + g2;
             }
             let (cc, rr);
             if f2 >= h2 * safmin {
                 cc = (f2 / h2).sqrt();
-                rr = fs / T::from_real(cc);
+                rr = div_real(fs, cc);
                 rtmax *= two;
                 if f2 > rtmin && h2 < rtmax {
-                    s = gs.conj() * (fs / T::from_real((f2 * h2).sqrt()));
+                    s = gs.conj() * (div_real(fs, (f2 * h2).sqrt()));
                 } else {
-                    s = gs.conj() * (rr / T::from_real(h2));
+                    s = gs.conj() * (div_real(rr, h2));
                 }
             } else {
                 let d = (f2 * h2).sqrt();
                 cc = f2 / d;
                 rr = if cc >= safmin {
-                    fs / T::from_real(cc)
+                    div_real(fs, cc)
                 } else {
-                    fs * T::from_real(h2 / d)
+                    fs.scale_real(h2 / d)
                 };
-                s = gs.conj() * (fs / T::from_real(d));
+                s = gs.conj() * (div_real(fs, d));
             }
             c = cc * w;
-            r = rr * T::from_real(u);
+            r = rr.scale_real(u);
         }
     }
     *a = r;
