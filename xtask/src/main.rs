@@ -52,16 +52,15 @@ fn cargo() -> Command {
     cmd
 }
 
+/// A command as a shell would show it.
+fn shown(cmd: &Command) -> String {
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy()).collect();
+    format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "))
+}
+
 /// Runs a command, echoing it first; `Err` names it when it fails.
 fn run_echoed(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!(
-        "{} {}",
-        cmd.get_program().to_string_lossy(),
-        cmd.get_args()
-            .map(|a| a.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let shown = shown(cmd);
     println!("$ {shown}");
     let status = cmd
         .status()

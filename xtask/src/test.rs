@@ -4,10 +4,11 @@
 //! `cargo test --workspace`. A step that cannot run here is reported as skipped with its
 //! reason; a step that fails fails the whole command, after the summary is printed.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::{cargo, run_echoed};
+use crate::{cargo, run_echoed, shown};
 
 enum Outcome {
     Passed,
@@ -80,8 +81,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ])))
     });
 
+    let mut counts = TestCounts::default();
     step("tests (cargo test --workspace)", &mut steps, || {
-        outcome_of(run_echoed(cargo().args(["test", "--workspace"])))
+        outcome_of(run_counting(
+            cargo().args(["test", "--workspace"]),
+            &mut counts,
+        ))
     });
 
     step("GPU tests", &mut steps, || {
@@ -118,10 +123,83 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .iter()
         .filter(|s| matches!(s.outcome, Outcome::Skipped(_)))
         .count();
-    println!("xtask test: {passed} passed, {failed} failed, {skipped} skipped");
+    println!(
+        "tests: {} passed, {} failed, {} ignored, in {} test binaries",
+        counts.passed, counts.failed, counts.ignored, counts.binaries
+    );
+    println!("steps: {passed} passed, {failed} failed, {skipped} skipped");
     if failed > 0 {
         Err(format!("{failed} step(s) failed"))
     } else {
         Ok(())
+    }
+}
+
+/// Totals of the `test result:` lines of a `cargo test` run.
+#[derive(Default)]
+struct TestCounts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+    binaries: u64,
+}
+
+impl TestCounts {
+    /// Adds one `test result: ok. 5 passed; 0 failed; 1 ignored; ...` line.
+    fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        self.binaries += 1;
+        for part in rest.split([';', '.']) {
+            let mut words = part.split_whitespace();
+            if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                let Ok(n) = n.parse::<u64>() else { continue };
+                match what {
+                    "passed" => self.passed += n,
+                    "failed" => self.failed += n,
+                    "ignored" => self.ignored += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Runs `cargo test`, passing its output through while counting its results.
+fn run_counting(cmd: &mut Command, counts: &mut TestCounts) -> Result<(), String> {
+    let shown = shown(cmd);
+    println!("$ {shown}");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            counts.add_line(&line);
+        }
+    }
+    let status = child.wait().map_err(|e| format!("`{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestCounts;
+
+    #[test]
+    fn counts_cargo_test_result_lines() {
+        let mut c = TestCounts::default();
+        c.add_line("test result: ok. 16 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.05s");
+        c.add_line(
+            "test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+        );
+        c.add_line("running 4 tests");
+        assert_eq!((c.passed, c.failed, c.ignored, c.binaries), (19, 1, 2, 2));
     }
 }
