@@ -47,6 +47,11 @@ pub use scalar::{RealScalar, Scalar, c32, c64};
 pub use traits::{Level1, Level2, Level3, MixedDot, RealLevel1};
 pub use view::{BandRef, MatMut, MatRef, PackedMut, PackedRef, VecMut, VecRef};
 
+/// The README's Rust examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 /// The operation applied to a matrix operand: `op(A) = A`, `A^T` or `A^H`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Trans {

@@ -845,3 +845,35 @@ fn nrm2_of_extreme_values() {
         f64::MAX * 2f64.sqrt()
     );
 }
+
+#[test]
+fn herk_scales_by_a_real_beta_part_by_part() {
+    // beta * (inf + 1i) with a real beta is (2 inf + 2i); as a complex product with beta + 0i it
+    // would be NaN in the real part (0 * inf). The diagonal's imaginary part is dropped.
+    let r = Reference;
+    let a = [c64::new(0.0, 0.0); 2];
+    let mut c = [
+        c64::new(1.0, 9.0),
+        c64::new(5.0, 5.0),
+        c64::new(f64::INFINITY, 1.0),
+        c64::new(1.0, 0.0),
+    ];
+    r.herk(
+        Uplo::Upper,
+        Trans::No,
+        1.0,
+        MatRef::from_col_major(&a, 2, 1, 2).unwrap(),
+        2.0,
+        MatMut::from_col_major(&mut c, 2, 2, 2).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        c,
+        [
+            c64::new(2.0, 0.0),
+            c64::new(5.0, 5.0),
+            c64::new(f64::INFINITY, 2.0),
+            c64::new(2.0, 0.0)
+        ]
+    );
+}

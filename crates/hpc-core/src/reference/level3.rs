@@ -19,7 +19,8 @@ use crate::{Diag, Side, Trans, Uplo};
 struct Target {
     /// Only this triangle of C is referenced (`syrk` & co.); `None`: all of C.
     only: Option<Uplo>,
-    /// The diagonal is real (`herk`, `her2k`): its imaginary part is neither read nor kept.
+    /// The diagonal is real (`herk`, `her2k`): its imaginary part is neither read nor kept, and
+    /// beta is real.
     real_diagonal: bool,
 }
 
@@ -52,6 +53,11 @@ fn update_c<T: Scalar>(
                 T::zero()
             } else if real {
                 T::from_real(beta.re() * c.get(i, j).re())
+            } else if target.real_diagonal {
+                // herk/her2k: beta is real, so scale both parts (as Fortran's real * complex
+                // does) rather than multiply by beta + 0i, which would turn an infinite
+                // part into NaN through 0 * inf.
+                c.get(i, j).scale_real(beta.re())
             } else {
                 beta * c.get(i, j)
             };
