@@ -109,6 +109,27 @@ fn check_ld(routine: &'static str, ld: usize, min: usize, what: &str) -> Result<
     Ok(())
 }
 
+/// Validates a dense layout with leading dimension `ld` (column-major: `ld >= rows`, row-major:
+/// `ld >= cols`) over `len` elements; returns `(offset, row stride, column stride)`.
+fn dense_layout(
+    routine: &'static str,
+    len: usize,
+    rows: usize,
+    cols: usize,
+    ld: usize,
+    row_major: bool,
+) -> Result<(usize, isize, isize)> {
+    if row_major {
+        check_ld(routine, ld, cols, "cols")?;
+    } else {
+        check_ld(routine, ld, rows, "rows")?;
+    }
+    let ld = ld_stride(routine, ld)?;
+    let (rs, cs) = if row_major { (ld, 1) } else { (1, ld) };
+    let offset = check_fits(routine, "data", len, &[rows, cols], &[rs, cs])?;
+    Ok((offset, rs, cs))
+}
+
 fn ld_stride(routine: &'static str, ld: usize) -> Result<isize> {
     isize::try_from(ld)
         .map_err(|_| invalid(routine, "ld", format!("ld = {ld} does not fit in isize")))
@@ -209,16 +230,14 @@ impl<'a, T: Scalar> MatRef<'a, T> {
     /// element (i, j) is `data[i + j * ld]`. Requires `ld >= max(1, rows)`.
     pub fn from_col_major(data: &'a [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
         const R: &str = "MatRef::from_col_major";
-        check_ld(R, ld, rows, "rows")?;
-        let ld = ld_stride(R, ld)?;
-        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[1, ld])?;
+        let (offset, rs, cs) = dense_layout(R, data.len(), rows, cols, ld, false)?;
         Ok(MatRef {
             data,
             offset,
             rows,
             cols,
-            rs: 1,
-            cs: ld,
+            rs,
+            cs,
         })
     }
 
@@ -226,16 +245,14 @@ impl<'a, T: Scalar> MatRef<'a, T> {
     /// `data[i * ld + j]`. Requires `ld >= max(1, cols)`.
     pub fn from_row_major(data: &'a [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
         const R: &str = "MatRef::from_row_major";
-        check_ld(R, ld, cols, "cols")?;
-        let ld = ld_stride(R, ld)?;
-        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[ld, 1])?;
+        let (offset, rs, cs) = dense_layout(R, data.len(), rows, cols, ld, true)?;
         Ok(MatRef {
             data,
             offset,
             rows,
             cols,
-            rs: ld,
-            cs: 1,
+            rs,
+            cs,
         })
     }
 
@@ -343,32 +360,28 @@ impl<'a, T: Scalar> MatMut<'a, T> {
     /// A writable column-major matrix with leading dimension `ld >= max(1, rows)`.
     pub fn from_col_major(data: &'a mut [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
         const R: &str = "MatMut::from_col_major";
-        check_ld(R, ld, rows, "rows")?;
-        let ld = ld_stride(R, ld)?;
-        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[1, ld])?;
+        let (offset, rs, cs) = dense_layout(R, data.len(), rows, cols, ld, false)?;
         Ok(MatMut {
             data,
             offset,
             rows,
             cols,
-            rs: 1,
-            cs: ld,
+            rs,
+            cs,
         })
     }
 
     /// A writable row-major matrix with leading dimension `ld >= max(1, cols)`.
     pub fn from_row_major(data: &'a mut [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
         const R: &str = "MatMut::from_row_major";
-        check_ld(R, ld, cols, "cols")?;
-        let ld = ld_stride(R, ld)?;
-        let offset = check_fits(R, "data", data.len(), &[rows, cols], &[ld, 1])?;
+        let (offset, rs, cs) = dense_layout(R, data.len(), rows, cols, ld, true)?;
         Ok(MatMut {
             data,
             offset,
             rows,
             cols,
-            rs: ld,
-            cs: 1,
+            rs,
+            cs,
         })
     }
 

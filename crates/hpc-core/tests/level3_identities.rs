@@ -12,30 +12,6 @@ use hpc_core::reference::Reference;
 use hpc_core::{Diag, Level2, Level3, Scalar, Side, Trans, Uplo, c32, c64};
 use proptest::prelude::*;
 
-fn trans() -> impl Strategy<Value = Trans> {
-    prop_oneof![Just(Trans::No), Just(Trans::Trans), Just(Trans::ConjTrans)]
-}
-fn uplo() -> impl Strategy<Value = Uplo> {
-    prop_oneof![Just(Uplo::Upper), Just(Uplo::Lower)]
-}
-fn side() -> impl Strategy<Value = Side> {
-    prop_oneof![Just(Side::Left), Just(Side::Right)]
-}
-fn diag() -> impl Strategy<Value = Diag> {
-    prop_oneof![Just(Diag::NonUnit), Just(Diag::Unit)]
-}
-fn dim() -> impl Strategy<Value = usize> {
-    prop_oneof![1 => Just(0usize), 2 => 1usize..8, 2 => 8usize..=40]
-}
-
-fn op<T: Scalar>(a: &Dense<T>, t: Trans) -> Dense<T> {
-    match t {
-        Trans::No => a.clone(),
-        Trans::Trans => a.transpose(),
-        Trans::ConjTrans => a.conj_transpose(),
-    }
-}
-
 /// `alpha * p + beta * c` elementwise, `c` not read when beta = 0.
 fn axpby<T: Scalar>(alpha: T, p: &Dense<T>, beta: T, c: &Dense<T>) -> Dense<T> {
     Dense::from_fn(c.rows, c.cols, |i, j| {
@@ -57,7 +33,6 @@ fn start_c<T: Scalar>(rows: usize, cols: usize, beta: T, rng: &mut Gen) -> Dense
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check_gemm<T: Scalar>(
     ta: Trans,
     tb: Trans,
@@ -121,30 +96,6 @@ fn check_gemm<T: Scalar>(
     }
 }
 
-/// A square matrix whose unreferenced triangle (and, for Hermitian, the diagonal's imaginary
-/// part) is NaN: reading it would show.
-fn poisoned_triangle<T: Scalar>(
-    n: usize,
-    uplo: Uplo,
-    herm: bool,
-    rng: &mut Gen,
-) -> (Dense<T>, Dense<T>) {
-    let a = Dense::<T>::random(n, n, rng, Data::Exact);
-    let full = symmetrize(&a, uplo, herm);
-    let stored = Dense::from_fn(n, n, |i, j| {
-        let in_tri = (uplo == Uplo::Upper && i <= j) || (uplo == Uplo::Lower && i >= j);
-        if i == j && herm && T::IS_COMPLEX {
-            T::from_parts(a.get(i, i).re(), nan::<T>().re())
-        } else if in_tri {
-            a.get(i, j)
-        } else {
-            nan()
-        }
-    });
-    (stored, full)
-}
-
-#[allow(clippy::too_many_arguments)]
 fn check_symm<T: Scalar>(
     herm: bool,
     sd: Side,
@@ -247,7 +198,6 @@ fn rank_k_dense<T: Scalar>(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check_rank_k<T: Scalar>(
     herm: bool,
     two: bool,
@@ -359,7 +309,6 @@ fn check_rank_k<T: Scalar>(
     assert!(sc.gaps_untouched());
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check_trmm_trsm<T: Scalar>(
     sd: Side,
     ul: Uplo,

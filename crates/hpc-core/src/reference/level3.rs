@@ -272,13 +272,29 @@ fn check_tri_side<T: Scalar>(
     Ok(na)
 }
 
-/// `B <- 0`, never reading B (the `alpha = 0` case of `trmm` and `trsm`).
-fn zero_fill<T: Scalar>(b: &mut MatMut<'_, T>) {
-    for j in 0..b.cols() {
-        for i in 0..b.rows() {
-            b.set(i, j, T::zero());
-        }
+/// The common start of `trmm` and `trsm`: validates the shapes, returns early for an empty B,
+/// and for `alpha = 0` sets B to zero without reading it (nor A). `Some(order of A)` when there
+/// is work left.
+fn tri_prologue<T: Scalar>(
+    routine: &'static str,
+    side: Side,
+    alpha: T,
+    a: &MatRef<'_, T>,
+    b: &mut MatMut<'_, T>,
+) -> Result<Option<usize>> {
+    let na = check_tri_side(routine, side, a, b)?;
+    if b.is_empty() {
+        return Ok(None);
     }
+    if alpha == T::zero() {
+        for j in 0..b.cols() {
+            for i in 0..b.rows() {
+                b.set(i, j, T::zero());
+            }
+        }
+        return Ok(None);
+    }
+    Ok(Some(na))
 }
 
 impl<T: Scalar> Level3<T> for Reference {
@@ -421,14 +437,9 @@ impl<T: Scalar> Level3<T> for Reference {
         a: MatRef<'_, T>,
         mut b: MatMut<'_, T>,
     ) -> Result<()> {
-        let na = check_tri_side("trmm", side, &a, &b)?;
-        if b.is_empty() {
+        let Some(na) = tri_prologue("trmm", side, alpha, &a, &mut b)? else {
             return Ok(());
-        }
-        if alpha == T::zero() {
-            zero_fill(&mut b);
-            return Ok(());
-        }
+        };
         let opa = |i, j| {
             op_elem(transa, i, j, |p, q| {
                 tri_elem(uplo, diag, p, q, |r, s| Some(a.get(r, s)))
@@ -464,14 +475,9 @@ impl<T: Scalar> Level3<T> for Reference {
         a: MatRef<'_, T>,
         mut b: MatMut<'_, T>,
     ) -> Result<()> {
-        let na = check_tri_side("trsm", side, &a, &b)?;
-        if b.is_empty() {
+        let Some(na) = tri_prologue("trsm", side, alpha, &a, &mut b)? else {
             return Ok(());
-        }
-        if alpha == T::zero() {
-            zero_fill(&mut b);
-            return Ok(());
-        }
+        };
         let opa = |i, j| {
             op_elem(transa, i, j, |p, q| {
                 tri_elem(uplo, diag, p, q, |r, s| Some(a.get(r, s)))

@@ -5,7 +5,8 @@
 #![allow(dead_code)]
 
 use hpc_core::{
-    BandRef, MatMut, MatRef, PackedMut, PackedRef, RealScalar, Scalar, Uplo, VecMut, VecRef,
+    BandRef, Diag, MatMut, MatRef, PackedMut, PackedRef, RealScalar, Scalar, Side, Trans, Uplo,
+    VecMut, VecRef,
 };
 use num_traits::{Float, One, Zero};
 use proptest::prelude::*;
@@ -508,4 +509,53 @@ pub fn tol(k: usize) -> f64 {
 /// `true` when `R` is `f32` (looser tolerances for solves).
 pub fn is_single<R: RealScalar>() -> bool {
     R::epsilon().to_f64() > 1e-10
+}
+
+// Strategies for the BLAS options, and helpers shared by the Level 2 and 3 properties.
+
+pub fn trans() -> impl Strategy<Value = Trans> {
+    prop_oneof![Just(Trans::No), Just(Trans::Trans), Just(Trans::ConjTrans)]
+}
+pub fn uplo() -> impl Strategy<Value = Uplo> {
+    prop_oneof![Just(Uplo::Upper), Just(Uplo::Lower)]
+}
+pub fn side() -> impl Strategy<Value = Side> {
+    prop_oneof![Just(Side::Left), Just(Side::Right)]
+}
+pub fn diag() -> impl Strategy<Value = Diag> {
+    prop_oneof![Just(Diag::NonUnit), Just(Diag::Unit)]
+}
+pub fn dim() -> impl Strategy<Value = usize> {
+    prop_oneof![1 => Just(0usize), 2 => 1usize..8, 2 => 8usize..=40]
+}
+
+pub fn op<T: Scalar>(a: &Dense<T>, t: Trans) -> Dense<T> {
+    match t {
+        Trans::No => a.clone(),
+        Trans::Trans => a.transpose(),
+        Trans::ConjTrans => a.conj_transpose(),
+    }
+}
+
+/// A square matrix whose unreferenced triangle (and, for Hermitian, the diagonal's imaginary
+/// part) is NaN: reading it would show.
+pub fn poisoned_triangle<T: Scalar>(
+    n: usize,
+    uplo: Uplo,
+    herm: bool,
+    rng: &mut Gen,
+) -> (Dense<T>, Dense<T>) {
+    let a = Dense::<T>::random(n, n, rng, Data::Exact);
+    let full = symmetrize(&a, uplo, herm);
+    let stored = Dense::from_fn(n, n, |i, j| {
+        let in_tri = (uplo == Uplo::Upper && i <= j) || (uplo == Uplo::Lower && i >= j);
+        if i == j && herm && T::IS_COMPLEX {
+            T::from_parts(a.get(i, i).re(), nan::<T>().re())
+        } else if in_tri {
+            a.get(i, j)
+        } else {
+            nan()
+        }
+    });
+    (stored, full)
 }
