@@ -285,14 +285,6 @@ fn check_mixed_dots(n: usize, incx: isize, incy: isize, seed: u64) {
     );
 }
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 macro_rules! instantiate {
     ($t:ty, $m:ident) => {
         mod $m {

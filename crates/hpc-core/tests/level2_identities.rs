@@ -88,7 +88,7 @@ fn check_gemv_gbmv<T: Scalar>(
     assert!(sy.gaps_untouched(), "gemv wrote outside y");
     // gbmv on band storage equals gemv on the band part.
     let (kl, ku) = (kl.min(m.saturating_sub(1)), ku.min(n.saturating_sub(1)));
-    let banded = band_part(&a, kl, ku);
+    let banded = band_part(&a, kl, ku, T::zero());
     let (buf, ld) = band_storage(&banded, kl, ku, 1, nan());
     let mut yb = StoredVec::new(&y0, incy, nan());
     Reference
@@ -164,20 +164,8 @@ fn check_symmetric_mv<T: Scalar>(
     // sbmv/hbmv on band storage equal symv/hemv on the band part.
     let k = k.min(n.saturating_sub(1));
     let (kl, ku) = if ul == Uplo::Upper { (0, k) } else { (k, 0) };
-    let banded_stored = Dense::from_fn(n, n, |i, j| {
-        if i + ku >= j && i <= j + kl {
-            stored.get(i, j)
-        } else {
-            nan()
-        }
-    });
-    let banded_full = Dense::from_fn(n, n, |i, j| {
-        if i + k >= j && i <= j + k {
-            full.get(i, j)
-        } else {
-            T::zero()
-        }
-    });
+    let banded_stored = band_part(&stored, kl, ku, nan());
+    let banded_full = band_part(&full, k, k, T::zero());
     let (buf, ld) = band_storage(&banded_stored, kl, ku, 2, nan());
     let band = hpc_core::BandRef::triangle(&buf, n, k, ld, ul).unwrap();
     let mut yb = StoredVec::new(&y0, incy, nan());
@@ -244,13 +232,7 @@ fn check_triangular_mv<T: Scalar>(
         let mut xp = StoredVec::new(&x0, incx, nan());
         Reference.tpmv(ul, t, dg, p, xp.view_mut()).unwrap();
         assert_same(&xp.values(), &x1, "tpmv vs trmv");
-        let banded = Dense::from_fn(n, n, |i, j| {
-            if i + ku >= j && i <= j + kl {
-                stored.get(i, j)
-            } else {
-                nan()
-            }
-        });
+        let banded = band_part(&stored, kl, ku, nan());
         let band_full = Dense::from_fn(n, n, |i, j| {
             if i + ku >= j && i <= j + kl {
                 stored.get(i, j)
@@ -426,14 +408,6 @@ fn check_rank_updates<T: Scalar>(
                 "packed rank update vs full",
             );
         }
-    }
-}
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
     }
 }
 

@@ -383,14 +383,6 @@ fn check_trmm_trsm<T: Scalar>(
     assert!(sb.gaps_untouched());
 }
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 macro_rules! instantiate {
     ($t:ty, $m:ident) => {
         mod $m {

@@ -474,15 +474,24 @@ pub fn band_storage<T: Scalar>(
     (buf, ld)
 }
 
-/// The band part of `a`: zero outside `kl` sub- and `ku` super-diagonals.
-pub fn band_part<T: Scalar>(a: &Dense<T>, kl: usize, ku: usize) -> Dense<T> {
+/// The band part of `a` (`kl` sub-, `ku` super-diagonals), `outside` everywhere else.
+pub fn band_part<T: Scalar>(a: &Dense<T>, kl: usize, ku: usize, outside: T) -> Dense<T> {
     Dense::from_fn(a.rows, a.cols, |i, j| {
         if i + ku >= j && i <= j + kl {
             a.get(i, j)
         } else {
-            T::zero()
+            outside
         }
     })
+}
+
+/// The proptest configuration of the property tests: 256 cases, no regression files.
+pub fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 pub fn band_view<T: Scalar>(
