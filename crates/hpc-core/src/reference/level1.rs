@@ -171,7 +171,7 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
 
 /// `?nrm2` of LAPACK 3.10+: three accumulators (small, medium, big values) with Blue's
 /// scaling constants, so that the sum of squares neither overflows nor underflows.
-pub(crate) fn nrm2_parts<R: RealScalar>(parts: impl Iterator<Item = R>) -> R {
+fn nrm2_parts<R: RealScalar>(parts: impl Iterator<Item = R>) -> R {
     let (tsml, tbig, ssml, sbig) = R::blue_constants();
     let zero = R::zero();
     let one = R::one();

@@ -60,32 +60,23 @@ fn tri_mul<T: Scalar>(n: usize, elem: impl Fn(usize, usize) -> Option<T>, mut x:
     }
 }
 
-/// Solves `M z = x` in place for the order-`n` triangular `M` read through `elem` (lower when
-/// `lower`): forward substitution for lower, backward for upper. The diagonal is divided by
-/// unless `elem` gives exactly one for it, as a unit diagonal does.
+/// Solves `M z = b` in place (`z` holds `b` on entry) for the order-`n` triangular `M` read
+/// through `elem` (lower when `lower`): forward substitution for lower, backward for upper.
+/// The diagonal is divided by unless `elem` gives exactly one for it, as a unit diagonal does.
 pub(super) fn tri_solve<T: Scalar>(
-    n: usize,
     lower: bool,
     elem: impl Fn(usize, usize) -> Option<T>,
-    get: impl Fn(usize) -> T,
-    mut set: impl FnMut(usize, T),
+    z: &mut [T],
 ) {
-    let order: Box<dyn Iterator<Item = usize>> = if lower {
-        Box::new(0..n)
-    } else {
-        Box::new((0..n).rev())
-    };
-    let mut solved = vec![T::zero(); n];
-    for i in order {
-        let mut v = get(i);
-        let others: Box<dyn Iterator<Item = usize>> = if lower {
-            Box::new(0..i)
-        } else {
-            Box::new(i + 1..n)
-        };
-        for j in others {
+    let n = z.len();
+    for step in 0..n {
+        let i = if lower { step } else { n - 1 - step };
+        // The unknowns already solved: those before i (lower) or after it (upper).
+        let solved = if lower { 0..i } else { i + 1..n };
+        let mut v = z[i];
+        for j in solved {
             if let Some(m) = elem(i, j) {
-                v -= m * solved[j];
+                v -= m * z[j];
             }
         }
         if let Some(d) = elem(i, i) {
@@ -93,8 +84,7 @@ pub(super) fn tri_solve<T: Scalar>(
                 v /= d;
             }
         }
-        solved[i] = v;
-        set(i, v);
+        z[i] = v;
     }
 }
 
@@ -277,14 +267,11 @@ fn tri_mv<T: Scalar>(
     check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
     let elem = |i, j| op_elem(trans, i, j, |p, q| tri_elem(uplo, diag, p, q, &stored));
     if solve {
-        let old = x.to_vec();
-        tri_solve(
-            n,
-            op_is_lower(uplo, trans),
-            elem,
-            |i| old[i],
-            |i, v| x.set(i, v),
-        );
+        let mut z = x.to_vec();
+        tri_solve(op_is_lower(uplo, trans), elem, &mut z);
+        for (i, v) in z.into_iter().enumerate() {
+            x.set(i, v);
+        }
     } else {
         tri_mul(n, elem, x);
     }

@@ -484,32 +484,22 @@ impl<T: Scalar> Level3<T> for Reference {
             })
         };
         let lower = op_is_lower(uplo, transa);
-        let rhs = b.rb().into_dense();
-        let m = b.rows();
         match side {
             // op(A) X = alpha B: one solve per column of B.
             Side::Left => {
                 for j in 0..b.cols() {
-                    tri_solve(
-                        na,
-                        lower,
-                        opa,
-                        |i| alpha * rhs[i + j * m],
-                        |i, v| b.set(i, j, v),
-                    );
+                    let mut z: Vec<T> = (0..na).map(|i| alpha * b.get(i, j)).collect();
+                    tri_solve(lower, opa, &mut z);
+                    z.into_iter().enumerate().for_each(|(i, v)| b.set(i, j, v));
                 }
             }
             // X op(A) = alpha B, i.e. op(A)^T x = alpha b for each row x of X: a solve with the
             // transposed accessor, whose triangle is the other one.
             Side::Right => {
-                for i in 0..m {
-                    tri_solve(
-                        na,
-                        !lower,
-                        |p, q| opa(q, p),
-                        |j| alpha * rhs[i + j * m],
-                        |j, v| b.set(i, j, v),
-                    );
+                for i in 0..b.rows() {
+                    let mut z: Vec<T> = (0..na).map(|j| alpha * b.get(i, j)).collect();
+                    tri_solve(!lower, |p, q| opa(q, p), &mut z);
+                    z.into_iter().enumerate().for_each(|(j, v)| b.set(i, j, v));
                 }
             }
         }
