@@ -1,16 +1,188 @@
 //! # hpc-gemm: the fast CPU GEMM of hpc
 //!
-//! This crate is where the Goto/BLIS GEMM of hpc lives (packing, cache blocking, SIMD
-//! microkernels with runtime dispatch, threads), together with the Level 3 BLAS built on it.
-//! It implements the [`hpc_core::Level3`] trait, and every fast path is tested against
-//! [`hpc_core::reference`].
+//! `C <- alpha * op(A) * op(B) + beta * C` for `f32`, `f64`, `c32` and `c64`, in the Goto/BLIS
+//! design, and the Level 3 BLAS built on it. β = 0 means C is write-only (NaN in C does not
+//! leak); α = 0 or k = 0 means A and B are not read.
 //!
-//! What it holds today is the thread-count policy that every parallel routine of hpc shares:
-//! [`Par`], the per-call choice, and [`default_threads`], the process default taken from
-//! `HPC_NUM_THREADS`.
+//! ```text
+//!  public API (lib.rs)      gemm / gemm_op / Fast: validate views, pick threads
+//!        |
+//!  canonical.rs             trivial cases; row-major C -> transposed problem; flip strides
+//!        |
+//!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
+//!        |
+//!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
+//!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
+//!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
+//!                           instantiated in generic.rs, x86_v3/, x86_v4/
+//! ```
+//!
+//! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
+//! gets the tuned real kernels. Threads come from rayon: [`Par`] per call, [`default_threads`]
+//! (`HPC_NUM_THREADS`) for the process. Results do not depend on the thread count, bit for bit.
+//!
+//! ```
+//! use hpc_core::{MatMut, MatRef};
+//! use hpc_gemm::{Par, gemm};
+//! let a = [1.0, 2.0, 3.0, 4.0]; // [[1, 3], [2, 4]] column-major
+//! let b = [1.0, 0.0, 0.0, 1.0];
+//! let mut c = [f64::NAN; 4];
+//! gemm(
+//!     1.0,
+//!     MatRef::from_col_major(&a, 2, 2, 2)?,
+//!     MatRef::from_col_major(&b, 2, 2, 2)?,
+//!     0.0,
+//!     MatMut::from_col_major(&mut c, 2, 2, 2)?,
+//!     Par::Seq,
+//! )?;
+//! assert_eq!(c, a);
+//! # Ok::<(), hpc_core::Error>(())
+//! ```
+
+mod blocking;
+mod buffer;
+mod canonical;
+pub mod kernels;
+mod level3;
+mod loops;
+mod pack;
+mod raw;
+mod registry;
+mod simd;
+
+pub use blocking::{Blocking, Caches};
+pub use kernels::Isa;
+pub use level3::Fast;
+pub use registry::{Family, detected_isa, selected_isa};
+pub use simd::{GemmScalar, KernelReal};
 
 use std::num::NonZeroUsize;
 use std::sync::OnceLock;
+
+use hpc_core::{Error, ErrorKind, MatMut, MatRef, Result, Trans};
+
+use crate::loops::Problem;
+use crate::raw::{RawMat, RawMatMut};
+
+/// Products below this many multiply-adds (`m * n * k`, times 4 for complex types) stay on the
+/// calling thread: a rayon fork-join costs several microseconds here (core-to-core latency is
+/// about 95 ns), which a product this small does not repay. Above it, each thread gets at least
+/// this much work.
+pub const PAR_THRESHOLD: usize = 128 * 128 * 128;
+
+/// `C <- alpha * A * B + beta * C`. A is `m x k`, B is `k x n`, C is `m x n`; any strides.
+///
+/// # Errors
+/// [`ErrorKind::DimensionMismatch`] if the shapes do not agree.
+pub fn gemm<T: GemmScalar>(
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    c: MatMut<'_, T>,
+    par: Par,
+) -> Result<()> {
+    gemm_op(Trans::No, Trans::No, alpha, a, b, beta, c, par)
+}
+
+/// `C <- alpha * op(A) * op(B) + beta * C` with `op` = identity, transpose or conjugate
+/// transpose (the conjugate of a real type is itself).
+///
+/// # Errors
+/// [`ErrorKind::DimensionMismatch`] if op(A) is not `m x k`, op(B) not `k x n`, C not `m x n`.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_op<T: GemmScalar>(
+    transa: Trans,
+    transb: Trans,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    mut c: MatMut<'_, T>,
+    par: Par,
+) -> Result<()> {
+    let a = op(transa, RawMat::from_ref(a));
+    let b = op(transb, RawMat::from_ref(b));
+    if a.cols != b.rows {
+        return Err(Error::new(
+            ErrorKind::DimensionMismatch,
+            "gemm",
+            "b",
+            format!(
+                "op(A) is {} x {} but op(B) is {} x {}: op(B) must have k = {} rows",
+                a.rows, a.cols, b.rows, b.cols, a.cols
+            ),
+        ));
+    }
+    if (c.rows(), c.cols()) != (a.rows, b.cols) {
+        return Err(Error::new(
+            ErrorKind::DimensionMismatch,
+            "gemm",
+            "c",
+            format!(
+                "C is {} x {} but op(A) op(B) is {} x {}",
+                c.rows(),
+                c.cols(),
+                a.rows,
+                b.cols
+            ),
+        ));
+    }
+    let p = Problem {
+        alpha,
+        a,
+        conj_a: transa == Trans::ConjTrans,
+        b,
+        conj_b: transb == Trans::ConjTrans,
+        beta,
+        c: RawMatMut::from_mut(&mut c),
+    };
+    // SAFETY: the views were checked by their constructors (every element in bounds, C's
+    // elements distinct), and `c` stays mutably borrowed for the whole call.
+    unsafe { gemm_raw(p, par) };
+    Ok(())
+}
+
+/// op(A) as a strided view (the conjugation is a separate flag).
+fn op<T>(t: Trans, a: RawMat<T>) -> RawMat<T> {
+    match t {
+        Trans::No => a,
+        Trans::Trans | Trans::ConjTrans => a.t(),
+    }
+}
+
+/// The number of threads a product of this size gets under `par`.
+pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usize {
+    let want = par.threads().min(rayon::current_num_threads());
+    if want <= 1 {
+        return 1;
+    }
+    let work = m
+        .saturating_mul(n)
+        .saturating_mul(k)
+        .saturating_mul(if T::IS_COMPLEX { 4 } else { 1 });
+    want.min(work / PAR_THRESHOLD).max(1)
+}
+
+/// The whole GEMM on raw operands: canonicalise, pick the kernel, run the loops.
+///
+/// # Safety
+/// `p.a`, `p.b` readable; `p.c` readable and writable and accessed by no one else meanwhile.
+pub(crate) unsafe fn gemm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { canonical::canonicalize(p) }) else {
+        return;
+    };
+    let nt = threads_for::<T>(par, p.c.rows, p.c.cols, p.a.cols);
+    let isa = selected_isa();
+    // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
+    unsafe { T::Real::run(isa, &p, nt) };
+}
+
+/// `(name, MR, NR)` of the microkernel a GEMM of type `T` runs on this machine.
+pub fn kernel_info<T: GemmScalar>() -> (&'static str, usize, usize) {
+    T::Real::kernel(selected_isa())
+}
 
 /// How many threads one call may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,0 +1,187 @@
+//! Cache blocking: MC, KC and NC, derived from the cache sizes of the machine it runs on.
+//!
+//! The sizes follow the analytical model of BLIS (Low et al., "Analytical modeling is enough
+//! for high-performance BLIS", 2016), simplified to one rule per cache level. All are counted in
+//! the kernel's real elements; a complex GEMM (1m) uses half of MC and KC in complex elements.
+//!
+//! Cache sizes come from Linux's sysfs (`/sys/devices/system/cpu/cpu0/cache`); elsewhere, or if
+//! it cannot be read, a conservative 32 KiB / 512 KiB / 8 MiB is assumed. `HPC_MC`, `HPC_KC`
+//! and `HPC_NC` override the derived values (for tuning only; read once).
+
+use std::sync::OnceLock;
+
+/// Data cache sizes in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caches {
+    /// L1 data cache, per core.
+    pub l1: usize,
+    /// L2, per core.
+    pub l2: usize,
+    /// L3 (last level), shared.
+    pub l3: usize,
+}
+
+impl Caches {
+    /// Used when detection fails.
+    pub const DEFAULT: Caches = Caches {
+        l1: 32 << 10,
+        l2: 512 << 10,
+        l3: 8 << 20,
+    };
+
+    /// The caches of this machine, detected once.
+    pub fn detect() -> Caches {
+        static CACHES: OnceLock<Caches> = OnceLock::new();
+        *CACHES.get_or_init(|| read_sysfs().unwrap_or(Caches::DEFAULT))
+    }
+}
+
+/// Parses sysfs cache sizes such as `48K`, `1024K`, `32M`.
+pub fn parse_cache_size(s: &str) -> Option<usize> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], s[i..].trim()),
+        None => (s, ""),
+    };
+    let n: usize = digits.parse().ok()?;
+    let scale = match unit {
+        "" => 1,
+        "K" | "KiB" | "k" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(scale).filter(|&b| b > 0)
+}
+
+fn read_sysfs() -> Option<Caches> {
+    let mut found = Caches {
+        l1: 0,
+        l2: 0,
+        l3: 0,
+    };
+    for index in 0..8 {
+        let dir = format!("/sys/devices/system/cpu/cpu0/cache/index{index}");
+        let read = |f: &str| std::fs::read_to_string(format!("{dir}/{f}")).ok();
+        let (Some(level), Some(kind), Some(size)) = (read("level"), read("type"), read("size"))
+        else {
+            continue;
+        };
+        if kind.trim() == "Instruction" {
+            continue;
+        }
+        let Some(bytes) = parse_cache_size(&size) else {
+            continue;
+        };
+        match level.trim() {
+            "1" => found.l1 = bytes,
+            "2" => found.l2 = bytes,
+            "3" => found.l3 = bytes,
+            _ => {}
+        }
+    }
+    if found.l1 == 0 || found.l2 == 0 {
+        return None;
+    }
+    if found.l3 == 0 {
+        found.l3 = found.l2;
+    }
+    Some(found)
+}
+
+/// Block sizes of one GEMM, in the kernel's real elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocking {
+    /// MC: rows of A packed at a time (LOOP 3, `ic`); the `MC x KC` block of A stays in L2.
+    pub mc: usize,
+    /// KC: the depth of one rank-KC update (LOOP 4, `pc`); one `KC x NR` micro-panel of B stays
+    /// in L1 while the `MR x KC` micro-panels of A stream past it.
+    pub kc: usize,
+    /// NC: columns of B packed at a time (LOOP 5, `jc`); the `KC x NC` panel of B stays in L3.
+    pub nc: usize,
+}
+
+impl Blocking {
+    /// Block sizes for an `mr x nr` kernel on `elem`-byte reals with caches `caches`.
+    ///
+    /// - KC: half of L1 holds a `KC x NR` micro-panel of B (the other half is for the streaming
+    ///   A micro-panels and C), rounded down to a multiple of 8, within 64..=512.
+    /// - MC: half of L2 holds the `MC x KC` block of A, a multiple of MR, at least MR.
+    /// - NC: half of L3 holds the `KC x NC` panel of B, a multiple of NR, within NR..=4200.
+    pub fn derive(caches: Caches, mr: usize, nr: usize, elem: usize) -> Blocking {
+        let kc = (caches.l1 / 2 / (nr * elem)).clamp(64, 512) / 8 * 8;
+        let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
+        let nc = (caches.l3 / 2 / (kc * elem)).clamp(nr, 4200) / nr * nr;
+        Blocking { mc, kc, nc }
+    }
+
+    /// The blocking for a kernel on this machine, with the `HPC_MC`/`HPC_KC`/`HPC_NC` overrides
+    /// (rounded to the register block and to even numbers, so complex halves stay whole).
+    pub fn for_kernel(mr: usize, nr: usize, elem: usize) -> Blocking {
+        let derived = Blocking::derive(Caches::detect(), mr, nr, elem);
+        let ov = overrides();
+        let round = |v: usize, step: usize| v.div_ceil(step).max(1) * step;
+        Blocking {
+            mc: ov.0.map_or(derived.mc, |v| round(v, mr)),
+            kc: ov.1.map_or(derived.kc, |v| round(v, 2)),
+            nc: ov.2.map_or(derived.nc, |v| round(v, nr)),
+        }
+    }
+}
+
+fn overrides() -> (Option<usize>, Option<usize>, Option<usize>) {
+    static OV: OnceLock<(Option<usize>, Option<usize>, Option<usize>)> = OnceLock::new();
+    *OV.get_or_init(|| {
+        let get = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|&v| v > 0)
+        };
+        (get("HPC_MC"), get("HPC_KC"), get("HPC_NC"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_cache_size("48K\n"), Some(48 << 10));
+        assert_eq!(parse_cache_size("32M"), Some(32 << 20));
+        assert_eq!(parse_cache_size("512"), Some(512));
+        assert_eq!(parse_cache_size("K"), None);
+        assert_eq!(parse_cache_size("12Q"), None);
+    }
+
+    #[test]
+    fn derived_blocks_fit_their_caches() {
+        for caches in [
+            Caches::DEFAULT,
+            Caches::detect(),
+            Caches {
+                l1: 48 << 10,
+                l2: 1 << 20,
+                l3: 32 << 20,
+            },
+            Caches {
+                l1: 1 << 10,
+                l2: 2 << 10,
+                l3: 4 << 10,
+            },
+        ] {
+            for (mr, nr, elem) in [(16, 14, 8), (32, 14, 4), (8, 6, 8), (4, 4, 4)] {
+                let b = Blocking::derive(caches, mr, nr, elem);
+                assert_eq!(b.mc % mr, 0, "{b:?}");
+                assert_eq!(b.nc % nr, 0, "{b:?}");
+                assert!(b.kc % 8 == 0 && (64..=512).contains(&b.kc), "{b:?}");
+                assert!(b.mc >= mr && b.nc >= nr);
+                if caches.l1 >= 32 << 10 {
+                    assert!(b.kc * nr * elem <= caches.l1 / 2, "{caches:?} {b:?}");
+                    assert!(b.mc * b.kc * elem <= caches.l2 / 2, "{caches:?} {b:?}");
+                }
+            }
+        }
+    }
+}

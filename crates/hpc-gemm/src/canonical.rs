@@ -1,0 +1,168 @@
+//! Canonicalisation: turns any `C <- beta * C + alpha * op(A) * op(B)` into the form the
+//! loops like best, or finishes it when there is no product to compute.
+//!
+//! - `m = 0` or `n = 0`: nothing to do.
+//! - `k = 0` or `alpha = 0`: `C <- beta * C` (β = 0 writes zeros without reading C); A and B
+//!   are not read, as the BLAS says.
+//! - C stored by rows (unit column stride, non-unit row stride): the problem is transposed,
+//!   `C^T <- beta * C^T + alpha * op(B)^T * op(A)^T`, so that C has unit row stride and the
+//!   kernels store whole columns of a tile with vector instructions.
+//! - Negative strides of C are flipped (rows of C with the rows of op(A), columns of C with
+//!   the columns of op(B)), so C walks forwards in memory.
+//!
+//! Transposes and conjugation of A and B themselves cost nothing here: packing reads any
+//! strides and applies the conjugation.
+
+use crate::loops::Problem;
+use crate::raw::RawMatMut;
+use crate::simd::GemmScalar;
+
+/// Canonicalises `p`; `None` when the call is complete (no product to compute).
+///
+/// # Safety
+/// `p.c` is readable and writable (it is scaled in place when there is no product).
+pub(crate) unsafe fn canonicalize<T: GemmScalar>(mut p: Problem<T>) -> Option<Problem<T>> {
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
+    if m == 0 || n == 0 {
+        return None;
+    }
+    if k == 0 || p.alpha.is_zero() {
+        // SAFETY: forwarded.
+        unsafe { scale(p.beta, p.c) };
+        return None;
+    }
+    if p.c.rs.unsigned_abs() != 1 && p.c.cs.unsigned_abs() == 1 && m > 1 {
+        p = Problem {
+            a: p.b.t(),
+            conj_a: p.conj_b,
+            b: p.a.t(),
+            conj_b: p.conj_a,
+            c: p.c.t(),
+            ..p
+        };
+    }
+    if p.c.rs < 0 {
+        p.c = p.c.flip_rows();
+        p.a = p.a.flip_rows();
+    }
+    if p.c.cs < 0 {
+        p.c = p.c.t().flip_rows().t();
+        p.b = p.b.t().flip_rows().t();
+    }
+    Some(p)
+}
+
+/// `C <- beta * C`; β = 0 writes zeros without reading C, β = 1 touches nothing.
+///
+/// # Safety
+/// `c` is readable and writable.
+pub(crate) unsafe fn scale<T: GemmScalar>(beta: T, c: RawMatMut<T>) {
+    if beta.is_one() {
+        return;
+    }
+    for j in 0..c.cols {
+        for i in 0..c.rows {
+            // SAFETY: (i, j) is inside `c`.
+            unsafe {
+                let v = if beta.is_zero() {
+                    T::zero()
+                } else {
+                    beta * c.get(i, j)
+                };
+                c.set(i, j, v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raw::RawMat;
+
+    fn problem(c: RawMatMut<f64>, a: RawMat<f64>, b: RawMat<f64>) -> Problem<f64> {
+        Problem {
+            alpha: 1.0,
+            a,
+            conj_a: false,
+            b,
+            conj_b: true,
+            beta: 0.0,
+            c,
+        }
+    }
+
+    #[test]
+    fn row_major_c_is_transposed_and_negative_strides_flipped() {
+        let mut cd = [0.0; 6];
+        let ad = [0.0; 8];
+        let bd = [0.0; 12];
+        // C 2 x 3 row-major, A 2 x 4 column-major, B 4 x 3 column-major.
+        let c = RawMatMut {
+            ptr: cd.as_mut_ptr(),
+            rows: 2,
+            cols: 3,
+            rs: 3,
+            cs: 1,
+        };
+        let a = RawMat {
+            ptr: ad.as_ptr(),
+            rows: 2,
+            cols: 4,
+            rs: 1,
+            cs: 2,
+        };
+        let b = RawMat {
+            ptr: bd.as_ptr(),
+            rows: 4,
+            cols: 3,
+            rs: 1,
+            cs: 4,
+        };
+        // SAFETY: all three cover their arrays.
+        let p = unsafe { canonicalize(problem(c, a, b)) }.unwrap();
+        assert_eq!((p.c.rows, p.c.cols, p.c.rs, p.c.cs), (3, 2, 1, 3));
+        assert_eq!((p.a.rows, p.a.cols, p.a.rs, p.a.cs), (3, 4, 4, 1));
+        assert_eq!((p.b.rows, p.b.cols, p.b.rs, p.b.cs), (4, 2, 2, 1));
+        assert!(p.conj_a && !p.conj_b, "conjugation follows the operands");
+
+        // The same C walked backwards: rows flip with A's rows, columns with B's columns.
+        let c_neg = RawMatMut {
+            ptr: cd.as_mut_ptr().wrapping_add(5),
+            rows: 2,
+            cols: 3,
+            rs: -3,
+            cs: -1,
+        };
+        // SAFETY: as above.
+        let q = unsafe { canonicalize(problem(c_neg, a, b)) }.unwrap();
+        assert_eq!((q.c.rs, q.c.cs), (1, 3));
+        assert_eq!(q.c.ptr, cd.as_mut_ptr());
+        assert_eq!((q.a.rs, q.b.cs), (-4, -1));
+    }
+
+    #[test]
+    fn empty_and_trivial_products_finish_here() {
+        let mut cd = [f64::NAN; 4];
+        let ad = [f64::NAN; 4];
+        let c = RawMatMut {
+            ptr: cd.as_mut_ptr(),
+            rows: 2,
+            cols: 2,
+            rs: 1,
+            cs: 2,
+        };
+        let a = RawMat {
+            ptr: ad.as_ptr(),
+            rows: 2,
+            cols: 2,
+            rs: 1,
+            cs: 2,
+        };
+        let mut p = problem(c, a, a);
+        p.alpha = 0.0;
+        // SAFETY: as above.
+        assert!(unsafe { canonicalize(p) }.is_none());
+        assert_eq!(cd, [0.0; 4], "beta = 0 overwrites NaN without reading it");
+    }
+}

@@ -1,0 +1,379 @@
+//! Microkernels: the one place where generic code meets per-ISA code.
+//!
+//! A microkernel computes one `MR x NR` tile of C from an `MR x k` micro-panel of packed A and a
+//! `k x NR` micro-panel of packed B, keeping the tile in registers for the whole k loop. Every
+//! kernel is the same generic body ([`ukr_body`]), written once against `pulp`'s [`Simd`]
+//! abstraction and instantiated per ISA with a register block sized for it:
+//!
+//! | kernel                 | ISA (pulp token)  | MR x NR (elements) | vectors x columns | accumulators |
+//! |------------------------|-------------------|--------------------|-------------------|--------------|
+//! | `dgemm_x86_v4_16x14`   | AVX-512 (`V4`)    | 16 x 14            | 2 x 14            | 28 zmm       |
+//! | `sgemm_x86_v4_32x14`   | AVX-512 (`V4`)    | 32 x 14            | 2 x 14            | 28 zmm       |
+//! | `dgemm_x86_v3_8x6`     | AVX2+FMA (`V3`)   | 8 x 6              | 2 x 6             | 12 ymm       |
+//! | `sgemm_x86_v3_16x6`    | AVX2+FMA (`V3`)   | 16 x 6             | 2 x 6             | 12 ymm       |
+//! | `dgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   |
+//! | `sgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   |
+//!
+//! On aarch64 the portable kernel runs today; a NEON entry is one more instantiation of the same
+//! body with `pulp::aarch64::NeonFcma` (not written yet: no aarch64 machine to measure on).
+//!
+//! Complex GEMM runs on these real kernels through the 1m method (`pack.rs`).
+//!
+//! # Contract (shared by every kernel; each kernel file restates its own block and ISA)
+//! 1. **Operation**: `C[0..m, 0..n] <- beta * C + alpha * A_p * B_p`.
+//! 2. **Register block**: `MR x NR`, `MR` a multiple of the vector length; the k loop is not
+//!    unrolled by hand (LLVM keeps the accumulators in registers; see the benches).
+//! 3. **Shapes**: `m <= MR`, `n <= NR`, `k >= 0`. `k = 0` gives `C <- beta * C` (with the β = 0
+//!    rule below). `m < MR` or `n < NR` is an edge tile: the accumulators of the full tile are
+//!    computed and [`store_partial`], the one edge helper every kernel shares, writes the
+//!    `m x n` corner.
+//! 4. **Packed A**: `MR x k`, column by column, stride `MR`, rows `m..MR` zero (or anything
+//!    finite: they only reach accumulators that are not stored). No alignment is required
+//!    (the driver's buffers are 64-byte aligned).
+//!    ```text
+//!    a: [a(0,0) a(1,0) .. a(MR-1,0) | a(0,1) .. a(MR-1,1) | .. ]
+//!    ```
+//! 5. **Packed B**: `k x NR`, row by row, stride `NR`, columns `n..NR` zero-padded likewise.
+//!    ```text
+//!    b: [b(0,0) b(0,1) .. b(0,NR-1) | b(1,0) .. b(1,NR-1) | .. ]
+//!    ```
+//! 6. **C**: element strides `rs_c`, `cs_c`, either may be negative. Stored natively with
+//!    vector loads and stores when `rs_c == 1` and the tile is full (`RowOrCol` after the
+//!    driver's canonicalisation, which makes `rs_c == 1` whenever C has a unit stride);
+//!    any other layout goes through [`store_partial`].
+//! 7. **α/β**: β = 0 means C is write-only: it is never read, so NaN or garbage in C does not
+//!    leak. β = 1 adds without a multiply. α = 0 is not special-cased: the driver never calls a
+//!    kernel with α = 0 (BLAS says A and B are then not read at all). The driver passes the
+//!    caller's β on the first KC block (`pc = 0`) and β = 1 on the later ones.
+//! 8. **Hints**: [`Aux`] carries the next micro-panels; the kernels ignore them today.
+//! 9. **Safety**: the kernel's ISA is present (`available()`); `a` is valid for `k * MR` reads
+//!    and `b` for `k * NR`; `c` is valid for reads and writes of the `m x n` tile under the
+//!    given strides, its elements distinct; C does not overlap the packed panels.
+//! 10. **Tested by**: `kernels::testing` (every kernel the CPU has; others skip with a printed
+//!     reason) and, through the driver, `tests/gemm_vs_reference.rs` under each
+//!     `HPC_FORCE_ISA=scalar|avx2|avx512`.
+
+use pulp::Simd;
+
+use crate::simd::{KernelReal, lanes};
+
+pub mod generic;
+#[cfg(test)]
+mod testing;
+#[cfg(target_arch = "x86_64")]
+pub mod x86_v3;
+#[cfg(target_arch = "x86_64")]
+pub mod x86_v4;
+
+/// Optional hints for a kernel (BLIS's `auxinfo_t`): the micro-panels the next call will use.
+#[derive(Clone, Copy, Debug)]
+pub struct Aux<R> {
+    /// The next packed A micro-panel.
+    pub a_next: *const R,
+    /// The next packed B micro-panel.
+    pub b_next: *const R,
+}
+
+impl<R> Aux<R> {
+    /// No hints.
+    pub const NONE: Aux<R> = Aux {
+        a_next: core::ptr::null(),
+        b_next: core::ptr::null(),
+    };
+}
+
+/// The signature every microkernel coerces to (BLIS's `?gemm_ukr_ft`), in BLIS argument order.
+pub type GemmUkr<R> = unsafe fn(
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: R,
+    a: *const R,
+    b: *const R,
+    beta: R,
+    c: *mut R,
+    rs_c: isize,
+    cs_c: isize,
+    aux: &Aux<R>,
+);
+
+/// The instruction sets hpc has kernels for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Isa {
+    /// Portable Rust, no SIMD assumed (pulp's `Scalar`).
+    Scalar,
+    /// x86-64-v3: AVX2 and FMA (pulp's `V3`).
+    Avx2,
+    /// x86-64-v4: AVX-512 F/BW/CD/DQ/VL (pulp's `V4`).
+    Avx512,
+}
+
+impl Isa {
+    /// The name `HPC_FORCE_ISA` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Scalar => "scalar",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+        }
+    }
+
+    /// Parses an `HPC_FORCE_ISA` value.
+    pub fn parse(s: &str) -> Option<Isa> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "scalar" | "generic" | "portable" => Some(Isa::Scalar),
+            "avx2" | "v3" | "x86-64-v3" => Some(Isa::Avx2),
+            "avx512" | "v4" | "x86-64-v4" => Some(Isa::Avx512),
+            _ => None,
+        }
+    }
+
+    /// Whether this CPU can run the ISA.
+    pub fn available(self) -> bool {
+        match self {
+            Isa::Scalar => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => pulp::x86::V3::is_available(),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => pulp::x86::V4::is_available(),
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+}
+
+/// A `pulp` ISA token that a kernel entry can conjure once its caller vouches for the ISA.
+pub trait Token: Simd {
+    /// The token.
+    ///
+    /// # Safety
+    /// The CPU supports the token's instruction set.
+    unsafe fn assume() -> Self;
+}
+
+impl Token for pulp::Scalar {
+    unsafe fn assume() -> Self {
+        pulp::Scalar::new()
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Token for pulp::x86::V3 {
+    #[inline(always)]
+    unsafe fn assume() -> Self {
+        // SAFETY: forwarded to the caller (AVX2 and FMA are present).
+        unsafe { pulp::x86::V3::new_unchecked() }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Token for pulp::x86::V4 {
+    #[inline(always)]
+    unsafe fn assume() -> Self {
+        // SAFETY: forwarded to the caller (AVX-512 F/BW/CD/DQ/VL are present).
+        unsafe { pulp::x86::V4::new_unchecked() }
+    }
+}
+
+/// A GEMM microkernel for real element type `R`. See the module doc for the contract.
+pub trait Microkernel<R: KernelReal>: 'static {
+    /// BLIS-style name: `dgemm_<isa>_<MR>x<NR>`.
+    const NAME: &'static str;
+    /// The ISA it needs.
+    const ISA: Isa;
+    /// Rows of the register block.
+    const MR: usize;
+    /// Columns of the register block.
+    const NR: usize;
+
+    /// The kernel itself, with the [`GemmUkr`] signature.
+    ///
+    /// # Safety
+    /// Points 3-9 of the contract in the module doc.
+    unsafe fn ukr(
+        m: usize,
+        n: usize,
+        k: usize,
+        alpha: R,
+        a: *const R,
+        b: *const R,
+        beta: R,
+        c: *mut R,
+        rs_c: isize,
+        cs_c: isize,
+        aux: &Aux<R>,
+    );
+}
+
+/// Arguments of one kernel call, carried into `pulp`'s `with_simd`.
+pub(crate) struct UkrCall<R> {
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub alpha: R,
+    pub a: *const R,
+    pub b: *const R,
+    pub beta: R,
+    pub c: *mut R,
+    pub rs_c: isize,
+    pub cs_c: isize,
+}
+
+/// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns.
+pub(crate) struct Body<R, const MV: usize, const NR: usize>(pub UkrCall<R>);
+
+impl<R: KernelReal, const MV: usize, const NR: usize> pulp::WithSimd for Body<R, MV, NR> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        // SAFETY: `Body` is only built by kernel entries whose callers meet the contract, and
+        // `with_simd` runs under the ISA token the entry checked for.
+        unsafe { ukr_body::<S, R, MV, NR>(simd, &self.0) }
+    }
+}
+
+/// The microkernel body shared by every ISA.
+///
+/// # Safety
+/// The contract of the module doc, with `MR = MV * lanes::<S, R>()`.
+#[inline(always)]
+pub(crate) unsafe fn ukr_body<S: Simd, R: KernelReal, const MV: usize, const NR: usize>(
+    simd: S,
+    call: &UkrCall<R>,
+) {
+    let l = lanes::<S, R>();
+    let mr = MV * l;
+    let zero = R::v_splat(simd, R::zero());
+    let mut acc = [[zero; MV]; NR];
+    let (mut a, mut b) = (call.a, call.b);
+    for _ in 0..call.k {
+        let mut av = [zero; MV];
+        for (i, v) in av.iter_mut().enumerate() {
+            // SAFETY: `a` has `MR` readable elements at this step (contract point 9).
+            *v = unsafe { core::ptr::read_unaligned(a.add(i * l) as *const R::V<S>) };
+        }
+        for (j, col) in acc.iter_mut().enumerate() {
+            // SAFETY: `b` has `NR` readable elements at this step.
+            let bj = R::v_splat(simd, unsafe { *b.add(j) });
+            for (acc_ij, &a_i) in col.iter_mut().zip(av.iter()) {
+                *acc_ij = R::v_mul_add(simd, a_i, bj, *acc_ij);
+            }
+        }
+        // The last step moves one past the panels: never dereferenced, so `wrapping_add`.
+        a = a.wrapping_add(mr);
+        b = b.wrapping_add(NR);
+    }
+
+    let (alpha, beta) = (call.alpha, call.beta);
+    if call.m == mr && call.n == NR && call.rs_c == 1 {
+        let va = R::v_splat(simd, alpha);
+        let vb = R::v_splat(simd, beta);
+        for (j, col) in acc.iter().enumerate() {
+            let cj = call.c.wrapping_offset(j as isize * call.cs_c);
+            for (i, &acc_ij) in col.iter().enumerate() {
+                let p = cj.wrapping_add(i * l) as *mut R::V<S>;
+                let ab = R::v_mul(simd, va, acc_ij);
+                let v = if beta == R::zero() {
+                    ab
+                } else if beta == R::one() {
+                    // SAFETY: the full tile is readable (contract point 9, rs_c == 1).
+                    R::v_add(simd, unsafe { core::ptr::read_unaligned(p) }, ab)
+                } else {
+                    // SAFETY: as above.
+                    R::v_add(
+                        simd,
+                        R::v_mul(simd, vb, unsafe { core::ptr::read_unaligned(p) }),
+                        ab,
+                    )
+                };
+                // SAFETY: the full tile is writable.
+                unsafe { core::ptr::write_unaligned(p, v) };
+            }
+        }
+    } else {
+        let tile: &[R] = bytemuck::cast_slice(acc.as_flattened());
+        // SAFETY: forwarded contract: the m x n tile of C is valid.
+        unsafe {
+            store_partial(
+                tile, mr, call.m, call.n, alpha, beta, call.c, call.rs_c, call.cs_c,
+            )
+        };
+    }
+}
+
+/// The shared edge helper: `C[0..m, 0..n] <- beta * C + alpha * T`, where `T` is a column-major
+/// tile with leading dimension `ld`. With β = 0, C is not read.
+///
+/// # Safety
+/// `c` is valid for reads and writes of the `m x n` tile under strides `rs_c`, `cs_c`.
+#[inline(always)]
+pub(crate) unsafe fn store_partial<R: KernelReal>(
+    tile: &[R],
+    ld: usize,
+    m: usize,
+    n: usize,
+    alpha: R,
+    beta: R,
+    c: *mut R,
+    rs_c: isize,
+    cs_c: isize,
+) {
+    for j in 0..n {
+        for i in 0..m {
+            let ab = alpha * tile[i + j * ld];
+            let p = c.wrapping_offset(i as isize * rs_c + j as isize * cs_c);
+            // SAFETY: (i, j) lies in the tile the caller vouches for.
+            unsafe {
+                *p = if beta == R::zero() {
+                    ab
+                } else if beta == R::one() {
+                    *p + ab
+                } else {
+                    beta * *p + ab
+                };
+            }
+        }
+    }
+}
+
+/// Defines a microkernel type: its struct, its `Microkernel` impl entering `pulp` with the
+/// given token, and nothing else (the body is [`ukr_body`]).
+macro_rules! microkernel {
+    (
+        $(#[$doc:meta])*
+        $name:ident: $r:ty, $isa:expr, $token:ty, MV = $mv:literal, NR = $nr:literal, $label:literal
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name;
+
+        impl $crate::kernels::Microkernel<$r> for $name {
+            const NAME: &'static str = $label;
+            const ISA: $crate::kernels::Isa = $isa;
+            const MR: usize = $mv * $crate::simd::lanes::<$token, $r>();
+            const NR: usize = $nr;
+
+            #[inline(never)]
+            unsafe fn ukr(
+                m: usize,
+                n: usize,
+                k: usize,
+                alpha: $r,
+                a: *const $r,
+                b: *const $r,
+                beta: $r,
+                c: *mut $r,
+                rs_c: isize,
+                cs_c: isize,
+                _aux: &$crate::kernels::Aux<$r>,
+            ) {
+                debug_assert!(m <= Self::MR && n <= Self::NR);
+                // SAFETY: the caller guarantees the ISA is present (contract point 9).
+                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
+                let call = $crate::kernels::UkrCall { m, n, k, alpha, a, b, beta, c, rs_c, cs_c };
+                pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr>(call));
+            }
+        }
+    };
+}
+pub(crate) use microkernel;

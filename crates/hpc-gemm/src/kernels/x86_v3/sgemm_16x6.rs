@@ -1,0 +1,14 @@
+//! `sgemm_x86_v3_16x6`.
+//!
+//! # Contract
+//! The module contract of `kernels` with `MR x NR = 16 x 6` f32: 2 ymm vectors (8 lanes) by 6
+//! columns = 12 accumulators, within the 16 ymm registers of AVX2. Requires AVX2 + FMA
+//! (`pulp::x86::V3`). Tested by `kernels::testing::x86_v3` and by the driver tests with
+//! `HPC_FORCE_ISA=avx2`.
+
+use crate::kernels::{Isa, microkernel};
+
+microkernel! {
+    /// `sgemm_x86_v3_16x6`: f32, AVX2 + FMA.
+    Sgemm16x6: f32, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, "sgemm_x86_v3_16x6"
+}

@@ -1,0 +1,288 @@
+//! The five loops of the Goto/BLIS algorithm around a microkernel, and nothing else.
+//!
+//! ```text
+//! LOOP 5 (jc): for each NC-wide panel of columns of C and op(B)
+//!   LOOP 4 (pc): for each KC-deep slice of the inner dimension        (never parallel)
+//!     pack op(B)[pc.., jc..] (KC x NC) into NR-wide micro-panels   -> B~ (shared, L3)
+//!     LOOP 3 (ic): for each MC-tall block of rows of C and op(A)      (parallel: ic ways)
+//!       pack op(A)[ic.., pc..] (MC x KC) into MR-tall micro-panels -> A~ (per thread, L2)
+//!       LOOP 2 (jr): for each NR-wide micro-panel of B~               (parallel: jr ways)
+//!         LOOP 1 (ir): for each MR-tall micro-panel of A~
+//!           microkernel: C[ir, jr] (MR x NR) <- beta * C + alpha * A~_ir * B~_jr (k = KC)
+//! ```
+//!
+//! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
+//! (matrixmultiply's `betap`). The threads of one call split LOOP 3 and LOOP 2 between them
+//! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
+//! turns packing B~ in parallel. The split never changes which kernel call computes an element
+//! nor the order of its k sums (MC, KC and NC do not depend on the thread count; MC is always a
+//! multiple of MR), so results are bitwise identical whatever the number of threads.
+
+use num_traits::{One, Zero};
+use rayon::prelude::*;
+
+use crate::blocking::Blocking;
+use crate::buffer::{Slot, with_buffer};
+use crate::kernels::{Aux, Microkernel};
+use crate::pack::{pack_a, pack_b, pack_b_panel, packed_a_len, packed_b_len};
+use crate::raw::{RawMat, RawMatMut};
+use crate::simd::{GemmScalar, factor};
+
+/// One canonical product `C <- beta * C + alpha * op(A) * op(B)`: `a` is op(A) up to the
+/// conjugation flag (`m x k`), `b` is op(B) likewise (`k x n`), `c` is `m x n`. `k > 0`,
+/// `alpha != 0`, `m, n > 0` (the trivial cases are handled by `canonical.rs`).
+#[derive(Clone, Copy, Debug)]
+pub struct Problem<T> {
+    pub alpha: T,
+    pub a: RawMat<T>,
+    pub conj_a: bool,
+    pub b: RawMat<T>,
+    pub conj_b: bool,
+    pub beta: T,
+    pub c: RawMatMut<T>,
+}
+
+/// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all).
+///
+/// # Safety
+/// `K::ISA` is available; `a` and `b` are readable, `c` readable and writable, and no one
+/// else accesses `c` during the call.
+pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
+    let f = factor::<T>();
+    let (mr, nr) = (K::MR, K::NR);
+    let blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
+    // Rows of T per A micro-panel, and MC/KC in elements of T (1m halves them for complex).
+    let mr_t = mr / f;
+    let kc_t = (blk.kc / f).max(1);
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
+
+    // LOOP 5 (jc): NC columns of C at a time.
+    for jc in (0..n).step_by(blk.nc) {
+        let ncb = blk.nc.min(n - jc);
+        // LOOP 4 (pc): KC of the inner dimension at a time. Never parallel: every iteration
+        // updates the same block of C.
+        for pc in (0..k).step_by(kc_t) {
+            let kcb = kc_t.min(k - pc);
+            // β on the first rank-KC update only; the later ones add to what is there.
+            let beta = if pc == 0 { p.beta } else { T::one() };
+            let b_blk = p.b.sub(pc, jc, kcb, ncb);
+            with_buffer(
+                Slot::B,
+                packed_b_len::<T>(kcb, ncb, nr),
+                |bp: &mut [T::Real]| {
+                    // Pack B~ (KC x NC), in parallel over its micro-panels.
+                    if nt > 1 {
+                        let panel = nr * f * kcb;
+                        let per = ncb.div_ceil(nr).div_ceil(nt);
+                        bp.par_chunks_mut(panel * per)
+                            .enumerate()
+                            .for_each(|(t, chunk)| {
+                                for (q, dst) in chunk.chunks_exact_mut(panel).enumerate() {
+                                    let j0 = (t * per + q) * nr;
+                                    let cols = nr.min(ncb - j0);
+                                    // SAFETY: the block lies inside op(B) (caller's contract).
+                                    unsafe {
+                                        pack_b_panel(b_blk.sub(0, j0, kcb, cols), p.conj_b, nr, dst)
+                                    };
+                                }
+                            });
+                    } else {
+                        // SAFETY: as above.
+                        unsafe { pack_b(b_blk, p.conj_b, nr, bp) };
+                    }
+                    let bp: &[T::Real] = bp;
+                    let c_blk = p.c.sub(0, jc, m, ncb);
+                    let a_blk = p.a.sub(0, pc, m, kcb);
+                    // SAFETY: forwarded from the caller; B~ holds the packed panel.
+                    unsafe { loop3::<T, K>(p, a_blk, bp, beta, c_blk, blk.mc / f, mr_t, nt) };
+                },
+            );
+        }
+    }
+}
+
+/// LOOP 3 (ic) and the split of the threads between LOOP 3 and LOOP 2.
+///
+/// # Safety
+/// As [`run`]; `bp` is the packed `kcb x ncb` panel of B.
+#[allow(clippy::too_many_arguments)]
+unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
+    p: &Problem<T>,
+    a_blk: RawMat<T>,
+    bp: &[T::Real],
+    beta: T,
+    c_blk: RawMatMut<T>,
+    mc_t: usize,
+    mr_t: usize,
+    nt: usize,
+) {
+    let (m, ncb, kcb) = (c_blk.rows, c_blk.cols, a_blk.cols);
+    let mr = K::MR;
+    let jr_panels = ncb.div_ceil(K::NR);
+    // Threads go to LOOP 3 first (each packs its own A~), the rest to LOOP 2. When LOOP 3 is
+    // parallel, MC is shrunk (to a multiple of MR) so that the blocks divide evenly.
+    let m_blocks = m.div_ceil(mc_t);
+    let ic_ways = nt.min(m_blocks).max(1);
+    let jr_ways = (nt / ic_ways).clamp(1, jr_panels);
+    let mc_t = if ic_ways > 1 {
+        let blocks = m_blocks.div_ceil(ic_ways) * ic_ways;
+        m.div_ceil(blocks).next_multiple_of(mr_t)
+    } else {
+        mc_t
+    };
+    let m_blocks = m.div_ceil(mc_t);
+    let a_len = packed_a_len::<T>(mc_t.min(m), kcb, mr);
+
+    let work = |iw: usize, jw: usize| {
+        // This thread's share of LOOP 2.
+        let per = jr_panels.div_ceil(jr_ways);
+        let jr = (jw * per).min(jr_panels)..((jw + 1) * per).min(jr_panels);
+        if jr.is_empty() {
+            return;
+        }
+        with_buffer(Slot::A, a_len, |ap: &mut [T::Real]| {
+            // LOOP 3 (ic): this thread's MC-row blocks.
+            for ib in (iw..m_blocks).step_by(ic_ways) {
+                let ic = ib * mc_t;
+                let mcb = mc_t.min(m - ic);
+                let ap = &mut ap[..packed_a_len::<T>(mcb, kcb, mr)];
+                // SAFETY: the block lies inside op(A) (caller's contract).
+                unsafe { pack_a(a_blk.sub(ic, 0, mcb, kcb), p.conj_a, mr, ap) };
+                // SAFETY: this thread owns rows ic.. and the micro-panels `jr` of this C block.
+                unsafe {
+                    macro_kernel::<T, K>(
+                        p.alpha,
+                        ap,
+                        bp,
+                        beta,
+                        c_blk.sub(ic, 0, mcb, ncb),
+                        kcb,
+                        jr.clone(),
+                    )
+                };
+            }
+        });
+    };
+
+    let ways = ic_ways * jr_ways;
+    if ways == 1 {
+        work(0, 0);
+    } else {
+        (0..ways)
+            .into_par_iter()
+            .for_each(|t| work(t % ic_ways, t / ic_ways));
+    }
+}
+
+/// LOOP 2 (jr) and LOOP 1 (ir) over one packed block of A and the micro-panels `jr` of B~.
+///
+/// # Safety
+/// `K::ISA` is available; `c` is the `mcb x ncb` block of C these panels compute, writable by
+/// this thread alone; `ap`/`bp` are packed as the kernel contract says.
+unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
+    alpha: T,
+    ap: &[T::Real],
+    bp: &[T::Real],
+    beta: T,
+    c: RawMatMut<T>,
+    kcb: usize,
+    jr: core::ops::Range<usize>,
+) {
+    let f = factor::<T>();
+    let (mr, nr) = (K::MR, K::NR);
+    let mr_t = mr / f;
+    let k_real = f * kcb;
+    let (mcb, ncb) = (c.rows, c.cols);
+    // The 1m tile buffer for complex types (real types write C directly).
+    let mut tile = [<T::Real as Zero>::zero(); TILE];
+    debug_assert!(mr * nr <= TILE);
+    let aux = Aux::NONE;
+
+    // LOOP 2 (jr): NR columns of C at a time.
+    for j in jr {
+        let j0 = j * nr;
+        let nrb = nr.min(ncb - j0);
+        let b_panel = &bp[j * nr * k_real..(j + 1) * nr * k_real];
+        // LOOP 1 (ir): MR rows of C at a time.
+        for (i, a_panel) in ap.chunks_exact(mr * k_real).enumerate() {
+            let i0 = i * mr_t;
+            let mrb = mr_t.min(mcb - i0);
+            let c_tile = c.sub(i0, j0, mrb, nrb);
+            if !T::IS_COMPLEX {
+                // SAFETY: T is its own real type here, so the cast is an identity; the tile
+                // is inside C, the panels hold `k_real * MR` and `k_real * NR` elements.
+                unsafe {
+                    K::ukr(
+                        mrb,
+                        nrb,
+                        k_real,
+                        alpha.re(),
+                        a_panel.as_ptr(),
+                        b_panel.as_ptr(),
+                        beta.re(),
+                        c_tile.ptr as *mut T::Real,
+                        c_tile.rs,
+                        c_tile.cs,
+                        &aux,
+                    )
+                };
+            } else {
+                // 1m: the real kernel computes the product into a real MR x NR tile, which
+                // holds the complex tile re/im row-interleaved; α and β are applied here.
+                // SAFETY: `tile` holds MR x NR reals, column-major with ld = MR.
+                unsafe {
+                    K::ukr(
+                        mr,
+                        nr,
+                        k_real,
+                        <T::Real as One>::one(),
+                        a_panel.as_ptr(),
+                        b_panel.as_ptr(),
+                        <T::Real as Zero>::zero(),
+                        tile.as_mut_ptr(),
+                        1,
+                        mr as isize,
+                        &aux,
+                    )
+                };
+                // SAFETY: the tile is inside C and this thread's alone.
+                unsafe { merge_complex(&tile, mr, alpha, beta, c_tile) };
+            }
+        }
+    }
+}
+
+/// Capacity of the 1m tile buffer (the largest `MR x NR` of any kernel).
+const TILE: usize = 512;
+
+/// `C <- beta * C + alpha * T` in complex arithmetic, where the real tile `t` (column-major,
+/// leading dimension `ld`) holds complex element (i, j) in rows `2i` (re) and `2i + 1` (im).
+/// With β = 0, C is not read.
+///
+/// # Safety
+/// `c` is readable and writable.
+#[inline]
+unsafe fn merge_complex<T: GemmScalar>(
+    t: &[T::Real],
+    ld: usize,
+    alpha: T,
+    beta: T,
+    c: RawMatMut<T>,
+) {
+    for j in 0..c.cols {
+        for i in 0..c.rows {
+            let ab = alpha * T::from_parts(t[2 * i + j * ld], t[2 * i + 1 + j * ld]);
+            // SAFETY: (i, j) is inside `c`.
+            unsafe {
+                let v = if beta.is_zero() {
+                    ab
+                } else if beta.is_one() {
+                    c.get(i, j) + ab
+                } else {
+                    beta * c.get(i, j) + ab
+                };
+                c.set(i, j, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Packing: copies a block of op(A) or op(B) into the contiguous micro-panels the kernels read.
+//!
+//! Packing is where every layout question is settled once: transposes and conjugation (the
+//! caller passes op(A) as a strided view plus a `conj` flag), row- or column-major storage,
+//! negative strides, and the zero padding of the last micro-panel. The kernels then see only
+//! the two formats of their contract:
+//!
+//! - A: `MR x k` micro-panels, column by column (`a_p[p * MR + i]`);
+//! - B: `k x NR` micro-panels, row by row (`b_p[p * NR + j]`).
+//!
+//! # Complex types: the 1m method
+//! A complex product runs on the real kernels (Van Zee and Smith, "Implementing high-performance
+//! complex matrix multiplication via the 1m method", 2017). Each complex `a(i, p)` becomes the
+//! real 2 x 2 block `[[re, -im], [im, re]]` of a real A of twice the rows and twice the depth;
+//! each `b(p, j)` becomes the real column `[re; im]`. Then real `C' = A' * B'` holds
+//! `[re(c); im(c)]` in rows `2i, 2i + 1`: one real GEMM with 4x the flops of the real problem of
+//! the same size, which is the complex flop count. An A micro-panel of `MR` real rows covers
+//! `MR / 2` complex rows; k complex steps are `2k` real steps. α and β are applied in complex
+//! arithmetic when the tile is merged into C (`loops.rs`).
+
+use crate::raw::RawMat;
+use crate::simd::{GemmScalar, factor};
+use hpc_core::Scalar;
+use num_traits::Zero;
+
+/// Packed length (in real elements) of an `m x k` block of op(A) for a kernel with `mr` real
+/// rows: whole micro-panels, the last zero-padded.
+pub(crate) fn packed_a_len<T: Scalar>(m: usize, k: usize, mr: usize) -> usize {
+    let f = factor::<T>();
+    (f * m).div_ceil(mr) * mr * f * k
+}
+
+/// Packed length (in real elements) of a `k x n` block of op(B) for a kernel with `nr` columns.
+pub(crate) fn packed_b_len<T: Scalar>(k: usize, n: usize, nr: usize) -> usize {
+    n.div_ceil(nr) * nr * factor::<T>() * k
+}
+
+/// Packs the `rows x k` block `a` (rows <= `mr / factor`) into one A micro-panel `dst` of
+/// `mr * factor * k` reals, conjugating if `conj`; rows beyond `rows` are zero.
+///
+/// # Safety
+/// Every element of `a` is readable.
+#[inline]
+pub(crate) unsafe fn pack_a_panel<T: GemmScalar>(
+    a: RawMat<T>,
+    conj: bool,
+    mr: usize,
+    dst: &mut [T::Real],
+) {
+    let (rows, k) = (a.rows, a.cols);
+    let zero = T::Real::zero();
+    if !T::IS_COMPLEX {
+        debug_assert!(rows <= mr && dst.len() == mr * k);
+        if rows < mr {
+            dst.fill(zero);
+        }
+        if a.rs == 1 {
+            for (p, col) in dst.chunks_exact_mut(mr).enumerate() {
+                // SAFETY: rows 0..rows of column p are readable and contiguous (rs == 1).
+                let src = unsafe { core::slice::from_raw_parts(a.at(0, p), rows) };
+                for (d, s) in col.iter_mut().zip(src) {
+                    *d = s.re();
+                }
+            }
+        } else {
+            for i in 0..rows {
+                for p in 0..k {
+                    // SAFETY: (i, p) is inside `a`.
+                    dst[p * mr + i] = unsafe { a.get(i, p) }.re();
+                }
+            }
+        }
+    } else {
+        let half = mr / 2;
+        debug_assert!(rows <= half && dst.len() == mr * 2 * k);
+        if rows < half {
+            dst.fill(zero);
+        }
+        for p in 0..k {
+            let (c0, c1) = dst[2 * p * mr..(2 * p + 2) * mr].split_at_mut(mr);
+            for i in 0..rows {
+                // SAFETY: (i, p) is inside `a`.
+                let x = unsafe { a.get(i, p) };
+                let (re, im) = (x.re(), if conj { -x.im() } else { x.im() });
+                c0[2 * i] = re;
+                c0[2 * i + 1] = im;
+                c1[2 * i] = -im;
+                c1[2 * i + 1] = re;
+            }
+        }
+    }
+}
+
+/// Packs the `k x cols` block `b` (cols <= `nr`) into one B micro-panel `dst` of
+/// `factor * k * nr` reals, conjugating if `conj`; columns beyond `cols` are zero.
+///
+/// # Safety
+/// Every element of `b` is readable.
+#[inline]
+pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
+    b: RawMat<T>,
+    conj: bool,
+    nr: usize,
+    dst: &mut [T::Real],
+) {
+    let (k, cols) = (b.rows, b.cols);
+    let f = factor::<T>();
+    debug_assert!(cols <= nr && dst.len() == f * k * nr);
+    if cols < nr {
+        dst.fill(T::Real::zero());
+    }
+    if !T::IS_COMPLEX {
+        if b.cs == 1 {
+            for (p, row) in dst.chunks_exact_mut(nr).enumerate() {
+                // SAFETY: columns 0..cols of row p are readable and contiguous (cs == 1).
+                let src = unsafe { core::slice::from_raw_parts(b.at(p, 0), cols) };
+                for (d, s) in row.iter_mut().zip(src) {
+                    *d = s.re();
+                }
+            }
+        } else {
+            for j in 0..cols {
+                for p in 0..k {
+                    // SAFETY: (p, j) is inside `b`.
+                    dst[p * nr + j] = unsafe { b.get(p, j) }.re();
+                }
+            }
+        }
+    } else {
+        for j in 0..cols {
+            for p in 0..k {
+                // SAFETY: (p, j) is inside `b`.
+                let x = unsafe { b.get(p, j) };
+                dst[2 * p * nr + j] = x.re();
+                dst[(2 * p + 1) * nr + j] = if conj { -x.im() } else { x.im() };
+            }
+        }
+    }
+}
+
+/// Packs the `m x k` block `a` into `ceil(m / (mr / factor))` consecutive A micro-panels.
+///
+/// # Safety
+/// Every element of `a` is readable; `dst.len() == packed_a_len::<T>(m, k, mr)`.
+pub(crate) unsafe fn pack_a<T: GemmScalar>(
+    a: RawMat<T>,
+    conj: bool,
+    mr: usize,
+    dst: &mut [T::Real],
+) {
+    let rows_per = mr / factor::<T>();
+    let panel = mr * factor::<T>() * a.cols;
+    for (ip, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
+        let i0 = ip * rows_per;
+        if i0 >= a.rows {
+            break;
+        }
+        let rows = rows_per.min(a.rows - i0);
+        // SAFETY: the sub-block lies inside `a`.
+        unsafe { pack_a_panel(a.sub(i0, 0, rows, a.cols), conj, mr, chunk) };
+    }
+}
+
+/// Packs the `k x n` block `b` into `ceil(n / nr)` consecutive B micro-panels.
+///
+/// # Safety
+/// Every element of `b` is readable; `dst.len() == packed_b_len::<T>(k, n, nr)`.
+pub(crate) unsafe fn pack_b<T: GemmScalar>(
+    b: RawMat<T>,
+    conj: bool,
+    nr: usize,
+    dst: &mut [T::Real],
+) {
+    let panel = nr * factor::<T>() * b.rows;
+    for (jp, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
+        let j0 = jp * nr;
+        if j0 >= b.cols {
+            break;
+        }
+        let cols = nr.min(b.cols - j0);
+        // SAFETY: the sub-block lies inside `b`.
+        unsafe { pack_b_panel(b.sub(0, j0, b.rows, cols), conj, nr, chunk) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hpc_core::c64;
+
+    #[test]
+    fn real_a_panel_is_column_by_column_and_padded() {
+        // 3 x 2 column-major A = [[1, 4], [2, 5], [3, 6]], MR = 4.
+        let data = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let a = RawMat {
+            ptr: data.as_ptr(),
+            rows: 3,
+            cols: 2,
+            rs: 1,
+            cs: 3,
+        };
+        let mut dst = [f64::NAN; 8];
+        // SAFETY: `a` covers `data`.
+        unsafe { pack_a_panel(a, false, 4, &mut dst) };
+        assert_eq!(dst, [1.0, 2.0, 3.0, 0.0, 4.0, 5.0, 6.0, 0.0]);
+        // The same matrix read row-major through its transpose strides.
+        let t = [1.0, 4.0, 2.0, 5.0, 3.0, 6.0];
+        let at = RawMat {
+            ptr: t.as_ptr(),
+            rows: 3,
+            cols: 2,
+            rs: 2,
+            cs: 1,
+        };
+        let mut dst2 = [f64::NAN; 8];
+        // SAFETY: `at` covers `t`.
+        unsafe { pack_a_panel(at, false, 4, &mut dst2) };
+        assert_eq!(dst, dst2);
+    }
+
+    #[test]
+    fn real_b_panel_is_row_by_row_and_padded() {
+        // 2 x 3 row-major B = [[1, 2, 3], [4, 5, 6]], NR = 4.
+        let data = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let b = RawMat {
+            ptr: data.as_ptr(),
+            rows: 2,
+            cols: 3,
+            rs: 3,
+            cs: 1,
+        };
+        let mut dst = [f32::NAN; 8];
+        // SAFETY: `b` covers `data`.
+        unsafe { pack_b_panel(b, false, 4, &mut dst) };
+        assert_eq!(dst, [1.0, 2.0, 3.0, 0.0, 4.0, 5.0, 6.0, 0.0]);
+    }
+
+    #[test]
+    fn complex_panels_follow_1m() {
+        let x = c64::new(1.0, 2.0);
+        let a = RawMat {
+            ptr: &x as *const c64,
+            rows: 1,
+            cols: 1,
+            rs: 1,
+            cs: 1,
+        };
+        let mut pa = [f64::NAN; 4];
+        // SAFETY: one readable element.
+        unsafe { pack_a_panel(a, false, 2, &mut pa) };
+        assert_eq!(pa, [1.0, 2.0, -2.0, 1.0]);
+        // SAFETY: as above.
+        unsafe { pack_a_panel(a, true, 2, &mut pa) };
+        assert_eq!(pa, [1.0, -2.0, 2.0, 1.0]);
+        let mut pb = [f64::NAN; 4];
+        // SAFETY: as above.
+        unsafe { pack_b_panel(a, true, 2, &mut pb) };
+        assert_eq!(pb, [1.0, 0.0, -2.0, 0.0]);
+        // (1 + 2i)(1 + 2i) = -3 + 4i through the real product of the packed forms.
+        let re = pa_times_pb([1.0, 2.0, -2.0, 1.0], [1.0, 2.0]);
+        assert_eq!(re, [-3.0, 4.0]);
+    }
+
+    fn pa_times_pb(a: [f64; 4], b: [f64; 2]) -> [f64; 2] {
+        // a is 2 x 2 column-major, b a column.
+        [a[0] * b[0] + a[2] * b[1], a[1] * b[0] + a[3] * b[1]]
+    }
+}

@@ -1,0 +1,129 @@
+//! ISA detection and the kernel registry: which microkernel a GEMM of each type runs.
+//!
+//! The best ISA is detected once (`pulp`'s runtime detection). `HPC_FORCE_ISA=scalar|avx2|avx512`
+//! (read once) forces a lower one, so that the fallback paths are tested on a machine that has
+//! better; forcing an ISA the CPU lacks is refused with a message on stderr, and the best
+//! available one runs instead.
+//!
+//! Each real type maps an ISA to its kernel ([`Family`]); the driver `loops::run::<T, K>` is
+//! monomorphised per kernel and chosen here, once per call, by one `match`.
+
+use std::sync::OnceLock;
+
+use crate::kernels::{Isa, Microkernel, generic};
+use crate::loops::{Problem, run};
+use crate::simd::{GemmScalar, KernelReal};
+
+/// The best ISA this CPU has.
+pub fn detected_isa() -> Isa {
+    [Isa::Avx512, Isa::Avx2]
+        .into_iter()
+        .find(|isa| isa.available())
+        .unwrap_or(Isa::Scalar)
+}
+
+/// The ISA GEMM runs with: `HPC_FORCE_ISA` if set and available, else [`detected_isa`].
+pub fn selected_isa() -> Isa {
+    static SELECTED: OnceLock<Isa> = OnceLock::new();
+    *SELECTED.get_or_init(|| {
+        let best = detected_isa();
+        match std::env::var("HPC_FORCE_ISA") {
+            Err(_) => best,
+            Ok(v) => match Isa::parse(&v) {
+                Some(isa) if isa.available() => isa,
+                Some(isa) => {
+                    eprintln!(
+                        "hpc-gemm: HPC_FORCE_ISA={v}: this CPU lacks {}, using {}",
+                        isa.name(),
+                        best.name()
+                    );
+                    best
+                }
+                None => {
+                    eprintln!(
+                        "hpc-gemm: HPC_FORCE_ISA={v} is not one of scalar, avx2, avx512; using {}",
+                        best.name()
+                    );
+                    best
+                }
+            },
+        }
+    })
+}
+
+/// A real type with a kernel for every ISA.
+pub trait Family: KernelReal {
+    /// Runs `p` with this type's kernel for `isa` on `nt` threads.
+    ///
+    /// # Safety
+    /// `isa` is available; the operands of `p` are valid as `loops::run` requires.
+    unsafe fn run<T: GemmScalar<Real = Self>>(isa: Isa, p: &Problem<T>, nt: usize);
+    /// `(name, MR, NR)` of the kernel for `isa`.
+    fn kernel(isa: Isa) -> (&'static str, usize, usize);
+}
+
+fn describe<R: KernelReal, K: Microkernel<R>>() -> (&'static str, usize, usize) {
+    (K::NAME, K::MR, K::NR)
+}
+
+macro_rules! family {
+    ($r:ty, scalar: $scalar:ty, avx2: $avx2:ty, avx512: $avx512:ty) => {
+        impl Family for $r {
+            unsafe fn run<T: GemmScalar<Real = Self>>(isa: Isa, p: &Problem<T>, nt: usize) {
+                match isa {
+                    #[cfg(target_arch = "x86_64")]
+                    // SAFETY: the caller checked that `isa` (AVX-512) is available.
+                    Isa::Avx512 => unsafe { run::<T, $avx512>(p, nt) },
+                    #[cfg(target_arch = "x86_64")]
+                    // SAFETY: the caller checked that `isa` (AVX2) is available.
+                    Isa::Avx2 => unsafe { run::<T, $avx2>(p, nt) },
+                    // SAFETY: the portable kernel runs everywhere; operands forwarded.
+                    _ => unsafe { run::<T, $scalar>(p, nt) },
+                }
+            }
+            fn kernel(isa: Isa) -> (&'static str, usize, usize) {
+                match isa {
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => describe::<$r, $avx512>(),
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => describe::<$r, $avx2>(),
+                    _ => describe::<$r, $scalar>(),
+                }
+            }
+        }
+    };
+}
+
+#[cfg(target_arch = "x86_64")]
+use crate::kernels::{x86_v3, x86_v4};
+
+#[cfg(target_arch = "x86_64")]
+family!(f64, scalar: generic::Dgemm4x4, avx2: x86_v3::Dgemm8x6, avx512: x86_v4::Dgemm16x14);
+#[cfg(target_arch = "x86_64")]
+family!(f32, scalar: generic::Sgemm4x4, avx2: x86_v3::Sgemm16x6, avx512: x86_v4::Sgemm32x14);
+#[cfg(not(target_arch = "x86_64"))]
+family!(f64, scalar: generic::Dgemm4x4, avx2: generic::Dgemm4x4, avx512: generic::Dgemm4x4);
+#[cfg(not(target_arch = "x86_64"))]
+family!(f32, scalar: generic::Sgemm4x4, avx2: generic::Sgemm4x4, avx512: generic::Sgemm4x4);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isa_names_round_trip() {
+        for isa in [Isa::Scalar, Isa::Avx2, Isa::Avx512] {
+            assert_eq!(Isa::parse(isa.name()), Some(isa));
+        }
+        assert_eq!(Isa::parse(" AVX512\n"), Some(Isa::Avx512));
+        assert_eq!(Isa::parse("sse9"), None);
+    }
+
+    #[test]
+    fn selection_is_available() {
+        assert!(selected_isa().available());
+        assert!(detected_isa() >= selected_isa());
+        let (name, mr, nr) = f64::kernel(selected_isa());
+        assert!(name.starts_with("dgemm_") && mr > 0 && nr > 0);
+    }
+}

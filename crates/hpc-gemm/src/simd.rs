@@ -1,0 +1,70 @@
+//! The narrow interface between the generic kernels and `pulp`'s SIMD abstraction.
+//!
+//! [`KernelReal`] maps a real element type (`f32`, `f64`) to its `pulp` vector type and the four
+//! vector operations a GEMM microkernel needs. Complex types reach the kernels through the 1m
+//! method (see `pack.rs`), so only the two real types need vector code. [`GemmScalar`] is the
+//! bound the driver is written against: any hpc scalar whose real type has kernels.
+
+use hpc_core::{RealScalar, Scalar};
+use pulp::Simd;
+
+/// A real type with SIMD kernels: `f32` or `f64`.
+pub trait KernelReal: RealScalar + bytemuck::Pod {
+    /// The vector of this type for ISA `S` (`S::f64s` for `f64`).
+    type V<S: Simd>: Copy + bytemuck::Pod;
+    /// All lanes set to `x`.
+    fn v_splat<S: Simd>(simd: S, x: Self) -> Self::V<S>;
+    /// `a * b + c`, fused where the ISA has FMA (every kernel ISA but the portable one).
+    fn v_mul_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>, c: Self::V<S>) -> Self::V<S>;
+    /// `a * b`.
+    fn v_mul<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
+    /// `a + b`.
+    fn v_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
+}
+
+macro_rules! kernel_real {
+    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident) => {
+        impl KernelReal for $t {
+            type V<S: Simd> = S::$v;
+            #[inline(always)]
+            fn v_splat<S: Simd>(simd: S, x: Self) -> Self::V<S> {
+                simd.$splat(x)
+            }
+            #[inline(always)]
+            fn v_mul_add<S: Simd>(
+                simd: S,
+                a: Self::V<S>,
+                b: Self::V<S>,
+                c: Self::V<S>,
+            ) -> Self::V<S> {
+                simd.$fma(a, b, c)
+            }
+            #[inline(always)]
+            fn v_mul<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S> {
+                simd.$mul(a, b)
+            }
+            #[inline(always)]
+            fn v_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S> {
+                simd.$add(a, b)
+            }
+        }
+    };
+}
+kernel_real!(f32, f32s, splat_f32s, mul_add_e_f32s, mul_f32s, add_f32s);
+kernel_real!(f64, f64s, splat_f64s, mul_add_e_f64s, mul_f64s, add_f64s);
+
+/// Number of `T` lanes in one vector of ISA `S`.
+#[inline(always)]
+pub const fn lanes<S: Simd, T: KernelReal>() -> usize {
+    core::mem::size_of::<T::V<S>>() / core::mem::size_of::<T>()
+}
+
+/// A scalar the fast GEMM handles: `f32`, `f64`, `c32`, `c64`.
+pub trait GemmScalar: Scalar<Real: crate::registry::Family> {}
+impl<T: Scalar<Real: crate::registry::Family>> GemmScalar for T {}
+
+/// Real elements per element of `T`: 1 for real types, 2 for complex ones (the 1m factor).
+#[inline(always)]
+pub const fn factor<T: Scalar>() -> usize {
+    if T::IS_COMPLEX { 2 } else { 1 }
+}

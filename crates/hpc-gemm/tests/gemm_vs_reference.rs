@@ -1,0 +1,497 @@
+//! The fast GEMM against `hpc_core::reference`: every size up to 20 cubed, sizes around every
+//! block edge of the kernel in use (MR, NR, MC, KC, NC, 127/128/129), every transpose and
+//! layout, negative strides, alpha/beta in {0, 1, -1, other}, NaN-filled C with beta = 0,
+//! sequential against parallel (bit for bit), and a residual check at sizes above 1000.
+//!
+//! Small-integer data make every sum exact, so most comparisons are `==`. Run under
+//! `HPC_FORCE_ISA=scalar|avx2|avx512` to test each kernel family (`cargo xtask test` does).
+
+#[path = "../../hpc-core/tests/common/mod.rs"]
+mod common;
+
+use common::*;
+use hpc_core::reference::Reference;
+use hpc_core::{Level3, MatMut, MatRef, RealScalar, Scalar, Trans, c32, c64};
+use hpc_gemm::{Blocking, GemmScalar, Par, gemm_op, kernel_info};
+use num_traits::{Float, One};
+use proptest::prelude::*;
+
+/// Stored op(A) (`m x k` after `trans`) for dense logical content `m x k`.
+fn stored_op<T: Scalar>(d: &Dense<T>, trans: Trans, layout: Layout) -> Stored<T> {
+    let s = match trans {
+        Trans::No => d.clone(),
+        Trans::Trans => d.transpose(),
+        Trans::ConjTrans => d.conj_transpose(),
+    };
+    Stored::new(&s, layout, nan())
+}
+
+struct Case {
+    m: usize,
+    n: usize,
+    k: usize,
+    ta: Trans,
+    tb: Trans,
+    la: Layout,
+    lb: Layout,
+    lc: Layout,
+    alpha: Special,
+    beta: Special,
+    seed: u64,
+}
+
+/// Runs one case with exact data and asserts the result equals the reference's, that C's
+/// gaps are untouched, and that beta = 0 let no NaN through.
+fn check_exact<T: GemmScalar>(case: &Case, par: Par) {
+    let mut rng = Gen::new(case.seed);
+    let (m, n, k) = (case.m, case.n, case.k);
+    let a = Dense::<T>::random(m, k, &mut rng, Data::Exact);
+    let b = Dense::<T>::random(k, n, &mut rng, Data::Exact);
+    let beta: T = case.beta.value();
+    let c0 = if beta == T::zero() {
+        Dense::from_fn(m, n, |_, _| nan())
+    } else {
+        Dense::<T>::random(m, n, &mut rng, Data::Exact)
+    };
+    let sa = stored_op(&a, case.ta, case.la);
+    let sb = stored_op(&b, case.tb, case.lb);
+    let alpha: T = case.alpha.value();
+    let mut want = c0.clone();
+    Reference
+        .gemm(
+            case.ta,
+            case.tb,
+            alpha,
+            sa.view(),
+            sb.view(),
+            beta,
+            want.view_mut(),
+        )
+        .unwrap();
+    let mut sc = Stored::new(&c0, case.lc, nan());
+    gemm_op(
+        case.ta,
+        case.tb,
+        alpha,
+        sa.view(),
+        sb.view(),
+        beta,
+        sc.view_mut(),
+        par,
+    )
+    .unwrap();
+    let got = sc.to_dense();
+    let what = format!(
+        "{}gemm m={m} n={n} k={k} {:?}{:?} alpha={:?} beta={:?} C {:?}",
+        T::PREFIX,
+        case.ta,
+        case.tb,
+        case.alpha,
+        case.beta,
+        case.lc
+    );
+    assert_all(&got.data, &want.data, None, &what);
+    assert!(sc.gaps_untouched(), "{what}: wrote outside C");
+}
+
+fn layouts() -> [Layout; 4] {
+    let mut row = Layout::COL_MAJOR;
+    row.row_major = true;
+    row.pad = 1;
+    let mut strided = Layout::COL_MAJOR;
+    strided.step = 2;
+    strided.pad = 3;
+    let mut neg = Layout::COL_MAJOR;
+    neg.neg_rows = true;
+    neg.neg_cols = true;
+    [Layout::COL_MAJOR, row, strided, neg]
+}
+
+fn every_size<T: GemmScalar>(step: usize) {
+    let trans = [Trans::No, Trans::Trans, Trans::ConjTrans];
+    let specials = [
+        Special::Zero,
+        Special::One,
+        Special::MinusOne,
+        Special::Other,
+    ];
+    let ls = layouts();
+    let mut t = 0usize;
+    for m in (0..=20).step_by(step) {
+        for n in 0..=20 {
+            for k in 0..=20 {
+                t += 1;
+                let case = Case {
+                    m,
+                    n,
+                    k,
+                    ta: trans[t % 3],
+                    tb: trans[(t / 3) % 3],
+                    la: ls[t % 4],
+                    lb: ls[(t / 4) % 4],
+                    lc: ls[(t / 16) % 4],
+                    alpha: specials[(t / 7) % 4],
+                    beta: specials[(t / 5) % 4],
+                    seed: t as u64,
+                };
+                check_exact::<T>(&case, Par::Seq);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_size_up_to_20_cubed_f64() {
+    every_size::<f64>(1);
+}
+
+#[test]
+fn every_size_up_to_20_cubed_c32() {
+    every_size::<c32>(1);
+}
+
+#[test]
+fn every_third_size_up_to_20_cubed_f32_c64() {
+    every_size::<f32>(3);
+    every_size::<c64>(3);
+}
+
+/// Sizes around every block edge of the kernel this run uses, in elements of `T`.
+fn edges<T: GemmScalar>() -> Vec<usize> {
+    let (_, mr, nr) = kernel_info::<T>();
+    let f = if T::IS_COMPLEX { 2 } else { 1 };
+    let blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
+    let mut v = vec![1, 2, 15, 16, 17, 127, 128, 129];
+    for e in [
+        mr / f,
+        2 * mr / f,
+        nr,
+        2 * nr,
+        blk.mc / f,
+        blk.kc / f,
+        blk.nc,
+    ] {
+        v.extend([e.saturating_sub(1).max(1), e, e + 1]);
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Picks dimensions from the edge list, shrinking the smaller ones so that the whole product
+/// stays cheap for the reference.
+fn edge_dims<T: GemmScalar>(picks: (usize, usize, usize), limit: usize) -> (usize, usize, usize) {
+    let e = edges::<T>();
+    let mut d = [
+        e[picks.0 % e.len()],
+        e[picks.1 % e.len()],
+        e[picks.2 % e.len()],
+    ];
+    while d[0] * d[1] * d[2] > limit {
+        let small = (0..3).filter(|&i| d[i] > 1).min_by_key(|&i| d[i]).unwrap();
+        // Shrink the smallest dimension that is not 1 towards a tail size.
+        d[small] = (d[small] / 4).max(1);
+    }
+    (d[0], d[1], d[2])
+}
+
+macro_rules! edge_properties {
+    ($name:ident, $t:ty) => {
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..config() })]
+            #[test]
+            fn $name(
+                picks in (0usize..64, 0usize..64, 0usize..64),
+                ta in trans(), tb in trans(),
+                la in layout(), lb in layout(), lc in layout(),
+                alpha in special(), beta in special(),
+                threads in 1usize..4,
+                seed in any::<u64>(),
+            ) {
+                let (m, n, k) = edge_dims::<$t>(picks, 3_000_000);
+                let case = Case { m, n, k, ta, tb, la, lb, lc, alpha, beta, seed };
+                check_exact::<$t>(&case, Par::from_count(threads));
+            }
+        }
+    };
+}
+edge_properties!(block_edges_f32, f32);
+edge_properties!(block_edges_f64, f64);
+edge_properties!(block_edges_c32, c32);
+edge_properties!(block_edges_c64, c64);
+
+/// Random data in [-1, 1]: each element within `k * eps * (|alpha| |A| |B| + |beta| |C|)`
+/// (times a small constant) of the reference, computed from the absolute values.
+fn check_bound<T: GemmScalar>(m: usize, n: usize, k: usize, ta: Trans, tb: Trans, seed: u64) {
+    let mut rng = Gen::new(seed);
+    let a = Dense::<T>::random(m, k, &mut rng, Data::Real);
+    let b = Dense::<T>::random(k, n, &mut rng, Data::Real);
+    let c0 = Dense::<T>::random(m, n, &mut rng, Data::Real);
+    let (alpha, beta): (T, T) = (scalar(0.75, -0.5), scalar(-1.25, 0.25));
+    let sa = stored_op(&a, ta, Layout::COL_MAJOR);
+    let sb = stored_op(&b, tb, Layout::COL_MAJOR);
+    let mut want = c0.clone();
+    Reference
+        .gemm(ta, tb, alpha, sa.view(), sb.view(), beta, want.view_mut())
+        .unwrap();
+    let mut got = c0.clone();
+    gemm_op(
+        ta,
+        tb,
+        alpha,
+        sa.view(),
+        sb.view(),
+        beta,
+        got.view_mut(),
+        Par::default_for_process(),
+    )
+    .unwrap();
+    // |A| |B| with absolute values: every element of A and B is at most sqrt(2) in modulus.
+    let eps = T::Real::epsilon().to_f64();
+    let bound = 4.0 * (k as f64 + 2.0) * eps * (2.0 * k as f64 * 1.0 + 2.0);
+    for (g, w) in got.data.iter().zip(&want.data) {
+        let err = (*g - *w).abs1().to_f64();
+        assert!(
+            err <= bound,
+            "{}gemm {m}x{n}x{k} {ta:?}{tb:?}: error {err} > bound {bound}",
+            T::PREFIX
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..config() })]
+    #[test]
+    fn random_data_within_the_error_bound(
+        m in 1usize..300, n in 1usize..300, k in 1usize..300,
+        ta in trans(), tb in trans(), seed in any::<u64>(),
+    ) {
+        check_bound::<f32>(m, n, k, ta, tb, seed);
+        check_bound::<f64>(m, n, k, ta, tb, seed);
+        check_bound::<c32>(m, n, k, ta, tb, seed);
+        check_bound::<c64>(m, n, k, ta, tb, seed);
+    }
+}
+
+/// Runs a product with random (inexact) data on `par`, returning C.
+fn product_on<T: GemmScalar>(m: usize, n: usize, k: usize, seed: u64, par: Par) -> Vec<T> {
+    let mut rng = Gen::new(seed);
+    let a = Dense::<T>::random(m, k, &mut rng, Data::Real);
+    let b = Dense::<T>::random(k, n, &mut rng, Data::Real);
+    let mut c = Dense::<T>::random(m, n, &mut rng, Data::Real);
+    gemm_op(
+        Trans::No,
+        Trans::Trans,
+        scalar(1.5, 0.5),
+        a.view(),
+        b.transpose().view(),
+        scalar(0.5, -1.0),
+        c.view_mut(),
+        par,
+    )
+    .unwrap();
+    c.data
+}
+
+fn threads_do_not_change_a_bit<T: GemmScalar>() {
+    for (m, n, k) in [
+        (257, 300, 513),
+        (1000, 40, 300),
+        (30, 1200, 400),
+        (600, 600, 64),
+    ] {
+        let seq = product_on::<T>(m, n, k, 7, Par::Seq);
+        for t in [2, 3, 4] {
+            let par = product_on::<T>(m, n, k, 7, Par::from_count(t));
+            assert!(
+                seq.iter().zip(&par).all(|(x, y)| same(*x, *y)),
+                "{}gemm {m}x{n}x{k}: {t} threads differ from 1",
+                T::PREFIX
+            );
+        }
+        // Inside a rayon pool of 3 threads, the call uses that pool.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let in_pool = pool.install(|| product_on::<T>(m, n, k, 7, Par::from_count(8)));
+        assert!(seq.iter().zip(&in_pool).all(|(x, y)| same(*x, *y)));
+    }
+}
+
+#[test]
+fn threads_do_not_change_a_bit_f64_c32() {
+    threads_do_not_change_a_bit::<f64>();
+    threads_do_not_change_a_bit::<c32>();
+}
+
+#[test]
+fn threads_do_not_change_a_bit_f32_c64() {
+    threads_do_not_change_a_bit::<f32>();
+    threads_do_not_change_a_bit::<c64>();
+}
+
+/// BLIS's residual check for large sizes: `C x` against `beta C0 x + alpha A (B x)` for a
+/// random vector `x`, in O(n^2).
+fn residual<T: GemmScalar>(m: usize, n: usize, k: usize, ta: Trans, tb: Trans) {
+    let mut rng = Gen::new(99);
+    let a = Dense::<T>::random(m, k, &mut rng, Data::Real);
+    let b = Dense::<T>::random(k, n, &mut rng, Data::Real);
+    let c0 = Dense::<T>::random(m, n, &mut rng, Data::Real);
+    let x = Dense::<T>::random(n, 1, &mut rng, Data::Real);
+    let (alpha, beta): (T, T) = (scalar(-0.5, 1.0), scalar(2.0, 0.0));
+    let sa = stored_op(&a, ta, Layout::COL_MAJOR);
+    let sb = stored_op(&b, tb, Layout::COL_MAJOR);
+    let mut c = c0.clone();
+    gemm_op(
+        ta,
+        tb,
+        alpha,
+        sa.view(),
+        sb.view(),
+        beta,
+        c.view_mut(),
+        Par::default_for_process(),
+    )
+    .unwrap();
+    let cx = c.matmul(&x);
+    let want = c0.matmul(&x);
+    let abx = a.matmul(&b.matmul(&x));
+    let eps = T::Real::epsilon().to_f64();
+    // Each entry of C x sums n * (k products): the error grows like k * sqrt(n) on random data;
+    // bound it by k * n * eps times a small constant (values are at most sqrt(2)).
+    let bound = 8.0 * (k as f64) * (n as f64).sqrt() * eps * 4.0 + 64.0 * n as f64 * eps;
+    for i in 0..m {
+        let w = beta * want.get(i, 0) + alpha * abx.get(i, 0);
+        let err = (cx.get(i, 0) - w).abs1().to_f64();
+        assert!(
+            err <= bound,
+            "{}gemm {m}x{n}x{k} {ta:?}{tb:?}: residual {err} > {bound} in row {i}",
+            T::PREFIX
+        );
+    }
+}
+
+#[test]
+fn large_sizes_pass_the_residual_check() {
+    residual::<f64>(1100, 1000, 1050, Trans::No, Trans::No);
+    residual::<f32>(1030, 1010, 1200, Trans::Trans, Trans::No);
+    residual::<c64>(700, 1020, 650, Trans::ConjTrans, Trans::Trans);
+    residual::<c32>(1001, 300, 1003, Trans::No, Trans::ConjTrans);
+}
+
+fn nan_and_inf_propagate<T: GemmScalar>() {
+    let (m, n, k) = (37, 33, 29);
+    let mut rng = Gen::new(5);
+    let mut a = Dense::<T>::random(m, k, &mut rng, Data::Real);
+    let mut b = Dense::<T>::random(k, n, &mut rng, Data::Real);
+    a.set(3, 7, nan());
+    let inf = T::from_real(T::Real::infinity());
+    b.set(11, 20, inf);
+    let mut c = Dense::<T>::from_fn(m, n, |_, _| T::one());
+    let mut want = c.clone();
+    Reference
+        .gemm(
+            Trans::No,
+            Trans::No,
+            T::one(),
+            a.view(),
+            b.view(),
+            T::zero(),
+            want.view_mut(),
+        )
+        .unwrap();
+    gemm_op(
+        Trans::No,
+        Trans::No,
+        T::one(),
+        a.view(),
+        b.view(),
+        T::zero(),
+        c.view_mut(),
+        Par::Seq,
+    )
+    .unwrap();
+    for j in 0..n {
+        for i in 0..m {
+            let (g, w) = (c.get(i, j), want.get(i, j));
+            let bad = |x: T| !x.all_finite();
+            assert_eq!(bad(g), bad(w), "({i}, {j}): {g} vs reference {w}");
+            if !T::IS_COMPLEX {
+                assert!(same(g, w) || close(g, w, tol(k)), "({i}, {j}): {g} vs {w}");
+            }
+        }
+    }
+    // NaN in A reaches its whole row; Inf in B its whole column.
+    assert!((0..n).all(|j| c.get(3, j).has_nan()));
+    assert!((0..m).all(|i| !c.get(i, 20).all_finite()));
+}
+
+#[test]
+fn nan_and_inf_propagate_as_in_the_reference() {
+    nan_and_inf_propagate::<f32>();
+    nan_and_inf_propagate::<f64>();
+    nan_and_inf_propagate::<c32>();
+    nan_and_inf_propagate::<c64>();
+}
+
+#[test]
+fn shape_errors_are_reported() {
+    let a = [0.0f64; 6];
+    let mut c = [0.0f64; 4];
+    let av = MatRef::from_col_major(&a, 2, 3, 2).unwrap();
+    let bv = MatRef::from_col_major(&a, 2, 3, 2).unwrap();
+    let err = gemm_op(
+        Trans::No,
+        Trans::No,
+        1.0,
+        av,
+        bv,
+        0.0,
+        MatMut::from_col_major(&mut c, 2, 2, 2).unwrap(),
+        Par::Seq,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), hpc_core::ErrorKind::DimensionMismatch);
+    assert!(
+        err.to_string().contains("op(B) must have k = 3 rows"),
+        "{err}"
+    );
+    let err = gemm_op(
+        Trans::No,
+        Trans::Trans,
+        1.0,
+        av,
+        bv,
+        0.0,
+        MatMut::from_col_major(&mut c, 1, 2, 1).unwrap(),
+        Par::Seq,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("C is 1 x 2 but op(A) op(B) is 2 x 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_selected_kernel_is_reported() {
+    let (name, mr, nr) = kernel_info::<f64>();
+    println!(
+        "dgemm kernel: {name} ({mr} x {nr}); sgemm: {:?}",
+        kernel_info::<f32>()
+    );
+    if let Ok(isa) = std::env::var("HPC_FORCE_ISA") {
+        let want = match isa.as_str() {
+            "scalar" => "generic",
+            "avx2" => "x86_v3",
+            _ => "x86_v4",
+        };
+        if hpc_gemm::Isa::parse(&isa).is_some_and(|i| i.available()) {
+            assert!(name.contains(want), "HPC_FORCE_ISA={isa} but kernel {name}");
+        }
+    }
+    let _ = <f64 as One>::one();
+    let _ = <f64 as RealScalar>::safmin();
+}
