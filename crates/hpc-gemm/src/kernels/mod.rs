@@ -291,7 +291,10 @@ pub(crate) unsafe fn ukr_body<S: Simd, R: KernelReal, const MV: usize, const NR:
             }
         }
     } else {
-        let tile: &[R] = bytemuck::cast_slice(acc.as_flattened());
+        // Spill a copy: taking the address of `acc` itself would keep the accumulators in
+        // memory for the whole k loop.
+        let spill = acc;
+        let tile: &[R] = bytemuck::cast_slice(spill.as_flattened());
         // SAFETY: forwarded contract: the m x n tile of C is valid.
         unsafe {
             store_partial(
