@@ -1,10 +1,40 @@
 //! The Level 3 BLAS on top of the GEMM: [`Fast`].
+//!
+//! Every routine is blocked so that the bulk of its flops are GEMM calls on sub-blocks of the
+//! operands (which the GEMM packs, threads and runs on the tuned kernels), as in BLIS and
+//! OpenBLAS:
+//!
+//! - `symm`/`hemm`: C is updated by block rows of `NB`; for each, the part of A left of the
+//!   diagonal block, the diagonal block, and the part right of it are three GEMMs. The stored
+//!   triangle is used directly for one part and transposed (conjugate-transposed for Hermitian
+//!   A) for the other; only the `NB x NB` diagonal block is expanded into a dense temporary.
+//! - `syrk`/`herk`/`syr2k`/`her2k`: C's triangle is updated by block columns of `NB`; the
+//!   off-diagonal part of each is one GEMM (two for the rank-2k updates) straight into C; the
+//!   `NB x NB` diagonal block is computed into a temporary and merged into the triangle only
+//!   (with a real diagonal for the Hermitian routines).
+//! - `trmm`/`trsm`: recursive halving of the triangle. Each level is one GEMM on the
+//!   off-diagonal block; the leaves (at most `LEAF` rows) are one more GEMM with the dense
+//!   diagonal block (`trmm`) or with its inverse (`trsm`), computed once per leaf in
+//!   `O(LEAF^3)`. So all flops but those inversions run on the GEMM kernels; the inverse of a
+//!   well-conditioned triangle differs from substitution only by rounding.
+//!
+//! The right-side variants are the left-side ones on transposed views (`B op(A)` =
+//! `(op(A)^T B^T)^T`), which costs nothing. The argument checks are those of the reference
+//! (`hpc_core::reference::check`), so errors read the same whichever implementation runs.
 
-use hpc_core::reference::Reference;
-use hpc_core::{Diag, Level3, MatMut, MatRef, Result, Side, Trans, Uplo};
+use hpc_core::reference::check::{check_rank_k, check_symm, check_tri_side};
+use hpc_core::{Diag, Level3, MatMut, MatRef, Result, Scalar, Side, Trans, Uplo};
 
-use crate::Par;
+use crate::canonical::scale;
+use crate::loops::Problem;
+use crate::raw::{RawMat, RawMatMut};
 use crate::simd::GemmScalar;
+use crate::{Par, gemm_raw};
+
+/// Block size of the `symm` and `syrk` families (rows of C per block row or block column).
+const NB: usize = 192;
+/// Largest triangle `trmm`/`trsm` handle without splitting it further.
+const LEAF: usize = 64;
 
 /// The fast Level 3 BLAS: the `hpc_core::Level3` trait on the blocked GEMM of this crate.
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +57,644 @@ impl Default for Fast {
     }
 }
 
+/// `c <- beta * c + alpha * cj(a) * cj(b)` on raw operands.
+///
+/// # Safety
+/// `a`, `b` readable, `c` writable and accessed by no one else during the call.
+#[allow(clippy::too_many_arguments)]
+unsafe fn mm<T: GemmScalar>(
+    alpha: T,
+    a: RawMat<T>,
+    conj_a: bool,
+    b: RawMat<T>,
+    conj_b: bool,
+    beta: T,
+    c: RawMatMut<T>,
+    par: Par,
+) {
+    debug_assert!(a.rows == c.rows && b.cols == c.cols && a.cols == b.rows);
+    let p = Problem {
+        alpha,
+        a,
+        conj_a,
+        b,
+        conj_b,
+        beta,
+        c,
+    };
+    // SAFETY: forwarded.
+    unsafe { gemm_raw(p, par) };
+}
+
+/// A dense column-major copy of a square block, with `value(i, j)` for each element.
+fn dense<T: Scalar>(n: usize, value: impl Fn(usize, usize) -> T) -> Vec<T> {
+    let mut d = vec![T::zero(); n * n];
+    for j in 0..n {
+        for i in 0..n {
+            d[i + j * n] = value(i, j);
+        }
+    }
+    d
+}
+
+/// A column-major `Vec` as a raw matrix.
+fn raw_of<T>(d: &[T], rows: usize, cols: usize) -> RawMat<T> {
+    RawMat {
+        ptr: d.as_ptr(),
+        rows,
+        cols,
+        rs: 1,
+        cs: rows.max(1) as isize,
+    }
+}
+
+fn raw_of_mut<T>(d: &mut [T], rows: usize, cols: usize) -> RawMatMut<T> {
+    RawMatMut {
+        ptr: d.as_mut_ptr(),
+        rows,
+        cols,
+        rs: 1,
+        cs: rows.max(1) as isize,
+    }
+}
+
+fn cj<T: Scalar>(v: T, conj: bool) -> T {
+    if conj { v.conj() } else { v }
+}
+
+/// `C <- alpha A B + beta C`, A symmetric or Hermitian (`herm`) of order m, stored in its
+/// `lower` or upper triangle, every element conjugated if `conj` (the right-side transpose of
+/// a Hermitian A).
+///
+/// # Safety
+/// `a`, `b` readable, `c` writable and exclusive; alpha != 0; shapes consistent.
+#[allow(clippy::too_many_arguments)]
+unsafe fn symm_left<T: GemmScalar>(
+    herm: bool,
+    lower: bool,
+    conj: bool,
+    alpha: T,
+    a: RawMat<T>,
+    b: RawMat<T>,
+    beta: T,
+    c: RawMatMut<T>,
+    par: Par,
+) {
+    let (m, n) = (c.rows, c.cols);
+    // The transposed triangle is conjugated once more for a Hermitian A.
+    let conj_t = conj ^ herm;
+    for r0 in (0..m).step_by(NB) {
+        let h = NB.min(m - r0);
+        let r1 = r0 + h;
+        let c_blk = c.sub(r0, 0, h, n);
+        // A[r0..r1, 0..r0]: stored if lower, else the transpose of A[0..r0, r0..r1].
+        let (left, left_conj) = if lower {
+            (a.sub(r0, 0, h, r0), conj)
+        } else {
+            (a.sub(0, r0, r0, h).t(), conj_t)
+        };
+        // A[r0..r1, r1..m]: stored if upper, else the transpose of A[r1..m, r0..r1].
+        let (right, right_conj) = if lower {
+            (a.sub(r1, r0, m - r1, h).t(), conj_t)
+        } else {
+            (a.sub(r0, r1, h, m - r1), conj)
+        };
+        // The diagonal block, expanded.
+        let d = dense(h, |i, j| {
+            let stored = if lower { i >= j } else { i <= j };
+            // SAFETY: (r0 + i, r0 + j) or its mirror lies inside A.
+            let v = unsafe {
+                if stored {
+                    a.get(r0 + i, r0 + j)
+                } else {
+                    cj(a.get(r0 + j, r0 + i), herm)
+                }
+            };
+            let v = if herm && i == j {
+                T::from_real(v.re())
+            } else {
+                v
+            };
+            cj(v, conj)
+        });
+        let mut beta_now = beta;
+        // SAFETY: every block lies inside its operand; `d` is h x h.
+        unsafe {
+            if r0 > 0 {
+                mm(
+                    alpha,
+                    left,
+                    left_conj,
+                    b.sub(0, 0, r0, n),
+                    false,
+                    beta_now,
+                    c_blk,
+                    par,
+                );
+                beta_now = T::one();
+            }
+            let db = raw_of(&d, h, h);
+            mm(
+                alpha,
+                db,
+                false,
+                b.sub(r0, 0, h, n),
+                false,
+                beta_now,
+                c_blk,
+                par,
+            );
+            if r1 < m {
+                mm(
+                    alpha,
+                    right,
+                    right_conj,
+                    b.sub(r1, 0, m - r1, n),
+                    false,
+                    T::one(),
+                    c_blk,
+                    par,
+                );
+            }
+        }
+    }
+}
+
+fn symm_like<T: GemmScalar>(
+    routine: &'static str,
+    herm: bool,
+    par: Par,
+    side: Side,
+    uplo: Uplo,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    mut c: MatMut<'_, T>,
+) -> Result<()> {
+    check_symm(routine, side, &a, &b, &c)?;
+    let herm = herm && T::IS_COMPLEX;
+    let (a, b, c) = (
+        RawMat::from_ref(a),
+        RawMat::from_ref(b),
+        RawMatMut::from_mut(&mut c),
+    );
+    // SAFETY: the views were checked by their constructors; `c` stays borrowed.
+    unsafe {
+        if c.rows == 0 || c.cols == 0 {
+            return Ok(());
+        }
+        if alpha.is_zero() {
+            scale(beta, c);
+            return Ok(());
+        }
+        let lower = uplo == Uplo::Lower;
+        match side {
+            Side::Left => symm_left(herm, lower, false, alpha, a, b, beta, c, par),
+            // C^T = A^T B^T; A^T = A (symmetric) or conj(A) (Hermitian, same triangle).
+            Side::Right => symm_left(herm, lower, herm, alpha, a, b.t(), beta, c.t(), par),
+        }
+    }
+    Ok(())
+}
+
+/// One term `alpha * X * cj(Y)^T` of a rank-k update, `X`, `Y` both `n x k`.
+#[derive(Clone, Copy)]
+struct Term<T> {
+    alpha: T,
+    x: RawMat<T>,
+    conj_x: bool,
+    y: RawMat<T>,
+    conj_y: bool,
+}
+
+/// `C <- sum of terms + beta C` on the `lower` or upper triangle of C; with `herm`, the
+/// diagonal is real (its imaginary part is neither read nor kept) and beta is real.
+///
+/// # Safety
+/// Operands readable, `c` writable and exclusive; the terms' alphas are not all zero, k > 0.
+unsafe fn rank_k_update<T: GemmScalar>(
+    herm: bool,
+    lower: bool,
+    terms: &[Term<T>],
+    beta: T,
+    c: RawMatMut<T>,
+    par: Par,
+) {
+    let n = c.rows;
+    let k = terms[0].x.cols;
+    for c0 in (0..n).step_by(NB) {
+        let w = NB.min(n - c0);
+        let c1 = c0 + w;
+        // Off-diagonal block of this block column: below the diagonal block (lower) or above
+        // it (upper), straight into C.
+        let (r0, rows) = if lower { (c1, n - c1) } else { (0, c0) };
+        if rows > 0 {
+            let mut b = beta;
+            for t in terms {
+                // SAFETY: the blocks lie inside X, Y and C.
+                unsafe {
+                    mm(
+                        t.alpha,
+                        t.x.sub(r0, 0, rows, k),
+                        t.conj_x,
+                        t.y.sub(c0, 0, w, k).t(),
+                        t.conj_y,
+                        b,
+                        c.sub(r0, c0, rows, w),
+                        par,
+                    )
+                };
+                b = T::one();
+            }
+        }
+        // Diagonal block: into a temporary, then merged into the triangle only.
+        let mut tmp = vec![T::zero(); w * w];
+        let tr = raw_of_mut(&mut tmp, w, w);
+        let mut b = T::zero();
+        for t in terms {
+            // SAFETY: as above; `tmp` is w x w.
+            unsafe {
+                mm(
+                    t.alpha,
+                    t.x.sub(c0, 0, w, k),
+                    t.conj_x,
+                    t.y.sub(c0, 0, w, k).t(),
+                    t.conj_y,
+                    b,
+                    tr,
+                    par,
+                )
+            };
+            b = T::one();
+        }
+        for j in 0..w {
+            let (i0, i1) = if lower { (j, w) } else { (0, j + 1) };
+            for i in i0..i1 {
+                let (ci, cjj) = (c0 + i, c0 + j);
+                let prod = tmp[i + j * w];
+                // SAFETY: (ci, cjj) lies inside C.
+                unsafe {
+                    let old = if beta.is_zero() {
+                        T::zero()
+                    } else if herm && i == j {
+                        T::from_real(beta.re() * c.get(ci, cjj).re())
+                    } else if herm {
+                        c.get(ci, cjj).scale_real(beta.re())
+                    } else {
+                        beta * c.get(ci, cjj)
+                    };
+                    let v = old + prod;
+                    let v = if herm && i == j {
+                        T::from_real(v.re())
+                    } else {
+                        v
+                    };
+                    c.set(ci, cjj, v);
+                }
+            }
+        }
+    }
+}
+
+/// `C <- beta C` on a triangle (no product: alpha = 0 or k = 0), as the reference does it.
+///
+/// # Safety
+/// `c` writable and exclusive.
+unsafe fn scale_triangle<T: GemmScalar>(herm: bool, lower: bool, beta: T, c: RawMatMut<T>) {
+    if beta.is_one() {
+        return;
+    }
+    for j in 0..c.cols {
+        let (i0, i1) = if lower { (j, c.rows) } else { (0, j + 1) };
+        for i in i0..i1 {
+            // SAFETY: (i, j) lies inside C.
+            unsafe {
+                let v = if beta.is_zero() {
+                    T::zero()
+                } else if herm && i == j {
+                    T::from_real(beta.re() * c.get(i, j).re())
+                } else if herm {
+                    c.get(i, j).scale_real(beta.re())
+                } else {
+                    beta * c.get(i, j)
+                };
+                c.set(i, j, v);
+            }
+        }
+    }
+}
+
+/// op(A) as an `n x k` view plus a conjugation flag.
+fn op_view<T>(trans: Trans, a: RawMat<T>) -> (RawMat<T>, bool) {
+    match trans {
+        Trans::No => (a, false),
+        Trans::Trans => (a.t(), false),
+        Trans::ConjTrans => (a.t(), true),
+    }
+}
+
+/// `syrk`/`herk` (`b = None`) and `syr2k`/`her2k`.
+#[allow(clippy::too_many_arguments)]
+fn rank_k_like<T: GemmScalar>(
+    routine: &'static str,
+    herm: bool,
+    par: Par,
+    uplo: Uplo,
+    trans: Trans,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: Option<MatRef<'_, T>>,
+    beta: T,
+    mut c: MatMut<'_, T>,
+) -> Result<()> {
+    let k = check_rank_k(routine, herm, trans, &a, b.as_ref(), &c)?;
+    let herm = herm && T::IS_COMPLEX;
+    // Real types take ConjTrans as Trans.
+    let (x, conj_x) = op_view(trans, RawMat::from_ref(a));
+    let conj_x = conj_x && T::IS_COMPLEX;
+    let c = RawMatMut::from_mut(&mut c);
+    let lower = uplo == Uplo::Lower;
+    if c.rows == 0 {
+        return Ok(());
+    }
+    // SAFETY: views checked by their constructors; `c` stays borrowed.
+    unsafe {
+        if alpha.is_zero() || k == 0 {
+            scale_triangle(herm, lower, beta, c);
+            return Ok(());
+        }
+        // The second factor is conjugated (once more) for the Hermitian routines.
+        let first = Term {
+            alpha,
+            x,
+            conj_x,
+            y: x,
+            conj_y: conj_x ^ herm,
+        };
+        match b {
+            None => rank_k_update(herm, lower, &[first], beta, c, par),
+            Some(b) => {
+                let (y, conj_y) = op_view(trans, RawMat::from_ref(b));
+                let conj_y = conj_y && T::IS_COMPLEX;
+                let t1 = Term {
+                    y,
+                    conj_y: conj_y ^ herm,
+                    ..first
+                };
+                let t2 = Term {
+                    alpha: cj(alpha, herm),
+                    x: y,
+                    conj_x: conj_y,
+                    y: x,
+                    conj_y: conj_x ^ herm,
+                };
+                rank_k_update(herm, lower, &[t1, t2], beta, c, par)
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A triangular factor as the left-side algorithms see it: `t` is op(A) (`m x m` view),
+/// conjugated if `conj`, lower or upper triangular, with an implicit unit diagonal if `unit`.
+#[derive(Clone, Copy)]
+struct Tri<T> {
+    t: RawMat<T>,
+    conj: bool,
+    lower: bool,
+    unit: bool,
+}
+
+impl<T: GemmScalar> Tri<T> {
+    fn sub(self, i: usize, n: usize) -> Tri<T> {
+        Tri {
+            t: self.t.sub(i, i, n, n),
+            ..self
+        }
+    }
+
+    /// Element (i, j) of the triangle, zero outside it.
+    ///
+    /// # Safety
+    /// `i, j < order`.
+    unsafe fn elem(&self, i: usize, j: usize) -> T {
+        if i == j && self.unit {
+            T::one()
+        } else if (self.lower && i >= j) || (!self.lower && i <= j) {
+            // SAFETY: inside the view by the caller's contract.
+            cj(unsafe { self.t.get(i, j) }, self.conj)
+        } else {
+            T::zero()
+        }
+    }
+
+    /// The transpose: `B op(A)` is computed as `(op(A)^T B^T)^T`.
+    fn transposed(self) -> Tri<T> {
+        Tri {
+            t: self.t.t(),
+            lower: !self.lower,
+            ..self
+        }
+    }
+
+    /// Where the halves of an order-m triangle split (a multiple of `LEAF` when possible).
+    fn split(m: usize) -> usize {
+        let half = m / 2;
+        if half >= LEAF {
+            half / LEAF * LEAF
+        } else {
+            half
+        }
+    }
+}
+
+/// Copies B (`rows x cols`) into a dense column-major temporary.
+///
+/// # Safety
+/// `b` readable.
+unsafe fn copy_of<T: GemmScalar>(b: RawMatMut<T>) -> Vec<T> {
+    let mut v = Vec::with_capacity(b.rows * b.cols);
+    for j in 0..b.cols {
+        for i in 0..b.rows {
+            // SAFETY: (i, j) inside `b`.
+            v.push(unsafe { b.get(i, j) });
+        }
+    }
+    v
+}
+
+/// `B <- alpha T B`, recursively.
+///
+/// # Safety
+/// `t` readable, `b` writable and exclusive, `t` of order `b.rows`.
+unsafe fn trmm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: Par) {
+    let (m, n) = (b.rows, b.cols);
+    if m <= LEAF {
+        // Leaf: one GEMM with the dense diagonal block, from a copy of B.
+        // SAFETY: indices inside the order-m triangle; `b` readable.
+        let d = dense(m, |i, j| unsafe { tri.elem(i, j) });
+        // SAFETY: `b` is readable.
+        let copy = unsafe { copy_of(b) };
+        // SAFETY: `d` is m x m, `copy` m x n, `b` exclusive.
+        unsafe {
+            mm(
+                alpha,
+                raw_of(&d, m, m),
+                false,
+                raw_of(&copy, m, n),
+                false,
+                T::zero(),
+                b,
+                par,
+            )
+        };
+        return;
+    }
+    let m1 = Tri::<T>::split(m);
+    let m2 = m - m1;
+    let (b1, b2) = (b.sub(0, 0, m1, n), b.sub(m1, 0, m2, n));
+    // SAFETY: the halves and the off-diagonal block lie inside T and B; the GEMM reads one half
+    // of B and writes the other.
+    unsafe {
+        if tri.lower {
+            // B2 <- alpha (T21 B1 + T22 B2), then B1 <- alpha T11 B1.
+            trmm_left(tri.sub(m1, m2), alpha, b2, par);
+            let t21 = tri.t.sub(m1, 0, m2, m1);
+            mm(alpha, t21, tri.conj, b1.as_ref(), false, T::one(), b2, par);
+            trmm_left(tri.sub(0, m1), alpha, b1, par);
+        } else {
+            // B1 <- alpha (T11 B1 + T12 B2), then B2 <- alpha T22 B2.
+            trmm_left(tri.sub(0, m1), alpha, b1, par);
+            let t12 = tri.t.sub(0, m1, m1, m2);
+            mm(alpha, t12, tri.conj, b2.as_ref(), false, T::one(), b1, par);
+            trmm_left(tri.sub(m1, m2), alpha, b2, par);
+        }
+    }
+}
+
+/// The inverse of an order-n triangle (dense, column-major), by columns.
+///
+/// # Safety
+/// `tri` of order `n`, readable.
+unsafe fn inverse<T: GemmScalar>(tri: Tri<T>, n: usize) -> Vec<T> {
+    // SAFETY: indices inside the triangle.
+    let t = dense(n, |i, j| unsafe { tri.elem(i, j) });
+    let mut inv = vec![T::zero(); n * n];
+    for j in 0..n {
+        // Solve T x = e_j by substitution; x is column j of the inverse.
+        let col = &mut inv[j * n..(j + 1) * n];
+        col[j] = T::one();
+        let mut step = |l: usize| {
+            if !tri.unit {
+                col[l] /= t[l + l * n];
+            }
+            let xl = col[l];
+            let rows = if tri.lower { l + 1..n } else { 0..l };
+            for i in rows {
+                col[i] -= xl * t[i + l * n];
+            }
+        };
+        if tri.lower {
+            (j..n).for_each(&mut step);
+        } else {
+            (0..=j).rev().for_each(&mut step);
+        }
+    }
+    inv
+}
+
+/// Solves `T X = alpha B` in place, recursively.
+///
+/// # Safety
+/// As [`trmm_left`].
+unsafe fn trsm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: Par) {
+    let (m, n) = (b.rows, b.cols);
+    if m <= LEAF {
+        // Leaf: one GEMM with the inverse of the diagonal block, from a copy of B.
+        // SAFETY: the triangle has order m; `b` readable, then exclusive for the GEMM.
+        unsafe {
+            let inv = inverse(tri, m);
+            let copy = copy_of(b);
+            mm(
+                alpha,
+                raw_of(&inv, m, m),
+                false,
+                raw_of(&copy, m, n),
+                false,
+                T::zero(),
+                b,
+                par,
+            );
+        }
+        return;
+    }
+    let m1 = Tri::<T>::split(m);
+    let m2 = m - m1;
+    let (b1, b2) = (b.sub(0, 0, m1, n), b.sub(m1, 0, m2, n));
+    // SAFETY: as in `trmm_left`.
+    unsafe {
+        if tri.lower {
+            // X1 = T11^-1 alpha B1; B2 <- alpha B2 - T21 X1; X2 = T22^-1 B2.
+            trsm_left(tri.sub(0, m1), alpha, b1, par);
+            let t21 = tri.t.sub(m1, 0, m2, m1);
+            mm(-T::one(), t21, tri.conj, b1.as_ref(), false, alpha, b2, par);
+            trsm_left(tri.sub(m1, m2), T::one(), b2, par);
+        } else {
+            trsm_left(tri.sub(m1, m2), alpha, b2, par);
+            let t12 = tri.t.sub(0, m1, m1, m2);
+            mm(-T::one(), t12, tri.conj, b2.as_ref(), false, alpha, b1, par);
+            trsm_left(tri.sub(0, m1), T::one(), b1, par);
+        }
+    }
+}
+
+/// `trmm` (`solve = false`) and `trsm`.
+#[allow(clippy::too_many_arguments)]
+fn tri_like<T: GemmScalar>(
+    routine: &'static str,
+    solve: bool,
+    par: Par,
+    side: Side,
+    uplo: Uplo,
+    transa: Trans,
+    diag: Diag,
+    alpha: T,
+    a: MatRef<'_, T>,
+    mut b: MatMut<'_, T>,
+) -> Result<()> {
+    check_tri_side(routine, side, &a, &b)?;
+    let (t, conj) = op_view(transa, RawMat::from_ref(a));
+    let tri = Tri {
+        t,
+        conj: conj && T::IS_COMPLEX,
+        // op(A) is lower triangular when A is lower and not transposed, or upper and transposed.
+        lower: (uplo == Uplo::Lower) == (transa == Trans::No),
+        unit: diag == Diag::Unit,
+    };
+    let b = RawMatMut::from_mut(&mut b);
+    if b.rows == 0 || b.cols == 0 {
+        return Ok(());
+    }
+    // SAFETY: views checked by their constructors; `b` stays borrowed.
+    unsafe {
+        if alpha.is_zero() {
+            scale(T::zero(), b);
+            return Ok(());
+        }
+        let (tri, b) = match side {
+            Side::Left => (tri, b),
+            Side::Right => (tri.transposed(), b.t()),
+        };
+        if solve {
+            trsm_left(tri, alpha, b, par);
+        } else {
+            trmm_left(tri, alpha, b, par);
+        }
+    }
+    Ok(())
+}
+
 impl<T: GemmScalar> Level3<T> for Fast {
     fn gemm(
         &self,
@@ -40,6 +708,7 @@ impl<T: GemmScalar> Level3<T> for Fast {
     ) -> Result<()> {
         crate::gemm_op(transa, transb, alpha, a, b, beta, c, self.par)
     }
+
     fn symm(
         &self,
         side: Side,
@@ -50,8 +719,9 @@ impl<T: GemmScalar> Level3<T> for Fast {
         beta: T,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.symm(side, uplo, alpha, a, b, beta, c)
+        symm_like("symm", false, self.par, side, uplo, alpha, a, b, beta, c)
     }
+
     fn hemm(
         &self,
         side: Side,
@@ -62,8 +732,9 @@ impl<T: GemmScalar> Level3<T> for Fast {
         beta: T,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.hemm(side, uplo, alpha, a, b, beta, c)
+        symm_like("hemm", true, self.par, side, uplo, alpha, a, b, beta, c)
     }
+
     fn syrk(
         &self,
         uplo: Uplo,
@@ -73,8 +744,11 @@ impl<T: GemmScalar> Level3<T> for Fast {
         beta: T,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.syrk(uplo, trans, alpha, a, beta, c)
+        rank_k_like(
+            "syrk", false, self.par, uplo, trans, alpha, a, None, beta, c,
+        )
     }
+
     fn herk(
         &self,
         uplo: Uplo,
@@ -84,8 +758,10 @@ impl<T: GemmScalar> Level3<T> for Fast {
         beta: T::Real,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.herk(uplo, trans, alpha, a, beta, c)
+        let (alpha, beta) = (T::from_real(alpha), T::from_real(beta));
+        rank_k_like("herk", true, self.par, uplo, trans, alpha, a, None, beta, c)
     }
+
     fn syr2k(
         &self,
         uplo: Uplo,
@@ -96,8 +772,20 @@ impl<T: GemmScalar> Level3<T> for Fast {
         beta: T,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.syr2k(uplo, trans, alpha, a, b, beta, c)
+        rank_k_like(
+            "syr2k",
+            false,
+            self.par,
+            uplo,
+            trans,
+            alpha,
+            a,
+            Some(b),
+            beta,
+            c,
+        )
     }
+
     fn her2k(
         &self,
         uplo: Uplo,
@@ -108,8 +796,21 @@ impl<T: GemmScalar> Level3<T> for Fast {
         beta: T::Real,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.her2k(uplo, trans, alpha, a, b, beta, c)
+        let beta = T::from_real(beta);
+        rank_k_like(
+            "her2k",
+            true,
+            self.par,
+            uplo,
+            trans,
+            alpha,
+            a,
+            Some(b),
+            beta,
+            c,
+        )
     }
+
     fn trmm(
         &self,
         side: Side,
@@ -120,8 +821,11 @@ impl<T: GemmScalar> Level3<T> for Fast {
         a: MatRef<'_, T>,
         b: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.trmm(side, uplo, transa, diag, alpha, a, b)
+        tri_like(
+            "trmm", false, self.par, side, uplo, transa, diag, alpha, a, b,
+        )
     }
+
     fn trsm(
         &self,
         side: Side,
@@ -132,6 +836,8 @@ impl<T: GemmScalar> Level3<T> for Fast {
         a: MatRef<'_, T>,
         b: MatMut<'_, T>,
     ) -> Result<()> {
-        Reference.trsm(side, uplo, transa, diag, alpha, a, b)
+        tri_like(
+            "trsm", true, self.par, side, uplo, transa, diag, alpha, a, b,
+        )
     }
 }

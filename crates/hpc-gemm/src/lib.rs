@@ -59,7 +59,7 @@ pub use simd::{GemmScalar, KernelReal};
 use std::num::NonZeroUsize;
 use std::sync::OnceLock;
 
-use hpc_core::{Error, ErrorKind, MatMut, MatRef, Result, Trans};
+use hpc_core::{MatMut, MatRef, Result, Trans};
 
 use crate::loops::Problem;
 use crate::raw::{RawMat, RawMatMut};
@@ -73,7 +73,7 @@ pub const PAR_THRESHOLD: usize = 128 * 128 * 128;
 /// `C <- alpha * A * B + beta * C`. A is `m x k`, B is `k x n`, C is `m x n`; any strides.
 ///
 /// # Errors
-/// [`ErrorKind::DimensionMismatch`] if the shapes do not agree.
+/// [`hpc_core::ErrorKind::DimensionMismatch`] if the shapes do not agree.
 pub fn gemm<T: GemmScalar>(
     alpha: T,
     a: MatRef<'_, T>,
@@ -89,7 +89,7 @@ pub fn gemm<T: GemmScalar>(
 /// transpose (the conjugate of a real type is itself).
 ///
 /// # Errors
-/// [`ErrorKind::DimensionMismatch`] if op(A) is not `m x k`, op(B) not `k x n`, C not `m x n`.
+/// [`hpc_core::ErrorKind::DimensionMismatch`] if op(A) is not `m x k`, op(B) not `k x n`, C not `m x n`.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_op<T: GemmScalar>(
     transa: Trans,
@@ -101,33 +101,9 @@ pub fn gemm_op<T: GemmScalar>(
     mut c: MatMut<'_, T>,
     par: Par,
 ) -> Result<()> {
+    hpc_core::reference::check::check_gemm(transa, transb, &a, &b, &c)?;
     let a = op(transa, RawMat::from_ref(a));
     let b = op(transb, RawMat::from_ref(b));
-    if a.cols != b.rows {
-        return Err(Error::new(
-            ErrorKind::DimensionMismatch,
-            "gemm",
-            "b",
-            format!(
-                "op(A) is {} x {} but op(B) is {} x {}: op(B) must have k = {} rows",
-                a.rows, a.cols, b.rows, b.cols, a.cols
-            ),
-        ));
-    }
-    if (c.rows(), c.cols()) != (a.rows, b.cols) {
-        return Err(Error::new(
-            ErrorKind::DimensionMismatch,
-            "gemm",
-            "c",
-            format!(
-                "C is {} x {} but op(A) op(B) is {} x {}",
-                c.rows(),
-                c.cols(),
-                a.rows,
-                b.cols
-            ),
-        ));
-    }
     let p = Problem {
         alpha,
         a,

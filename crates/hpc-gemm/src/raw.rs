@@ -133,6 +133,20 @@ impl<T> RawMatMut<T> {
     }
 }
 
+impl<T> RawMatMut<T> {
+    /// The read-only form of the same matrix.
+    #[inline]
+    pub fn as_ref(self) -> RawMat<T> {
+        RawMat {
+            ptr: self.ptr,
+            rows: self.rows,
+            cols: self.cols,
+            rs: self.rs,
+            cs: self.cs,
+        }
+    }
+}
+
 impl<T: Scalar> RawMat<T> {
     /// The raw form of a checked view.
     pub fn from_ref(m: MatRef<'_, T>) -> Self {

@@ -92,9 +92,59 @@ fn check_c(
     Ok(())
 }
 
+/// Validates `gemm`: op(A) is `m x k`, op(B) `k x n`, C `m x n`. Returns `(m, n, k)`.
+pub fn check_gemm<T: Scalar>(
+    transa: Trans,
+    transb: Trans,
+    a: &MatRef<'_, T>,
+    b: &MatRef<'_, T>,
+    c: &MatMut<'_, T>,
+) -> Result<(usize, usize, usize)> {
+    let (m, k) = op_dims(transa, a.rows(), a.cols());
+    let (kb, n) = op_dims(transb, b.rows(), b.cols());
+    if kb != k {
+        return Err(mismatch(
+            "gemm",
+            "b",
+            format!("op(A) is {m} x {k} but op(B) is {kb} x {n}: op(B) must have k = {k} rows"),
+        ));
+    }
+    check_c("gemm", c, m, n, "op(A) op(B)")?;
+    Ok((m, n, k))
+}
+
+/// Validates `symm`/`hemm`: A square, of the order of B's rows (left) or columns (right), C
+/// the shape of B.
+pub fn check_symm<T: Scalar>(
+    routine: &'static str,
+    side: Side,
+    a: &MatRef<'_, T>,
+    b: &MatRef<'_, T>,
+    c: &MatMut<'_, T>,
+) -> Result<()> {
+    let na = check_square(routine, "a", a.rows(), a.cols())?;
+    let (m, n) = (b.rows(), b.cols());
+    let needed = if side == Side::Left { m } else { n };
+    if na != needed {
+        let which = if side == Side::Left {
+            "rows"
+        } else {
+            "columns"
+        };
+        return Err(mismatch(
+            routine,
+            "a",
+            format!(
+                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
+            ),
+        ));
+    }
+    check_c(routine, c, m, n, "B")
+}
+
 /// Validates `syrk`/`herk`/`syr2k`/`her2k`: `trans` allowed for the type, C square, A (and B)
 /// `n x k` (or `k x n` transposed). Returns `k`.
-fn check_rank_k<T: Scalar>(
+pub fn check_rank_k<T: Scalar>(
     routine: &'static str,
     herm: bool,
     trans: Trans,
@@ -159,24 +209,8 @@ fn symm_like<T: Scalar>(
     beta: T,
     c: MatMut<'_, T>,
 ) -> Result<()> {
-    let na = check_square(routine, "a", a.rows(), a.cols())?;
+    check_symm(routine, side, &a, &b, &c)?;
     let (m, n) = (b.rows(), b.cols());
-    let needed = if side == Side::Left { m } else { n };
-    if na != needed {
-        let which = if side == Side::Left {
-            "rows"
-        } else {
-            "columns"
-        };
-        return Err(mismatch(
-            routine,
-            "a",
-            format!(
-                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
-            ),
-        ));
-    }
-    check_c(routine, &c, m, n, "B")?;
     let sym = |i, j| sym_elem(uplo, herm, i, j, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
     let product = |i: usize, j: usize| {
         let sum: T = match side {
@@ -243,7 +277,7 @@ fn syr2k_like<T: Scalar>(
 }
 
 /// Checks a triangular `A` against `B` for `trmm`/`trsm`.
-fn check_tri_side<T: Scalar>(
+pub fn check_tri_side<T: Scalar>(
     routine: &'static str,
     side: Side,
     a: &MatRef<'_, T>,
@@ -308,16 +342,7 @@ impl<T: Scalar> Level3<T> for Reference {
         beta: T,
         c: MatMut<'_, T>,
     ) -> Result<()> {
-        let (m, k) = op_dims(transa, a.rows(), a.cols());
-        let (kb, n) = op_dims(transb, b.rows(), b.cols());
-        if kb != k {
-            return Err(mismatch(
-                "gemm",
-                "b",
-                format!("op(A) is {m} x {k} but op(B) is {kb} x {n}: op(B) must have k = {k} rows"),
-            ));
-        }
-        check_c("gemm", &c, m, n, "op(A) op(B)")?;
+        let (_, _, k) = check_gemm(transa, transb, &a, &b, &c)?;
         let product = |i, j| {
             let sum: T = (0..k)
                 .map(|l| {

@@ -17,6 +17,12 @@ mod level1;
 mod level2;
 mod level3;
 
+/// The argument checks of the Level 3 routines, shared with the fast implementations so that
+/// every implementation reports the same errors in the same words.
+pub mod check {
+    pub use super::level3::{check_gemm, check_rank_k, check_symm, check_tri_side};
+}
+
 use crate::error::{Result, mismatch};
 use crate::scalar::Scalar;
 use crate::{Diag, Trans, Uplo};

@@ -1,0 +1,332 @@
+//! The blocked Level 3 routines of `Fast` against `hpc_core::reference`, for every option,
+//! layout, type and the special alpha/beta values, at sizes that cross the block sizes (NB =
+//! 192 for the symm and syrk families, LEAF = 64 for trmm/trsm). Unreferenced triangles of A
+//! and C hold NaN, so a read of them or a write to them shows. Small-integer data make every
+//! result but trsm's exact; trsm is compared within a tolerance on well-conditioned triangles.
+
+#[path = "../../hpc-core/tests/common/mod.rs"]
+mod common;
+
+use common::*;
+use hpc_core::reference::Reference;
+use hpc_core::{Diag, Level3, RealScalar, Scalar, Side, Trans, Uplo, c32, c64};
+use hpc_gemm::{Fast, GemmScalar, Par};
+use proptest::prelude::*;
+
+/// Sizes: mostly small, sometimes around a block edge.
+fn size() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        3 => 0usize..=24,
+        2 => prop::sample::select(vec![63usize, 64, 65, 127, 129, 191, 192, 193, 257]),
+    ]
+}
+
+fn fast(threads: usize) -> Fast {
+    Fast::new(Par::from_count(threads))
+}
+
+/// Asserts every element agrees (`None`: exactly, NaN matching NaN).
+#[track_caller]
+fn agree<T: Scalar>(got: &Dense<T>, want: &Dense<T>, tol: Option<f64>, what: &str) {
+    for (k, (&g, &w)) in got.data.iter().zip(&want.data).enumerate() {
+        let ok = same(g, w) || tol.is_some_and(|f| close(g, w, f));
+        assert!(ok, "{what}: element {k} is {g}, the reference gives {w}");
+    }
+}
+
+fn start<T: Scalar>(rows: usize, cols: usize, beta: T, rng: &mut Gen) -> Dense<T> {
+    if beta == T::zero() {
+        Dense::from_fn(rows, cols, |_, _| nan())
+    } else {
+        Dense::random(rows, cols, rng, Data::Exact)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn symm_case<T: GemmScalar>(
+    herm: bool,
+    side: Side,
+    uplo: Uplo,
+    m: usize,
+    n: usize,
+    lc: Layout,
+    alpha: Special,
+    beta: Special,
+    threads: usize,
+    seed: u64,
+) {
+    let mut rng = Gen::new(seed);
+    let na = if side == Side::Left { m } else { n };
+    let (a, _) = poisoned_triangle::<T>(na, uplo, herm, &mut rng);
+    let b = Dense::<T>::random(m, n, &mut rng, Data::Exact);
+    let (alpha, beta): (T, T) = (alpha.value(), beta.value());
+    let c0 = start(m, n, beta, &mut rng);
+    let mut want = c0.clone();
+    let mut sc = Stored::new(&c0, lc, nan());
+    let f = fast(threads);
+    if herm {
+        Reference
+            .hemm(side, uplo, alpha, a.view(), b.view(), beta, want.view_mut())
+            .unwrap();
+        f.hemm(side, uplo, alpha, a.view(), b.view(), beta, sc.view_mut())
+            .unwrap();
+    } else {
+        Reference
+            .symm(side, uplo, alpha, a.view(), b.view(), beta, want.view_mut())
+            .unwrap();
+        f.symm(side, uplo, alpha, a.view(), b.view(), beta, sc.view_mut())
+            .unwrap();
+    }
+    let what = format!(
+        "{}{} {side:?} {uplo:?} m={m} n={n}",
+        T::PREFIX,
+        if herm { "hemm" } else { "symm" }
+    );
+    agree(&sc.to_dense(), &want, None, &what);
+    assert!(sc.gaps_untouched(), "{what}: wrote outside C");
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rank_k_case<T: GemmScalar>(
+    herm: bool,
+    two: bool,
+    uplo: Uplo,
+    trans: Trans,
+    n: usize,
+    k: usize,
+    lc: Layout,
+    alpha: Special,
+    beta: Special,
+    threads: usize,
+    seed: u64,
+) {
+    // Complex types accept only the transposes their routine allows.
+    let trans = match (T::IS_COMPLEX, herm, trans) {
+        (true, true, Trans::Trans) => Trans::ConjTrans,
+        (true, false, Trans::ConjTrans) => Trans::Trans,
+        _ => trans,
+    };
+    let mut rng = Gen::new(seed);
+    let (ar, ac) = if trans == Trans::No { (n, k) } else { (k, n) };
+    let a = Dense::<T>::random(ar, ac, &mut rng, Data::Exact);
+    let b = Dense::<T>::random(ar, ac, &mut rng, Data::Exact);
+    let alpha: T = alpha.value();
+    let beta_s = beta;
+    // C: random in its triangle, NaN outside (and in a Hermitian diagonal's imaginary part).
+    let c0 = if beta_s == Special::Zero {
+        Dense::from_fn(n, n, |_, _| nan())
+    } else {
+        poisoned_triangle::<T>(n, uplo, herm, &mut rng).0
+    };
+    let mut want = c0.clone();
+    let mut sc = Stored::new(&c0, lc, nan());
+    let f = fast(threads);
+    let name = match (herm, two) {
+        (false, false) => "syrk",
+        (true, false) => "herk",
+        (false, true) => "syr2k",
+        (true, true) => "her2k",
+    };
+    match (herm, two) {
+        (false, false) => {
+            let beta: T = beta_s.value();
+            Reference
+                .syrk(uplo, trans, alpha, a.view(), beta, want.view_mut())
+                .unwrap();
+            f.syrk(uplo, trans, alpha, a.view(), beta, sc.view_mut())
+                .unwrap();
+        }
+        (true, false) => {
+            let (alpha, beta) = (alpha.re(), beta_s.real::<T>());
+            Reference
+                .herk(uplo, trans, alpha, a.view(), beta, want.view_mut())
+                .unwrap();
+            f.herk(uplo, trans, alpha, a.view(), beta, sc.view_mut())
+                .unwrap();
+        }
+        (false, true) => {
+            let beta: T = beta_s.value();
+            Reference
+                .syr2k(
+                    uplo,
+                    trans,
+                    alpha,
+                    a.view(),
+                    b.view(),
+                    beta,
+                    want.view_mut(),
+                )
+                .unwrap();
+            f.syr2k(uplo, trans, alpha, a.view(), b.view(), beta, sc.view_mut())
+                .unwrap();
+        }
+        (true, true) => {
+            let beta = beta_s.real::<T>();
+            Reference
+                .her2k(
+                    uplo,
+                    trans,
+                    alpha,
+                    a.view(),
+                    b.view(),
+                    beta,
+                    want.view_mut(),
+                )
+                .unwrap();
+            f.her2k(uplo, trans, alpha, a.view(), b.view(), beta, sc.view_mut())
+                .unwrap();
+        }
+    }
+    let what = format!("{}{name} {uplo:?} {trans:?} n={n} k={k}", T::PREFIX);
+    agree(&sc.to_dense(), &want, None, &what);
+    assert!(sc.gaps_untouched(), "{what}: wrote outside C");
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tri_case<T: GemmScalar>(
+    solve: bool,
+    side: Side,
+    uplo: Uplo,
+    trans: Trans,
+    diag: Diag,
+    m: usize,
+    n: usize,
+    lb: Layout,
+    alpha: Special,
+    threads: usize,
+    seed: u64,
+) {
+    let mut rng = Gen::new(seed);
+    let na = if side == Side::Left { m } else { n };
+    // trmm: integer triangle (exact); trsm: a well-conditioned one. NaN outside the triangle,
+    // and on the diagonal when it is implicit.
+    let base = if solve {
+        well_conditioned::<T>(na, &mut rng)
+    } else {
+        Dense::random(na, na, &mut rng, Data::Exact)
+    };
+    let a = Dense::from_fn(na, na, |i, j| {
+        let inside = if uplo == Uplo::Lower { i >= j } else { i <= j };
+        if !inside || (i == j && diag == Diag::Unit) {
+            nan()
+        } else {
+            base.get(i, j)
+        }
+    });
+    let data = if solve { Data::Real } else { Data::Exact };
+    let b0 = Dense::<T>::random(m, n, &mut rng, data);
+    let alpha: T = alpha.value();
+    let mut want = b0.clone();
+    let mut sb = Stored::new(&b0, lb, nan());
+    let f = fast(threads);
+    if solve {
+        Reference
+            .trsm(side, uplo, trans, diag, alpha, a.view(), want.view_mut())
+            .unwrap();
+        f.trsm(side, uplo, trans, diag, alpha, a.view(), sb.view_mut())
+            .unwrap();
+    } else {
+        Reference
+            .trmm(side, uplo, trans, diag, alpha, a.view(), want.view_mut())
+            .unwrap();
+        f.trmm(side, uplo, trans, diag, alpha, a.view(), sb.view_mut())
+            .unwrap();
+    }
+    let what = format!(
+        "{}{} {side:?} {uplo:?} {trans:?} {diag:?} m={m} n={n}",
+        T::PREFIX,
+        if solve { "trsm" } else { "trmm" }
+    );
+    let tol = solve.then(|| {
+        let order = na as f64 + 2.0;
+        if is_single::<T::Real>() {
+            64.0 * order
+        } else {
+            16.0 * order
+        }
+    });
+    agree(&sb.to_dense(), &want, tol, &what);
+    assert!(sb.gaps_untouched(), "{what}: wrote outside B");
+}
+
+macro_rules! level3_properties {
+    ($modname:ident, $t:ty) => {
+        mod $modname {
+            use super::*;
+            proptest! {
+                #![proptest_config(ProptestConfig { cases: 64, ..config() })]
+                #[test]
+                fn symm_and_hemm(herm in any::<bool>(), sd in side(), ul in uplo(), m in size(), n in 0usize..24, lc in layout(), alpha in special(), beta in special(), threads in 1usize..4, seed in any::<u64>()) {
+                    // Put the large size on A's order half of the time.
+                    let (m, n) = if seed % 2 == 0 { (m, n) } else { (n, m) };
+                    symm_case::<$t>(herm, sd, ul, m, n, lc, alpha, beta, threads, seed);
+                }
+                #[test]
+                fn rank_k_updates(herm in any::<bool>(), two in any::<bool>(), ul in uplo(), t in trans(), n in size(), k in 0usize..30, lc in layout(), alpha in special(), beta in special(), threads in 1usize..4, seed in any::<u64>()) {
+                    rank_k_case::<$t>(herm, two, ul, t, n, k, lc, alpha, beta, threads, seed);
+                }
+                #[test]
+                fn trmm(sd in side(), ul in uplo(), t in trans(), dg in diag(), m in size(), n in 0usize..24, lb in layout(), alpha in special(), threads in 1usize..4, seed in any::<u64>()) {
+                    let (m, n) = if seed % 2 == 0 { (m, n) } else { (n, m) };
+                    tri_case::<$t>(false, sd, ul, t, dg, m, n, lb, alpha, threads, seed);
+                }
+                #[test]
+                fn trsm(sd in side(), ul in uplo(), t in trans(), dg in diag(), m in size(), n in 0usize..24, lb in layout(), alpha in special(), threads in 1usize..4, seed in any::<u64>()) {
+                    let (m, n) = if seed % 2 == 0 { (m, n) } else { (n, m) };
+                    tri_case::<$t>(true, sd, ul, t, dg, m, n, lb, alpha, threads, seed);
+                }
+            }
+        }
+    };
+}
+level3_properties!(f32_routines, f32);
+level3_properties!(f64_routines, f64);
+level3_properties!(c32_routines, c32);
+level3_properties!(c64_routines, c64);
+
+/// Large sizes, where the recursion and blocking go several levels deep, with random data:
+/// the fast result against the reference within a tolerance (f64).
+#[test]
+fn large_blocked_routines_match_the_reference() {
+    let (m, n) = (600, 80);
+    let mut rng = Gen::new(3);
+    let f = Fast::default();
+    let a = well_conditioned::<f64>(m, &mut rng);
+    let b = Dense::<f64>::random(m, n, &mut rng, Data::Real);
+    for (uplo, trans) in [(Uplo::Lower, Trans::No), (Uplo::Upper, Trans::Trans)] {
+        let mut want = b.clone();
+        let mut got = b.clone();
+        Reference
+            .trsm(
+                Side::Left,
+                uplo,
+                trans,
+                Diag::NonUnit,
+                2.0,
+                a.view(),
+                want.view_mut(),
+            )
+            .unwrap();
+        f.trsm(
+            Side::Left,
+            uplo,
+            trans,
+            Diag::NonUnit,
+            2.0,
+            a.view(),
+            got.view_mut(),
+        )
+        .unwrap();
+        agree(&got, &want, Some(1e4), "large trsm");
+    }
+    let c0 = Dense::<f64>::random(m, m, &mut rng, Data::Real);
+    let mut want = c0.clone();
+    let mut got = c0.clone();
+    Reference
+        .syrk(Uplo::Upper, Trans::No, 1.5, b.view(), 0.5, want.view_mut())
+        .unwrap();
+    f.syrk(Uplo::Upper, Trans::No, 1.5, b.view(), 0.5, got.view_mut())
+        .unwrap();
+    agree(&got, &want, Some(tol(n)), "large syrk");
+    let _ = f64::safmin();
+}
