@@ -42,7 +42,6 @@ fn run<T: GemmScalar>(m: usize, n: usize, k: usize, threads: usize) {
 }
 
 use hpc_core::RealScalar;
-use num_traits::{One, Zero};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
