@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check a contributor must keep green, in order, with a summary.
 //!
 //! Steps: `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`,
-//! `cargo test --workspace`. A step that cannot run here is reported as skipped with its
+//! `cargo test --workspace`, then hpc-gemm's tests again under `HPC_FORCE_ISA=avx2` and
+//! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU). A step that cannot run here is reported as skipped with its
 //! reason; a step that fails fails the whole command, after the summary is printed.
 
 use std::io::{BufRead, BufReader};
@@ -37,6 +38,18 @@ fn outcome_of(result: Result<(), String>) -> Outcome {
     match result {
         Ok(()) => Outcome::Passed,
         Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// `true` when this CPU has AVX2 and FMA (the x86-64-v3 kernels).
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
@@ -88,6 +101,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &mut counts,
         ))
     });
+
+    // The default run above used the best kernels this CPU has; run the GEMM tests again with
+    // each lower kernel family forced, so the AVX2 and portable paths are tested here too.
+    for (isa, name, feature_ok) in [
+        ("avx2", "GEMM tests, HPC_FORCE_ISA=avx2", has_avx2()),
+        ("scalar", "GEMM tests, HPC_FORCE_ISA=scalar", true),
+    ] {
+        step(name, &mut steps, || {
+            if !feature_ok {
+                return Outcome::Skipped(format!("this CPU lacks {isa}"));
+            }
+            outcome_of(run_counting(
+                cargo()
+                    .args(["test", "-p", "hpc-gemm", "--tests"])
+                    .env("HPC_FORCE_ISA", isa),
+                &mut counts,
+            ))
+        });
+    }
 
     step("GPU tests", &mut steps, || {
         Outcome::Skipped(

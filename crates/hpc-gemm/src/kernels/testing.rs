@@ -1,1 +1,207 @@
+//! Kernel contract tests, shared by every microkernel (matrixmultiply's `test_a_kernel`,
+//! generalised). One instantiation per ISA; a kernel whose ISA this CPU lacks is skipped with a
+//! printed reason.
+//!
+//! # Contract
+//! Checks points 1-7 of the module contract of `kernels` for each kernel: `A I = A`, `I B = B`,
+//! every `m in 0..=MR`, `n in 0..=NR`, `k in {0, 1, 3, 5, 17}`, C column-major, row-major,
+//! general stride and negative strides, β = 0 over NaN, β in {1, 2.5}, α in {0, 1, 2.5}, and
+//! that nothing outside the `m x n` tile is written.
 
+use super::{Aux, Microkernel};
+use crate::simd::KernelReal;
+
+/// A packed operand of small integers (exact arithmetic).
+fn ints<R: KernelReal>(len: usize, seed: usize) -> Vec<R> {
+    (0..len)
+        .map(|i| R::from_f64((((i * 7 + seed * 13) % 11) as f64) - 5.0))
+        .collect()
+}
+
+/// C layouts: (rs, cs) for an MR x NR tile inside a buffer, plus the offset of (0, 0).
+fn layouts(mr: usize, nr: usize) -> Vec<(isize, isize, usize)> {
+    let (mr_i, nr_i) = (mr as isize, nr as isize);
+    vec![
+        (1, mr_i + 3, 0),                        // column-major, padded
+        (nr_i + 2, 1, 0),                        // row-major, padded
+        (2, 2 * mr_i + 5, 0),                    // general strides
+        (-1, -(mr_i + 1), ((mr + 1) * nr) + mr), // negative strides
+    ]
+}
+
+/// Runs kernel `K` on one case and checks it against the naive product of the packed panels.
+#[allow(clippy::too_many_arguments)]
+fn case<R: KernelReal, K: Microkernel<R>>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[R],
+    b: &[R],
+    alpha: R,
+    beta: R,
+    layout: (isize, isize, usize),
+) {
+    let (mr, nr) = (K::MR, K::NR);
+    let (rs, cs, origin) = layout;
+    let span = 4 * (mr + 3) * (nr + 3) + 64;
+    let sentinel = R::from_f64(-777.0);
+    let c0: Vec<R> = (0..span)
+        .map(|i| {
+            if beta == R::zero() {
+                R::nan()
+            } else {
+                R::from_f64((i % 5) as f64)
+            }
+        })
+        .collect();
+    let mut c = c0.clone();
+    let at = |i: usize, j: usize| (origin as isize + i as isize * rs + j as isize * cs) as usize;
+    // Everything outside the tile is a sentinel, so stray writes show.
+    let mut inside = vec![false; span];
+    for j in 0..n {
+        for i in 0..m {
+            inside[at(i, j)] = true;
+        }
+    }
+    for (v, &ins) in c.iter_mut().zip(&inside) {
+        if !ins {
+            *v = sentinel;
+        }
+    }
+    // SAFETY: the ISA was checked by the caller; `a`/`b` hold k * MR and k * NR elements; the
+    // tile lies inside `c` (the layouts fit the span); no aliasing.
+    unsafe {
+        K::ukr(
+            m,
+            n,
+            k,
+            alpha,
+            a.as_ptr(),
+            b.as_ptr(),
+            beta,
+            c.as_mut_ptr().wrapping_add(origin),
+            rs,
+            cs,
+            &Aux::NONE,
+        )
+    };
+    for j in 0..n {
+        for i in 0..m {
+            let mut ab = R::zero();
+            for p in 0..k {
+                ab = ab + a[p * mr + i] * b[p * nr + j];
+            }
+            let want = if beta == R::zero() {
+                alpha * ab
+            } else {
+                beta * c0[at(i, j)] + alpha * ab
+            };
+            let got = c[at(i, j)];
+            assert!(
+                got == want,
+                "{}: m={m} n={n} k={k} alpha={alpha} beta={beta} layout={layout:?}: C({i},{j}) = {got}, expected {want}",
+                K::NAME
+            );
+        }
+    }
+    for (idx, (&v, &ins)) in c.iter().zip(&inside).enumerate() {
+        assert!(
+            ins || v == sentinel,
+            "{}: wrote outside the tile at {idx}",
+            K::NAME
+        );
+    }
+}
+
+/// The contract tests of one kernel; returns `false` (after printing why) if the CPU lacks its
+/// ISA.
+pub(crate) fn test_kernel<R: KernelReal, K: Microkernel<R>>() -> bool {
+    if !K::ISA.available() {
+        println!("skipped {}: this CPU lacks {}", K::NAME, K::ISA.name());
+        return false;
+    }
+    let (mr, nr) = (K::MR, K::NR);
+    let ls = layouts(mr, nr);
+    let one = R::one();
+    let other = R::from_f64(2.5);
+    let mut t = 0;
+    for k in [0usize, 1, 3, 5, 17] {
+        let a = ints::<R>(k * mr, k);
+        let b = ints::<R>(k * nr, k + 1);
+        for m in 0..=mr {
+            for n in 0..=nr {
+                t += 1;
+                let alpha = [one, other, R::zero()][t % 3];
+                let beta = [R::zero(), one, other][(t / 3) % 3];
+                case::<R, K>(m, n, k, &a, &b, alpha, beta, ls[t % ls.len()]);
+            }
+        }
+    }
+    // A I = A (k = NR) and I B = B (k = MR), full tiles, column-major C, beta = 0 over NaN.
+    let ident = |rows: usize, cols: usize, ld_rowwise: bool| -> Vec<R> {
+        let mut v = vec![R::zero(); rows * cols];
+        for d in 0..rows.min(cols) {
+            let idx = if ld_rowwise {
+                d * cols + d
+            } else {
+                d * rows + d
+            };
+            v[idx] = one;
+        }
+        v
+    };
+    let a = ints::<R>(nr * mr, 3);
+    // B = I (k = NR rows of NR): packed row by row.
+    case::<R, K>(mr, nr, nr, &a, &ident(nr, nr, true), one, R::zero(), ls[0]);
+    let b = ints::<R>(mr * nr, 4);
+    // A = I (MR x MR): packed column by column.
+    case::<R, K>(mr, nr, mr, &ident(mr, mr, false), &b, one, R::zero(), ls[0]);
+    true
+}
+
+mod generic {
+    use super::test_kernel;
+    use crate::kernels::generic::{Dgemm4x4, Sgemm4x4};
+
+    #[test]
+    fn dgemm_generic_4x4() {
+        assert!(test_kernel::<f64, Dgemm4x4>());
+    }
+
+    #[test]
+    fn sgemm_generic_4x4() {
+        assert!(test_kernel::<f32, Sgemm4x4>());
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86_v3 {
+    use super::test_kernel;
+    use crate::kernels::x86_v3::{Dgemm8x6, Sgemm16x6};
+
+    #[test]
+    fn dgemm_x86_v3_8x6() {
+        test_kernel::<f64, Dgemm8x6>();
+    }
+
+    #[test]
+    fn sgemm_x86_v3_16x6() {
+        test_kernel::<f32, Sgemm16x6>();
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86_v4 {
+    use super::test_kernel;
+    use crate::kernels::x86_v4::{Dgemm16x14, Sgemm32x14};
+
+    #[test]
+    fn dgemm_x86_v4_16x14() {
+        test_kernel::<f64, Dgemm16x14>();
+    }
+
+    #[test]
+    fn sgemm_x86_v4_32x14() {
+        test_kernel::<f32, Sgemm32x14>();
+    }
+}
