@@ -6,7 +6,16 @@
 //! interleaved so that machine drift cancels in the ratio, and the median is reported with its
 //! spread. Timings are measurements, never assertions.
 //!
-//! `hpc-bench [--quick]`
+//! It also measures GEMM (every type, square and skinny shapes, 1 and all threads) and the
+//! Level 3 routines against OpenBLAS, BLIS, MKL and the `gemm` and `matrixmultiply` crates,
+//! with the machine's FMA peak measured in the same run (`gemm.rs`, `peers.rs`, `peak.rs`).
+//!
+//! `hpc-bench [--quick] [--full] [--filter NAME] [--threads N]`: `--filter` keeps the sections
+//! whose name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`, `zgemm`, `level3`).
+
+mod gemm;
+mod peak;
+mod peers;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -121,8 +130,7 @@ fn data(n: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+fn level12(quick: bool) {
     let (runs, target) = if quick { (3, 0.02) } else { (5, 0.1) };
     let level1_sizes: &[usize] = if quick {
         &[1_000, 100_000]
@@ -252,4 +260,80 @@ fn main() {
     println!(
         "\n(median of {runs} runs; hpc-core is the reference oracle, written for clarity: the fast kernels come with hpc-gemm)"
     );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut opts = gemm::Options {
+        quick: false,
+        full: false,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        filter: None,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => opts.quick = true,
+            "--full" => opts.full = true,
+            "--filter" => opts.filter = it.next().cloned(),
+            "--threads" => {
+                opts.threads = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .unwrap_or_else(|| panic!("--threads takes a positive integer"))
+            }
+            other => panic!(
+                "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N)"
+            ),
+        }
+    }
+    let wanted = |name: &str| {
+        opts.filter
+            .as_ref()
+            .is_none_or(|f| name.contains(f.as_str()))
+    };
+    if wanted("level1") || wanted("level2") {
+        level12(opts.quick);
+    }
+    if !["sgemm", "dgemm", "cgemm", "zgemm", "level3"]
+        .iter()
+        .any(|n| wanted(n))
+    {
+        return;
+    }
+    let peak1 = peak::fma_peak_f64(1);
+    let peak_all = peak::fma_peak_f64(opts.threads);
+    eprintln!(
+        "FMA peak (f64, measured): {peak1:.1} GFLOP/s on 1 thread, {peak_all:.1} on {}",
+        opts.threads
+    );
+    let peers = peers::load_all();
+    eprintln!(
+        "peers loaded: {}; kernels: {:?} {:?}",
+        peers.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+        hpc_gemm::kernel_info::<f64>(),
+        hpc_gemm::kernel_info::<f32>()
+    );
+    let mut rows = Vec::new();
+    rows.extend(gemm::gemm_rows::<f64>(&peers, &opts));
+    rows.extend(gemm::gemm_rows::<f32>(&peers, &opts));
+    rows.extend(gemm::gemm_rows::<hpc_core::c64>(&peers, &opts));
+    rows.extend(gemm::gemm_rows::<hpc_core::c32>(&peers, &opts));
+    let l3 = gemm::level3_rows(&peers, &opts);
+    let peak = |row: &gemm::Row| {
+        let base = if row.threads == 1 { peak1 } else { peak_all };
+        // f32 (and c32) vectors hold twice the lanes.
+        if row.what.starts_with('s') || row.what.starts_with('c') {
+            2.0 * base
+        } else {
+            base
+        }
+    };
+    println!(
+        "\nFMA peak (f64, measured in this run): {peak1:.1} GFLOP/s (1 thread), {peak_all:.1} GFLOP/s ({} threads); f32 peak taken as twice that.",
+        opts.threads
+    );
+    gemm::print_table("GEMM (GFLOP/s, median)", &rows, &peak);
+    gemm::print_table("Level 3, f64 (GFLOP/s of true flops, median)", &l3, &peak);
 }
