@@ -219,12 +219,11 @@ fn data<T: BenchScalar>(len: usize, seed: usize) -> Vec<T> {
         .collect()
 }
 
+/// A named call to time.
+type Contender<'a> = (String, Box<dyn FnMut() + 'a>);
+
 /// Runs the contenders interleaved `runs` times; returns (name, median seconds).
-fn contest(
-    runs: usize,
-    target: f64,
-    cs: &mut [(String, Box<dyn FnMut() + '_>)],
-) -> Vec<(String, f64)> {
+fn contest(runs: usize, target: f64, cs: &mut [Contender<'_>]) -> Vec<(String, f64)> {
     let mut samples = vec![Vec::new(); cs.len()];
     for _ in 0..runs {
         for (i, (_, f)) in cs.iter_mut().enumerate() {
@@ -259,7 +258,7 @@ fn gemm_case<T: BenchScalar>(
         (5, if big { 0.0 } else { 0.05 })
     };
     let par = Par::from_count(threads);
-    let mut cs: Vec<(String, Box<dyn FnMut() + '_>)> = Vec::new();
+    let mut cs: Vec<Contender<'_>> = Vec::new();
     let (a_r, b_r) = (&a, &b);
     cs.push((
         "hpc".into(),
@@ -423,7 +422,7 @@ pub fn level3_rows(peers: &[Cblas], opts: &Options) -> Vec<Row> {
                 _ => (n * n * n) as f64,
             };
             let mut bufs: Vec<Vec<f64>> = (0..=peers.len()).map(|_| b0.clone()).collect();
-            let mut cs: Vec<(String, Box<dyn FnMut() + '_>)> = Vec::new();
+            let mut cs: Vec<Contender<'_>> = Vec::new();
             let (a_r, b_r) = (&a, &b0);
             let mut it = bufs.iter_mut();
             let hb = it.next().expect("one buffer per contender");
