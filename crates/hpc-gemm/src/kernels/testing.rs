@@ -89,7 +89,7 @@ fn case<R: KernelReal, K: Microkernel<R>>(
         for i in 0..m {
             let mut ab = R::zero();
             for p in 0..k {
-                ab = ab + a[p * mr + i] * b[p * nr + j];
+                ab += a[p * mr + i] * b[p * nr + j];
             }
             let want = if beta == R::zero() {
                 alpha * ab
