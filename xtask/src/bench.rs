@@ -1,18 +1,111 @@
-//! `cargo xtask bench`: builds the benchmark harness in release mode and runs it.
+//! `cargo xtask bench`: installs the peer libraries if they are missing, builds the benchmark
+//! harness in release mode and runs it.
+//!
+//! Peers: Debian's `libopenblas0-pthread` and `libblis4-openmp` (apt), and MKL's `libmkl_rt`
+//! from the PyPI package `mkl` (pip). Debian's builds do not recognise this CPU, so their
+//! AVX-512 kernels are forced with `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0`
+//! (`../shared/FACTS.md`). What cannot be installed is said, and the harness skips it.
+//!
+//! Options (forwarded): `--quick`, `--full`, `--filter NAME`, `--threads N`.
+
+use std::path::Path;
+use std::process::Command;
 
 use crate::{cargo, run_echoed};
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut forwarded = Vec::new();
-    for a in args {
-        match a.as_str() {
-            "--quick" => forwarded.push(a.clone()),
-            other => return Err(format!("unknown option {other:?} (accepted: --quick)")),
+const OPENBLAS: &str = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
+const BLIS: &str = "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4";
+
+/// The Python prefix whose `lib/` holds pip's `libmkl_rt.so.3`, if any.
+fn python_prefix() -> Option<String> {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.prefix)"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Installs the peers that are missing, where it can; reports what it could not do.
+fn install_peers() {
+    let missing_debs: Vec<&str> = [
+        (OPENBLAS, "libopenblas0-pthread"),
+        (BLIS, "libblis4-openmp"),
+    ]
+    .into_iter()
+    .filter(|(path, _)| !Path::new(path).exists())
+    .map(|(_, pkg)| pkg)
+    .collect();
+    if !missing_debs.is_empty() {
+        if is_root() && Path::new("/usr/bin/apt-get").exists() {
+            eprintln!("installing {} (apt-get)", missing_debs.join(", "));
+            let _ = Command::new("apt-get").arg("update").arg("-qq").status();
+            let ok = Command::new("apt-get")
+                .args(["install", "-y", "-qq"])
+                .args(&missing_debs)
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                eprintln!(
+                    "could not install {}: those peers will be skipped",
+                    missing_debs.join(", ")
+                );
+            }
+        } else {
+            eprintln!(
+                "{} not installed and not root with apt-get: those peers will be skipped",
+                missing_debs.join(", ")
+            );
         }
     }
-    run_echoed(
-        cargo()
-            .args(["run", "--release", "--quiet", "-p", "hpc-benches", "--"])
-            .args(&forwarded),
-    )
+    let has_mkl =
+        python_prefix().is_some_and(|p| Path::new(&format!("{p}/lib/libmkl_rt.so.3")).exists());
+    if !has_mkl {
+        eprintln!("installing MKL (pip install mkl)");
+        let ok = Command::new("python3")
+            .args(["-m", "pip", "install", "-q", "mkl"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("could not install MKL: it will be skipped");
+        }
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut forwarded = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" | "--full" => forwarded.push(a.clone()),
+            "--filter" | "--threads" => {
+                let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+                forwarded.push(a.clone());
+                forwarded.push(v.clone());
+            }
+            other => {
+                return Err(format!(
+                    "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N)"
+                ));
+            }
+        }
+    }
+    install_peers();
+    let mut cmd = cargo();
+    cmd.args(["run", "--release", "--quiet", "-p", "hpc-benches", "--"])
+        .args(&forwarded)
+        .env("OPENBLAS_CORETYPE", "Cooperlake")
+        .env("BLIS_ARCH_TYPE", "0");
+    if let Some(prefix) = python_prefix() {
+        cmd.env("HPC_MKL_PREFIX", prefix);
+    }
+    run_echoed(&mut cmd)
 }

@@ -12,6 +12,7 @@
 //!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
 //!        |
 //!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
+//!        |                  (small.rs: m, n, k <= 32, real: no packing, straight from A and B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
 //!                           instantiated in generic.rs, x86_v3/, x86_v4/
@@ -49,6 +50,7 @@ mod pack;
 mod raw;
 mod registry;
 mod simd;
+mod small;
 
 pub use blocking::{Blocking, Caches};
 pub use kernels::Isa;
@@ -129,14 +131,15 @@ fn op<T>(t: Trans, a: RawMat<T>) -> RawMat<T> {
 
 /// The number of threads a product of this size gets under `par`.
 pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usize {
-    let want = par.threads().min(rayon::current_num_threads());
-    if want <= 1 {
-        return 1;
-    }
     let work = m
         .saturating_mul(n)
         .saturating_mul(k)
         .saturating_mul(if T::IS_COMPLEX { 4 } else { 1 });
+    if par.threads() <= 1 || work < 2 * PAR_THRESHOLD {
+        return 1;
+    }
+    // Inside a rayon pool this is that pool's size: never more threads than it has.
+    let want = par.threads().min(rayon::current_num_threads());
     want.min(work / PAR_THRESHOLD).max(1)
 }
 
@@ -149,8 +152,13 @@ pub(crate) unsafe fn gemm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     let Some(p) = (unsafe { canonical::canonicalize(p) }) else {
         return;
     };
-    let nt = threads_for::<T>(par, p.c.rows, p.c.cols, p.a.cols);
     let isa = selected_isa();
+    if small::applies(&p) {
+        // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
+        unsafe { small::run(isa, &p) };
+        return;
+    }
+    let nt = threads_for::<T>(par, p.c.rows, p.c.cols, p.a.cols);
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
     unsafe { T::Real::run(isa, &p, nt) };
 }

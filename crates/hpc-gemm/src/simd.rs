@@ -20,10 +20,14 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     fn v_mul<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
     /// `a + b`.
     fn v_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
+    /// Loads the first `min(len, lanes)` elements of `x`, zero in the other lanes.
+    fn v_load_partial<S: Simd>(simd: S, x: &[Self]) -> Self::V<S>;
+    /// Stores the first `min(len, lanes)` lanes of `v` into `x`.
+    fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>);
 }
 
 macro_rules! kernel_real {
-    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident) => {
+    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $pl:ident, $ps:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
             #[inline(always)]
@@ -47,11 +51,37 @@ macro_rules! kernel_real {
             fn v_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S> {
                 simd.$add(a, b)
             }
+            #[inline(always)]
+            fn v_load_partial<S: Simd>(simd: S, x: &[Self]) -> Self::V<S> {
+                simd.$pl(x)
+            }
+            #[inline(always)]
+            fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>) {
+                simd.$ps(x, v)
+            }
         }
     };
 }
-kernel_real!(f32, f32s, splat_f32s, mul_add_e_f32s, mul_f32s, add_f32s);
-kernel_real!(f64, f64s, splat_f64s, mul_add_e_f64s, mul_f64s, add_f64s);
+kernel_real!(
+    f32,
+    f32s,
+    splat_f32s,
+    mul_add_e_f32s,
+    mul_f32s,
+    add_f32s,
+    partial_load_f32s,
+    partial_store_f32s
+);
+kernel_real!(
+    f64,
+    f64s,
+    splat_f64s,
+    mul_add_e_f64s,
+    mul_f64s,
+    add_f64s,
+    partial_load_f64s,
+    partial_store_f64s
+);
 
 /// Number of `T` lanes in one vector of ISA `S`.
 #[inline(always)]
