@@ -4,10 +4,10 @@
 //! operands (which the GEMM packs, threads and runs on the tuned kernels), as in BLIS and
 //! OpenBLAS:
 //!
-//! - `symm`/`hemm`: C is updated by block rows of `NB`; for each, the part of A left of the
+//! - `symm`/`hemm`: C is updated by block rows of `SYMM_NB`; for each, the part of A left of the
 //!   diagonal block, the diagonal block, and the part right of it are three GEMMs. The stored
 //!   triangle is used directly for one part and transposed (conjugate-transposed for Hermitian
-//!   A) for the other; only the `NB x NB` diagonal block is expanded into a dense temporary.
+//!   A) for the other; only the diagonal block is expanded into a dense temporary.
 //! - `syrk`/`herk`/`syr2k`/`her2k`: C's triangle is updated by block columns of `NB`; the
 //!   off-diagonal part of each is one GEMM (two for the rank-2k updates) straight into C; the
 //!   `NB x NB` diagonal block is computed into a temporary and merged into the triangle only
@@ -31,8 +31,12 @@ use crate::raw::{RawMat, RawMatMut};
 use crate::simd::GemmScalar;
 use crate::{Par, gemm_raw};
 
-/// Block size of the `symm` and `syrk` families (rows of C per block row or block column).
+/// Block size of the `syrk` family (columns of C per block column).
 const NB: usize = 192;
+/// Rows of C per block row in `symm`/`hemm`: large, so that each of the three GEMMs of a block
+/// row has many rows to amortise its packing of B over (the dense diagonal block it expands is
+/// at most `SYMM_NB^2` elements).
+const SYMM_NB: usize = 1024;
 /// Largest triangle `trmm`/`trsm` handle without splitting it further.
 const LEAF: usize = 64;
 
@@ -143,8 +147,8 @@ unsafe fn symm_left<T: GemmScalar>(
     let (m, n) = (c.rows, c.cols);
     // The transposed triangle is conjugated once more for a Hermitian A.
     let conj_t = conj ^ herm;
-    for r0 in (0..m).step_by(NB) {
-        let h = NB.min(m - r0);
+    for r0 in (0..m).step_by(SYMM_NB) {
+        let h = SYMM_NB.min(m - r0);
         let r1 = r0 + h;
         let c_blk = c.sub(r0, 0, h, n);
         // A[r0..r1, 0..r0]: stored if lower, else the transpose of A[0..r0, r0..r1].

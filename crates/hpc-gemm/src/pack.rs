@@ -62,6 +62,15 @@ pub(crate) unsafe fn pack_a_panel<T: GemmScalar>(
                     *d = s.re();
                 }
             }
+        } else if a.cs == 1 {
+            // Row-major A (or a transposed column-major one): each row is contiguous.
+            for i in 0..rows {
+                // SAFETY: columns 0..k of row i are readable and contiguous (cs == 1).
+                let src = unsafe { core::slice::from_raw_parts(a.at(i, 0), k) };
+                for (col, s) in dst.chunks_exact_mut(mr).zip(src) {
+                    col[i] = s.re();
+                }
+            }
         } else {
             for i in 0..rows {
                 for p in 0..k {
@@ -116,6 +125,15 @@ pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
                 let src = unsafe { core::slice::from_raw_parts(b.at(p, 0), cols) };
                 for (d, s) in row.iter_mut().zip(src) {
                     *d = s.re();
+                }
+            }
+        } else if b.rs == 1 {
+            // Column-major B: each column is contiguous; scatter it down the panel's rows.
+            for j in 0..cols {
+                // SAFETY: rows 0..k of column j are readable and contiguous (rs == 1).
+                let src = unsafe { core::slice::from_raw_parts(b.at(0, j), k) };
+                for (row, s) in dst.chunks_exact_mut(nr).zip(src) {
+                    row[j] = s.re();
                 }
             }
         } else {

@@ -1,6 +1,7 @@
 //! The blocked Level 3 routines of `Fast` against `hpc_core::reference`, for every option,
 //! layout, type and the special alpha/beta values, at sizes that cross the block sizes (NB =
-//! 192 for the symm and syrk families, LEAF = 64 for trmm/trsm). Unreferenced triangles of A
+//! 192 for the syrk family, LEAF = 64 for trmm/trsm; symm blocks by 1024, crossed by the large
+//! test). Unreferenced triangles of A
 //! and C hold NaN, so a read of them or a write to them shows. Small-integer data make every
 //! result but trsm's exact; trsm is compared within a tolerance on well-conditioned triangles.
 
@@ -328,5 +329,60 @@ fn large_blocked_routines_match_the_reference() {
     f.syrk(Uplo::Upper, Trans::No, 1.5, b.view(), 0.5, got.view_mut())
         .unwrap();
     agree(&got, &want, Some(tol(n)), "large syrk");
+    // symm across its 1024-row blocks, both sides and triangles.
+    let order = 1100;
+    let sa = Dense::<f64>::random(order, order, &mut rng, Data::Real);
+    let sb = Dense::<f64>::random(order, 7, &mut rng, Data::Real);
+    for uplo in [Uplo::Upper, Uplo::Lower] {
+        let mut want = Dense::<f64>::from_fn(order, 7, |_, _| 0.0);
+        let mut got = want.clone();
+        Reference
+            .symm(
+                Side::Left,
+                uplo,
+                1.0,
+                sa.view(),
+                sb.view(),
+                0.0,
+                want.view_mut(),
+            )
+            .unwrap();
+        f.symm(
+            Side::Left,
+            uplo,
+            1.0,
+            sa.view(),
+            sb.view(),
+            0.0,
+            got.view_mut(),
+        )
+        .unwrap();
+        agree(&got, &want, Some(tol(order)), "large symm (left)");
+        let sbt = sb.transpose();
+        let mut want = Dense::<f64>::from_fn(7, order, |_, _| 0.0);
+        let mut got = want.clone();
+        Reference
+            .symm(
+                Side::Right,
+                uplo,
+                1.0,
+                sa.view(),
+                sbt.view(),
+                0.0,
+                want.view_mut(),
+            )
+            .unwrap();
+        f.symm(
+            Side::Right,
+            uplo,
+            1.0,
+            sa.view(),
+            sbt.view(),
+            0.0,
+            got.view_mut(),
+        )
+        .unwrap();
+        agree(&got, &want, Some(tol(order)), "large symm (right)");
+    }
     let _ = f64::safmin();
 }
