@@ -287,6 +287,8 @@ unsafe fn rank_k_update<T: GemmScalar>(
 ) {
     let n = c.rows;
     let k = terms[0].x.cols;
+    // The diagonal-block temporary, allocated once (every block is at most NB x NB).
+    let mut tmp = vec![T::zero(); NB.min(n) * NB.min(n)];
     for c0 in (0..n).step_by(NB) {
         let w = NB.min(n - c0);
         let c1 = c0 + w;
@@ -313,7 +315,6 @@ unsafe fn rank_k_update<T: GemmScalar>(
             }
         }
         // Diagonal block: into a temporary, then merged into the triangle only.
-        let mut tmp = vec![T::zero(); w * w];
         let tr = raw_of_mut(&mut tmp, w, w);
         let mut b = T::zero();
         for t in terms {
@@ -339,16 +340,7 @@ unsafe fn rank_k_update<T: GemmScalar>(
                 let prod = tmp[i + j * w];
                 // SAFETY: (ci, cjj) lies inside C.
                 unsafe {
-                    let old = if beta.is_zero() {
-                        T::zero()
-                    } else if herm && i == j {
-                        T::from_real(beta.re() * c.get(ci, cjj).re())
-                    } else if herm {
-                        c.get(ci, cjj).scale_real(beta.re())
-                    } else {
-                        beta * c.get(ci, cjj)
-                    };
-                    let v = old + prod;
+                    let v = scaled(herm, i == j, beta, c, ci, cjj) + prod;
                     let v = if herm && i == j {
                         T::from_real(v.re())
                     } else {
@@ -358,6 +350,34 @@ unsafe fn rank_k_update<T: GemmScalar>(
                 }
             }
         }
+    }
+}
+
+/// `beta * C(i, j)` as the reference computes it: zero without reading C when β = 0; with
+/// `herm`, β real, the diagonal's imaginary part dropped and off-diagonal parts scaled one by
+/// one (so an infinite part does not become NaN through `0 * inf`).
+///
+/// # Safety
+/// (i, j) lies inside `c`, which is readable.
+unsafe fn scaled<T: GemmScalar>(
+    herm: bool,
+    diagonal: bool,
+    beta: T,
+    c: RawMatMut<T>,
+    i: usize,
+    j: usize,
+) -> T {
+    if beta.is_zero() {
+        return T::zero();
+    }
+    // SAFETY: forwarded.
+    let old = unsafe { c.get(i, j) };
+    if herm && diagonal {
+        T::from_real(beta.re() * old.re())
+    } else if herm {
+        old.scale_real(beta.re())
+    } else {
+        beta * old
     }
 }
 
@@ -373,18 +393,7 @@ unsafe fn scale_triangle<T: GemmScalar>(herm: bool, lower: bool, beta: T, c: Raw
         let (i0, i1) = if lower { (j, c.rows) } else { (0, j + 1) };
         for i in i0..i1 {
             // SAFETY: (i, j) lies inside C.
-            unsafe {
-                let v = if beta.is_zero() {
-                    T::zero()
-                } else if herm && i == j {
-                    T::from_real(beta.re() * c.get(i, j).re())
-                } else if herm {
-                    c.get(i, j).scale_real(beta.re())
-                } else {
-                    beta * c.get(i, j)
-                };
-                c.set(i, j, v);
-            }
+            unsafe { c.set(i, j, scaled(herm, i == j, beta, c, i, j)) };
         }
     }
 }
