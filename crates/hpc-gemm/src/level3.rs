@@ -23,6 +23,7 @@
 //! (`hpc_core::reference::check`), so errors read the same whichever implementation runs.
 
 use hpc_core::reference::check::{check_rank_k, check_symm, check_tri_side};
+use hpc_core::reference::tri_solve;
 use hpc_core::{Diag, Level3, MatMut, MatRef, Result, Scalar, Side, Trans, Uplo};
 
 use crate::canonical::scale;
@@ -544,24 +545,8 @@ unsafe fn copy_of<T: GemmScalar>(b: RawMatMut<T>) -> Vec<T> {
 unsafe fn trmm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: Par) {
     let (m, n) = (b.rows, b.cols);
     if m <= LEAF {
-        // Leaf: one GEMM with the dense diagonal block, from a copy of B.
-        // SAFETY: indices inside the order-m triangle; `b` readable.
-        let d = dense(m, |i, j| unsafe { tri.elem(i, j) });
-        // SAFETY: `b` is readable.
-        let copy = unsafe { copy_of(b) };
-        // SAFETY: `d` is m x m, `copy` m x n, `b` exclusive.
-        unsafe {
-            mm(
-                alpha,
-                raw_of(&d, m, m),
-                false,
-                raw_of(&copy, m, n),
-                false,
-                T::zero(),
-                b,
-                par,
-            )
-        };
+        // SAFETY: indices inside the order-m triangle; `b` forwarded.
+        unsafe { leaf(&dense(m, |i, j| tri.elem(i, j)), alpha, b, par) };
         return;
     }
     let m1 = Tri::<T>::split(m);
@@ -586,7 +571,8 @@ unsafe fn trmm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: 
     }
 }
 
-/// The inverse of an order-n triangle (dense, column-major), by columns.
+/// The inverse of an order-n triangle (dense, column-major): column j solves `T x = e_j` by the
+/// reference's substitution.
 ///
 /// # Safety
 /// `tri` of order `n`, readable.
@@ -594,27 +580,34 @@ unsafe fn inverse<T: GemmScalar>(tri: Tri<T>, n: usize) -> Vec<T> {
     // SAFETY: indices inside the triangle.
     let t = dense(n, |i, j| unsafe { tri.elem(i, j) });
     let mut inv = vec![T::zero(); n * n];
-    for j in 0..n {
-        // Solve T x = e_j by substitution; x is column j of the inverse.
-        let col = &mut inv[j * n..(j + 1) * n];
+    for (j, col) in inv.chunks_exact_mut(n.max(1)).enumerate().take(n) {
         col[j] = T::one();
-        let mut step = |l: usize| {
-            if !tri.unit {
-                col[l] /= t[l + l * n];
-            }
-            let xl = col[l];
-            let rows = if tri.lower { l + 1..n } else { 0..l };
-            for i in rows {
-                col[i] -= xl * t[i + l * n];
-            }
-        };
-        if tri.lower {
-            (j..n).for_each(&mut step);
-        } else {
-            (0..=j).rev().for_each(&mut step);
-        }
+        tri_solve(tri.lower, |i, l| Some(t[i + l * n]), col);
     }
     inv
+}
+
+/// A leaf of the recursions: `B <- alpha M B` for a dense order-m `M` (the diagonal block, or
+/// its inverse), one GEMM from a copy of B.
+///
+/// # Safety
+/// `b` readable, writable and exclusive; `m` is `b.rows x b.rows`.
+unsafe fn leaf<T: GemmScalar>(m: &[T], alpha: T, b: RawMatMut<T>, par: Par) {
+    let (rows, cols) = (b.rows, b.cols);
+    // SAFETY: `b` is readable; the copy and `m` are the GEMM's inputs, `b` its output.
+    unsafe {
+        let copy = copy_of(b);
+        mm(
+            alpha,
+            raw_of(m, rows, rows),
+            false,
+            raw_of(&copy, rows, cols),
+            false,
+            T::zero(),
+            b,
+            par,
+        );
+    }
 }
 
 /// Solves `T X = alpha B` in place, recursively.
@@ -624,22 +617,8 @@ unsafe fn inverse<T: GemmScalar>(tri: Tri<T>, n: usize) -> Vec<T> {
 unsafe fn trsm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: Par) {
     let (m, n) = (b.rows, b.cols);
     if m <= LEAF {
-        // Leaf: one GEMM with the inverse of the diagonal block, from a copy of B.
-        // SAFETY: the triangle has order m; `b` readable, then exclusive for the GEMM.
-        unsafe {
-            let inv = inverse(tri, m);
-            let copy = copy_of(b);
-            mm(
-                alpha,
-                raw_of(&inv, m, m),
-                false,
-                raw_of(&copy, m, n),
-                false,
-                T::zero(),
-                b,
-                par,
-            );
-        }
+        // SAFETY: the triangle has order m; `b` forwarded.
+        unsafe { leaf(&inverse(tri, m), alpha, b, par) };
         return;
     }
     let m1 = Tri::<T>::split(m);

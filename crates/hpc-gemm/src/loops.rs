@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use crate::blocking::Blocking;
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
-use crate::pack::{pack_a, pack_b, pack_b_panel, packed_a_len, packed_b_len};
+use crate::pack::{pack_a, pack_b, packed_a_len, packed_b_len};
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
 
@@ -77,14 +77,11 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
                         bp.par_chunks_mut(panel * per)
                             .enumerate()
                             .for_each(|(t, chunk)| {
-                                for (q, dst) in chunk.chunks_exact_mut(panel).enumerate() {
-                                    let j0 = (t * per + q) * nr;
-                                    let cols = nr.min(ncb - j0);
-                                    // SAFETY: the block lies inside op(B) (caller's contract).
-                                    unsafe {
-                                        pack_b_panel(b_blk.sub(0, j0, kcb, cols), p.conj_b, nr, dst)
-                                    };
-                                }
+                                // This thread's micro-panels: columns j0.. of the block.
+                                let j0 = t * per * nr;
+                                let cols = (per * nr).min(ncb - j0);
+                                // SAFETY: the block lies inside op(B) (caller's contract).
+                                unsafe { pack_b(b_blk.sub(0, j0, kcb, cols), p.conj_b, nr, chunk) };
                             });
                     } else {
                         // SAFETY: as above.

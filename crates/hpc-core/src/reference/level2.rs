@@ -63,11 +63,7 @@ fn tri_mul<T: Scalar>(n: usize, elem: impl Fn(usize, usize) -> Option<T>, mut x:
 /// Solves `M z = b` in place (`z` holds `b` on entry) for the order-`n` triangular `M` read
 /// through `elem` (lower when `lower`): forward substitution for lower, backward for upper.
 /// The diagonal is divided by unless `elem` gives exactly one for it, as a unit diagonal does.
-pub(super) fn tri_solve<T: Scalar>(
-    lower: bool,
-    elem: impl Fn(usize, usize) -> Option<T>,
-    z: &mut [T],
-) {
+pub fn tri_solve<T: Scalar>(lower: bool, elem: impl Fn(usize, usize) -> Option<T>, z: &mut [T]) {
     let n = z.len();
     for step in 0..n {
         let i = if lower { step } else { n - 1 - step };

@@ -23,6 +23,10 @@ pub mod check {
     pub use super::level3::{check_gemm, check_rank_k, check_symm, check_tri_side};
 }
 
+/// The one triangular substitution of the reference, shared with the fast routines' small
+/// diagonal blocks.
+pub use level2::tri_solve;
+
 use crate::error::{Result, mismatch};
 use crate::scalar::Scalar;
 use crate::{Diag, Trans, Uplo};
