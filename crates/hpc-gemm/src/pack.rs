@@ -19,7 +19,7 @@
 //! arithmetic when the tile is merged into C (`loops.rs`).
 
 use crate::raw::RawMat;
-use crate::simd::{GemmScalar, factor};
+use crate::simd::{GemmScalar, factor, prefetch};
 use hpc_core::Scalar;
 use num_traits::Zero;
 
@@ -58,9 +58,7 @@ pub(crate) unsafe fn pack_a_panel<T: GemmScalar>(
             for (p, col) in dst.chunks_exact_mut(mr).enumerate() {
                 // SAFETY: rows 0..rows of column p are readable and contiguous (rs == 1).
                 let src = unsafe { core::slice::from_raw_parts(a.at(0, p), rows) };
-                for (d, s) in col.iter_mut().zip(src) {
-                    *d = s.re();
-                }
+                copy_re(&mut col[..rows], src);
             }
         } else if a.cs == 1 {
             // Row-major A (or a transposed column-major one): each row is contiguous.
@@ -123,9 +121,7 @@ pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
             for (p, row) in dst.chunks_exact_mut(nr).enumerate() {
                 // SAFETY: columns 0..cols of row p are readable and contiguous (cs == 1).
                 let src = unsafe { core::slice::from_raw_parts(b.at(p, 0), cols) };
-                for (d, s) in row.iter_mut().zip(src) {
-                    *d = s.re();
-                }
+                copy_re(&mut row[..cols], src);
             }
         } else if b.rs == 1 {
             // Column-major B: each column is contiguous; scatter it down the panel's rows.
@@ -158,6 +154,12 @@ pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
 
 /// Packs the `m x k` block `a` into `ceil(m / (mr / factor))` consecutive A micro-panels.
 ///
+/// A block that lives in memory (rather than cache) costs its DRAM latency here, so the reads
+/// are ordered and prefetched for the memory system: a real column-major block is read column
+/// by column (each column one sequential stream, dealt out to the panels), with the columns
+/// [`PREFETCH_AHEAD`] ahead requested early; any other layout prefetches the next panel's
+/// block while it packs the current one.
+///
 /// # Safety
 /// Every element of `a` is readable; `dst.len() == packed_a_len::<T>(m, k, mr)`.
 pub(crate) unsafe fn pack_a<T: GemmScalar>(
@@ -168,18 +170,40 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
 ) {
     let rows_per = mr / factor::<T>();
     let panel = mr * factor::<T>() * a.cols;
+    if !T::IS_COMPLEX && a.rs == 1 && a.rows > 1 && a.cols > 0 {
+        let last = (a.rows - 1) / mr;
+        if a.rows % mr != 0 {
+            dst[last * panel..].fill(T::Real::zero());
+        }
+        for p in 0..a.cols {
+            if p + PREFETCH_AHEAD < a.cols {
+                prefetch_contiguous(a.at(0, p + PREFETCH_AHEAD), a.rows);
+            }
+            // SAFETY: rows 0..m of column p are readable and contiguous (rs == 1).
+            let src = unsafe { core::slice::from_raw_parts(a.at(0, p), a.rows) };
+            for (ip, s) in src.chunks(mr).enumerate() {
+                let d = &mut dst[ip * panel + p * mr..][..s.len()];
+                copy_re(d, s);
+            }
+        }
+        return;
+    }
     for (ip, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
         let i0 = ip * rows_per;
         if i0 >= a.rows {
             break;
         }
         let rows = rows_per.min(a.rows - i0);
+        if i0 + rows < a.rows {
+            prefetch_block(a.sub(i0 + rows, 0, rows_per.min(a.rows - i0 - rows), a.cols));
+        }
         // SAFETY: the sub-block lies inside `a`.
         unsafe { pack_a_panel(a.sub(i0, 0, rows, a.cols), conj, mr, chunk) };
     }
 }
 
-/// Packs the `k x n` block `b` into `ceil(n / nr)` consecutive B micro-panels.
+/// Packs the `k x n` block `b` into `ceil(n / nr)` consecutive B micro-panels, prefetching
+/// the next micro-panel's block while it packs the current one.
 ///
 /// # Safety
 /// Every element of `b` is readable; `dst.len() == packed_b_len::<T>(k, n, nr)`.
@@ -196,8 +220,78 @@ pub(crate) unsafe fn pack_b<T: GemmScalar>(
             break;
         }
         let cols = nr.min(b.cols - j0);
+        if j0 + cols < b.cols {
+            prefetch_block(b.sub(0, j0 + cols, b.rows, nr.min(b.cols - j0 - cols)));
+        }
         // SAFETY: the sub-block lies inside `b`.
         unsafe { pack_b_panel(b.sub(0, j0, b.rows, cols), conj, nr, chunk) };
+    }
+}
+
+/// How many columns ahead the column-by-column packing of A prefetches (measured: 2 to 28
+/// columns ahead all double the packing rate of a DRAM-resident block; fewer is too late).
+const PREFETCH_AHEAD: usize = 4;
+
+/// `d[i] <- s[i].re()` for real `T` (an identity), written so that LLVM keeps it inline
+/// instead of calling `memcpy` for a copy of a few dozen bytes: the register-block sizes of
+/// the kernels get a fixed-length copy each, other lengths a loop unrolled by four.
+#[inline(always)]
+fn copy_re<T: Scalar>(d: &mut [T::Real], s: &[T]) {
+    match s.len() {
+        4 => copy_n::<T, 4>(d, s),
+        6 => copy_n::<T, 6>(d, s),
+        8 => copy_n::<T, 8>(d, s),
+        14 => copy_n::<T, 14>(d, s),
+        16 => copy_n::<T, 16>(d, s),
+        32 => copy_n::<T, 32>(d, s),
+        _ => {
+            let (mut d4, mut s4) = (d.chunks_exact_mut(4), s.chunks_exact(4));
+            for (d, s) in (&mut d4).zip(&mut s4) {
+                copy_n::<T, 4>(d, s);
+            }
+            for (d, s) in d4.into_remainder().iter_mut().zip(s4.remainder()) {
+                *d = s.re();
+            }
+        }
+    }
+}
+
+/// [`copy_re`] of exactly `N` elements.
+#[inline(always)]
+fn copy_n<T: Scalar, const N: usize>(d: &mut [T::Real], s: &[T]) {
+    let (d, s): (&mut [T::Real; N], &[T; N]) = (
+        (&mut d[..N]).try_into().expect("N elements"),
+        (&s[..N]).try_into().expect("N elements"),
+    );
+    for (d, s) in d.iter_mut().zip(s) {
+        *d = s.re();
+    }
+}
+
+/// Prefetches `len` contiguous elements from `p` (a hint: `p` need not be valid).
+#[inline(always)]
+fn prefetch_contiguous<T>(p: *const T, len: usize) {
+    let bytes = len * size_of::<T>();
+    for off in (0..bytes).step_by(64) {
+        prefetch((p as *const u8).wrapping_add(off));
+    }
+    if bytes > 0 {
+        prefetch((p as *const u8).wrapping_add(bytes - 1));
+    }
+}
+
+/// Prefetches the block `m` along its contiguous direction (nothing for other layouts, whose
+/// elements each sit on their own line).
+#[inline]
+pub(crate) fn prefetch_block<T>(m: RawMat<T>) {
+    if m.rs == 1 {
+        for j in 0..m.cols {
+            prefetch_contiguous(m.at(0, j), m.rows);
+        }
+    } else if m.cs == 1 {
+        for i in 0..m.rows {
+            prefetch_contiguous(m.at(i, 0), m.cols);
+        }
     }
 }
 

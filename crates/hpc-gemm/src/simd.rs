@@ -98,3 +98,16 @@ impl<T: Scalar<Real: crate::registry::Family>> GemmScalar for T {}
 pub const fn factor<T: Scalar>() -> usize {
     if T::IS_COMPLEX { 2 } else { 1 }
 }
+
+/// Asks the CPU to bring the cache line holding `p` into L1 (a no-op on other architectures).
+/// A hint only: it never faults, whatever the address, so `p` need not be valid.
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 is an SSE instruction (baseline on x86-64) and never faults.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
