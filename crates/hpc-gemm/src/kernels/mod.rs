@@ -55,7 +55,7 @@
 
 use pulp::Simd;
 
-use crate::simd::{KernelReal, lanes};
+use crate::simd::{KernelReal, lanes, prefetch};
 
 pub mod generic;
 #[cfg(test)]
@@ -245,6 +245,13 @@ pub(crate) unsafe fn ukr_body<S: Simd, R: KernelReal, const MV: usize, const NR:
     let mr = MV * l;
     let zero = R::v_splat(simd, R::zero());
     let mut acc = [[zero; MV]; NR];
+    // The C tile is needed after the k loop: ask for its lines now, so that they arrive while
+    // the loop runs (BLIS's kernels do the same).
+    for j in 0..NR.min(call.n) {
+        let cj = call.c.wrapping_offset(j as isize * call.cs_c);
+        prefetch(cj);
+        prefetch(cj.wrapping_offset((call.m as isize - 1) * call.rs_c));
+    }
     let (mut a, mut b) = (call.a, call.b);
     for _ in 0..call.k {
         let mut av = [zero; MV];
