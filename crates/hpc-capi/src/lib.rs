@@ -10,6 +10,11 @@
 
 use std::ffi::{CStr, c_char, c_int};
 
+mod args;
+mod backend;
+pub mod f77;
+pub mod xerbla;
+
 const VERSION: &CStr =
     match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
         Ok(s) => s,
@@ -26,7 +31,33 @@ pub extern "C" fn hpc_version() -> *const c_char {
 /// else the number of cores available to the process.
 #[unsafe(no_mangle)]
 pub extern "C" fn hpc_get_num_threads() -> c_int {
-    c_int::try_from(hpc_gemm::default_threads()).unwrap_or(c_int::MAX)
+    c_int::try_from(backend::threads()).unwrap_or(c_int::MAX)
+}
+
+/// Sets the number of threads later calls use; `n <= 0` restores the default
+/// (`HPC_NUM_THREADS`, else all cores).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_set_num_threads(n: c_int) {
+    backend::set_threads(n)
+}
+
+/// OpenBLAS's name for [`hpc_set_num_threads`], answered because programs and scripts written
+/// for OpenBLAS call it to control threads; it does the same thing here.
+#[unsafe(no_mangle)]
+pub extern "C" fn openblas_set_num_threads(n: c_int) {
+    backend::set_threads(n)
+}
+
+/// OpenBLAS's name for [`hpc_get_num_threads`].
+#[unsafe(no_mangle)]
+pub extern "C" fn openblas_get_num_threads() -> c_int {
+    hpc_get_num_threads()
+}
+
+/// GotoBLAS's name for [`hpc_set_num_threads`].
+#[unsafe(no_mangle)]
+pub extern "C" fn goto_set_num_threads(n: c_int) {
+    backend::set_threads(n)
 }
 
 #[cfg(test)]
@@ -44,5 +75,9 @@ mod tests {
     fn thread_count_matches_the_rust_default() {
         assert_eq!(hpc_get_num_threads() as usize, hpc_gemm::default_threads());
         assert!(hpc_get_num_threads() >= 1);
+        hpc_set_num_threads(3);
+        assert_eq!(openblas_get_num_threads(), 3);
+        goto_set_num_threads(0);
+        assert_eq!(hpc_get_num_threads() as usize, hpc_gemm::default_threads());
     }
 }

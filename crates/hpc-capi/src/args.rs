@@ -1,0 +1,200 @@
+//! Turning C/Fortran arguments into hpc's types: option characters, dimensions, and views over
+//! caller memory whose extent the BLAS argument rules (already checked) guarantee.
+//!
+//! Every view is built over exactly the elements the BLAS contract says the caller provides
+//! (`ld * (cols - 1) + rows` for a dense matrix, `1 + (n - 1) |inc|` for a vector, ...), never
+//! more, so no slice ever claims memory the caller did not hand over.
+
+use hpc_core::{BandRef, Diag, MatMut, MatRef, PackedMut, PackedRef, Scalar, Side, Trans, Uplo};
+use hpc_core::{VecMut, VecRef};
+use std::ffi::c_char;
+
+/// The first character of a Fortran CHARACTER argument, upper-cased (reference `LSAME`).
+///
+/// # Safety
+/// `p` points to a readable byte.
+pub(crate) unsafe fn ch(p: *const c_char) -> u8 {
+    // SAFETY: forwarded.
+    (unsafe { *p } as u8).to_ascii_uppercase()
+}
+
+/// `N`, `T`, `C` (`real` types take `C` as `T`, as the reference does for `op(A)`).
+pub(crate) fn trans(c: u8) -> Option<Trans> {
+    match c {
+        b'N' => Some(Trans::No),
+        b'T' => Some(Trans::Trans),
+        b'C' => Some(Trans::ConjTrans),
+        _ => None,
+    }
+}
+
+/// `U`, `L`.
+pub(crate) fn uplo(c: u8) -> Option<Uplo> {
+    match c {
+        b'U' => Some(Uplo::Upper),
+        b'L' => Some(Uplo::Lower),
+        _ => None,
+    }
+}
+
+/// `U` (unit), `N` (non-unit).
+pub(crate) fn diag(c: u8) -> Option<Diag> {
+    match c {
+        b'U' => Some(Diag::Unit),
+        b'N' => Some(Diag::NonUnit),
+        _ => None,
+    }
+}
+
+/// `L`, `R`.
+pub(crate) fn side(c: u8) -> Option<Side> {
+    match c {
+        b'L' => Some(Side::Left),
+        b'R' => Some(Side::Right),
+        _ => None,
+    }
+}
+
+/// `max(1, n)` for a BLAS leading-dimension check.
+pub(crate) fn max1(n: i32) -> i32 {
+    n.max(1)
+}
+
+/// A dimension already checked to be `>= 0`.
+pub(crate) fn dim(n: i32) -> usize {
+    usize::try_from(n).expect("dimensions are checked before views are made")
+}
+
+/// The caller's `len` elements at `p` (no elements: an empty slice, whatever `p` is).
+///
+/// # Safety
+/// `p` is valid for `len` reads when `len > 0`, and nothing writes there meanwhile.
+pub(crate) unsafe fn slice<'a, T>(p: *const T, len: usize) -> &'a [T] {
+    if len == 0 || p.is_null() {
+        &[]
+    } else {
+        // SAFETY: forwarded.
+        unsafe { std::slice::from_raw_parts(p, len) }
+    }
+}
+
+/// As [`slice`], writable.
+///
+/// # Safety
+/// `p` is valid for `len` reads and writes when `len > 0`, and no one else accesses it.
+pub(crate) unsafe fn slice_mut<'a, T>(p: *mut T, len: usize) -> &'a mut [T] {
+    if len == 0 || p.is_null() {
+        &mut []
+    } else {
+        // SAFETY: forwarded.
+        unsafe { std::slice::from_raw_parts_mut(p, len) }
+    }
+}
+
+/// Elements a column-major `rows x cols` array with leading dimension `ld` spans.
+pub(crate) fn dense_len(rows: usize, cols: usize, ld: usize) -> usize {
+    if rows == 0 || cols == 0 {
+        0
+    } else {
+        ld * (cols - 1) + rows
+    }
+}
+
+/// Elements a vector of `n` with increment `inc` spans.
+pub(crate) fn vec_len(n: usize, inc: i32) -> usize {
+    if n == 0 {
+        0
+    } else {
+        1 + (n - 1) * inc.unsigned_abs() as usize
+    }
+}
+
+/// The panic message a view constructor gives on arguments the BLAS checks let through: a bug.
+const CHECKED: &str = "BLAS arguments are checked before views are made";
+
+/// A column-major matrix view of caller memory.
+///
+/// # Safety
+/// `p` holds a `rows x cols` array with leading dimension `ld >= max(1, rows)`.
+pub(crate) unsafe fn mat<'a, T: Scalar>(p: *const T, rows: usize, cols: usize, ld: i32) -> MatRef<'a, T> {
+    let ld = dim(ld);
+    // SAFETY: forwarded.
+    let s = unsafe { slice(p, dense_len(rows, cols, ld)) };
+    MatRef::from_col_major(s, rows, cols, ld.max(rows).max(1)).expect(CHECKED)
+}
+
+/// A writable column-major matrix view of caller memory.
+///
+/// # Safety
+/// As [`mat`], writable and not aliased.
+pub(crate) unsafe fn mat_mut<'a, T: Scalar>(p: *mut T, rows: usize, cols: usize, ld: i32) -> MatMut<'a, T> {
+    let ld = dim(ld);
+    // SAFETY: forwarded.
+    let s = unsafe { slice_mut(p, dense_len(rows, cols, ld)) };
+    MatMut::from_col_major(s, rows, cols, ld.max(rows).max(1)).expect(CHECKED)
+}
+
+/// A vector view of caller memory (`inc` may be negative or, read-only, zero).
+///
+/// # Safety
+/// `p` holds `1 + (n - 1) |inc|` elements.
+pub(crate) unsafe fn vec<'a, T: Scalar>(p: *const T, n: usize, inc: i32) -> VecRef<'a, T> {
+    // SAFETY: forwarded.
+    let s = unsafe { slice(p, vec_len(n, inc)) };
+    VecRef::from_blas(s, n, inc as isize).expect(CHECKED)
+}
+
+/// A writable vector view of caller memory (`inc != 0` unless `n <= 1`).
+///
+/// # Safety
+/// As [`vec`], writable and not aliased.
+pub(crate) unsafe fn vec_mut<'a, T: Scalar>(p: *mut T, n: usize, inc: i32) -> VecMut<'a, T> {
+    // SAFETY: forwarded.
+    let s = unsafe { slice_mut(p, vec_len(n, inc)) };
+    VecMut::from_blas(s, n, inc as isize).expect(CHECKED)
+}
+
+/// A band matrix view (`?gbmv` storage) of caller memory.
+///
+/// # Safety
+/// `p` holds the `ld x cols` band array (`ld >= kl + ku + 1`).
+pub(crate) unsafe fn band<'a, T: Scalar>(
+    p: *const T,
+    rows: usize,
+    cols: usize,
+    kl: usize,
+    ku: usize,
+    ld: i32,
+) -> BandRef<'a, T> {
+    let ld = dim(ld);
+    let len = if rows == 0 || cols == 0 {
+        0
+    } else {
+        // The highest element stored, as `BandRef::new` computes it.
+        let last = (cols - 1).min(rows - 1 + ku);
+        last * ld + ku + (rows - 1).min(last + kl) - last + 1
+    };
+    // SAFETY: forwarded.
+    let s = unsafe { slice(p, len) };
+    BandRef::new(s, rows, cols, kl, ku, ld).expect(CHECKED)
+}
+
+/// A packed triangle of order `n` in caller memory.
+///
+/// # Safety
+/// `p` holds `n (n + 1) / 2` elements.
+pub(crate) unsafe fn packed<'a, T: Scalar>(p: *const T, n: usize) -> PackedRef<'a, T> {
+    // SAFETY: forwarded.
+    let s = unsafe { slice(p, n * (n + 1) / 2) };
+    PackedRef::new(s, n).expect(CHECKED)
+}
+
+/// A writable packed triangle of order `n` in caller memory.
+///
+/// # Safety
+/// As [`packed`], writable and not aliased.
+pub(crate) unsafe fn packed_mut<'a, T: Scalar>(p: *mut T, n: usize) -> PackedMut<'a, T> {
+    // SAFETY: forwarded.
+    let s = unsafe { slice_mut(p, n * (n + 1) / 2) };
+    PackedMut::new(s, n).expect(CHECKED)
+}
