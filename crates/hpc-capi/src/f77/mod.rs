@@ -3,4 +3,5 @@
 //! and ignored: only the first character matters, as in `LSAME`), complex function results
 //! returned by value.
 
+pub mod level2;
 pub mod level3;
