@@ -6,6 +6,7 @@
 //! - `cargo xtask bench`: the benchmarks (the main job), ending with a table.
 
 mod bench;
+mod blas_testers;
 mod test;
 
 use std::path::PathBuf;

@@ -121,6 +121,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
         });
     }
 
+    step("reference BLAS testers (Fortran ABI)", &mut steps, || {
+        if !std::path::Path::new(crate::blas_testers::TESTER_DIR)
+            .join("xblat1d")
+            .exists()
+        {
+            return Outcome::Skipped(format!(
+                "Debian's libblas-test is not installed (no {}; `apt-get install libblas-test`, as .ci/run does)",
+                crate::blas_testers::TESTER_DIR
+            ));
+        }
+        match crate::blas_testers::run_fortran(&crate::project_root()) {
+            Ok(summary) => {
+                println!("{summary}");
+                Outcome::Passed
+            }
+            Err(e) => Outcome::Failed(e),
+        }
+    });
+
+    step("reference CBLAS testers", &mut steps, || {
+        Outcome::Skipped(
+            "the CBLAS symbols are not exported yet (issue 4 in progress): the x?cblat testers would not load".into(),
+        )
+    });
+
     step("GPU tests", &mut steps, || {
         Outcome::Skipped(
             if Command::new("nvidia-smi")

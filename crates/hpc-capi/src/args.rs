@@ -116,7 +116,12 @@ const CHECKED: &str = "BLAS arguments are checked before views are made";
 ///
 /// # Safety
 /// `p` holds a `rows x cols` array with leading dimension `ld >= max(1, rows)`.
-pub(crate) unsafe fn mat<'a, T: Scalar>(p: *const T, rows: usize, cols: usize, ld: i32) -> MatRef<'a, T> {
+pub(crate) unsafe fn mat<'a, T: Scalar>(
+    p: *const T,
+    rows: usize,
+    cols: usize,
+    ld: i32,
+) -> MatRef<'a, T> {
     let ld = dim(ld);
     // SAFETY: forwarded.
     let s = unsafe { slice(p, dense_len(rows, cols, ld)) };
@@ -127,7 +132,12 @@ pub(crate) unsafe fn mat<'a, T: Scalar>(p: *const T, rows: usize, cols: usize, l
 ///
 /// # Safety
 /// As [`mat`], writable and not aliased.
-pub(crate) unsafe fn mat_mut<'a, T: Scalar>(p: *mut T, rows: usize, cols: usize, ld: i32) -> MatMut<'a, T> {
+pub(crate) unsafe fn mat_mut<'a, T: Scalar>(
+    p: *mut T,
+    rows: usize,
+    cols: usize,
+    ld: i32,
+) -> MatMut<'a, T> {
     let ld = dim(ld);
     // SAFETY: forwarded.
     let s = unsafe { slice_mut(p, dense_len(rows, cols, ld)) };

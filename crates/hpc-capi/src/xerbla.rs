@@ -25,7 +25,11 @@ fn resolved() -> Xerbla {
     let addr = *XERBLA.get_or_init(|| {
         // SAFETY: RTLD_DEFAULT is the null handle on glibc; the name is NUL-terminated.
         let p = unsafe { dlsym(std::ptr::null_mut(), c"xerbla_".as_ptr()) };
-        if p.is_null() { xerbla_ as Xerbla as usize } else { p as usize }
+        if p.is_null() {
+            xerbla_ as Xerbla as usize
+        } else {
+            p as usize
+        }
     });
     // SAFETY: `addr` is the address of a function with `xerbla_`'s signature (ours, or the
     // one the global scope defines under that name, which the BLAS ABI fixes).

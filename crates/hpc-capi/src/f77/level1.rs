@@ -18,7 +18,11 @@ type I = *const c_int;
 /// Pointer to BLAS element `i` of a vector of `n` with increment `inc` starting at `p`.
 fn elem<T>(p: *mut T, n: usize, inc: i32, i: usize) -> *mut T {
     let step = inc.unsigned_abs() as usize;
-    let k = if inc < 0 { (n - 1 - i) * step } else { i * step };
+    let k = if inc < 0 {
+        (n - 1 - i) * step
+    } else {
+        i * step
+    };
     p.wrapping_add(k)
 }
 
@@ -42,7 +46,12 @@ unsafe fn pair<T: Scalar>(
     if (incx == 0 || incy == 0) && n > 1 {
         for i in 0..n {
             // SAFETY: element i of each vector is inside the caller's array.
-            unsafe { f(vec_mut(elem(x, n, incx, i), 1, 1), vec_mut(elem(y, n, incy, i), 1, 1)) };
+            unsafe {
+                f(
+                    vec_mut(elem(x, n, incx, i), 1, 1),
+                    vec_mut(elem(y, n, incy, i), 1, 1),
+                )
+            };
         }
     } else {
         // SAFETY: forwarded.
@@ -89,7 +98,12 @@ unsafe fn dot<T: Scalar>(conj: bool, n: i32, x: *const T, incx: i32, y: *const T
     let n = dim(n);
     // SAFETY: forwarded.
     let (x, y) = unsafe { (vec(x, n, incx), vec(y, n, incy)) };
-    if conj { Reference.dotc(x, y) } else { Reference.dotu(x, y) }.expect("same lengths")
+    if conj {
+        Reference.dotc(x, y)
+    } else {
+        Reference.dotu(x, y)
+    }
+    .expect("same lengths")
 }
 
 /// A one-vector reduction: nothing for `n <= 0` or `incx <= 0`.
@@ -257,10 +271,40 @@ macro_rules! level1 {
 }
 
 // For real types `?scal` is the real-alpha form; the `rscal` slot gets a private name there.
-level1!(f32, f32, "S", sswap_, scopy_, saxpy_, sscal_, snrm2_, sasum_, isamax_, srot_, hpc_sscal_real_);
-level1!(f64, f64, "D", dswap_, dcopy_, daxpy_, dscal_, dnrm2_, dasum_, idamax_, drot_, hpc_dscal_real_);
-level1!(c32, f32, "C", cswap_, ccopy_, caxpy_, cscal_, scnrm2_, scasum_, icamax_, csrot_, csscal_);
-level1!(c64, f64, "Z", zswap_, zcopy_, zaxpy_, zscal_, dznrm2_, dzasum_, izamax_, zdrot_, zdscal_);
+level1!(
+    f32,
+    f32,
+    "S",
+    sswap_,
+    scopy_,
+    saxpy_,
+    sscal_,
+    snrm2_,
+    sasum_,
+    isamax_,
+    srot_,
+    hpc_sscal_real_
+);
+level1!(
+    f64,
+    f64,
+    "D",
+    dswap_,
+    dcopy_,
+    daxpy_,
+    dscal_,
+    dnrm2_,
+    dasum_,
+    idamax_,
+    drot_,
+    hpc_dscal_real_
+);
+level1!(
+    c32, f32, "C", cswap_, ccopy_, caxpy_, cscal_, scnrm2_, scasum_, icamax_, csrot_, csscal_
+);
+level1!(
+    c64, f64, "Z", zswap_, zcopy_, zaxpy_, zscal_, dznrm2_, dzasum_, izamax_, zdrot_, zdscal_
+);
 
 macro_rules! dots {
     ($t:ty, $p:literal, $dotu:ident, $dotc:ident) => {
@@ -353,7 +397,9 @@ pub unsafe extern "C" fn dsdot_(n: I, x: *const f32, incx: I, y: *const f32, inc
                 return 0.0;
             }
             let n = dim(*n);
-            Reference.dsdot(vec(x, n, *incx), vec(y, n, *incy)).expect("same lengths")
+            Reference
+                .dsdot(vec(x, n, *incx), vec(y, n, *incy))
+                .expect("same lengths")
         }
     })
 }
@@ -382,7 +428,11 @@ macro_rules! real_rot {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $rotmg(
-            d1: *mut $t, d2: *mut $t, x1: *mut $t, y1: *const $t, param: *mut [$t; 5],
+            d1: *mut $t,
+            d2: *mut $t,
+            x1: *mut $t,
+            y1: *const $t,
+            param: *mut [$t; 5],
         ) {
             guard(concat!($p, "ROTMG"), || {
                 // SAFETY: reference BLAS contract.
@@ -396,7 +446,12 @@ macro_rules! real_rot {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $rotm(
-            n: I, x: *mut $t, incx: I, y: *mut $t, incy: I, param: *const [$t; 5],
+            n: I,
+            x: *mut $t,
+            incx: I,
+            y: *mut $t,
+            incy: I,
+            param: *const [$t; 5],
         ) {
             guard(concat!($p, "ROTM"), || {
                 // SAFETY: reference BLAS contract.

@@ -94,11 +94,9 @@ pub(crate) enum Store<T> {
 fn store_checks<T>(s: Store<T>, n: i32, pn: i32, gap: i32) -> Info {
     match s {
         Store::Full(_, lda) => first(&[(n < 0, pn), (lda < max1(n), pn + 2 + gap)]),
-        Store::Band(_, k, lda) => first(&[
-            (n < 0, pn),
-            (k < 0, pn + 1),
-            (lda < k + 1, pn + 3 + gap),
-        ]),
+        Store::Band(_, k, lda) => {
+            first(&[(n < 0, pn), (k < 0, pn + 1), (lda < k + 1, pn + 3 + gap)])
+        }
         Store::Packed(_) => first(&[(n < 0, pn)]),
     }
 }
@@ -448,13 +446,33 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $symv(
-            ul: C, n: I, alpha: *const $t, a: *const $t, lda: I, x: *const $t, incx: I,
-            beta: *const $t, y: *mut $t, incy: I, _l: usize,
+            ul: C,
+            n: I,
+            alpha: *const $t,
+            a: *const $t,
+            lda: I,
+            x: *const $t,
+            incx: I,
+            beta: *const $t,
+            y: *mut $t,
+            incy: I,
+            _l: usize,
         ) {
             guard(concat!($p, $sy, "MV"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    symv($herm, ch(ul), *n, Store::Full(a, *lda), *alpha, x, *incx, *beta, y, *incy)
+                    symv(
+                        $herm,
+                        ch(ul),
+                        *n,
+                        Store::Full(a, *lda),
+                        *alpha,
+                        x,
+                        *incx,
+                        *beta,
+                        y,
+                        *incy,
+                    )
                 };
                 done(concat!($p, $sy, "MV"), r)
             })
@@ -466,8 +484,18 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $sbmv(
-            ul: C, n: I, k: I, alpha: *const $t, a: *const $t, lda: I, x: *const $t, incx: I,
-            beta: *const $t, y: *mut $t, incy: I, _l: usize,
+            ul: C,
+            n: I,
+            k: I,
+            alpha: *const $t,
+            a: *const $t,
+            lda: I,
+            x: *const $t,
+            incx: I,
+            beta: *const $t,
+            y: *mut $t,
+            incy: I,
+            _l: usize,
         ) {
             guard(concat!($p, $sb, "MV"), || {
                 // SAFETY: reference BLAS contract.
@@ -485,13 +513,32 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $spmv(
-            ul: C, n: I, alpha: *const $t, ap: *const $t, x: *const $t, incx: I,
-            beta: *const $t, y: *mut $t, incy: I, _l: usize,
+            ul: C,
+            n: I,
+            alpha: *const $t,
+            ap: *const $t,
+            x: *const $t,
+            incx: I,
+            beta: *const $t,
+            y: *mut $t,
+            incy: I,
+            _l: usize,
         ) {
             guard(concat!($p, $sp, "MV"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    symv($herm, ch(ul), *n, Store::Packed(ap), *alpha, x, *incx, *beta, y, *incy)
+                    symv(
+                        $herm,
+                        ch(ul),
+                        *n,
+                        Store::Packed(ap),
+                        *alpha,
+                        x,
+                        *incx,
+                        *beta,
+                        y,
+                        *incy,
+                    )
                 };
                 done(concat!($p, $sp, "MV"), r)
             })
@@ -503,7 +550,13 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $syr(
-            ul: C, n: I, alpha: *const $alpha1, x: *const $t, incx: I, a: *mut $t, lda: I,
+            ul: C,
+            n: I,
+            alpha: *const $alpha1,
+            x: *const $t,
+            incx: I,
+            a: *mut $t,
+            lda: I,
             _l: usize,
         ) {
             guard(concat!($p, $sy, "R"), || {
@@ -522,7 +575,13 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $spr(
-            ul: C, n: I, alpha: *const $alpha1, x: *const $t, incx: I, ap: *mut $t, _l: usize,
+            ul: C,
+            n: I,
+            alpha: *const $alpha1,
+            x: *const $t,
+            incx: I,
+            ap: *mut $t,
+            _l: usize,
         ) {
             guard(concat!($p, $sp, "R"), || {
                 // SAFETY: reference BLAS contract.
@@ -540,8 +599,16 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $syr2(
-            ul: C, n: I, alpha: *const $t, x: *const $t, incx: I, y: *const $t, incy: I,
-            a: *mut $t, lda: I, _l: usize,
+            ul: C,
+            n: I,
+            alpha: *const $t,
+            x: *const $t,
+            incx: I,
+            y: *const $t,
+            incy: I,
+            a: *mut $t,
+            lda: I,
+            _l: usize,
         ) {
             guard(concat!($p, $sy, "R2"), || {
                 // SAFETY: reference BLAS contract.
@@ -556,8 +623,15 @@ macro_rules! level2_sym {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $spr2(
-            ul: C, n: I, alpha: *const $t, x: *const $t, incx: I, y: *const $t, incy: I,
-            ap: *mut $t, _l: usize,
+            ul: C,
+            n: I,
+            alpha: *const $t,
+            x: *const $t,
+            incx: I,
+            y: *const $t,
+            incy: I,
+            ap: *mut $t,
+            _l: usize,
         ) {
             guard(concat!($p, $sp, "R2"), || {
                 // SAFETY: reference BLAS contract.
@@ -576,8 +650,15 @@ macro_rules! level2_ger {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $name(
-            m: I, n: I, alpha: *const $t, x: *const $t, incx: I, y: *const $t, incy: I,
-            a: *mut $t, lda: I,
+            m: I,
+            n: I,
+            alpha: *const $t,
+            x: *const $t,
+            incx: I,
+            y: *const $t,
+            incy: I,
+            a: *mut $t,
+            lda: I,
         ) {
             guard(concat!($p, $n), || {
                 // SAFETY: reference BLAS contract.
@@ -588,18 +669,90 @@ macro_rules! level2_ger {
     };
 }
 
-level2!(f32, "S", sgemv_, sgbmv_, strmv_, stbmv_, stpmv_, strsv_, stbsv_, stpsv_);
-level2!(f64, "D", dgemv_, dgbmv_, dtrmv_, dtbmv_, dtpmv_, dtrsv_, dtbsv_, dtpsv_);
-level2!(c32, "C", cgemv_, cgbmv_, ctrmv_, ctbmv_, ctpmv_, ctrsv_, ctbsv_, ctpsv_);
-level2!(c64, "Z", zgemv_, zgbmv_, ztrmv_, ztbmv_, ztpmv_, ztrsv_, ztbsv_, ztpsv_);
-level2_sym!(f32, f32, false, "S", "SY", "SB", "SP", ssymv_, ssbmv_, sspmv_, ssyr_, sspr_,
-    ssyr2_, sspr2_, Rank::Syr, Rank::Syr2);
-level2_sym!(f64, f64, false, "D", "SY", "SB", "SP", dsymv_, dsbmv_, dspmv_, dsyr_, dspr_,
-    dsyr2_, dspr2_, Rank::Syr, Rank::Syr2);
-level2_sym!(c32, f32, true, "C", "HE", "HB", "HP", chemv_, chbmv_, chpmv_, cher_, chpr_,
-    cher2_, chpr2_, Rank::Her, Rank::Her2);
-level2_sym!(c64, f64, true, "Z", "HE", "HB", "HP", zhemv_, zhbmv_, zhpmv_, zher_, zhpr_,
-    zher2_, zhpr2_, Rank::Her, Rank::Her2);
+level2!(
+    f32, "S", sgemv_, sgbmv_, strmv_, stbmv_, stpmv_, strsv_, stbsv_, stpsv_
+);
+level2!(
+    f64, "D", dgemv_, dgbmv_, dtrmv_, dtbmv_, dtpmv_, dtrsv_, dtbsv_, dtpsv_
+);
+level2!(
+    c32, "C", cgemv_, cgbmv_, ctrmv_, ctbmv_, ctpmv_, ctrsv_, ctbsv_, ctpsv_
+);
+level2!(
+    c64, "Z", zgemv_, zgbmv_, ztrmv_, ztbmv_, ztpmv_, ztrsv_, ztbsv_, ztpsv_
+);
+level2_sym!(
+    f32,
+    f32,
+    false,
+    "S",
+    "SY",
+    "SB",
+    "SP",
+    ssymv_,
+    ssbmv_,
+    sspmv_,
+    ssyr_,
+    sspr_,
+    ssyr2_,
+    sspr2_,
+    Rank::Syr,
+    Rank::Syr2
+);
+level2_sym!(
+    f64,
+    f64,
+    false,
+    "D",
+    "SY",
+    "SB",
+    "SP",
+    dsymv_,
+    dsbmv_,
+    dspmv_,
+    dsyr_,
+    dspr_,
+    dsyr2_,
+    dspr2_,
+    Rank::Syr,
+    Rank::Syr2
+);
+level2_sym!(
+    c32,
+    f32,
+    true,
+    "C",
+    "HE",
+    "HB",
+    "HP",
+    chemv_,
+    chbmv_,
+    chpmv_,
+    cher_,
+    chpr_,
+    cher2_,
+    chpr2_,
+    Rank::Her,
+    Rank::Her2
+);
+level2_sym!(
+    c64,
+    f64,
+    true,
+    "Z",
+    "HE",
+    "HB",
+    "HP",
+    zhemv_,
+    zhbmv_,
+    zhpmv_,
+    zher_,
+    zhpr_,
+    zher2_,
+    zhpr2_,
+    Rank::Her,
+    Rank::Her2
+);
 level2_ger!(f32, "S", sger_, "GER", false);
 level2_ger!(f64, "D", dger_, "GER", false);
 level2_ger!(c32, "C", cgeru_, "GERU", false);

@@ -63,8 +63,16 @@ where
     let (ar, ac) = if opa == Trans::No { (m, k) } else { (k, m) };
     let (br, bc) = if opb == Trans::No { (k, n) } else { (n, k) };
     // SAFETY: the checked arguments describe the caller's arrays (BLAS contract).
-    let (a, b, c) = unsafe { (mat(a, ar, ac, lda), mat(b, br, bc, ldb), mat_mut(c, m, n, ldc)) };
-    fast().gemm(opa, opb, alpha, a, b, beta, c).expect("checked");
+    let (a, b, c) = unsafe {
+        (
+            mat(a, ar, ac, lda),
+            mat(b, br, bc, ldb),
+            mat_mut(c, m, n, ldc),
+        )
+    };
+    fast()
+        .gemm(opa, opb, alpha, a, b, beta, c)
+        .expect("checked");
     Ok(())
 }
 
@@ -112,7 +120,13 @@ where
     }
     let (m, n, na) = (dim(m), dim(n), dim(nrowa));
     // SAFETY: as in `gemm`.
-    let (a, b, c) = unsafe { (mat(a, na, na, lda), mat(b, m, n, ldb), mat_mut(c, m, n, ldc)) };
+    let (a, b, c) = unsafe {
+        (
+            mat(a, na, na, lda),
+            mat(b, m, n, ldb),
+            mat_mut(c, m, n, ldc),
+        )
+    };
     let r = if herm {
         fast().hemm(s, u, alpha, a, b, beta, c)
     } else {
@@ -239,7 +253,13 @@ where
     let (n, k) = (dim(n), dim(k));
     let (ar, ac) = if t == Trans::No { (n, k) } else { (k, n) };
     // SAFETY: as in `gemm`.
-    let (a, b, c) = unsafe { (mat(a, ar, ac, lda), mat(b, ar, ac, ldb), mat_mut(c, n, n, ldc)) };
+    let (a, b, c) = unsafe {
+        (
+            mat(a, ar, ac, lda),
+            mat(b, ar, ac, ldb),
+            mat_mut(c, n, n, ldc),
+        )
+    };
     let r = match kind {
         RankK::Sym => fast().syr2k(u, t, alpha, a, b, beta, c),
         RankK::Herm => fast().her2k(u, t, alpha, a, b, beta.re(), c),
@@ -321,15 +341,40 @@ macro_rules! level3 {
         /// The reference BLAS contract: every pointer valid for the arrays it describes.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $gemm(
-            ta: *const c_char, tb: *const c_char, m: *const c_int, n: *const c_int,
-            k: *const c_int, alpha: *const $t, a: *const $t, lda: *const c_int,
-            b: *const $t, ldb: *const c_int, beta: *const $t, c: *mut $t, ldc: *const c_int,
-            _l1: usize, _l2: usize,
+            ta: *const c_char,
+            tb: *const c_char,
+            m: *const c_int,
+            n: *const c_int,
+            k: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *const $t,
+            ldb: *const c_int,
+            beta: *const $t,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "GEMM"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    gemm(ch(ta), ch(tb), *m, *n, *k, *alpha, a, *lda, b, *ldb, *beta, c, *ldc)
+                    gemm(
+                        ch(ta),
+                        ch(tb),
+                        *m,
+                        *n,
+                        *k,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                        *beta,
+                        c,
+                        *ldc,
+                    )
                 };
                 done(concat!($p, "GEMM"), r)
             })
@@ -341,15 +386,39 @@ macro_rules! level3 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $symm(
-            sd: *const c_char, ul: *const c_char, m: *const c_int, n: *const c_int,
-            alpha: *const $t, a: *const $t, lda: *const c_int, b: *const $t,
-            ldb: *const c_int, beta: *const $t, c: *mut $t, ldc: *const c_int,
-            _l1: usize, _l2: usize,
+            sd: *const c_char,
+            ul: *const c_char,
+            m: *const c_int,
+            n: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *const $t,
+            ldb: *const c_int,
+            beta: *const $t,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "SYMM"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    symm(false, ch(sd), ch(ul), *m, *n, *alpha, a, *lda, b, *ldb, *beta, c, *ldc)
+                    symm(
+                        false,
+                        ch(sd),
+                        ch(ul),
+                        *m,
+                        *n,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                        *beta,
+                        c,
+                        *ldc,
+                    )
                 };
                 done(concat!($p, "SYMM"), r)
             })
@@ -361,14 +430,35 @@ macro_rules! level3 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $syrk(
-            ul: *const c_char, tr: *const c_char, n: *const c_int, k: *const c_int,
-            alpha: *const $t, a: *const $t, lda: *const c_int, beta: *const $t, c: *mut $t,
-            ldc: *const c_int, _l1: usize, _l2: usize,
+            ul: *const c_char,
+            tr: *const c_char,
+            n: *const c_int,
+            k: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            beta: *const $t,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "SYRK"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    rank_k(RankK::Sym, ch(ul), ch(tr), *n, *k, *alpha, a, *lda, *beta, c, *ldc)
+                    rank_k(
+                        RankK::Sym,
+                        ch(ul),
+                        ch(tr),
+                        *n,
+                        *k,
+                        *alpha,
+                        a,
+                        *lda,
+                        *beta,
+                        c,
+                        *ldc,
+                    )
                 };
                 done(concat!($p, "SYRK"), r)
             })
@@ -380,16 +470,37 @@ macro_rules! level3 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $syr2k(
-            ul: *const c_char, tr: *const c_char, n: *const c_int, k: *const c_int,
-            alpha: *const $t, a: *const $t, lda: *const c_int, b: *const $t,
-            ldb: *const c_int, beta: *const $t, c: *mut $t, ldc: *const c_int,
-            _l1: usize, _l2: usize,
+            ul: *const c_char,
+            tr: *const c_char,
+            n: *const c_int,
+            k: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *const $t,
+            ldb: *const c_int,
+            beta: *const $t,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "SYR2K"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
                     rank_2k(
-                        RankK::Sym, ch(ul), ch(tr), *n, *k, *alpha, a, *lda, b, *ldb, *beta, c,
+                        RankK::Sym,
+                        ch(ul),
+                        ch(tr),
+                        *n,
+                        *k,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                        *beta,
+                        c,
                         *ldc,
                     )
                 };
@@ -403,15 +514,39 @@ macro_rules! level3 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $trmm(
-            sd: *const c_char, ul: *const c_char, ta: *const c_char, dg: *const c_char,
-            m: *const c_int, n: *const c_int, alpha: *const $t, a: *const $t,
-            lda: *const c_int, b: *mut $t, ldb: *const c_int,
-            _l1: usize, _l2: usize, _l3: usize, _l4: usize,
+            sd: *const c_char,
+            ul: *const c_char,
+            ta: *const c_char,
+            dg: *const c_char,
+            m: *const c_int,
+            n: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *mut $t,
+            ldb: *const c_int,
+            _l1: usize,
+            _l2: usize,
+            _l3: usize,
+            _l4: usize,
         ) {
             guard(concat!($p, "TRMM"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    tri(false, ch(sd), ch(ul), ch(ta), ch(dg), *m, *n, *alpha, a, *lda, b, *ldb)
+                    tri(
+                        false,
+                        ch(sd),
+                        ch(ul),
+                        ch(ta),
+                        ch(dg),
+                        *m,
+                        *n,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                    )
                 };
                 done(concat!($p, "TRMM"), r)
             })
@@ -423,15 +558,39 @@ macro_rules! level3 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $trsm(
-            sd: *const c_char, ul: *const c_char, ta: *const c_char, dg: *const c_char,
-            m: *const c_int, n: *const c_int, alpha: *const $t, a: *const $t,
-            lda: *const c_int, b: *mut $t, ldb: *const c_int,
-            _l1: usize, _l2: usize, _l3: usize, _l4: usize,
+            sd: *const c_char,
+            ul: *const c_char,
+            ta: *const c_char,
+            dg: *const c_char,
+            m: *const c_int,
+            n: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *mut $t,
+            ldb: *const c_int,
+            _l1: usize,
+            _l2: usize,
+            _l3: usize,
+            _l4: usize,
         ) {
             guard(concat!($p, "TRSM"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    tri(true, ch(sd), ch(ul), ch(ta), ch(dg), *m, *n, *alpha, a, *lda, b, *ldb)
+                    tri(
+                        true,
+                        ch(sd),
+                        ch(ul),
+                        ch(ta),
+                        ch(dg),
+                        *m,
+                        *n,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                    )
                 };
                 done(concat!($p, "TRSM"), r)
             })
@@ -447,15 +606,39 @@ macro_rules! level3_herm {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $hemm(
-            sd: *const c_char, ul: *const c_char, m: *const c_int, n: *const c_int,
-            alpha: *const $t, a: *const $t, lda: *const c_int, b: *const $t,
-            ldb: *const c_int, beta: *const $t, c: *mut $t, ldc: *const c_int,
-            _l1: usize, _l2: usize,
+            sd: *const c_char,
+            ul: *const c_char,
+            m: *const c_int,
+            n: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *const $t,
+            ldb: *const c_int,
+            beta: *const $t,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "HEMM"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    symm(true, ch(sd), ch(ul), *m, *n, *alpha, a, *lda, b, *ldb, *beta, c, *ldc)
+                    symm(
+                        true,
+                        ch(sd),
+                        ch(ul),
+                        *m,
+                        *n,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                        *beta,
+                        c,
+                        *ldc,
+                    )
                 };
                 done(concat!($p, "HEMM"), r)
             })
@@ -467,16 +650,34 @@ macro_rules! level3_herm {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $herk(
-            ul: *const c_char, tr: *const c_char, n: *const c_int, k: *const c_int,
-            alpha: *const $r, a: *const $t, lda: *const c_int, beta: *const $r, c: *mut $t,
-            ldc: *const c_int, _l1: usize, _l2: usize,
+            ul: *const c_char,
+            tr: *const c_char,
+            n: *const c_int,
+            k: *const c_int,
+            alpha: *const $r,
+            a: *const $t,
+            lda: *const c_int,
+            beta: *const $r,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "HERK"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
                     rank_k(
-                        RankK::Herm, ch(ul), ch(tr), *n, *k, real::<$t>(*alpha), a, *lda,
-                        real::<$t>(*beta), c, *ldc,
+                        RankK::Herm,
+                        ch(ul),
+                        ch(tr),
+                        *n,
+                        *k,
+                        real::<$t>(*alpha),
+                        a,
+                        *lda,
+                        real::<$t>(*beta),
+                        c,
+                        *ldc,
                     )
                 };
                 done(concat!($p, "HERK"), r)
@@ -489,17 +690,38 @@ macro_rules! level3_herm {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $her2k(
-            ul: *const c_char, tr: *const c_char, n: *const c_int, k: *const c_int,
-            alpha: *const $t, a: *const $t, lda: *const c_int, b: *const $t,
-            ldb: *const c_int, beta: *const $r, c: *mut $t, ldc: *const c_int,
-            _l1: usize, _l2: usize,
+            ul: *const c_char,
+            tr: *const c_char,
+            n: *const c_int,
+            k: *const c_int,
+            alpha: *const $t,
+            a: *const $t,
+            lda: *const c_int,
+            b: *const $t,
+            ldb: *const c_int,
+            beta: *const $r,
+            c: *mut $t,
+            ldc: *const c_int,
+            _l1: usize,
+            _l2: usize,
         ) {
             guard(concat!($p, "HER2K"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
                     rank_2k(
-                        RankK::Herm, ch(ul), ch(tr), *n, *k, *alpha, a, *lda, b, *ldb,
-                        real::<$t>(*beta), c, *ldc,
+                        RankK::Herm,
+                        ch(ul),
+                        ch(tr),
+                        *n,
+                        *k,
+                        *alpha,
+                        a,
+                        *lda,
+                        b,
+                        *ldb,
+                        real::<$t>(*beta),
+                        c,
+                        *ldc,
                     )
                 };
                 done(concat!($p, "HER2K"), r)

@@ -1,0 +1,156 @@
+//! The reference BLAS test programs (Debian's `libblas-test`) run against hpc's C library.
+//!
+//! `libhpc_blas.so` (SONAME `libblas.so.3`) is put in a directory as `libblas.so.3` and
+//! `libcblas.so.3`; each tester runs with that directory first in `LD_LIBRARY_PATH`. The
+//! testers exit 0 even when they fail, so their text is judged: no line may say `FAIL`,
+//! `SUSPECT`, `FATAL`, `NOT DETECTED` or `XERBLA WAS CALLED`, and every routine must print
+//! its PASS line(s): a routine that crashed or went missing counts as a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where Debian puts the testers.
+pub const TESTER_DIR: &str = "/usr/lib/x86_64-linux-gnu/blas";
+
+/// Builds the library and lays out the `libblas.so.3` directory; returns it.
+pub fn library_dir(root: &Path) -> Result<PathBuf, String> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "-p", "hpc-capi"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build -p hpc-capi failed".into());
+    }
+    let lib = root.join("target/release/libhpc_blas.so");
+    let dir = root.join("target/hpc-blas/lib");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for name in ["libblas.so.3", "libcblas.so.3", "libhpc_blas.so"] {
+        let link = dir.join(name);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&lib, &link).map_err(|e| format!("{}: {e}", link.display()))?;
+    }
+    Ok(dir)
+}
+
+/// One tester: program, input file (if any), the report file it writes (else stdout), and how
+/// many PASS lines a full pass prints.
+struct Tester {
+    program: String,
+    input: Option<String>,
+    expected_passes: usize,
+}
+
+/// The Fortran BLAS testers for all four types, with the number of PASS lines each prints when
+/// every routine passes (Level 1: one per routine; Levels 2 and 3: computational and
+/// error-exit tests, two per routine).
+fn fortran_testers() -> Vec<Tester> {
+    let mut v = Vec::new();
+    for (p, l1, l2, l3) in [
+        ("s", 13, 16, 6),
+        ("d", 13, 16, 6),
+        ("c", 10, 17, 9),
+        ("z", 10, 17, 9),
+    ] {
+        v.push(Tester {
+            program: format!("xblat1{p}"),
+            input: None,
+            expected_passes: l1,
+        });
+        v.push(Tester {
+            program: format!("xblat2{p}"),
+            input: Some(format!("{p}blat2.in")),
+            expected_passes: 2 * l2,
+        });
+        v.push(Tester {
+            program: format!("xblat3{p}"),
+            input: Some(format!("{p}blat3.in")),
+            expected_passes: 2 * l3,
+        });
+    }
+    v
+}
+
+/// Runs every Fortran tester; returns a summary line or the failures.
+pub fn run_fortran(root: &Path) -> Result<String, String> {
+    let lib = library_dir(root)?;
+    let work = root.join("target/hpc-blas/testers");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let mut failures = Vec::new();
+    let testers = fortran_testers();
+    for t in &testers {
+        match run_one(t, &lib, &work) {
+            Ok(()) => println!("  {:<10} PASSED", t.program),
+            Err(e) => {
+                println!("  {:<10} FAILED: {e}", t.program);
+                failures.push(format!("{}: {e}", t.program));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(format!("{} reference testers passed", testers.len()))
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+fn run_one(t: &Tester, lib: &Path, work: &Path) -> Result<(), String> {
+    let program = Path::new(TESTER_DIR).join(&t.program);
+    let mut cmd = Command::new(&program);
+    cmd.current_dir(work)
+        .env("LD_LIBRARY_PATH", lib)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut report_file = None;
+    if let Some(input) = &t.input {
+        let src = Path::new(TESTER_DIR).join(input);
+        let text = std::fs::read_to_string(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+        // The first line names the report file, in quotes.
+        let name = text
+            .lines()
+            .next()
+            .and_then(|l| l.split('\'').nth(1))
+            .ok_or_else(|| format!("{input}: no report file name on line 1"))?
+            .trim()
+            .to_string();
+        let _ = std::fs::remove_file(work.join(&name));
+        report_file = Some(name);
+        cmd.stdin(std::fs::File::open(&src).map_err(|e| format!("{}: {e}", src.display()))?);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if let Some(name) = &report_file {
+        text += &std::fs::read_to_string(work.join(name)).map_err(|e| {
+            format!(
+                "no report {name} ({e}; did it crash? status {})",
+                out.status
+            )
+        })?;
+    }
+    let bad: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            ["FAIL", "SUSPECT", "FATAL", "NOT DETECTED", "WAS CALLED"]
+                .iter()
+                .any(|w| l.contains(w))
+        })
+        .collect();
+    if !bad.is_empty() {
+        return Err(bad
+            .iter()
+            .take(3)
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" | "));
+    }
+    let passes = text.lines().filter(|l| l.contains("PASS")).count();
+    if passes != t.expected_passes {
+        return Err(format!(
+            "{passes} PASS lines, expected {} (a routine is missing or crashed; status {})",
+            t.expected_passes, out.status
+        ));
+    }
+    Ok(())
+}
