@@ -125,7 +125,7 @@ unsafe fn reduce<T: Scalar, R: Default>(
 
 macro_rules! level1 {
     ($t:ty, $r:ty, $p:literal, $swap:ident, $copy:ident, $axpy:ident, $scal:ident,
-     $nrm2:ident, $asum:ident, $iamax:ident, $rot:ident, $rscal:ident) => {
+     $nrm2:ident, $asum:ident, $iamax:ident, $rot:ident) => {
         #[doc = concat!("`", $p, "SWAP`.")]
         ///
         /// # Safety
@@ -164,7 +164,12 @@ macro_rules! level1 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $axpy(
-            n: I, alpha: *const $t, x: *const $t, incx: I, y: *mut $t, incy: I,
+            n: I,
+            alpha: *const $t,
+            x: *const $t,
+            incx: I,
+            y: *mut $t,
+            incy: I,
         ) {
             guard(concat!($p, "AXPY"), || {
                 // SAFETY: reference BLAS contract.
@@ -191,22 +196,6 @@ macro_rules! level1 {
                 unsafe {
                     if *n > 0 && *incx > 0 {
                         Reference.scal(*alpha, vec_mut(x, dim(*n), *incx));
-                    }
-                }
-            })
-        }
-
-        #[doc = concat!("`", $p, "SCAL` with a real `alpha` (`CSSCAL`, `ZDSCAL`; `?SCAL` for real types).")]
-        ///
-        /// # Safety
-        /// The reference BLAS contract.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $rscal(n: I, alpha: *const $r, x: *mut $t, incx: I) {
-            guard(concat!($p, "RSCAL"), || {
-                // SAFETY: reference BLAS contract.
-                unsafe {
-                    if *n > 0 && *incx > 0 {
-                        Reference.rscal(*alpha, vec_mut(x, dim(*n), *incx));
                     }
                 }
             })
@@ -255,7 +244,13 @@ macro_rules! level1 {
         /// The reference BLAS contract.
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $rot(
-            n: I, x: *mut $t, incx: I, y: *mut $t, incy: I, c: *const $r, s: *const $r,
+            n: I,
+            x: *mut $t,
+            incx: I,
+            y: *mut $t,
+            incy: I,
+            c: *const $r,
+            s: *const $r,
         ) {
             guard(concat!($p, "ROT"), || {
                 // SAFETY: reference BLAS contract.
@@ -270,41 +265,42 @@ macro_rules! level1 {
     };
 }
 
-// For real types `?scal` is the real-alpha form; the `rscal` slot gets a private name there.
 level1!(
-    f32,
-    f32,
-    "S",
-    sswap_,
-    scopy_,
-    saxpy_,
-    sscal_,
-    snrm2_,
-    sasum_,
-    isamax_,
-    srot_,
-    hpc_sscal_real_
+    f32, f32, "S", sswap_, scopy_, saxpy_, sscal_, snrm2_, sasum_, isamax_, srot_
 );
 level1!(
-    f64,
-    f64,
-    "D",
-    dswap_,
-    dcopy_,
-    daxpy_,
-    dscal_,
-    dnrm2_,
-    dasum_,
-    idamax_,
-    drot_,
-    hpc_dscal_real_
+    f64, f64, "D", dswap_, dcopy_, daxpy_, dscal_, dnrm2_, dasum_, idamax_, drot_
 );
 level1!(
-    c32, f32, "C", cswap_, ccopy_, caxpy_, cscal_, scnrm2_, scasum_, icamax_, csrot_, csscal_
+    c32, f32, "C", cswap_, ccopy_, caxpy_, cscal_, scnrm2_, scasum_, icamax_, csrot_
 );
 level1!(
-    c64, f64, "Z", zswap_, zcopy_, zaxpy_, zscal_, dznrm2_, dzasum_, izamax_, zdrot_, zdscal_
+    c64, f64, "Z", zswap_, zcopy_, zaxpy_, zscal_, dznrm2_, dzasum_, izamax_, zdrot_
 );
+
+/// `CSSCAL`, `ZDSCAL`: `x <- alpha x` with a real `alpha` (for real types this is `?SCAL`).
+macro_rules! rscal {
+    ($t:ty, $r:ty, $name:ident, $n:literal) => {
+        #[doc = concat!("`", $n, "`: scales a complex vector by a real `alpha`.")]
+        ///
+        /// # Safety
+        /// The reference BLAS contract.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(n: I, alpha: *const $r, x: *mut $t, incx: I) {
+            guard($n, || {
+                // SAFETY: reference BLAS contract.
+                unsafe {
+                    if *n > 0 && *incx > 0 {
+                        Reference.rscal(*alpha, vec_mut(x, dim(*n), *incx));
+                    }
+                }
+            })
+        }
+    };
+}
+
+rscal!(c32, f32, csscal_, "CSSCAL");
+rscal!(c64, f64, zdscal_, "ZDSCAL");
 
 macro_rules! dots {
     ($t:ty, $p:literal, $dotu:ident, $dotc:ident) => {

@@ -153,8 +153,8 @@ fn rank_k_trans<T: Scalar>(kind: RankK, c: u8) -> Option<Trans> {
     }
 }
 
-/// `?syrk` and `?herk` (`alpha`, `beta` real for `herk`: passed as `T` with zero imaginary part
-/// and split again here).
+/// `?syrk`/`?herk` (`b = None`) and `?syr2k`/`?her2k` (`b = Some((b, ldb))`). The real
+/// `alpha`/`beta` of `herk` (and `beta` of `her2k`) come as `T` with zero imaginary part.
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn rank_k<T: Scalar>(
     kind: RankK,
@@ -165,6 +165,7 @@ pub(crate) unsafe fn rank_k<T: Scalar>(
     alpha: T,
     a: *const T,
     lda: i32,
+    b: Option<(*const T, i32)>,
     beta: T,
     c: *mut T,
     ldc: i32,
@@ -183,8 +184,10 @@ where
         4
     } else if lda < max1(nrowa) {
         7
+    } else if b.is_some_and(|(_, ldb)| ldb < max1(nrowa)) {
+        9
     } else if ldc < max1(n) {
-        10
+        if b.is_some() { 12 } else { 10 }
     } else {
         0
     };
@@ -198,71 +201,17 @@ where
     let (ar, ac) = if t == Trans::No { (n, k) } else { (k, n) };
     // SAFETY: as in `gemm`.
     let (a, c) = unsafe { (mat(a, ar, ac, lda), mat_mut(c, n, n, ldc)) };
-    let r = match kind {
-        RankK::Sym => fast().syrk(u, t, alpha, a, beta, c),
-        RankK::Herm => fast().herk(u, t, alpha.re(), a, beta.re(), c),
-    };
-    r.expect("checked");
-    Ok(())
-}
-
-/// `?syr2k` and `?her2k` (`beta` real for `her2k`).
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rank_2k<T: Scalar>(
-    kind: RankK,
-    ul: u8,
-    tr: u8,
-    n: i32,
-    k: i32,
-    alpha: T,
-    a: *const T,
-    lda: i32,
-    b: *const T,
-    ldb: i32,
-    beta: T,
-    c: *mut T,
-    ldc: i32,
-) -> Info
-where
-    hpc_gemm::Fast: Level3<T>,
-{
-    let Some(u) = uplo(ul) else { return Err(1) };
-    let Some(t) = rank_k_trans::<T>(kind, tr) else {
-        return Err(2);
-    };
-    let nrowa = if t == Trans::No { n } else { k };
-    let info = if n < 0 {
-        3
-    } else if k < 0 {
-        4
-    } else if lda < max1(nrowa) {
-        7
-    } else if ldb < max1(nrowa) {
-        9
-    } else if ldc < max1(n) {
-        12
-    } else {
-        0
-    };
-    if info != 0 {
-        return Err(info);
-    }
-    if n == 0 || ((alpha.is_zero() || k == 0) && beta.is_one()) {
-        return Ok(());
-    }
-    let (n, k) = (dim(n), dim(k));
-    let (ar, ac) = if t == Trans::No { (n, k) } else { (k, n) };
-    // SAFETY: as in `gemm`.
-    let (a, b, c) = unsafe {
-        (
-            mat(a, ar, ac, lda),
-            mat(b, ar, ac, ldb),
-            mat_mut(c, n, n, ldc),
-        )
-    };
-    let r = match kind {
-        RankK::Sym => fast().syr2k(u, t, alpha, a, b, beta, c),
-        RankK::Herm => fast().her2k(u, t, alpha, a, b, beta.re(), c),
+    let r = match (b, kind) {
+        (None, RankK::Sym) => fast().syrk(u, t, alpha, a, beta, c),
+        (None, RankK::Herm) => fast().herk(u, t, alpha.re(), a, beta.re(), c),
+        (Some((b, ldb)), kind) => {
+            // SAFETY: as in `gemm`.
+            let b = unsafe { mat(b, ar, ac, ldb) };
+            match kind {
+                RankK::Sym => fast().syr2k(u, t, alpha, a, b, beta, c),
+                RankK::Herm => fast().her2k(u, t, alpha, a, b, beta.re(), c),
+            }
+        }
     };
     r.expect("checked");
     Ok(())
@@ -455,6 +404,7 @@ macro_rules! level3 {
                         *alpha,
                         a,
                         *lda,
+                        None,
                         *beta,
                         c,
                         *ldc,
@@ -488,7 +438,7 @@ macro_rules! level3 {
             guard(concat!($p, "SYR2K"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    rank_2k(
+                    rank_k(
                         RankK::Sym,
                         ch(ul),
                         ch(tr),
@@ -497,8 +447,7 @@ macro_rules! level3 {
                         *alpha,
                         a,
                         *lda,
-                        b,
-                        *ldb,
+                        Some((b, *ldb)),
                         *beta,
                         c,
                         *ldc,
@@ -675,6 +624,7 @@ macro_rules! level3_herm {
                         real::<$t>(*alpha),
                         a,
                         *lda,
+                        None,
                         real::<$t>(*beta),
                         c,
                         *ldc,
@@ -708,7 +658,7 @@ macro_rules! level3_herm {
             guard(concat!($p, "HER2K"), || {
                 // SAFETY: reference BLAS contract.
                 let r = unsafe {
-                    rank_2k(
+                    rank_k(
                         RankK::Herm,
                         ch(ul),
                         ch(tr),
@@ -717,8 +667,7 @@ macro_rules! level3_herm {
                         *alpha,
                         a,
                         *lda,
-                        b,
-                        *ldb,
+                        Some((b, *ldb)),
                         real::<$t>(*beta),
                         c,
                         *ldc,
