@@ -1,4 +1,4 @@
-//! The reference BLAS test programs (Debian's `libblas-test`) run against hpc's C library.
+//! The reference BLAS and CBLAS test programs (Debian's `libblas-test`) run against hpc's C library.
 //!
 //! `libhpc_blas.so` (SONAME `libblas.so.3`) is put in a directory as `libblas.so.3` and
 //! `libcblas.so.3`; each tester runs with that directory first in `LD_LIBRARY_PATH`. The
@@ -33,11 +33,13 @@ pub fn library_dir(root: &Path) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// One tester: program, input file (if any), the report file it writes (else stdout), and how
-/// many PASS lines a full pass prints.
+/// One tester: program, input file (if any), and how many PASS lines a full pass prints.
 struct Tester {
     program: String,
     input: Option<String>,
+    /// The Fortran testers write their report to the file named on the input's first line;
+    /// the CBLAS ones name a snapshot file there and report on stdout.
+    report_in_file: bool,
     expected_passes: usize,
 }
 
@@ -55,29 +57,68 @@ fn fortran_testers() -> Vec<Tester> {
         v.push(Tester {
             program: format!("xblat1{p}"),
             input: None,
+            report_in_file: false,
             expected_passes: l1,
         });
         v.push(Tester {
             program: format!("xblat2{p}"),
             input: Some(format!("{p}blat2.in")),
+            report_in_file: true,
             expected_passes: 2 * l2,
         });
         v.push(Tester {
             program: format!("xblat3{p}"),
             input: Some(format!("{p}blat3.in")),
+            report_in_file: true,
             expected_passes: 2 * l3,
         });
     }
     v
 }
 
-/// Runs every Fortran tester; returns a summary line or the failures.
+/// The CBLAS testers for all four types (`x?cblat1/2/3`), with their PASS line counts: one
+/// per Level 1 routine; three per Level 2 and 3 routine (error exits, column-major and
+/// row-major computational tests).
+fn cblas_testers() -> Vec<Tester> {
+    let mut v = Vec::new();
+    for (p, l2, l3) in [("s", 16, 6), ("d", 16, 6), ("c", 17, 9), ("z", 17, 9)] {
+        v.push(Tester {
+            program: format!("x{p}cblat1"),
+            input: None,
+            report_in_file: false,
+            expected_passes: 10,
+        });
+        v.push(Tester {
+            program: format!("x{p}cblat2"),
+            input: Some(format!("{p}in2")),
+            report_in_file: false,
+            expected_passes: 3 * l2,
+        });
+        v.push(Tester {
+            program: format!("x{p}cblat3"),
+            input: Some(format!("{p}in3")),
+            report_in_file: false,
+            expected_passes: 3 * l3,
+        });
+    }
+    v
+}
+
+/// Runs every Fortran BLAS tester; returns a summary line or the failures.
 pub fn run_fortran(root: &Path) -> Result<String, String> {
+    run_all(root, fortran_testers())
+}
+
+/// Runs every CBLAS tester; returns a summary line or the failures.
+pub fn run_cblas(root: &Path) -> Result<String, String> {
+    run_all(root, cblas_testers())
+}
+
+fn run_all(root: &Path, testers: Vec<Tester>) -> Result<String, String> {
     let lib = library_dir(root)?;
     let work = root.join("target/hpc-blas/testers");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let mut failures = Vec::new();
-    let testers = fortran_testers();
     for t in &testers {
         match run_one(t, &lib, &work) {
             Ok(()) => println!("  {:<10} PASSED", t.program),
@@ -104,6 +145,10 @@ fn run_one(t: &Tester, lib: &Path, work: &Path) -> Result<(), String> {
     let mut report_file = None;
     if let Some(input) = &t.input {
         let src = Path::new(TESTER_DIR).join(input);
+        cmd.stdin(std::fs::File::open(&src).map_err(|e| format!("{}: {e}", src.display()))?);
+    }
+    if let (Some(input), true) = (&t.input, t.report_in_file) {
+        let src = Path::new(TESTER_DIR).join(input);
         let text = std::fs::read_to_string(&src).map_err(|e| format!("{}: {e}", src.display()))?;
         // The first line names the report file, in quotes.
         let name = text
@@ -115,7 +160,6 @@ fn run_one(t: &Tester, lib: &Path, work: &Path) -> Result<(), String> {
             .to_string();
         let _ = std::fs::remove_file(work.join(&name));
         report_file = Some(name);
-        cmd.stdin(std::fs::File::open(&src).map_err(|e| format!("{}: {e}", src.display()))?);
     }
     let out = cmd
         .output()
@@ -145,8 +189,8 @@ fn run_one(t: &Tester, lib: &Path, work: &Path) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" | "));
     }
-    // Level 1 prints `----- PASS -----` per routine, Levels 2 and 3 `PASSED THE ...` twice
-    // per routine (the header line that explains the test ratio also says PASS: not counted).
+    // Level 1 prints `----- PASS -----` per routine, Levels 2 and 3 `PASSED THE ...` per
+    // test of each routine (the header line that explains the test ratio also says PASS: not counted).
     let passes = text
         .lines()
         .filter(|l| l.contains("----- PASS -----") || l.contains("PASSED THE"))

@@ -141,9 +141,22 @@ pub fn run(args: &[String]) -> Result<(), String> {
     });
 
     step("reference CBLAS testers", &mut steps, || {
-        Outcome::Skipped(
-            "the CBLAS symbols are not exported yet (issue 4 in progress): the x?cblat testers would not load".into(),
-        )
+        if !std::path::Path::new(crate::blas_testers::TESTER_DIR)
+            .join("xdcblat1")
+            .exists()
+        {
+            return Outcome::Skipped(format!(
+                "Debian's libblas-test is not installed (no {}/xdcblat1; `apt-get install libblas-test`, as .ci/run does)",
+                crate::blas_testers::TESTER_DIR
+            ));
+        }
+        match crate::blas_testers::run_cblas(&crate::project_root()) {
+            Ok(summary) => {
+                println!("{summary}");
+                Outcome::Passed
+            }
+            Err(e) => Outcome::Failed(e),
+        }
     });
 
     step("GPU tests", &mut steps, || {

@@ -12,6 +12,7 @@ use std::ffi::{CStr, c_char, c_int};
 
 mod args;
 mod backend;
+pub mod cblas;
 pub mod f77;
 pub mod xerbla;
 

@@ -170,6 +170,20 @@ unsafe fn tri_band<'a, T: Scalar>(
     }
 }
 
+/// The argument checks of [`trmv`], in reference order, without the work.
+pub(crate) fn trmv_checks<T: Copy>(ul: u8, tr: u8, dg: u8, n: i32, a: Store<T>, incx: i32) -> Info {
+    uplo(ul).ok_or(1)?;
+    trans(tr).ok_or(2)?;
+    diag(dg).ok_or(3)?;
+    store_checks(a, n, 4, 0)?;
+    let px = match a {
+        Store::Full(..) => 8,
+        Store::Band(..) => 9,
+        Store::Packed(_) => 7,
+    };
+    first(&[(incx == 0, px)])
+}
+
 /// `?trmv`, `?tbmv`, `?tpmv` (`solve = false`) and `?trsv`, `?tbsv`, `?tpsv` (`solve = true`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn trmv<T: Scalar>(
@@ -182,16 +196,9 @@ pub(crate) unsafe fn trmv<T: Scalar>(
     x: *mut T,
     incx: i32,
 ) -> Info {
-    let u = uplo(ul).ok_or(1)?;
-    let t = trans(tr).ok_or(2)?;
-    let d = diag(dg).ok_or(3)?;
-    store_checks(a, n, 4, 0)?;
-    let px = match a {
-        Store::Full(..) => 8,
-        Store::Band(..) => 9,
-        Store::Packed(_) => 7,
-    };
-    first(&[(incx == 0, px)])?;
+    trmv_checks(ul, tr, dg, n, a, incx)?;
+    let (u, t) = (uplo(ul).expect("checked"), trans(tr).expect("checked"));
+    let d = diag(dg).expect("checked");
     if n == 0 {
         return Ok(());
     }
