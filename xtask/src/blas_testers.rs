@@ -6,32 +6,11 @@
 //! `SUSPECT`, `FATAL`, `NOT DETECTED` or `XERBLA WAS CALLED`, and every routine must print
 //! its PASS line(s): a routine that crashed or went missing counts as a failure.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Where Debian puts the testers.
 pub const TESTER_DIR: &str = "/usr/lib/x86_64-linux-gnu/blas";
-
-/// Builds the library and lays out the `libblas.so.3` directory; returns it.
-pub fn library_dir(root: &Path) -> Result<PathBuf, String> {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "-p", "hpc-capi"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cargo build: {e}"))?;
-    if !status.success() {
-        return Err("cargo build -p hpc-capi failed".into());
-    }
-    let lib = root.join("target/release/libhpc_blas.so");
-    let dir = root.join("target/hpc-blas/lib");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for name in ["libblas.so.3", "libcblas.so.3", "libhpc_blas.so"] {
-        let link = dir.join(name);
-        let _ = std::fs::remove_file(&link);
-        std::os::unix::fs::symlink(&lib, &link).map_err(|e| format!("{}: {e}", link.display()))?;
-    }
-    Ok(dir)
-}
 
 /// One tester: program, input file (if any), and how many PASS lines a full pass prints.
 struct Tester {
@@ -115,7 +94,7 @@ pub fn run_cblas(root: &Path) -> Result<String, String> {
 }
 
 fn run_all(root: &Path, testers: Vec<Tester>) -> Result<String, String> {
-    let lib = library_dir(root)?;
+    let lib = crate::capi::layout(root)?.lib;
     let work = root.join("target/hpc-blas/testers");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let mut failures = Vec::new();

@@ -4,9 +4,12 @@
 //! - `cargo xtask test`: everything a contributor must keep green, then a summary of what ran,
 //!   what passed and what was skipped and why.
 //! - `cargo xtask bench`: the benchmarks (the main job), ending with a table.
+//! - `cargo xtask capi`: the C library laid out for installation.
 
 mod bench;
 mod blas_testers;
+mod capi;
+mod pyenv;
 mod test;
 
 use std::path::PathBuf;
@@ -18,6 +21,8 @@ usage: cargo xtask <command> [options]
 commands:
   test            fmt --check, clippy -D warnings, the whole test suite; prints a summary
   bench [--quick] run the benchmarks and print their table
+  capi            build the C library and lay it out in target/hpc-blas (lib, include, pkg-config)
+  capi --header   regenerate crates/hpc-capi/include/hpc.h with cbindgen
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +30,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("capi") if args.get(1).is_some_and(|a| a == "--header") => {
+            capi::check_header(&project_root(), true)
+        }
+        Some("capi") => capi::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

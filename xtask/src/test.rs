@@ -159,6 +159,39 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     });
 
+    step("C header is current (cbindgen)", &mut steps, || {
+        outcome_of(crate::capi::check_header(&crate::project_root(), false))
+    });
+
+    step(
+        "C program (cc) on CBLAS, BLAS and hpc.h",
+        &mut steps,
+        || {
+            if Command::new("cc").arg("--version").output().is_err() {
+                return Outcome::Skipped("no C compiler (cc) on PATH".into());
+            }
+            match crate::capi::c_program(&crate::project_root()) {
+                Ok(summary) => {
+                    println!("{summary}");
+                    Outcome::Passed
+                }
+                Err(e) => Outcome::Failed(e),
+            }
+        },
+    );
+
+    step(
+        "Python ctypes on the C library",
+        &mut steps,
+        || match crate::capi::ctypes(&crate::project_root()) {
+            Ok(summary) => {
+                println!("{summary}");
+                Outcome::Passed
+            }
+            Err(e) => Outcome::Failed(e),
+        },
+    );
+
     step("GPU tests", &mut steps, || {
         Outcome::Skipped(
             if Command::new("nvidia-smi")

@@ -5,42 +5,23 @@
 //! (`cblas_dgemm`, ...) and hpc's own C API. Bindings stay thin: validate, convert, call the
 //! Rust crates, report errors as the BLAS does; no panic crosses the boundary.
 //!
-//! Exported so far: the library's identity and thread policy, which a C program can query
-//! before anything else.
+//! - [`f77`]: the Fortran BLAS ABI (reference BLAS 3.11, gfortran conventions, LP64);
+//! - [`cblas`]: the netlib CBLAS API, row- and column-major;
+//! - [`native`]: hpc's own API (`include/hpc.h`): general strides, status codes;
+//! - here: OpenBLAS's and GotoBLAS's names for the thread control, which programs and scripts
+//!   written for OpenBLAS call (they do the same as `hpc_set_num_threads`; nothing else of
+//!   OpenBLAS's API is imitated).
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::c_int;
+
+pub use native::{hpc_get_num_threads, hpc_set_num_threads, hpc_version};
 
 mod args;
 mod backend;
 pub mod cblas;
 pub mod f77;
+pub mod native;
 pub mod xerbla;
-
-const VERSION: &CStr =
-    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-        Ok(s) => s,
-        Err(_) => panic!("the package version contains a NUL byte"),
-    };
-
-/// The version of hpc as a NUL-terminated string with static lifetime (never free it).
-#[unsafe(no_mangle)]
-pub extern "C" fn hpc_version() -> *const c_char {
-    VERSION.as_ptr()
-}
-
-/// The default number of threads hpc uses: `HPC_NUM_THREADS` if set to a positive integer,
-/// else the number of cores available to the process.
-#[unsafe(no_mangle)]
-pub extern "C" fn hpc_get_num_threads() -> c_int {
-    c_int::try_from(backend::threads()).unwrap_or(c_int::MAX)
-}
-
-/// Sets the number of threads later calls use; `n <= 0` restores the default
-/// (`HPC_NUM_THREADS`, else all cores).
-#[unsafe(no_mangle)]
-pub extern "C" fn hpc_set_num_threads(n: c_int) {
-    backend::set_threads(n)
-}
 
 /// OpenBLAS's name for [`hpc_set_num_threads`], answered because programs and scripts written
 /// for OpenBLAS call it to control threads; it does the same thing here.
@@ -64,6 +45,8 @@ pub extern "C" fn goto_set_num_threads(n: c_int) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::ffi::CStr;
 
     #[test]
     fn version_is_the_package_version() {

@@ -1,0 +1,620 @@
+//! hpc's own C API: what CBLAS cannot express. Matrices take a row stride and a column stride
+//! (in elements, any sign), and every function returns an [`HpcStatus`] instead of calling an
+//! error handler, so that callers such as Python's ctypes get errors as values;
+//! [`hpc_last_error`] then describes the failure. Nothing here prints or ends the process.
+//!
+//! Complex numbers are interleaved `(re, im)` pairs of `float`/`double` (C99 `float complex`
+//! has this layout); their strides count complex elements, and a complex `alpha`/`beta` is
+//! passed as a pointer to its pair.
+//!
+//! `include/hpc.h` is generated from this file by cbindgen (`cargo xtask capi`); `cargo xtask
+//! test` fails when the committed header differs from what this file generates.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char, c_int};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use hpc_core::reference::Reference;
+use hpc_core::{Level2, MatMut, MatRef, Scalar, Trans, VecMut, VecRef, c32, c64};
+use hpc_gemm::{GemmScalar, Par};
+
+/// The outcome of a call of the native API.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HpcStatus {
+    /// Success.
+    HpcOk = 0,
+    /// A pointer is null where the operand has elements.
+    HpcErrNullPointer = 1,
+    /// An option value is unknown, or dimensions and strides describe no valid matrix (their
+    /// extent overflows, or the output has two elements at one address).
+    HpcErrInvalidArgument = 2,
+    /// The output overlaps an input in memory.
+    HpcErrOverlap = 3,
+    /// An internal error (a bug in hpc; please report it).
+    HpcErrInternal = 4,
+}
+
+/// `op(A) = A`.
+pub const HPC_NO_TRANS: c_int = 0;
+/// `op(A) = A^T`.
+pub const HPC_TRANS: c_int = 1;
+/// `op(A) = A^H` (the same as `A^T` for real types).
+pub const HPC_CONJ_TRANS: c_int = 2;
+
+thread_local! {
+    static LAST: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// A failed call: its status and what went wrong.
+struct Fail(HpcStatus, String);
+
+type Res<T> = Result<T, Fail>;
+
+/// Runs `f` and turns its outcome into a status, recording a failure's message.
+fn status(routine: &str, f: impl FnOnce() -> Res<()>) -> HpcStatus {
+    let r = catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Fail(HpcStatus::HpcErrInternal, "internal error".into())));
+    match r {
+        Ok(()) => HpcStatus::HpcOk,
+        Err(Fail(s, msg)) => {
+            let text = format!("{routine}: {msg}").replace('\0', " ");
+            LAST.with(|l| *l.borrow_mut() = CString::new(text).unwrap_or_default());
+            s
+        }
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> Fail {
+    Fail(HpcStatus::HpcErrInvalidArgument, msg.into())
+}
+
+fn trans(v: c_int, name: &str) -> Res<Trans> {
+    match v {
+        HPC_NO_TRANS => Ok(Trans::No),
+        HPC_TRANS => Ok(Trans::Trans),
+        HPC_CONJ_TRANS => Ok(Trans::ConjTrans),
+        _ => Err(invalid(format!(
+            "{name} = {v} is not HPC_NO_TRANS (0), HPC_TRANS (1) or HPC_CONJ_TRANS (2)"
+        ))),
+    }
+}
+
+/// The element offsets `[lo, hi]` (relative to the first element) a `rows x cols` matrix
+/// with strides `rs`, `cs` covers; `None` for an empty one.
+fn extent(
+    name: &str,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+) -> Res<Option<(isize, isize)>> {
+    if rows == 0 || cols == 0 {
+        return Ok(None);
+    }
+    let reach = |d: usize, s: isize| isize::try_from(d - 1).ok().and_then(|d| d.checked_mul(s));
+    let (Some(r), Some(c)) = (reach(rows, rs), reach(cols, cs)) else {
+        return Err(invalid(format!(
+            "{name}: {rows} x {cols} with strides ({rs}, {cs}) overflows the address space"
+        )));
+    };
+    let lo = r.min(0).checked_add(c.min(0));
+    let hi = r.max(0).checked_add(c.max(0));
+    match (lo, hi) {
+        (Some(lo), Some(hi)) if hi.checked_sub(lo).is_some() => Ok(Some((lo, hi))),
+        _ => Err(invalid(format!(
+            "{name}: {rows} x {cols} with strides ({rs}, {cs}) overflows the address space"
+        ))),
+    }
+}
+
+/// An operand's memory: its pointer and the offsets it covers (`None`: no elements).
+struct Span<T> {
+    base: *const T,
+    range: Option<(isize, isize)>,
+}
+
+impl<T> Span<T> {
+    fn new(name: &str, p: *const T, rows: usize, cols: usize, rs: isize, cs: isize) -> Res<Self> {
+        let range = extent(name, rows, cols, rs, cs)?;
+        if range.is_some() && p.is_null() {
+            return Err(Fail(
+                HpcStatus::HpcErrNullPointer,
+                format!("{name} is null but has {rows} x {cols} elements"),
+            ));
+        }
+        Ok(Span { base: p, range })
+    }
+
+    /// The lowest address and the element count.
+    fn raw(&self) -> (*const T, usize) {
+        match self.range {
+            None => (self.base, 0),
+            Some((lo, hi)) => (self.base.wrapping_offset(lo), (hi - lo) as usize + 1),
+        }
+    }
+
+    /// Whether the byte ranges of `self` and `other` intersect.
+    fn overlaps<U>(&self, other: &Span<U>) -> bool {
+        let bytes = |s: (*const u8, usize), size: usize| (s.0 as usize, s.0 as usize + s.1 * size);
+        let (a, b) = (self.raw(), other.raw());
+        if a.1 == 0 || b.1 == 0 {
+            return false;
+        }
+        let a = bytes((a.0.cast(), a.1), size_of::<T>());
+        let b = bytes((b.0.cast(), b.1), size_of::<U>());
+        a.0 < b.1 && b.0 < a.1
+    }
+}
+
+fn check_disjoint<T>(out: (&str, &Span<T>), inputs: &[(&str, &Span<T>)]) -> Res<()> {
+    for (name, s) in inputs {
+        if out.1.overlaps(s) {
+            return Err(Fail(
+                HpcStatus::HpcErrOverlap,
+                format!("the output {} overlaps the input {name}", out.0),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A read-only view over a [`Span`].
+///
+/// # Safety
+/// The span's elements are readable and not written during `'a`.
+unsafe fn view<'a, T: Scalar>(
+    s: &Span<T>,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+) -> Res<MatRef<'a, T>> {
+    let (p, len) = s.raw();
+    // SAFETY: forwarded.
+    let data = unsafe { crate::args::slice(p, len) };
+    MatRef::from_strided(data, rows, cols, rs, cs).map_err(|e| invalid(e.to_string()))
+}
+
+/// A writable view over a [`Span`].
+///
+/// # Safety
+/// The span's elements are writable and accessed by nothing else during `'a`.
+unsafe fn view_mut<'a, T: Scalar>(
+    s: &Span<T>,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+) -> Res<MatMut<'a, T>> {
+    let (p, len) = s.raw();
+    // SAFETY: forwarded.
+    let data = unsafe { crate::args::slice_mut(p.cast_mut(), len) };
+    MatMut::from_strided(data, rows, cols, rs, cs).map_err(|e| invalid(e.to_string()))
+}
+
+/// The stored shape of an operand whose `op()` is `rows x cols`.
+fn stored(t: Trans, rows: usize, cols: usize) -> (usize, usize) {
+    if t == Trans::No {
+        (rows, cols)
+    } else {
+        (cols, rows)
+    }
+}
+
+/// `C <- alpha op(A) op(B) + beta C` on strided operands.
+///
+/// # Safety
+/// Each pointer holds the elements its dimensions and strides describe.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm<T: GemmScalar>(
+    ta: c_int,
+    tb: c_int,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: (*const T, isize, isize),
+    b: (*const T, isize, isize),
+    beta: T,
+    c: (*mut T, isize, isize),
+) -> Res<()> {
+    let (ta, tb) = (trans(ta, "trans_a")?, trans(tb, "trans_b")?);
+    let ((ar, ac), (br, bc)) = (stored(ta, m, k), stored(tb, k, n));
+    let sa = Span::new("a", a.0, ar, ac, a.1, a.2)?;
+    let sb = Span::new("b", b.0, br, bc, b.1, b.2)?;
+    let sc = Span::new("c", c.0.cast_const(), m, n, c.1, c.2)?;
+    check_disjoint(("c", &sc), &[("a", &sa), ("b", &sb)])?;
+    // SAFETY: the caller's contract; C is disjoint from A and B.
+    let (av, bv, cv) = unsafe {
+        (
+            view(&sa, ar, ac, a.1, a.2)?,
+            view(&sb, br, bc, b.1, b.2)?,
+            view_mut(&sc, m, n, c.1, c.2)?,
+        )
+    };
+    let par = Par::from_count(crate::backend::threads());
+    hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, par).map_err(|e| invalid(e.to_string()))
+}
+
+/// `y <- alpha op(A) x + beta y` on strided operands (`A` is `m x n` as stored).
+///
+/// # Safety
+/// As [`gemm`].
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemv<T: Scalar>(
+    t: c_int,
+    m: usize,
+    n: usize,
+    alpha: T,
+    a: (*const T, isize, isize),
+    x: (*const T, isize),
+    beta: T,
+    y: (*mut T, isize),
+) -> Res<()> {
+    let t = trans(t, "trans")?;
+    let (lx, ly) = if t == Trans::No { (n, m) } else { (m, n) };
+    let sa = Span::new("a", a.0, m, n, a.1, a.2)?;
+    let sx = Span::new("x", x.0, lx, 1, x.1, 1)?;
+    let sy = Span::new("y", y.0.cast_const(), ly, 1, y.1, 1)?;
+    check_disjoint(("y", &sy), &[("a", &sa), ("x", &sx)])?;
+    // SAFETY: the caller's contract; y is disjoint from A and x.
+    let (av, xv, yv) = unsafe {
+        let (xp, xl) = sx.raw();
+        let (yp, yl) = sy.raw();
+        (
+            view(&sa, m, n, a.1, a.2)?,
+            VecRef::from_blas(crate::args::slice(xp, xl), lx, x.1),
+            VecMut::from_blas(crate::args::slice_mut(yp.cast_mut(), yl), ly, y.1),
+        )
+    };
+    let xv = xv.map_err(|e| invalid(e.to_string()))?;
+    let yv = yv.map_err(|e| invalid(e.to_string()))?;
+    Reference
+        .gemv(t, alpha, av, xv, beta, yv)
+        .map_err(|e| invalid(e.to_string()))
+}
+
+/// A complex `alpha`/`beta` passed as a pointer to its `(re, im)` pair.
+///
+/// # Safety
+/// `p` is null or points to two readable `T::Real`.
+unsafe fn scalar<T: Scalar>(p: *const T::Real, name: &str) -> Res<T> {
+    if p.is_null() {
+        return Err(Fail(
+            HpcStatus::HpcErrNullPointer,
+            format!("{name} is null"),
+        ));
+    }
+    // SAFETY: forwarded; a complex number is its (re, im) pair.
+    Ok(unsafe { *p.cast::<T>() })
+}
+
+/// The version of hpc as a NUL-terminated string with static lifetime (never free it).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_version() -> *const c_char {
+    const VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(s) => s,
+            Err(_) => panic!("the package version contains a NUL byte"),
+        };
+    VERSION.as_ptr()
+}
+
+/// The number of threads calls use: the last `hpc_set_num_threads`, else `HPC_NUM_THREADS`
+/// if set to a positive integer, else the number of cores available to the process.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_get_num_threads() -> c_int {
+    c_int::try_from(crate::backend::threads()).unwrap_or(c_int::MAX)
+}
+
+/// Sets the number of threads later calls use; `n <= 0` restores the default
+/// (`HPC_NUM_THREADS`, else all cores).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_set_num_threads(n: c_int) {
+    crate::backend::set_threads(n)
+}
+
+/// A short static description of a status code (never free it).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_status_string(status: c_int) -> *const c_char {
+    let s: &CStr = match status {
+        0 => c"success",
+        1 => c"null pointer for an operand with elements",
+        2 => c"invalid argument",
+        3 => c"the output overlaps an input",
+        4 => c"internal error",
+        _ => c"unknown status",
+    };
+    s.as_ptr()
+}
+
+/// What went wrong in the last call on this thread that did not return `HPC_OK`, such as
+/// `hpc_dgemm: the output c overlaps the input a` (empty before any failure). The string
+/// belongs to hpc and stays valid until the next failing call on the same thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpc_last_error() -> *const c_char {
+    // The CString's buffer lives in the thread-local until the next failure replaces it.
+    LAST.with(|l| l.borrow().as_ptr())
+}
+
+/// `C <- alpha op(A) op(B) + beta C`, single precision, any strides.
+///
+/// `op(A)` is `m x k` and `op(B)` `k x n` (`trans_*` is `HPC_NO_TRANS`, `HPC_TRANS` or
+/// `HPC_CONJ_TRANS`), `C` is `m x n`. Element `(i, j)` of a matrix `X` stored with row stride
+/// `x_rs` and column stride `x_cs` is `x[i * x_rs + j * x_cs]` (strides in elements, any sign;
+/// `A` and `B` may repeat elements with a zero stride, `C` may not). With `beta = 0`, `C` is
+/// not read. `C` must not overlap `A` or `B`.
+///
+/// # Safety
+/// Each pointer holds the elements its dimensions and strides describe (a pointer may be null
+/// when its matrix has no elements).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_sgemm(
+    trans_a: c_int,
+    trans_b: c_int,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f32,
+    b_rs: isize,
+    b_cs: isize,
+    beta: f32,
+    c: *mut f32,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_sgemm", || {
+        let (a, b, c) = ((a, a_rs, a_cs), (b, b_rs, b_cs), (c, c_rs, c_cs));
+        // SAFETY: the caller's contract.
+        unsafe { gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c) }
+    })
+}
+
+/// `C <- alpha op(A) op(B) + beta C`, double precision; as [`hpc_sgemm`].
+///
+/// # Safety
+/// As [`hpc_sgemm`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_dgemm(
+    trans_a: c_int,
+    trans_b: c_int,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f64,
+    a: *const f64,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f64,
+    b_rs: isize,
+    b_cs: isize,
+    beta: f64,
+    c: *mut f64,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_dgemm", || {
+        let (a, b, c) = ((a, a_rs, a_cs), (b, b_rs, b_cs), (c, c_rs, c_cs));
+        // SAFETY: the caller's contract.
+        unsafe { gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c) }
+    })
+}
+
+/// `C <- alpha op(A) op(B) + beta C`, single-precision complex: matrices of interleaved
+/// `(re, im)` pairs, strides in complex elements, `alpha` and `beta` pointers to their pairs;
+/// otherwise as [`hpc_sgemm`].
+///
+/// # Safety
+/// As [`hpc_sgemm`]; `alpha` and `beta` point to two floats each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_cgemm(
+    trans_a: c_int,
+    trans_b: c_int,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: *const f32,
+    a: *const f32,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f32,
+    b_rs: isize,
+    b_cs: isize,
+    beta: *const f32,
+    c: *mut f32,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_cgemm", || {
+        let (a, b) = ((a.cast::<c32>(), a_rs, a_cs), (b.cast::<c32>(), b_rs, b_cs));
+        let c = (c.cast::<c32>(), c_rs, c_cs);
+        // SAFETY: the caller's contract.
+        unsafe {
+            let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
+            gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c)
+        }
+    })
+}
+
+/// `C <- alpha op(A) op(B) + beta C`, double-precision complex; as [`hpc_cgemm`].
+///
+/// # Safety
+/// As [`hpc_cgemm`], with doubles.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_zgemm(
+    trans_a: c_int,
+    trans_b: c_int,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: *const f64,
+    a: *const f64,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f64,
+    b_rs: isize,
+    b_cs: isize,
+    beta: *const f64,
+    c: *mut f64,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_zgemm", || {
+        let (a, b) = ((a.cast::<c64>(), a_rs, a_cs), (b.cast::<c64>(), b_rs, b_cs));
+        let c = (c.cast::<c64>(), c_rs, c_cs);
+        // SAFETY: the caller's contract.
+        unsafe {
+            let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
+            gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c)
+        }
+    })
+}
+
+/// `y <- alpha op(A) x + beta y`, single precision, any strides.
+///
+/// `A` is `m x n` as stored (strides as in [`hpc_sgemm`]); `x` has `n` elements and `y` `m`
+/// for `HPC_NO_TRANS`, the other way round otherwise. Element `i` of a vector is
+/// `x[i * incx]` (any sign: unlike a BLAS increment, a negative one steps down from the
+/// pointer). With `beta = 0`, `y` is not read; `y` must not overlap `A` or `x`.
+///
+/// # Safety
+/// As [`hpc_sgemm`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_sgemv(
+    trans: c_int,
+    m: usize,
+    n: usize,
+    alpha: f32,
+    a: *const f32,
+    a_rs: isize,
+    a_cs: isize,
+    x: *const f32,
+    incx: isize,
+    beta: f32,
+    y: *mut f32,
+    incy: isize,
+) -> HpcStatus {
+    status("hpc_sgemv", || {
+        // SAFETY: the caller's contract.
+        unsafe {
+            gemv(
+                trans,
+                m,
+                n,
+                alpha,
+                (a, a_rs, a_cs),
+                (x, incx),
+                beta,
+                (y, incy),
+            )
+        }
+    })
+}
+
+/// `y <- alpha op(A) x + beta y`, double precision; as [`hpc_sgemv`].
+///
+/// # Safety
+/// As [`hpc_sgemm`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_dgemv(
+    trans: c_int,
+    m: usize,
+    n: usize,
+    alpha: f64,
+    a: *const f64,
+    a_rs: isize,
+    a_cs: isize,
+    x: *const f64,
+    incx: isize,
+    beta: f64,
+    y: *mut f64,
+    incy: isize,
+) -> HpcStatus {
+    status("hpc_dgemv", || {
+        // SAFETY: the caller's contract.
+        unsafe {
+            gemv(
+                trans,
+                m,
+                n,
+                alpha,
+                (a, a_rs, a_cs),
+                (x, incx),
+                beta,
+                (y, incy),
+            )
+        }
+    })
+}
+
+/// `y <- alpha op(A) x + beta y`, single-precision complex (interleaved pairs, `alpha` and
+/// `beta` by pointer); as [`hpc_sgemv`].
+///
+/// # Safety
+/// As [`hpc_cgemm`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_cgemv(
+    trans: c_int,
+    m: usize,
+    n: usize,
+    alpha: *const f32,
+    a: *const f32,
+    a_rs: isize,
+    a_cs: isize,
+    x: *const f32,
+    incx: isize,
+    beta: *const f32,
+    y: *mut f32,
+    incy: isize,
+) -> HpcStatus {
+    status("hpc_cgemv", || {
+        let (a, x, y) = (
+            (a.cast::<c32>(), a_rs, a_cs),
+            (x.cast::<c32>(), incx),
+            (y.cast::<c32>(), incy),
+        );
+        // SAFETY: the caller's contract.
+        unsafe {
+            let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
+            gemv(trans, m, n, alpha, a, x, beta, y)
+        }
+    })
+}
+
+/// `y <- alpha op(A) x + beta y`, double-precision complex; as [`hpc_cgemv`].
+///
+/// # Safety
+/// As [`hpc_cgemm`], with doubles.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_zgemv(
+    trans: c_int,
+    m: usize,
+    n: usize,
+    alpha: *const f64,
+    a: *const f64,
+    a_rs: isize,
+    a_cs: isize,
+    x: *const f64,
+    incx: isize,
+    beta: *const f64,
+    y: *mut f64,
+    incy: isize,
+) -> HpcStatus {
+    status("hpc_zgemv", || {
+        let (a, x, y) = (
+            (a.cast::<c64>(), a_rs, a_cs),
+            (x.cast::<c64>(), incx),
+            (y.cast::<c64>(), incy),
+        );
+        // SAFETY: the caller's contract.
+        unsafe {
+            let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
+            gemv(trans, m, n, alpha, a, x, beta, y)
+        }
+    })
+}

@@ -1,0 +1,51 @@
+//! The Python environment xtask manages: a virtual environment in `target/venv`, created
+//! with the system's `python3 -m venv` and filled with pip, so tests never touch the system
+//! Python.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The environment's interpreter, with `packages` installed (pip is asked only for those not
+/// importable yet).
+pub fn python(root: &Path, packages: &[&str]) -> Result<PathBuf, String> {
+    let venv = root.join("target/venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        println!("creating the Python environment {}", venv.display());
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .map_err(|e| format!("python3 -m venv: {e} (install python3 and python3-venv)"))?;
+        if !ok.success() {
+            return Err("python3 -m venv failed (on Debian: apt-get install python3-venv)".into());
+        }
+    }
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| {
+            !Command::new(&python)
+                .args(["-c", &format!("import {p}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .collect();
+    if !missing.is_empty() {
+        let ok = Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(&missing)
+            .status()
+            .map_err(|e| format!("pip: {e}"))?;
+        if !ok.success() {
+            return Err(format!("pip install {} failed", missing.join(" ")));
+        }
+    }
+    Ok(python)
+}
