@@ -101,6 +101,14 @@ type CblasXerbla = unsafe extern "C" fn(c_int, *const c_char, *const c_char, ...
 /// Reports argument `info` of the CBLAS routine `name` (`"cblas_dgemm"`) through the
 /// `cblas_xerbla` the process uses.
 fn report(name: &str, info: i32) {
+    let shown = if row_major_flag().load(Ordering::Relaxed) != 0 {
+        row_major_number(name, info)
+    } else {
+        info
+    };
+    if crate::xerbla::captured(name, shown) {
+        return;
+    }
     static CELL: OnceLock<usize> = OnceLock::new();
     let addr = *CELL.get_or_init(|| {
         let ours: unsafe extern "C" fn(c_int, *const c_char, *const c_char) = cblas_xerbla;
