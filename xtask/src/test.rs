@@ -216,7 +216,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
             Outcome::Skipped(why) => ("skipped", format!(": {why}")),
         };
-        println!("  {word:<8} {:<34} {:>7.1} s{detail}", s.name, s.seconds);
+        println!("  {word:<8} {:<42} {:>7.1} s{detail}", s.name, s.seconds);
     }
     let passed = steps
         .iter()
