@@ -2,26 +2,29 @@
 //!
 //! For tiny products the five loops cost more than the arithmetic (packing both operands,
 //! zero-padding a 16 x 14 tile for a 4 x 4 result, the blocking bookkeeping). Here C is
-//! computed column pair by column pair straight from A and B: up to 4 vectors of rows of A are
-//! loaded per k step (a masked load for the last, partial one), each multiplied by a broadcast
-//! element of B. A is read in place when its columns are contiguous (unit row stride), else
+//! computed block by block straight from A and B: up to 4 vectors of rows of A are loaded per
+//! k step (a masked load for the last, partial one), each multiplied by broadcast elements of
+//! B for up to 8 columns (as many as keep 16 accumulators with AVX-512, 8 otherwise). A is read in place when its columns are contiguous (unit row stride), else
 //! copied once into a column-major buffer on the stack; B is read with any strides.
 //!
 //! # Contract
 //! `C[0..m, 0..n] <- beta * C + alpha * A * B` for real `T`, `m, n, k <= SMALL`, `k >= 1`,
 //! C with unit row stride (the canonical form). β = 0: C is not read. Runs on the ISA given
 //! (the caller checked it is available). Tested by `tests/gemm_vs_reference.rs` (every size up
-//! to 20 cubed and the edge sizes, under each `HPC_FORCE_ISA`).
+//! to 20 cubed, every block shape of this path and the sizes around `SMALL`, the edge sizes,
+//! under each `HPC_FORCE_ISA`).
 
-use num_traits::Zero;
 use pulp::{Simd, WithSimd};
 
 use crate::kernels::{Isa, Token};
 use crate::loops::Problem;
 use crate::simd::{GemmScalar, KernelReal, lanes};
 
-/// The largest m, n and k the small path takes.
-pub const SMALL: usize = 32;
+/// The largest m, n and k the small path takes. Measured on the 2-core Zen 5 machine with
+/// `examples/gemm_time.rs`: with up to 12 accumulators per block this path beats packing up to
+/// here (f64 n = 48: about 50 against 43 GFLOP/s; f32 n = 64: about 140 against 71); at f64
+/// n = 64 the two are even.
+pub const SMALL: usize = 64;
 
 /// Whether `p` (canonical) takes the small path.
 pub(crate) fn applies<T: GemmScalar>(p: &Problem<T>) -> bool {
@@ -54,20 +57,21 @@ struct SmallOp<R> {
 /// `isa` is available; `applies(p)`; the operands of `p` are valid as `loops::run` requires.
 pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
-    // Only filled (and so only zeroed) when A's columns are not contiguous.
-    let mut buf;
+    // Only written when A's columns are not contiguous, and then only its first m * k
+    // elements, which are all the kernel reads: left uninitialised, it costs nothing otherwise.
+    let mut buf = [core::mem::MaybeUninit::<T::Real>::uninit(); SMALL * SMALL];
     // T is real here, so its pointers are pointers to T::Real.
     let (a, cs_a) = if p.a.rs == 1 || m == 1 {
         (p.a.ptr as *const T::Real, p.a.cs)
     } else {
-        buf = [<T::Real as Zero>::zero(); SMALL * SMALL];
         for pp in 0..k {
             for i in 0..m {
                 // SAFETY: (i, pp) is inside op(A).
-                buf[i + pp * m] = unsafe { p.a.get(i, pp) }.re();
+                buf[i + pp * m].write(unsafe { p.a.get(i, pp) }.re());
             }
         }
-        (buf.as_ptr(), m as isize)
+        // The kernel reads element (i, pp) at i + pp * m for i < m, pp < k: all written.
+        (buf.as_ptr() as *const T::Real, m as isize)
     };
     let op = SmallOp {
         m,
@@ -94,29 +98,48 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     }
 }
 
+/// Dispatches a `(vectors, columns)` block to its monomorphised kernel.
+macro_rules! blocks {
+    ($self:ident, $simd:ident, $i:ident, $j:ident, $rows:ident, $nv:expr, $nj:expr;
+     $($v:literal),*; $($c:literal),*) => {
+        blocks!(@rows $self, $simd, $i, $j, $rows, $nv, $nj; [$($v),*]; [$($c),*])
+    };
+    (@rows $self:ident, $simd:ident, $i:ident, $j:ident, $rows:ident, $nv:expr, $nj:expr;
+     [$($v:literal),*]; $cs:tt) => {
+        match $nv {
+            $($v => blocks!(@cols $self, $simd, $i, $j, $rows, $v, $nj; $cs),)*
+            _ => unreachable!("at most 4 vectors of rows"),
+        }
+    };
+    (@cols $self:ident, $simd:ident, $i:ident, $j:ident, $rows:ident, $v:literal, $nj:expr;
+     [$($c:literal),*]) => {
+        match $nj {
+            $($c => $self.block::<S, $v, $c>($simd, $i, $j, $rows),)*
+            _ => unreachable!("at most 8 columns"),
+        }
+    };
+}
+
 impl<R: KernelReal> WithSimd for SmallOp<R> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let l = lanes::<S, R>();
+        // Accumulators per block: with 32 vector registers (512-bit vectors: AVX-512) up to
+        // 16 (NV x NJ), enough to hide the FMA latency while the operands stay in registers;
+        // with 16 (AVX2, portable) up to 8, so nothing spills.
+        let acc_max = if l * size_of::<R>() >= 64 { 12 } else { 8 };
+        let nv_full = self.m.div_ceil(l).min(4);
+        let nj_max = (acc_max / nv_full).clamp(1, 4);
         let mut j = 0;
         while j < self.n {
-            let nj = if self.n - j >= 2 { 2 } else { 1 };
+            let nj = nj_max.min(self.n - j);
             let mut i = 0;
             while i < self.m {
                 let rows = (4 * l).min(self.m - i);
                 // SAFETY: the block (i.., j..) lies inside C, A and B (module contract).
                 unsafe {
-                    match (rows.div_ceil(l), nj) {
-                        (1, 2) => self.block::<S, 1, 2>(simd, i, j, rows),
-                        (2, 2) => self.block::<S, 2, 2>(simd, i, j, rows),
-                        (3, 2) => self.block::<S, 3, 2>(simd, i, j, rows),
-                        (_, 2) => self.block::<S, 4, 2>(simd, i, j, rows),
-                        (1, _) => self.block::<S, 1, 1>(simd, i, j, rows),
-                        (2, _) => self.block::<S, 2, 1>(simd, i, j, rows),
-                        (3, _) => self.block::<S, 3, 1>(simd, i, j, rows),
-                        _ => self.block::<S, 4, 1>(simd, i, j, rows),
-                    }
+                    blocks!(self, simd, i, j, rows, rows.div_ceil(l), nj; 1, 2, 3, 4; 1, 2, 3, 4)
                 }
                 i += rows;
             }

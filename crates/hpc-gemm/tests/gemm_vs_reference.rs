@@ -140,6 +140,48 @@ fn every_size<T: GemmScalar>(step: usize) {
     }
 }
 
+/// Every block shape of the small path (`small.rs`: up to 4 vectors of rows by up to 4
+/// columns, masked last vector) and the sizes around its limit (`SMALL` = 64): m = 1..=33 and
+/// 47..=49, 63..=65 against a spread of n and k up to 65.
+fn every_small_block<T: GemmScalar>() {
+    let trans = [Trans::No, Trans::Trans];
+    let specials = [
+        Special::Zero,
+        Special::One,
+        Special::MinusOne,
+        Special::Other,
+    ];
+    let ls = layouts();
+    let mut t = 0usize;
+    for m in (1..=33).chain(47..=49).chain(63..=65) {
+        for n in [1, 2, 3, 4, 5, 7, 8, 9, 13, 31, 33, 64, 65] {
+            for k in [1, 6, 32, 63, 65] {
+                t += 1;
+                let case = Case {
+                    m,
+                    n,
+                    k,
+                    ta: trans[t % 2],
+                    tb: trans[(t / 2) % 2],
+                    la: ls[t % 4],
+                    lb: ls[(t / 4) % 4],
+                    lc: ls[(t / 16) % 4],
+                    alpha: specials[(t / 7) % 4],
+                    beta: specials[(t / 5) % 4],
+                    seed: t as u64,
+                };
+                check_exact::<T>(&case, Par::Seq);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_small_path_block_f64_f32() {
+    every_small_block::<f64>();
+    every_small_block::<f32>();
+}
+
 #[test]
 fn every_size_up_to_20_cubed_f64() {
     every_size::<f64>(1);

@@ -1,0 +1,55 @@
+//! Times `hpc_gemm::gemm` on square products, one thread, for quick tuning runs:
+//! `cargo run --release -p hpc-gemm --example gemm_time -- f64 8 16 32 64`.
+//! Prints the median GFLOP/s of 15 timings per size (each long enough to be measurable).
+//! The benchmark of record is `cargo xtask bench`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use hpc_core::{MatMut, MatRef};
+use hpc_gemm::{GemmScalar, Par, gemm};
+
+fn run<T: GemmScalar>(n: usize) -> f64 {
+    let v = |i: usize| <T::Real as num_traits::NumCast>::from(i % 7).unwrap();
+    let a: Vec<T> = (0..n * n).map(|i| T::from_real(v(i))).collect();
+    let b = a.clone();
+    let mut c = vec![T::zero(); n * n];
+    let flops = 2.0 * (n * n * n) as f64;
+    let reps = ((2e7 / flops) as usize).max(1);
+    let mut rates = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        for _ in 0..reps {
+            let (av, bv) = (
+                MatRef::from_col_major(&a, n, n, n).unwrap(),
+                MatRef::from_col_major(&b, n, n, n).unwrap(),
+            );
+            let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
+            gemm(
+                T::one(),
+                black_box(av),
+                black_box(bv),
+                T::zero(),
+                cv,
+                Par::Seq,
+            )
+            .unwrap();
+        }
+        rates.push(flops * reps as f64 / t.elapsed().as_secs_f64() / 1e9);
+    }
+    rates.sort_by(f64::total_cmp);
+    black_box(&c);
+    rates[rates.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let ty = args.first().map(String::as_str).unwrap_or("f64");
+    for n in args.iter().skip(1).filter_map(|s| s.parse::<usize>().ok()) {
+        let g = match ty {
+            "f32" => run::<f32>(n),
+            _ => run::<f64>(n),
+        };
+        println!("{ty} n={n:5} {g:8.1} GFLOP/s");
+    }
+}
