@@ -1,0 +1,56 @@
+//! Times `Fast`'s symm, trmm, trsm and syrk on one thread, f64, for quick tuning runs:
+//! `cargo run --release -p hpc-gemm --example level3_time -- 2048 symm trmm`.
+//! Prints the median GFLOP/s (true flops) of 5 timings. The benchmark of record is
+//! `cargo xtask bench --filter level3`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use hpc_core::{Diag, Level3, MatMut, MatRef, Side, Trans, Uplo};
+use hpc_gemm::{Fast, Par};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(1024);
+    let a: Vec<f64> = (0..n * n).map(|i| ((i % 13) as f64 - 6.0) / 8.0 + if i % (n + 1) == 0 { 4.0 } else { 0.0 }).collect();
+    let b: Vec<f64> = (0..n * n).map(|i| ((i % 11) as f64 - 5.0) / 8.0).collect();
+    let f = Fast::new(Par::Seq);
+    for routine in args.iter().skip(1) {
+        let mut rates = Vec::new();
+        for _ in 0..5 {
+            let mut c = b.clone();
+            let av = MatRef::from_col_major(&a, n, n, n).unwrap();
+            let bv = MatRef::from_col_major(&b, n, n, n).unwrap();
+            let t = Instant::now();
+            let flops = {
+                let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
+                match routine.as_str() {
+                    "symm" => {
+                        f.symm(Side::Left, Uplo::Upper, 1.0, av, bv, 0.5, cv).unwrap();
+                        2.0 * (n * n * n) as f64
+                    }
+                    "trmm" => {
+                        f.trmm(Side::Left, Uplo::Upper, Trans::No, Diag::NonUnit, 1.0, av, cv).unwrap();
+                        (n * n * n) as f64
+                    }
+                    "trsm" => {
+                        f.trsm(Side::Left, Uplo::Lower, Trans::No, Diag::NonUnit, 1.0, av, cv).unwrap();
+                        (n * n * n) as f64
+                    }
+                    "syrk" => {
+                        f.syrk(Uplo::Lower, Trans::No, 1.0, av, 0.5, cv).unwrap();
+                        (n * n * n) as f64
+                    }
+                    _ => {
+                        f.gemm(Trans::No, Trans::No, 1.0, av, bv, 0.5, cv).unwrap();
+                        2.0 * (n * n * n) as f64
+                    }
+                }
+            };
+            rates.push(flops / t.elapsed().as_secs_f64() / 1e9);
+            black_box(&c);
+        }
+        rates.sort_by(f64::total_cmp);
+        println!("{routine:5} n={n} {:7.1} GFLOP/s", rates[2]);
+    }
+}
