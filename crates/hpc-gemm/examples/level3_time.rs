@@ -12,7 +12,9 @@ use hpc_gemm::{Fast, Par};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(1024);
-    let a: Vec<f64> = (0..n * n).map(|i| ((i % 13) as f64 - 6.0) / 8.0 + if i % (n + 1) == 0 { 4.0 } else { 0.0 }).collect();
+    let a: Vec<f64> = (0..n * n)
+        .map(|i| ((i % 13) as f64 - 6.0) / 8.0 + if i % (n + 1) == 0 { 4.0 } else { 0.0 })
+        .collect();
     let b: Vec<f64> = (0..n * n).map(|i| ((i % 11) as f64 - 5.0) / 8.0).collect();
     let f = Fast::new(Par::Seq);
     for routine in args.iter().skip(1) {
@@ -26,15 +28,34 @@ fn main() {
                 let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
                 match routine.as_str() {
                     "symm" => {
-                        f.symm(Side::Left, Uplo::Upper, 1.0, av, bv, 0.5, cv).unwrap();
+                        f.symm(Side::Left, Uplo::Upper, 1.0, av, bv, 0.5, cv)
+                            .unwrap();
                         2.0 * (n * n * n) as f64
                     }
                     "trmm" => {
-                        f.trmm(Side::Left, Uplo::Upper, Trans::No, Diag::NonUnit, 1.0, av, cv).unwrap();
+                        f.trmm(
+                            Side::Left,
+                            Uplo::Upper,
+                            Trans::No,
+                            Diag::NonUnit,
+                            1.0,
+                            av,
+                            cv,
+                        )
+                        .unwrap();
                         (n * n * n) as f64
                     }
                     "trsm" => {
-                        f.trsm(Side::Left, Uplo::Lower, Trans::No, Diag::NonUnit, 1.0, av, cv).unwrap();
+                        f.trsm(
+                            Side::Left,
+                            Uplo::Lower,
+                            Trans::No,
+                            Diag::NonUnit,
+                            1.0,
+                            av,
+                            cv,
+                        )
+                        .unwrap();
                         (n * n * n) as f64
                     }
                     "syrk" => {

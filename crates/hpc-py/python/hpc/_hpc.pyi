@@ -1,0 +1,69 @@
+# Type stub of the extension module hpc._hpc (crates/hpc-py/src); checked by mypy's stubtest.
+# Scalars are passed as (re, im) pairs; trans codes are 0 (none), 1 (transpose), 2 (conjugate
+# transpose). The public, NumPy-style API is in hpc/__init__.py.
+from typing import Optional, Tuple
+
+import numpy as np
+
+__version__: str
+
+def simd_level() -> str: ...
+def cuda_libraries_found() -> bool: ...
+def get_num_threads() -> int: ...
+def set_num_threads(n: int) -> None: ...
+def gemm(
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    alpha: Tuple[float, float],
+    beta: Tuple[float, float],
+    trans_a: bool,
+    trans_b: bool,
+    conj_a: bool,
+    conj_b: bool,
+) -> None: ...
+def dot(x: np.ndarray, y: np.ndarray, conj: bool) -> Tuple[float, float]: ...
+def axpy(alpha: Tuple[float, float], x: np.ndarray, y: np.ndarray) -> None: ...
+def scal(alpha: Tuple[float, float], x: np.ndarray) -> None: ...
+def nrm2(x: np.ndarray) -> float: ...
+def asum(x: np.ndarray) -> float: ...
+def iamax(x: np.ndarray) -> Optional[int]: ...
+def gemv(
+    a: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    alpha: Tuple[float, float],
+    beta: Tuple[float, float],
+    trans_code: int,
+) -> None: ...
+def ger(
+    alpha: Tuple[float, float], x: np.ndarray, y: np.ndarray, a: np.ndarray, conj: bool
+) -> None: ...
+def trsv(a: np.ndarray, x: np.ndarray, lower: bool, trans_code: int, unit: bool) -> None: ...
+def syrk(
+    a: np.ndarray,
+    c: np.ndarray,
+    alpha: Tuple[float, float],
+    beta: Tuple[float, float],
+    lower: bool,
+    trans_code: int,
+) -> None: ...
+def trmm(
+    a: np.ndarray,
+    b: np.ndarray,
+    alpha: Tuple[float, float],
+    left: bool,
+    lower: bool,
+    trans_code: int,
+    unit: bool,
+    solve: bool,
+) -> None: ...
+def symm(
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    alpha: Tuple[float, float],
+    beta: Tuple[float, float],
+    left: bool,
+    lower: bool,
+) -> None: ...

@@ -1,0 +1,339 @@
+//! NumPy arrays as hpc-core views, without copies: dtype, shape and strides are read from the
+//! array, checked, and turned into `MatRef`/`MatMut`/`VecRef`/`VecMut` over exactly the
+//! memory the array spans.
+
+use numpy::npyffi::{NPY_ARRAY_ALIGNED, NPY_ARRAY_WRITEABLE};
+use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::prelude::*;
+
+use hpc_core::{MatMut, MatRef, Scalar, VecMut, VecRef, c32, c64};
+
+use crate::errors::{Kind, err};
+
+/// The element types hpc computes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DType {
+    F32,
+    F64,
+    C64,
+    C128,
+}
+
+impl DType {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            DType::F32 => "float32",
+            DType::F64 => "float64",
+            DType::C64 => "complex64",
+            DType::C128 => "complex128",
+        }
+    }
+}
+
+/// An array argument: its dtype, shape, element strides and first element.
+pub(crate) struct Arr<'py> {
+    /// Kept so that the memory outlives every view made from it.
+    _obj: Bound<'py, PyUntypedArray>,
+    pub(crate) name: &'static str,
+    pub(crate) dtype: DType,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) strides: Vec<isize>,
+    ptr: *mut u8,
+    itemsize: usize,
+    writeable: bool,
+}
+
+impl<'py> Arr<'py> {
+    /// Reads `obj` (a NumPy array) as argument `name`.
+    pub(crate) fn new(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Self> {
+        let py = obj.py();
+        let a = obj.cast::<PyUntypedArray>().map_err(|_| {
+            err(
+                py,
+                Kind::DType,
+                format!("{name} must be a NumPy array, not {}", type_name(obj)),
+            )
+        })?;
+        let d = a.dtype();
+        let dtype = if d.is_equiv_to(&numpy::dtype::<f32>(py)) {
+            DType::F32
+        } else if d.is_equiv_to(&numpy::dtype::<f64>(py)) {
+            DType::F64
+        } else if d.is_equiv_to(&numpy::dtype::<c32>(py)) {
+            DType::C64
+        } else if d.is_equiv_to(&numpy::dtype::<c64>(py)) {
+            DType::C128
+        } else {
+            return Err(err(
+                py,
+                Kind::DType,
+                format!(
+                    "{name} has dtype {}; hpc computes on float32, float64, complex64 and complex128 (convert with .astype(np.float64) or another of these)",
+                    d.str()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|_| "?".into())
+                ),
+            ));
+        };
+        let itemsize = d.itemsize();
+        let strides = a
+            .strides()
+            .iter()
+            .map(|&s| {
+                if s % itemsize as isize == 0 {
+                    Ok(s / itemsize as isize)
+                } else {
+                    Err(err(
+                        py,
+                        Kind::Layout,
+                        format!("{name} has strides {:?} bytes, not whole elements of {itemsize} bytes; pass np.ascontiguousarray({name})", a.strides()),
+                    ))
+                }
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        // SAFETY: `as_array_ptr` points to the live array object.
+        let (ptr, flags) = unsafe {
+            let raw = a.as_array_ptr();
+            ((*raw).fields.data as *mut u8, (*raw).fields.flags)
+        };
+        if flags & NPY_ARRAY_ALIGNED == 0 && !a.is_empty() {
+            return Err(err(
+                py,
+                Kind::Layout,
+                format!("{name} is not aligned for its dtype; pass a copy (np.array({name}))"),
+            ));
+        }
+        Ok(Arr {
+            _obj: a.clone(),
+            name,
+            dtype,
+            shape: a.shape().to_vec(),
+            strides,
+            ptr,
+            itemsize,
+            writeable: flags & NPY_ARRAY_WRITEABLE != 0,
+        })
+    }
+
+    pub(crate) fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// Requires `ndim` dimensions.
+    pub(crate) fn expect_ndim(&self, py: Python<'_>, ndim: usize) -> PyResult<()> {
+        if self.ndim() == ndim {
+            Ok(())
+        } else {
+            Err(err(
+                py,
+                Kind::Shape,
+                format!(
+                    "{} must be {ndim}-D, but has shape {:?} ({}-D)",
+                    self.name,
+                    self.shape,
+                    self.ndim()
+                ),
+            ))
+        }
+    }
+
+    /// Requires a writeable array.
+    pub(crate) fn expect_writeable(&self, py: Python<'_>) -> PyResult<()> {
+        if self.writeable {
+            Ok(())
+        } else {
+            Err(err(
+                py,
+                Kind::Layout,
+                format!("{} is read-only; pass a writeable array", self.name),
+            ))
+        }
+    }
+
+    /// The byte range `[lo, hi)` the array's elements occupy (empty arrays: none).
+    fn bytes(&self) -> Option<(usize, usize)> {
+        if self.shape.contains(&0) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0isize, 0isize);
+        for (&n, &s) in self.shape.iter().zip(&self.strides) {
+            let reach = (n as isize - 1) * s;
+            if reach < 0 {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        let base = self.ptr as isize;
+        let size = self.itemsize as isize;
+        Some((
+            (base + lo * size) as usize,
+            (base + (hi + 1) * size) as usize,
+        ))
+    }
+
+    /// Fails if this (output) array shares memory with `other`.
+    pub(crate) fn expect_disjoint(&self, py: Python<'_>, other: &Arr<'_>) -> PyResult<()> {
+        if let (Some(a), Some(b)) = (self.bytes(), other.bytes())
+            && a.0 < b.1
+            && b.0 < a.1
+        {
+            return Err(err(
+                py,
+                Kind::Layout,
+                format!(
+                    "{} overlaps the input {} in memory; pass a separate array",
+                    self.name, other.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The elements as a slice starting at the lowest address, and the offset (in elements)
+    /// of that address from the first element.
+    ///
+    /// # Safety
+    /// `T` is the array's element type; the memory stays valid and, for a writable use,
+    /// unaliased while the slice lives.
+    unsafe fn raw<T>(&self) -> (*mut T, usize) {
+        match self.bytes() {
+            None => (self.ptr as *mut T, 0),
+            Some((lo, hi)) => (lo as *mut T, (hi - lo) / self.itemsize),
+        }
+    }
+
+    fn check<T: Scalar>(&self) {
+        assert_eq!(
+            self.itemsize,
+            size_of::<T>(),
+            "the element type matches the dtype"
+        );
+    }
+
+    /// The 2-D array as a matrix view.
+    ///
+    /// # Safety
+    /// As [`Arr::raw`].
+    pub(crate) unsafe fn mat<'a, T: Scalar>(&self) -> MatRef<'a, T> {
+        self.check::<T>();
+        // SAFETY: forwarded; the slice covers exactly the array's elements.
+        let data = unsafe {
+            let (p, len) = self.raw::<T>();
+            if len == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(p, len)
+            }
+        };
+        MatRef::from_strided(
+            data,
+            self.shape[0],
+            self.shape[1],
+            self.strides[0],
+            self.strides[1],
+        )
+        .expect("a NumPy array's strides describe its memory")
+    }
+
+    /// The 2-D array as a writable matrix view (`None`: two of its elements share memory).
+    ///
+    /// # Safety
+    /// As [`Arr::raw`], and nothing else accesses the array meanwhile.
+    pub(crate) unsafe fn mat_mut<'a, T: Scalar>(&self, py: Python<'_>) -> PyResult<MatMut<'a, T>> {
+        self.check::<T>();
+        // SAFETY: forwarded.
+        let data = unsafe {
+            let (p, len) = self.raw::<T>();
+            if len == 0 {
+                &mut [][..]
+            } else {
+                std::slice::from_raw_parts_mut(p, len)
+            }
+        };
+        MatMut::from_strided(
+            data,
+            self.shape[0],
+            self.shape[1],
+            self.strides[0],
+            self.strides[1],
+        )
+        .map_err(|_| self.self_overlap(py))
+    }
+
+    /// The 1-D array as a vector view.
+    ///
+    /// # Safety
+    /// As [`Arr::raw`].
+    pub(crate) unsafe fn vec<'a, T: Scalar>(&self) -> VecRef<'a, T> {
+        self.check::<T>();
+        // SAFETY: forwarded.
+        let data = unsafe {
+            let (p, len) = self.raw::<T>();
+            if len == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(p, len)
+            }
+        };
+        VecRef::from_blas(data, self.shape[0], self.strides[0])
+            .expect("a NumPy array's strides describe its memory")
+    }
+
+    /// The 1-D array as a writable vector view.
+    ///
+    /// # Safety
+    /// As [`Arr::mat_mut`].
+    pub(crate) unsafe fn vec_mut<'a, T: Scalar>(&self, py: Python<'_>) -> PyResult<VecMut<'a, T>> {
+        self.check::<T>();
+        // SAFETY: forwarded.
+        let data = unsafe {
+            let (p, len) = self.raw::<T>();
+            if len == 0 {
+                &mut [][..]
+            } else {
+                std::slice::from_raw_parts_mut(p, len)
+            }
+        };
+        VecMut::from_blas(data, self.shape[0], self.strides[0]).map_err(|_| self.self_overlap(py))
+    }
+
+    fn self_overlap(&self, py: Python<'_>) -> PyErr {
+        err(
+            py,
+            Kind::Layout,
+            format!(
+                "{} has several elements at one address (strides {:?}, e.g. from np.broadcast_to); pass a writeable copy",
+                self.name, self.strides
+            ),
+        )
+    }
+}
+
+/// Requires all arrays to have the first one's dtype.
+pub(crate) fn same_dtype(py: Python<'_>, arrays: &[&Arr<'_>]) -> PyResult<DType> {
+    let first = arrays[0];
+    for a in &arrays[1..] {
+        if a.dtype != first.dtype {
+            return Err(err(
+                py,
+                Kind::DType,
+                format!(
+                    "{} is {} but {} is {}: hpc does not mix dtypes; convert one with .astype()",
+                    first.name,
+                    first.dtype.name(),
+                    a.name,
+                    a.dtype.name()
+                ),
+            ));
+        }
+    }
+    Ok(first.dtype)
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}

@@ -1,0 +1,467 @@
+//! The functions of `hpc._hpc`: check the arrays, make views, run hpc's kernels with the GIL
+//! released, turn errors into `hpc`'s exceptions. The Python layer (`hpc/__init__.py`) gives
+//! them their NumPy-style signatures (defaults, allocation of results, 1-D `matmul` operands);
+//! everything is checked again here, so calling `_hpc` directly is safe too.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use num_traits::NumCast;
+use pyo3::prelude::*;
+
+use hpc_core::reference::Reference;
+use hpc_core::{Diag, ErrorKind, Level1, Level2, Level3, Scalar, Side, Trans, Uplo, c32, c64};
+use hpc_gemm::{Fast, Par};
+
+use crate::array::{Arr, DType, same_dtype};
+use crate::errors::{Kind, err};
+
+/// Threads set by `set_num_threads` (0: the default, `HPC_NUM_THREADS` or all cores).
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+pub(crate) fn threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => hpc_gemm::default_threads(),
+        n => n,
+    }
+}
+
+/// Sets the thread count of later calls (`n <= 0`: back to the default).
+#[pyfunction]
+pub(crate) fn set_num_threads(n: i64) {
+    THREADS.store(usize::try_from(n).unwrap_or(0), Ordering::Relaxed);
+}
+
+/// The number of threads calls use.
+#[pyfunction]
+pub(crate) fn get_num_threads() -> usize {
+    threads()
+}
+
+fn par() -> Par {
+    Par::from_count(threads())
+}
+
+/// Runs `f` with the GIL released (other Python threads run meanwhile), then lets a pending
+/// Ctrl-C raise `KeyboardInterrupt`. Every computation goes through here.
+fn compute<R: Send>(py: Python<'_>, f: impl FnOnce() -> R + Send) -> PyResult<R> {
+    let r = py.detach(f);
+    py.check_signals()?;
+    Ok(r)
+}
+
+/// An hpc-core error (the Python layer's checks should have caught it first).
+fn core_err(py: Python<'_>, e: hpc_core::Error) -> PyErr {
+    let kind = match e.kind() {
+        ErrorKind::DimensionMismatch => Kind::Shape,
+        _ => Kind::Layout,
+    };
+    err(py, kind, e.to_string())
+}
+
+/// `(re, im)` as a `T` (a real `T` takes `re`).
+fn scalar<T: Scalar>(v: (f64, f64)) -> T {
+    let r = |x: f64| <T::Real as NumCast>::from(x).expect("a float converts to a float");
+    T::from_parts(r(v.0), r(v.1))
+}
+
+fn parts<T: Scalar>(v: T) -> (f64, f64) {
+    let f = |x: T::Real| <f64 as NumCast>::from(x).expect("a float converts to f64");
+    (f(v.re()), f(v.im()))
+}
+
+/// Runs `$body` with `$t` the element type of `$dtype`.
+macro_rules! dispatch {
+    ($dtype:expr, $t:ident => $body:expr) => {
+        match $dtype {
+            DType::F32 => {
+                type $t = f32;
+                $body
+            }
+            DType::F64 => {
+                type $t = f64;
+                $body
+            }
+            DType::C64 => {
+                type $t = c32;
+                $body
+            }
+            DType::C128 => {
+                type $t = c64;
+                $body
+            }
+        }
+    };
+}
+
+/// `0`, `1`, `2`: no transpose, transpose, conjugate transpose.
+fn trans(py: Python<'_>, code: u8) -> PyResult<Trans> {
+    match code {
+        0 => Ok(Trans::No),
+        1 => Ok(Trans::Trans),
+        2 => Ok(Trans::ConjTrans),
+        _ => Err(err(
+            py,
+            Kind::Shape,
+            format!("trans code {code} is not 0, 1 or 2"),
+        )),
+    }
+}
+
+fn uplo(lower: bool) -> Uplo {
+    if lower { Uplo::Lower } else { Uplo::Upper }
+}
+
+fn diag(unit: bool) -> Diag {
+    if unit { Diag::Unit } else { Diag::NonUnit }
+}
+
+/// Checks an output against its inputs: writeable, not overlapping any of them.
+fn output(py: Python<'_>, out: &Arr<'_>, inputs: &[&Arr<'_>]) -> PyResult<()> {
+    out.expect_writeable(py)?;
+    for i in inputs {
+        out.expect_disjoint(py, i)?;
+    }
+    Ok(())
+}
+
+/// `c <- alpha op(a) op(b) + beta c`; `op` is picked by `trans_*` and `conj_*` (conjugation
+/// without transposition included).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    c: &Bound<'_, PyAny>,
+    alpha: (f64, f64),
+    beta: (f64, f64),
+    trans_a: bool,
+    trans_b: bool,
+    conj_a: bool,
+    conj_b: bool,
+) -> PyResult<()> {
+    let (a, b, c) = (Arr::new(a, "a")?, Arr::new(b, "b")?, Arr::new(c, "c")?);
+    for x in [&a, &b, &c] {
+        x.expect_ndim(py, 2)?;
+    }
+    let dtype = same_dtype(py, &[&a, &b, &c])?;
+    output(py, &c, &[&a, &b])?;
+    let op = |x: &Arr<'_>, t: bool| {
+        if t {
+            (x.shape[1], x.shape[0])
+        } else {
+            (x.shape[0], x.shape[1])
+        }
+    };
+    let ((m, k), (k2, n)) = (op(&a, trans_a), op(&b, trans_b));
+    if k != k2 || c.shape != [m, n] {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "op(a) is {m} x {k} (a {:?}{}), op(b) is {k2} x {n} (b {:?}{}), c is {:?}: need op(a) m x k, op(b) k x n, c m x n",
+                a.shape,
+                if trans_a { " transposed" } else { "" },
+                b.shape,
+                if trans_b { " transposed" } else { "" },
+                c.shape
+            ),
+        ));
+    }
+    // (transpose?, conjugate?) as a Trans on a view: conj(X) = (X^T)^H.
+    let pick = |t: bool, cj: bool| match (t, cj) {
+        (false, false) => (false, Trans::No),
+        (true, false) => (false, Trans::Trans),
+        (true, true) => (false, Trans::ConjTrans),
+        (false, true) => (true, Trans::ConjTrans),
+    };
+    let ((ta_view, ta), (tb_view, tb)) = (pick(trans_a, conj_a), pick(trans_b, conj_b));
+    dispatch!(dtype, T => {
+        // SAFETY: the arrays live across the call; c is writeable and disjoint from a and b.
+        let (av, bv, cv) = unsafe { (a.mat::<T>(), b.mat::<T>(), c.mat_mut::<T>(py)?) };
+        let av = if ta_view { av.transpose() } else { av };
+        let bv = if tb_view { bv.transpose() } else { bv };
+        let (alpha, beta) = (scalar::<T>(alpha), scalar::<T>(beta));
+        let p = par();
+        compute(py, move || hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, p))?
+            .map_err(|e| core_err(py, e))
+    })
+}
+
+/// Checks two 1-D arrays of one length and dtype.
+fn pair<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    y: &Bound<'py, PyAny>,
+) -> PyResult<(Arr<'py>, Arr<'py>, DType)> {
+    let (x, y) = (Arr::new(x, "x")?, Arr::new(y, "y")?);
+    x.expect_ndim(py, 1)?;
+    y.expect_ndim(py, 1)?;
+    let dtype = same_dtype(py, &[&x, &y])?;
+    if x.shape != y.shape {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "x has shape {:?} but y has shape {:?}: they must have the same length",
+                x.shape, y.shape
+            ),
+        ));
+    }
+    Ok((x, y, dtype))
+}
+
+/// `sum x_i y_i` (`conj`: `sum conj(x_i) y_i`), as `(re, im)`.
+#[pyfunction]
+pub(crate) fn dot(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    conj: bool,
+) -> PyResult<(f64, f64)> {
+    let (x, y, dtype) = pair(py, x, y)?;
+    dispatch!(dtype, T => {
+        // SAFETY: the arrays live across the call and are only read.
+        let (xv, yv) = unsafe { (x.vec::<T>(), y.vec::<T>()) };
+        let r = compute(py, move || if conj { Reference.dotc(xv, yv) } else { Reference.dotu(xv, yv) })?;
+        r.map(parts).map_err(|e| core_err(py, e))
+    })
+}
+
+/// `y <- alpha x + y`.
+#[pyfunction]
+pub(crate) fn axpy(
+    py: Python<'_>,
+    alpha: (f64, f64),
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let (x, y, dtype) = pair(py, x, y)?;
+    output(py, &y, &[&x])?;
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (xv, yv) = unsafe { (x.vec::<T>(), y.vec_mut::<T>(py)?) };
+        let alpha = scalar::<T>(alpha);
+        compute(py, move || Reference.axpy(alpha, xv, yv))?.map_err(|e| core_err(py, e))
+    })
+}
+
+fn one<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Arr<'py>> {
+    let x = Arr::new(x, "x")?;
+    x.expect_ndim(py, 1)?;
+    Ok(x)
+}
+
+/// `x <- alpha x`.
+#[pyfunction]
+pub(crate) fn scal(py: Python<'_>, alpha: (f64, f64), x: &Bound<'_, PyAny>) -> PyResult<()> {
+    let x = one(py, x)?;
+    x.expect_writeable(py)?;
+    dispatch!(x.dtype, T => {
+        // SAFETY: as in `gemm`.
+        let xv = unsafe { x.vec_mut::<T>(py)? };
+        let alpha = scalar::<T>(alpha);
+        compute(py, move || Reference.scal(alpha, xv))
+    })
+}
+
+/// The Euclidean norm of `x`.
+#[pyfunction]
+pub(crate) fn nrm2(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let x = one(py, x)?;
+    dispatch!(x.dtype, T => {
+        // SAFETY: read only.
+        let xv = unsafe { x.vec::<T>() };
+        compute(py, move || parts::<T>(T::from_real(Reference.nrm2(xv))).0)
+    })
+}
+
+/// `sum |re x_i| + |im x_i|`.
+#[pyfunction]
+pub(crate) fn asum(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let x = one(py, x)?;
+    dispatch!(x.dtype, T => {
+        // SAFETY: read only.
+        let xv = unsafe { x.vec::<T>() };
+        compute(py, move || parts::<T>(T::from_real(Reference.asum(xv))).0)
+    })
+}
+
+/// The index of the first largest `|re x_i| + |im x_i|` (`None` for an empty `x`).
+#[pyfunction]
+pub(crate) fn iamax(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+    let x = one(py, x)?;
+    dispatch!(x.dtype, T => {
+        // SAFETY: read only.
+        let xv = unsafe { x.vec::<T>() };
+        compute(py, move || Reference.iamax(xv))
+    })
+}
+
+/// `y <- alpha op(a) x + beta y`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemv(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    alpha: (f64, f64),
+    beta: (f64, f64),
+    trans_code: u8,
+) -> PyResult<()> {
+    let (a, x, y) = (Arr::new(a, "a")?, Arr::new(x, "x")?, Arr::new(y, "y")?);
+    a.expect_ndim(py, 2)?;
+    x.expect_ndim(py, 1)?;
+    y.expect_ndim(py, 1)?;
+    let dtype = same_dtype(py, &[&a, &x, &y])?;
+    output(py, &y, &[&a, &x])?;
+    let t = trans(py, trans_code)?;
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (av, xv, yv) = unsafe { (a.mat::<T>(), x.vec::<T>(), y.vec_mut::<T>(py)?) };
+        let (alpha, beta) = (scalar::<T>(alpha), scalar::<T>(beta));
+        compute(py, move || Reference.gemv(t, alpha, av, xv, beta, yv))?.map_err(|e| core_err(py, e))
+    })
+}
+
+/// `a <- alpha x y^T + a` (`conj`: `y^H`).
+#[pyfunction]
+pub(crate) fn ger(
+    py: Python<'_>,
+    alpha: (f64, f64),
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    a: &Bound<'_, PyAny>,
+    conj: bool,
+) -> PyResult<()> {
+    let (x, y, a) = (Arr::new(x, "x")?, Arr::new(y, "y")?, Arr::new(a, "a")?);
+    x.expect_ndim(py, 1)?;
+    y.expect_ndim(py, 1)?;
+    a.expect_ndim(py, 2)?;
+    let dtype = same_dtype(py, &[&x, &y, &a])?;
+    output(py, &a, &[&x, &y])?;
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (xv, yv, av) = unsafe { (x.vec::<T>(), y.vec::<T>(), a.mat_mut::<T>(py)?) };
+        let alpha = scalar::<T>(alpha);
+        compute(py, move || if conj { Reference.gerc(alpha, xv, yv, av) } else { Reference.geru(alpha, xv, yv, av) })?
+            .map_err(|e| core_err(py, e))
+    })
+}
+
+/// Solves `op(a) x = b` in place (`x` holds `b` on entry), `a` triangular.
+#[pyfunction]
+pub(crate) fn trsv(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    x: &Bound<'_, PyAny>,
+    lower: bool,
+    trans_code: u8,
+    unit: bool,
+) -> PyResult<()> {
+    let (a, x) = (Arr::new(a, "a")?, Arr::new(x, "x")?);
+    a.expect_ndim(py, 2)?;
+    x.expect_ndim(py, 1)?;
+    let dtype = same_dtype(py, &[&a, &x])?;
+    output(py, &x, &[&a])?;
+    let t = trans(py, trans_code)?;
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (av, xv) = unsafe { (a.mat::<T>(), x.vec_mut::<T>(py)?) };
+        compute(py, move || Reference.trsv(uplo(lower), t, diag(unit), av, xv))?.map_err(|e| core_err(py, e))
+    })
+}
+
+/// `c <- alpha op(a) op(a)^T + beta c` on one triangle of `c`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn syrk(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    c: &Bound<'_, PyAny>,
+    alpha: (f64, f64),
+    beta: (f64, f64),
+    lower: bool,
+    trans_code: u8,
+) -> PyResult<()> {
+    let (a, c) = (Arr::new(a, "a")?, Arr::new(c, "c")?);
+    a.expect_ndim(py, 2)?;
+    c.expect_ndim(py, 2)?;
+    let dtype = same_dtype(py, &[&a, &c])?;
+    output(py, &c, &[&a])?;
+    let t = trans(py, trans_code)?;
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (av, cv) = unsafe { (a.mat::<T>(), c.mat_mut::<T>(py)?) };
+        let (alpha, beta) = (scalar::<T>(alpha), scalar::<T>(beta));
+        let f = Fast::new(par());
+        compute(py, move || f.syrk(uplo(lower), t, alpha, av, beta, cv))?.map_err(|e| core_err(py, e))
+    })
+}
+
+/// `b <- alpha op(a) b` (`left`) or `alpha b op(a)`, `a` triangular; `solve`: `op(a)^-1`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn trmm(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    alpha: (f64, f64),
+    left: bool,
+    lower: bool,
+    trans_code: u8,
+    unit: bool,
+    solve: bool,
+) -> PyResult<()> {
+    let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
+    a.expect_ndim(py, 2)?;
+    b.expect_ndim(py, 2)?;
+    let dtype = same_dtype(py, &[&a, &b])?;
+    output(py, &b, &[&a])?;
+    let t = trans(py, trans_code)?;
+    let side = if left { Side::Left } else { Side::Right };
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (av, bv) = unsafe { (a.mat::<T>(), b.mat_mut::<T>(py)?) };
+        let alpha = scalar::<T>(alpha);
+        let f = Fast::new(par());
+        compute(py, move || {
+            if solve {
+                f.trsm(side, uplo(lower), t, diag(unit), alpha, av, bv)
+            } else {
+                f.trmm(side, uplo(lower), t, diag(unit), alpha, av, bv)
+            }
+        })?
+        .map_err(|e| core_err(py, e))
+    })
+}
+
+/// `c <- alpha a b + beta c` (`left`) or `alpha b a + beta c`, `a` symmetric (one triangle).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn symm(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    c: &Bound<'_, PyAny>,
+    alpha: (f64, f64),
+    beta: (f64, f64),
+    left: bool,
+    lower: bool,
+) -> PyResult<()> {
+    let (a, b, c) = (Arr::new(a, "a")?, Arr::new(b, "b")?, Arr::new(c, "c")?);
+    for x in [&a, &b, &c] {
+        x.expect_ndim(py, 2)?;
+    }
+    let dtype = same_dtype(py, &[&a, &b, &c])?;
+    output(py, &c, &[&a, &b])?;
+    let side = if left { Side::Left } else { Side::Right };
+    dispatch!(dtype, T => {
+        // SAFETY: as in `gemm`.
+        let (av, bv, cv) = unsafe { (a.mat::<T>(), b.mat::<T>(), c.mat_mut::<T>(py)?) };
+        let (alpha, beta) = (scalar::<T>(alpha), scalar::<T>(beta));
+        let f = Fast::new(par());
+        compute(py, move || f.symm(side, uplo(lower), alpha, av, bv, beta, cv))?.map_err(|e| core_err(py, e))
+    })
+}
