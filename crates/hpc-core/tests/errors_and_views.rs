@@ -135,6 +135,11 @@ fn matrix_view_constructors() {
         0.0,
         "a read-only view may repeat an element"
     );
+    // An empty writable view has no elements to write twice, whatever its strides (NumPy
+    // gives empty arrays zero strides).
+    let mut none: [f64; 0] = [];
+    assert!(MatMut::from_strided(&mut none, 0, 4, 0, 0).is_ok());
+    assert!(MatMut::from_strided(&mut none, 3, 0, 0, 0).is_ok());
     let mut w = vec![0.0f64; 12];
     let mut wm = MatMut::from_strided(&mut w, 2, 3, 6, -2).unwrap();
     wm.set(1, 2, 5.0);
