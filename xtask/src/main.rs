@@ -10,6 +10,7 @@ mod bench;
 mod blas_testers;
 mod capi;
 mod pyenv;
+mod python;
 mod test;
 
 use std::path::PathBuf;

@@ -192,6 +192,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         },
     );
 
+    step(
+        "Python package (maturin, pytest, stubtest)",
+        &mut steps,
+        || match crate::python::test(&crate::project_root()) {
+            Ok(summary) => {
+                println!("{summary}");
+                Outcome::Passed
+            }
+            Err(e) => Outcome::Failed(e),
+        },
+    );
+
     step("GPU tests", &mut steps, || {
         Outcome::Skipped(
             if Command::new("nvidia-smi")

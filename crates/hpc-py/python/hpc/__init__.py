@@ -276,6 +276,14 @@ def gemv(
         beta = 0.0
     else:
         y = _out(y, (rows,), dtype, "y")
+    if cols == 0:
+        # op(a) x is a sum of no terms; the BLAS would leave y as it is, but y <- beta y is
+        # what the formula says (and beta = 0 writes zeros without reading y).
+        if complex(beta) == 0:
+            y[...] = 0
+        else:
+            _hpc.scal(_scalar(beta, dtype, "beta"), y)
+        return y
     _hpc.gemv(a, x, y, _scalar(alpha, dtype, "alpha"), _scalar(beta, dtype, "beta"), code)
     return y
 

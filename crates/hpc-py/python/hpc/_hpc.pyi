@@ -5,6 +5,26 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+__all__ = [
+    "__version__",
+    "asum",
+    "axpy",
+    "cuda_libraries_found",
+    "dot",
+    "gemm",
+    "gemv",
+    "ger",
+    "get_num_threads",
+    "iamax",
+    "nrm2",
+    "scal",
+    "set_num_threads",
+    "simd_level",
+    "symm",
+    "syrk",
+    "trmm",
+    "trsv",
+]
 __version__: str
 
 def simd_level() -> str: ...
