@@ -6,7 +6,8 @@
 //! AVX-512 kernels are forced with `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0`
 //! (`../shared/FACTS.md`). What cannot be installed is said, and the harness skips it.
 //!
-//! Options (forwarded): `--quick`, `--full`, `--filter NAME`, `--threads N`.
+//! Options (forwarded): `--quick`, `--full`, `--filter NAME`, `--threads N`. Without a
+//! filter, the Python speedup table follows (`--filter python` runs only that).
 
 use std::path::Path;
 use std::process::Command;
@@ -98,6 +99,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
+    let filter = forwarded
+        .iter()
+        .position(|a| a == "--filter")
+        .and_then(|i| forwarded.get(i + 1))
+        .cloned();
+    let quick = forwarded.iter().any(|a| a == "--quick");
+    if filter.as_deref() == Some("python") {
+        return python_speedup(quick, &forwarded);
+    }
     install_peers();
     let mut cmd = cargo();
     cmd.args(["run", "--release", "--quiet", "-p", "hpc-benches", "--"])
@@ -107,5 +117,46 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(prefix) = python_prefix() {
         cmd.env("HPC_MKL_PREFIX", prefix);
     }
-    run_echoed(&mut cmd)
+    run_echoed(&mut cmd)?;
+    if filter.is_none() {
+        python_speedup(quick, &forwarded)?;
+    }
+    Ok(())
+}
+
+/// The Python section: pure Python to hpc (`benches/python/speedup.py`), in the managed
+/// environment with the package built and installed, at all threads and at 1 thread.
+fn python_speedup(quick: bool, forwarded: &[String]) -> Result<(), String> {
+    let root = crate::project_root();
+    let python = match crate::python::install(&root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("skipping the Python speedup table: {e}");
+            return Ok(());
+        }
+    };
+    if !crate::pyenv::try_install(&python, "numba") {
+        eprintln!("Numba could not be installed: its row will be skipped");
+    }
+    let lib = crate::capi::layout(&root)?.shared;
+    let threads = forwarded
+        .iter()
+        .position(|a| a == "--threads")
+        .and_then(|i| forwarded.get(i + 1))
+        .cloned();
+    let mut runs = vec![threads.unwrap_or_else(|| "0".into())];
+    if runs[0] != "1" {
+        runs.push("1".into());
+    }
+    for t in runs {
+        let mut cmd = Command::new(&python);
+        cmd.arg(root.join("benches/python/speedup.py"))
+            .args(["--threads", &t])
+            .env("HPC_BLAS_LIB", &lib);
+        if quick {
+            cmd.arg("--quick");
+        }
+        run_echoed(&mut cmd)?;
+    }
+    Ok(())
 }

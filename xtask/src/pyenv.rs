@@ -49,3 +49,21 @@ pub fn python(root: &Path, packages: &[&str]) -> Result<PathBuf, String> {
     }
     Ok(python)
 }
+
+/// Installs `package` into the environment of `python` if it is not importable yet; `false` if
+/// that failed (the caller skips what needs it).
+pub fn try_install(python: &Path, package: &str) -> bool {
+    let importable = |p: &Path| {
+        Command::new(p)
+            .args(["-c", &format!("import {package}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if importable(python) {
+        return true;
+    }
+    let _ = Command::new(python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", package])
+        .status();
+    importable(python)
+}
