@@ -158,7 +158,9 @@ for name, by_n in rows.items():
         s, extra = by_n[n]
         mark = "~" if extra else ""
         gf = 2 * n**3 / s / 1e9
-        cells.append(f"{mark}{s:.3g} s, {gf:.3g} GF/s, {mark}{base[n][0] / s:,.0f}x")
+        ratio = base[n][0] / s
+        ratio_text = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
+        cells.append(f"{mark}{s:.3g} s, {gf:.3g} GF/s, {mark}{ratio_text}x")
     print(f"| {name} | " + " | ".join(cells) + " |")
 print("\n(~: extrapolated as n^3 from the largest measured size)")
 for name, why in (("ctypes", ctypes_why), ("Numba", numba_why)):

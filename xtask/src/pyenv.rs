@@ -63,7 +63,14 @@ pub fn try_install(python: &Path, package: &str) -> bool {
         return true;
     }
     let _ = Command::new(python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", package])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            package,
+        ])
         .status();
     importable(python)
 }

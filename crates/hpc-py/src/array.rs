@@ -5,8 +5,9 @@
 use numpy::npyffi::{NPY_ARRAY_ALIGNED, NPY_ARRAY_WRITEABLE};
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
+use pyo3::types::PyTypeMethods;
 
-use hpc_core::{MatMut, MatRef, Scalar, VecMut, VecRef, c32, c64};
+use hpc_core::{MatMut, MatRef, Scalar, VecMut, VecRef};
 
 use crate::errors::{Kind, err};
 
@@ -31,6 +32,7 @@ impl DType {
 }
 
 /// An array argument: its dtype, shape, element strides and first element.
+#[derive(Clone)]
 pub(crate) struct Arr<'py> {
     /// Kept so that the memory outlives every view made from it.
     _obj: Bound<'py, PyUntypedArray>,
@@ -55,25 +57,33 @@ impl<'py> Arr<'py> {
             )
         })?;
         let d = a.dtype();
-        let dtype = if d.is_equiv_to(&numpy::dtype::<f32>(py)) {
-            DType::F32
-        } else if d.is_equiv_to(&numpy::dtype::<f64>(py)) {
-            DType::F64
-        } else if d.is_equiv_to(&numpy::dtype::<c32>(py)) {
-            DType::C64
-        } else if d.is_equiv_to(&numpy::dtype::<c64>(py)) {
-            DType::C128
-        } else {
-            return Err(err(
-                py,
-                Kind::DType,
-                format!(
-                    "{name} has dtype {}; hpc computes on float32, float64, complex64 and complex128 (convert with .astype(np.float64) or another of these)",
-                    d.str()
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|_| "?".into())
-                ),
-            ));
+        // The type number and byte order identify the four dtypes without building their
+        // descriptors (this runs on every call, so it is kept cheap).
+        let native = d.is_native_byteorder() != Some(false);
+        let dtype = match (d.num(), native) {
+            (11, true) => DType::F32,
+            (12, true) => DType::F64,
+            (14, true) => DType::C64,
+            (15, true) => DType::C128,
+            _ => {
+                let what = d
+                    .typeobj()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|_| "?".into());
+                let order = if native {
+                    ""
+                } else {
+                    " (non-native byte order)"
+                };
+                return Err(err(
+                    py,
+                    Kind::DType,
+                    format!(
+                        "{name} has dtype {what}{order}; hpc computes on float32, float64, complex64 and complex128 (convert with .astype(np.float64) or another of these)"
+                    ),
+                ));
+            }
         };
         let itemsize = d.itemsize();
         let strides = a
@@ -120,6 +130,28 @@ impl<'py> Arr<'py> {
         })
     }
 
+    /// The same elements seen as a `rows x cols` matrix: a 1-D array as one row (`row`) or
+    /// one column, a 0-D one as 1 x 1 (as `numpy.matmul` treats its operands and result).
+    pub(crate) fn as_matrix(&self, row: bool) -> Arr<'py> {
+        let mut m = self.clone();
+        match self.ndim() {
+            0 => {
+                m.shape = vec![1, 1];
+                m.strides = vec![1, 1];
+            }
+            1 if row => {
+                m.shape = vec![1, self.shape[0]];
+                m.strides = vec![1, self.strides[0]];
+            }
+            1 => {
+                m.shape = vec![self.shape[0], 1];
+                m.strides = vec![self.strides[0], 1];
+            }
+            _ => {}
+        }
+        m
+    }
+
     pub(crate) fn ndim(&self) -> usize {
         self.shape.len()
     }
@@ -133,9 +165,9 @@ impl<'py> Arr<'py> {
                 py,
                 Kind::Shape,
                 format!(
-                    "{} must be {ndim}-D, but has shape {:?} ({}-D)",
+                    "{} must be {ndim}-D, but has shape {} ({}-D)",
                     self.name,
-                    self.shape,
+                    shape_str(&self.shape),
                     self.ndim()
                 ),
             ))
@@ -312,6 +344,21 @@ impl<'py> Arr<'py> {
                 self.name, self.strides
             ),
         )
+    }
+}
+
+/// A shape as Python writes it: `(2, 3)`, `(4,)`, `()`.
+pub(crate) fn shape_str(shape: &[usize]) -> String {
+    match shape {
+        [one] => format!("({one},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

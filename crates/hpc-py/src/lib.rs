@@ -36,6 +36,7 @@ fn _hpc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cuda_libraries_found, m)?)?;
     m.add_function(wrap_pyfunction!(ops::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(ops::set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::matmul, m)?)?;
     m.add_function(wrap_pyfunction!(ops::gemm, m)?)?;
     m.add_function(wrap_pyfunction!(ops::dot, m)?)?;
     m.add_function(wrap_pyfunction!(ops::axpy, m)?)?;

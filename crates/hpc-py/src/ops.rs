@@ -5,14 +5,14 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use num_traits::NumCast;
+use num_traits::{NumCast, One, Zero};
 use pyo3::prelude::*;
 
 use hpc_core::reference::Reference;
 use hpc_core::{Diag, ErrorKind, Level1, Level2, Level3, Scalar, Side, Trans, Uplo, c32, c64};
 use hpc_gemm::{Fast, Par};
 
-use crate::array::{Arr, DType, same_dtype};
+use crate::array::{Arr, DType, same_dtype, shape_str};
 use crate::errors::{Kind, err};
 
 /// Threads set by `set_num_threads` (0: the default, `HPC_NUM_THREADS` or all cores).
@@ -159,12 +159,12 @@ pub(crate) fn gemm(
             py,
             Kind::Shape,
             format!(
-                "op(a) is {m} x {k} (a {:?}{}), op(b) is {k2} x {n} (b {:?}{}), c is {:?}: need op(a) m x k, op(b) k x n, c m x n",
-                a.shape,
+                "op(a) is {m} x {k} (a {}{}), op(b) is {k2} x {n} (b {}{}), c is {}: need op(a) m x k, op(b) k x n, c m x n",
+                shape_str(&a.shape),
                 if trans_a { " transposed" } else { "" },
-                b.shape,
+                shape_str(&b.shape),
                 if trans_b { " transposed" } else { "" },
-                c.shape
+                shape_str(&c.shape)
             ),
         ));
     }
@@ -186,6 +186,117 @@ pub(crate) fn gemm(
         compute(py, move || hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, p))?
             .map_err(|e| core_err(py, e))
     })
+}
+
+/// `obj` as a NumPy array: arrays as they are, anything else through `numpy.asarray`.
+fn as_array<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if obj.cast::<numpy::PyUntypedArray>().is_ok() {
+        Ok(obj.clone())
+    } else {
+        py.import("numpy")?.getattr("asarray")?.call1((obj,))
+    }
+}
+
+/// `a @ b` for 1-D and 2-D operands, as `numpy.matmul` treats them (a 1-D `a` is a row, a 1-D
+/// `b` a column, and that dimension is dropped from the result); into `out` if given.
+/// Written here rather than in Python so that a small product pays one call's overhead.
+#[pyfunction]
+#[pyo3(signature = (a, b, *, out=None))]
+pub(crate) fn matmul<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    out: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (a_obj, b_obj) = (as_array(py, a)?, as_array(py, b)?);
+    let (a, b) = (Arr::new(&a_obj, "a")?, Arr::new(&b_obj, "b")?);
+    for x in [&a, &b] {
+        if !(1..=2).contains(&x.ndim()) {
+            return Err(err(
+                py,
+                Kind::Shape,
+                format!(
+                    "{} must be 1-D or 2-D, but has shape {} ({}-D)",
+                    x.name,
+                    shape_str(&x.shape),
+                    x.ndim()
+                ),
+            ));
+        }
+    }
+    let dtype = same_dtype(py, &[&a, &b])?;
+    let (a2, b2) = (a.as_matrix(true), b.as_matrix(false));
+    if a2.shape[1] != b2.shape[0] {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "matmul: a has shape {} and b has shape {}; the last dimension of a ({}) must equal the first of b ({})",
+                shape_str(&a.shape),
+                shape_str(&b.shape),
+                a2.shape[1],
+                b2.shape[0]
+            ),
+        ));
+    }
+    let (m, n) = (a2.shape[0], b2.shape[1]);
+    let shape: Vec<usize> = [(m, a.ndim() == 2), (n, b.ndim() == 2)]
+        .iter()
+        .filter_map(|&(d, keep)| keep.then_some(d))
+        .collect();
+    let c_obj = match out {
+        Some(o) => o.clone(),
+        None => dispatch!(dtype, T => {
+            // SAFETY: every element is written by the product below before anyone reads it
+            // (beta = 0 never reads C, and k = 0 writes zeros).
+            unsafe { numpy::PyArray::<T, numpy::IxDyn>::new(py, shape.clone(), false) }.into_any()
+        }),
+    };
+    let c = Arr::new(&c_obj, "out")?;
+    if out.is_some() {
+        if c.shape != shape {
+            return Err(err(
+                py,
+                Kind::Shape,
+                format!(
+                    "out has shape {}, but the result has shape {}",
+                    shape_str(&c.shape),
+                    shape_str(&shape)
+                ),
+            ));
+        }
+        if c.dtype != dtype {
+            return Err(err(
+                py,
+                Kind::DType,
+                format!(
+                    "out is {}, but the result is {}",
+                    c.dtype.name(),
+                    dtype.name()
+                ),
+            ));
+        }
+        output(py, &c, &[&a, &b])?;
+    }
+    let c2 = if c.ndim() == 2 {
+        c.clone()
+    } else if c.ndim() == 0 {
+        c.as_matrix(true)
+    } else {
+        c.as_matrix(a.ndim() == 1)
+    };
+    dispatch!(dtype, T => {
+        // SAFETY: the arrays live across the call; c is writeable and disjoint from a and b.
+        let (av, bv, cv) = unsafe { (a2.mat::<T>(), b2.mat::<T>(), c2.mat_mut::<T>(py)?) };
+        let p = par();
+        compute(py, move || hpc_gemm::gemm_op(Trans::No, Trans::No, T::one(), av, bv, T::zero(), cv, p))?
+            .map_err(|e| core_err(py, e))?;
+    });
+    if shape.is_empty() {
+        // Two 1-D operands: the scalar, as NumPy returns it.
+        return c_obj.get_item(());
+    }
+    Ok(c_obj)
 }
 
 /// Checks two 1-D arrays of one length and dtype.

@@ -53,7 +53,7 @@ def test_read_only_out():
 
 def test_overlapping_out():
     a = np.ones((3, 3))
-    raises(ValueError, r"c overlaps the input a in memory", hpc.matmul, a, np.ones((3, 3)), out=a)
+    raises(ValueError, r"out overlaps the input a in memory", hpc.matmul, a, np.ones((3, 3)), out=a)
     x = np.ones(4)
     raises(ValueError, r"y overlaps the input x", hpc.axpy, 1.0, x[::-1], x)
 

@@ -96,3 +96,32 @@ def test_gemv_random_shapes_and_strides(m, n, dtype, seed, step, flip, tr):
     x = strided(None, (n,), dtype, seed + 2, step, not flip, False)
     tol = 1e-4 if dtype in (np.float32, np.complex64) else 1e-11
     np.testing.assert_allclose(hpc.gemv(a, x), a @ x, rtol=tol, atol=tol * max(1, n))
+
+
+def test_ctrl_c_during_a_long_call_raises_keyboard_interrupt():
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, hpc\n"
+        "a = np.ones((1500, 1500))\n"
+        "print('ready', flush=True)\n"
+        "try:\n"
+        "    for _ in range(1000):\n"
+        "        hpc.matmul(a, a)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "c = hpc.matmul(np.eye(2), np.ones((2, 2)))\n"
+        "print('still working', c.sum(), flush=True)\n"
+    )
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    # KeyboardInterrupt reaches Python (when the interrupted call returns), and the
+    # interpreter and hpc go on working afterwards.
+    assert p.returncode == 0, (p.returncode, err[-500:])
+    assert out.split("\n")[:2] == ["interrupted", "still working 4.0"], out

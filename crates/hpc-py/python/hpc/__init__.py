@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _hpc
 from ._errors import DTypeError, HpcError, LayoutError, ShapeError
-from ._hpc import __version__, get_num_threads
+from ._hpc import __version__, get_num_threads, matmul
 
 __all__ = [
     "__version__",
@@ -112,36 +112,6 @@ def _trans_code(trans: bool, conj: bool, what: str) -> int:
     if conj and not trans:
         raise ValueError(f"{what}: conj=True needs trans=True (op(a) = a^H)")
     return 2 if conj else 1 if trans else 0
-
-
-def matmul(a: Any, b: Any, *, out: Optional[np.ndarray] = None) -> Any:
-    """``a @ b`` for 1-D and 2-D operands, as ``numpy.matmul`` treats them: a 1-D ``a`` is a
-    row and a 1-D ``b`` a column, and that dimension is dropped from the result (two 1-D
-    operands give a scalar). ``out``, if given, receives the result (any strides)."""
-    a, b = _arr(a, "a"), _arr(b, "b")
-    _ndim(a, "a", 1, 2)
-    _ndim(b, "b", 1, 2)
-    dtype = _same(a=a, b=b)
-    a2 = a[np.newaxis, :] if a.ndim == 1 else a
-    b2 = b[:, np.newaxis] if b.ndim == 1 else b
-    if a2.shape[1] != b2.shape[0]:
-        raise ShapeError(
-            f"matmul: a has shape {a.shape} and b has shape {b.shape}; the last dimension of a "
-            f"({a2.shape[1]}) must equal the first of b ({b2.shape[0]})"
-        )
-    shape = tuple(
-        d for d, keep in ((a2.shape[0], a.ndim == 2), (b2.shape[1], b.ndim == 2)) if keep
-    )
-    if out is None:
-        c = np.empty(shape, dtype=dtype)
-    else:
-        c = _out(out, shape, dtype)
-    # A 0-D or 1-D result reshaped to 2-D is always a view of it.
-    c2 = c.reshape(a2.shape[0], b2.shape[1]) if c.ndim != 2 else c
-    _hpc.gemm(a2, b2, c2, (1.0, 0.0), (0.0, 0.0), False, False, False, False)
-    if c.ndim == 0:
-        return c[()]
-    return c
 
 
 def gemm(

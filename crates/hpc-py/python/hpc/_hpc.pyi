@@ -1,7 +1,7 @@
 # Type stub of the extension module hpc._hpc (crates/hpc-py/src); checked by mypy's stubtest.
 # Scalars are passed as (re, im) pairs; trans codes are 0 (none), 1 (transpose), 2 (conjugate
 # transpose). The public, NumPy-style API is in hpc/__init__.py.
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
@@ -16,6 +16,7 @@ __all__ = [
     "ger",
     "get_num_threads",
     "iamax",
+    "matmul",
     "nrm2",
     "scal",
     "set_num_threads",
@@ -31,6 +32,9 @@ def simd_level() -> str: ...
 def cuda_libraries_found() -> bool: ...
 def get_num_threads() -> int: ...
 def set_num_threads(n: int) -> None: ...
+def matmul(a: Any, b: Any, *, out: Optional[np.ndarray] = None) -> Any:
+    """a @ b for 1-D and 2-D operands, as numpy.matmul treats them; into out if given."""
+
 def gemm(
     a: np.ndarray,
     b: np.ndarray,
