@@ -33,7 +33,9 @@ SIZES = [64, 128, 256] if args.quick else [64, 128, 256, 512, 1024, 2048]
 LOOP_MAX = 128 if args.quick else 256
 
 
-def median_time(f, runs):
+def median_time(f, runs, warm=True):
+    if warm:
+        f()  # first-call costs (thread start-up, buffers) are not what is measured
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -126,8 +128,8 @@ for n in SIZES:
     print(f"n = {n} ...", file=sys.stderr, flush=True)
     if n <= LOOP_MAX:
         la, lb = a.tolist(), b.tolist()
-        record("pure Python (lists)", n, median_time(lambda: pure_lists(la, lb, n), 1 if n >= 256 else 3))
-        record("Python loops over NumPy", n, median_time(lambda: numpy_loops(a, b, n), 1 if n >= 128 else 3))
+        record("pure Python (lists)", n, median_time(lambda: pure_lists(la, lb, n), 1 if n >= 256 else 3, warm=False))
+        record("Python loops over NumPy", n, median_time(lambda: numpy_loops(a, b, n), 1 if n >= 128 else 3, warm=False))
     else:
         for name in ("pure Python (lists)", "Python loops over NumPy"):
             base = max(rows[name])
