@@ -192,3 +192,21 @@ def test_threads_and_config():
     assert cfg["version"] == hpc.__version__
     assert cfg["simd"] in ("avx512", "avx2", "scalar", "neon")
     assert cfg["threads"] >= 1 and isinstance(cfg["cuda"], bool)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_empty_operands(dtype, rng):
+    e = np.zeros(0, dtype)
+    assert hpc.dot(e, e) == 0 and hpc.vdot(e, e) == 0
+    assert hpc.nrm2(e) == 0 and hpc.asum(e) == 0
+    close(hpc.gemv(np.zeros((3, 0), dtype), e), np.zeros(3), dtype)
+    y = np.full(3, 2, dtype)
+    hpc.gemv(np.zeros((3, 0), dtype), e, y, beta=0.5)
+    close(y, np.ones(3), dtype)
+    assert hpc.gemv(np.zeros((0, 4), dtype), np.ones(4, dtype)).shape == (0,)
+    assert hpc.ger(e, np.ones(2, dtype)).shape == (0, 2)
+    close(hpc.syrk(np.zeros((3, 0), dtype)), np.zeros((3, 3)), dtype)
+    assert hpc.syrk(np.zeros((0, 2), dtype)).shape == (0, 0)
+    assert hpc.trsm(np.zeros((0, 0), dtype), np.zeros((0, 5), dtype)).shape == (0, 5)
+    assert hpc.symm(np.zeros((0, 0), dtype), np.zeros((0, 2), dtype)).shape == (0, 2)
+    close(hpc.gemm(np.zeros((2, 0), dtype), np.zeros((0, 3), dtype)), np.zeros((2, 3)), dtype)
