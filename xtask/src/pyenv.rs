@@ -21,30 +21,9 @@ pub fn python(root: &Path, packages: &[&str]) -> Result<PathBuf, String> {
             return Err("python3 -m venv failed (on Debian: apt-get install python3-venv)".into());
         }
     }
-    let missing: Vec<&str> = packages
-        .iter()
-        .copied()
-        .filter(|p| {
-            !Command::new(&python)
-                .args(["-c", &format!("import {p}")])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .collect();
-    if !missing.is_empty() {
-        let ok = Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(&missing)
-            .status()
-            .map_err(|e| format!("pip: {e}"))?;
-        if !ok.success() {
-            return Err(format!("pip install {} failed", missing.join(" ")));
+    for p in packages {
+        if !try_install(&python, p) {
+            return Err(format!("pip install {p} failed"));
         }
     }
     Ok(python)

@@ -124,6 +124,30 @@ fn output(py: Python<'_>, out: &Arr<'_>, inputs: &[&Arr<'_>]) -> PyResult<()> {
     Ok(())
 }
 
+/// The arrays of a call, each with its name and number of dimensions, the output last: checks
+/// them (one dtype; the output writeable and disjoint from the inputs) and returns them with
+/// their dtype.
+fn operands<'py, const N: usize>(
+    py: Python<'py>,
+    args: [(&Bound<'py, PyAny>, &'static str, usize); N],
+) -> PyResult<([Arr<'py>; N], DType)> {
+    let mut v = Vec::with_capacity(N);
+    for (obj, name, ndim) in args {
+        let a = Arr::new(obj, name)?;
+        a.expect_ndim(py, ndim)?;
+        v.push(a);
+    }
+    let refs: Vec<&Arr<'_>> = v.iter().collect();
+    let dtype = same_dtype(py, &refs)?;
+    if let Some((out, inputs)) = refs.split_last() {
+        output(py, out, inputs)?;
+    }
+    let arrays: [Arr<'py>; N] = v
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("N arrays were read"));
+    Ok((arrays, dtype))
+}
+
 /// `c <- alpha op(a) op(b) + beta c`; `op` is picked by `trans_*` and `conj_*` (conjugation
 /// without transposition included).
 #[pyfunction]
@@ -140,12 +164,7 @@ pub(crate) fn gemm(
     conj_a: bool,
     conj_b: bool,
 ) -> PyResult<()> {
-    let (a, b, c) = (Arr::new(a, "a")?, Arr::new(b, "b")?, Arr::new(c, "c")?);
-    for x in [&a, &b, &c] {
-        x.expect_ndim(py, 2)?;
-    }
-    let dtype = same_dtype(py, &[&a, &b, &c])?;
-    output(py, &c, &[&a, &b])?;
+    let ([a, b, c], dtype) = operands(py, [(a, "a", 2), (b, "b", 2), (c, "c", 2)])?;
     let op = |x: &Arr<'_>, t: bool| {
         if t {
             (x.shape[1], x.shape[0])
@@ -421,12 +440,7 @@ pub(crate) fn gemv(
     beta: (f64, f64),
     trans_code: u8,
 ) -> PyResult<()> {
-    let (a, x, y) = (Arr::new(a, "a")?, Arr::new(x, "x")?, Arr::new(y, "y")?);
-    a.expect_ndim(py, 2)?;
-    x.expect_ndim(py, 1)?;
-    y.expect_ndim(py, 1)?;
-    let dtype = same_dtype(py, &[&a, &x, &y])?;
-    output(py, &y, &[&a, &x])?;
+    let ([a, x, y], dtype) = operands(py, [(a, "a", 2), (x, "x", 1), (y, "y", 1)])?;
     let t = trans(py, trans_code)?;
     dispatch!(dtype, T => {
         // SAFETY: as in `gemm`.
@@ -446,12 +460,7 @@ pub(crate) fn ger(
     a: &Bound<'_, PyAny>,
     conj: bool,
 ) -> PyResult<()> {
-    let (x, y, a) = (Arr::new(x, "x")?, Arr::new(y, "y")?, Arr::new(a, "a")?);
-    x.expect_ndim(py, 1)?;
-    y.expect_ndim(py, 1)?;
-    a.expect_ndim(py, 2)?;
-    let dtype = same_dtype(py, &[&x, &y, &a])?;
-    output(py, &a, &[&x, &y])?;
+    let ([x, y, a], dtype) = operands(py, [(x, "x", 1), (y, "y", 1), (a, "a", 2)])?;
     dispatch!(dtype, T => {
         // SAFETY: as in `gemm`.
         let (xv, yv, av) = unsafe { (x.vec::<T>(), y.vec::<T>(), a.mat_mut::<T>(py)?) };
@@ -471,11 +480,7 @@ pub(crate) fn trsv(
     trans_code: u8,
     unit: bool,
 ) -> PyResult<()> {
-    let (a, x) = (Arr::new(a, "a")?, Arr::new(x, "x")?);
-    a.expect_ndim(py, 2)?;
-    x.expect_ndim(py, 1)?;
-    let dtype = same_dtype(py, &[&a, &x])?;
-    output(py, &x, &[&a])?;
+    let ([a, x], dtype) = operands(py, [(a, "a", 2), (x, "x", 1)])?;
     let t = trans(py, trans_code)?;
     dispatch!(dtype, T => {
         // SAFETY: as in `gemm`.
@@ -496,11 +501,7 @@ pub(crate) fn syrk(
     lower: bool,
     trans_code: u8,
 ) -> PyResult<()> {
-    let (a, c) = (Arr::new(a, "a")?, Arr::new(c, "c")?);
-    a.expect_ndim(py, 2)?;
-    c.expect_ndim(py, 2)?;
-    let dtype = same_dtype(py, &[&a, &c])?;
-    output(py, &c, &[&a])?;
+    let ([a, c], dtype) = operands(py, [(a, "a", 2), (c, "c", 2)])?;
     let t = trans(py, trans_code)?;
     dispatch!(dtype, T => {
         // SAFETY: as in `gemm`.
@@ -525,11 +526,7 @@ pub(crate) fn trmm(
     unit: bool,
     solve: bool,
 ) -> PyResult<()> {
-    let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
-    a.expect_ndim(py, 2)?;
-    b.expect_ndim(py, 2)?;
-    let dtype = same_dtype(py, &[&a, &b])?;
-    output(py, &b, &[&a])?;
+    let ([a, b], dtype) = operands(py, [(a, "a", 2), (b, "b", 2)])?;
     let t = trans(py, trans_code)?;
     let side = if left { Side::Left } else { Side::Right };
     dispatch!(dtype, T => {
@@ -561,12 +558,7 @@ pub(crate) fn symm(
     left: bool,
     lower: bool,
 ) -> PyResult<()> {
-    let (a, b, c) = (Arr::new(a, "a")?, Arr::new(b, "b")?, Arr::new(c, "c")?);
-    for x in [&a, &b, &c] {
-        x.expect_ndim(py, 2)?;
-    }
-    let dtype = same_dtype(py, &[&a, &b, &c])?;
-    output(py, &c, &[&a, &b])?;
+    let ([a, b, c], dtype) = operands(py, [(a, "a", 2), (b, "b", 2), (c, "c", 2)])?;
     let side = if left { Side::Left } else { Side::Right };
     dispatch!(dtype, T => {
         // SAFETY: as in `gemm`.

@@ -98,10 +98,17 @@ fn call_from_c_flag() -> &'static AtomicI32 {
 /// `cblas_xerbla` as callers declare it (variadic).
 type CblasXerbla = unsafe extern "C" fn(c_int, *const c_char, *const c_char, ...);
 
+thread_local! {
+    /// The layout of the CBLAS call running on this thread (`Some(true)`: row-major). Our
+    /// `cblas_xerbla` reads it rather than the process-wide `RowMajorStrg`, which another
+    /// thread's call may have changed meanwhile.
+    static ROW_CALL: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
 /// Reports argument `info` of the CBLAS routine `name` (`"cblas_dgemm"`) through the
-/// `cblas_xerbla` the process uses.
-fn report(name: &str, info: i32) {
-    let shown = if row_major_flag().load(Ordering::Relaxed) != 0 {
+/// `cblas_xerbla` the process uses; `row`: the call is row-major.
+fn report(name: &str, info: i32, row: bool) {
+    let shown = if row {
         row_major_number(name, info)
     } else {
         info
@@ -142,25 +149,24 @@ pub(crate) type Res = Result<(), Bad>;
 /// runs `f(row_major)` and reports its error, if any, in reference-CBLAS numbering.
 pub(crate) fn run(name: &str, layout: c_int, f: impl FnOnce(bool) -> Res) {
     guard(name, || {
-        let (row, call) = (row_major_flag(), call_from_c_flag());
-        row.store(0, Ordering::Relaxed);
+        let (row_flag, call) = (row_major_flag(), call_from_c_flag());
+        let row = layout == ROW_MAJOR;
+        row_flag.store(i32::from(row), Ordering::Relaxed);
         call.store(1, Ordering::Relaxed);
+        ROW_CALL.with(|c| c.set(Some(row)));
         let r = match layout {
-            ROW_MAJOR => {
-                row.store(1, Ordering::Relaxed);
-                f(true)
-            }
-            COL_MAJOR => f(false),
+            ROW_MAJOR | COL_MAJOR => f(row),
             _ => Err(Bad::Cblas(1)),
         };
         match r {
             Ok(()) => {}
-            Err(Bad::Cblas(info)) => report(name, info),
+            Err(Bad::Cblas(info)) => report(name, info, row),
             // The CBLAS list has the layout in front of the Fortran arguments.
-            Err(Bad::F77(info)) => report(name, info + 1),
+            Err(Bad::F77(info)) => report(name, info + 1, row),
         }
+        ROW_CALL.with(|c| c.set(None));
         call.store(0, Ordering::Relaxed);
-        row.store(0, Ordering::Relaxed);
+        row_flag.store(0, Ordering::Relaxed);
     })
 }
 
@@ -235,8 +241,8 @@ pub(crate) unsafe fn conj_in_place<T: Scalar>(x: *mut T, n: i32, inc: i32) {
 }
 
 /// The reference CBLAS error handler: prints `Parameter 9 to routine cblas_dgemm was
-/// incorrect` (with the row-major renumbering of netlib's `cblas_xerbla`) to stderr and
-/// returns. The reference one then ends the program; like our `xerbla_`, this one does not.
+/// incorrect` (with the row-major renumbering of netlib's `cblas_xerbla`, for the layout of
+/// this thread's call, else as `RowMajorStrg` says) to stderr and returns. The reference one then ends the program; like our `xerbla_`, this one does not.
 /// The variadic `form` of the C declaration is printed only when it has no conversions (this
 /// library always passes `""`).
 ///
@@ -255,7 +261,10 @@ pub unsafe extern "C" fn cblas_xerbla(info: c_int, rout: *const c_char, form: *c
         }
     };
     let (rout, form) = (text(rout), text(form));
-    let info = if row_major_flag().load(Ordering::Relaxed) != 0 {
+    let row = ROW_CALL
+        .with(|c| c.get())
+        .unwrap_or_else(|| row_major_flag().load(Ordering::Relaxed) != 0);
+    let info = if row {
         row_major_number(&rout, info)
     } else {
         info

@@ -348,6 +348,16 @@ def _tri3(a: Any, b: Any, side: str, what: str) -> tuple:
     return a, b, dtype, left
 
 
+def _tri_op(solve: bool, a: Any, b: Any, alpha: Scalar, side: str, lower: bool, trans: bool,
+            conj: bool, unit_diagonal: bool, overwrite_b: bool) -> np.ndarray:
+    what = "trsm" if solve else "trmm"
+    a, b, dtype, left = _tri3(a, b, side, what)
+    x = b if overwrite_b else b.copy()
+    code = _trans_code(trans, conj, what)
+    _hpc.trmm(a, x, _scalar(alpha, dtype, "alpha"), left, lower, code, unit_diagonal, solve)
+    return x
+
+
 def trsm(
     a: Any,
     b: Any,
@@ -362,11 +372,7 @@ def trsm(
 ) -> np.ndarray:
     """Solves ``op(a) X = alpha b`` (``side='left'``) or ``X op(a) = alpha b`` for a
     triangular ``a``; returns ``X`` (in ``b`` itself with ``overwrite_b``)."""
-    a, b, dtype, left = _tri3(a, b, side, "trsm")
-    x = b if overwrite_b else b.copy()
-    code = _trans_code(trans, conj, "trsm")
-    _hpc.trmm(a, x, _scalar(alpha, dtype, "alpha"), left, lower, code, unit_diagonal, True)
-    return x
+    return _tri_op(True, a, b, alpha, side, lower, trans, conj, unit_diagonal, overwrite_b)
 
 
 def trmm(
@@ -383,11 +389,7 @@ def trmm(
 ) -> np.ndarray:
     """``alpha op(a) b`` (``side='left'``) or ``alpha b op(a)`` for a triangular ``a``
     (in ``b`` itself with ``overwrite_b``)."""
-    a, b, dtype, left = _tri3(a, b, side, "trmm")
-    x = b if overwrite_b else b.copy()
-    code = _trans_code(trans, conj, "trmm")
-    _hpc.trmm(a, x, _scalar(alpha, dtype, "alpha"), left, lower, code, unit_diagonal, False)
-    return x
+    return _tri_op(False, a, b, alpha, side, lower, trans, conj, unit_diagonal, overwrite_b)
 
 
 def symm(
