@@ -1,4 +1,5 @@
-//! Times `hpc_gemm::gemm` on square products, one thread, for quick tuning runs:
+//! Times `hpc_gemm::gemm` on square products (one thread, or `HPC_TIME_THREADS`), for quick
+//! tuning runs:
 //! `cargo run --release -p hpc-gemm --example gemm_time -- f64 8 16 32 64`.
 //! Prints the median GFLOP/s of 15 timings per size (each long enough to be measurable).
 //! The benchmark of record is `cargo xtask bench`.
@@ -8,6 +9,15 @@ use std::time::Instant;
 
 use hpc_core::{MatMut, MatRef};
 use hpc_gemm::{GemmScalar, Par, gemm};
+
+/// `HPC_TIME_THREADS` threads (default 1).
+fn par() -> Par {
+    let n = std::env::var("HPC_TIME_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    Par::from_count(n)
+}
 
 fn run<T: GemmScalar>(n: usize) -> f64 {
     let v = |i: usize| <T::Real as num_traits::NumCast>::from(i % 7).unwrap();
@@ -31,7 +41,7 @@ fn run<T: GemmScalar>(n: usize) -> f64 {
                 black_box(bv),
                 T::zero(),
                 cv,
-                Par::Seq,
+                par(),
             )
             .unwrap();
         }
