@@ -4,7 +4,9 @@
 //! Peers: Debian's `libopenblas0-pthread` and `libblis4-openmp` (apt), and MKL's `libmkl_rt`
 //! from the PyPI package `mkl` (pip). Debian's builds do not recognise this CPU, so their
 //! AVX-512 kernels are forced with `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0`
-//! (`../shared/FACTS.md`). What cannot be installed is said, and the harness skips it.
+//! (`../shared/FACTS.md`). What cannot be installed is said, and the harness skips it. The
+//! peers' idle threads are told to sleep instead of spinning (`OPENBLAS_THREAD_TIMEOUT`,
+//! `OMP_WAIT_POLICY`, `KMP_BLOCKTIME`), so that interleaved timings do not tax each other.
 //!
 //! Options (forwarded): `--quick`, `--full`, `--filter NAME`, `--threads N`. Without a
 //! filter, the Python speedup table follows (`--filter python` runs only that).
@@ -113,7 +115,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     cmd.args(["run", "--release", "--quiet", "-p", "hpc-benches", "--"])
         .args(&forwarded)
         .env("OPENBLAS_CORETYPE", "Cooperlake")
-        .env("BLIS_ARCH_TYPE", "0");
+        .env("BLIS_ARCH_TYPE", "0")
+        // The peers' idle threads would spin after each call (OpenBLAS for about 2^28 cycles,
+        // OpenMP runtimes for their block time) on the cores the next library timed needs:
+        // with peers interleaved on a 2-core machine that taxes whoever runs next. Let them
+        // sleep at once (rayon's workers already do).
+        .env("OPENBLAS_THREAD_TIMEOUT", "4")
+        .env("OMP_WAIT_POLICY", "PASSIVE")
+        .env("KMP_BLOCKTIME", "0");
     if let Some(prefix) = python_prefix() {
         cmd.env("HPC_MKL_PREFIX", prefix);
     }
