@@ -9,6 +9,7 @@
 mod bench;
 mod blas_testers;
 mod capi;
+mod cuda;
 mod pyenv;
 mod python;
 mod test;

@@ -7,6 +7,11 @@
 //! cudarc panics the first time a function of a missing library is called, so every entry
 //! point first asks [`probe`], which only checks whether the shared libraries can be loaded.
 
+pub mod error;
+pub mod kernels;
+
+pub use error::Error;
+
 /// Which CUDA libraries this process can load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Libraries {

@@ -35,15 +35,7 @@ fn run<T: GemmScalar>(n: usize) -> f64 {
                 MatRef::from_col_major(&b, n, n, n).unwrap(),
             );
             let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
-            gemm(
-                T::one(),
-                black_box(av),
-                black_box(bv),
-                T::zero(),
-                cv,
-                par(),
-            )
-            .unwrap();
+            gemm(T::one(), black_box(av), black_box(bv), T::zero(), cv, par()).unwrap();
         }
         rates.push(flops * reps as f64 / t.elapsed().as_secs_f64() / 1e9);
     }
