@@ -19,6 +19,10 @@ pub enum Error {
     },
     /// An NVRTC call failed outside compilation (its status).
     Nvrtc(String),
+    /// A CUDA driver call failed (its status).
+    Driver(String),
+    /// Shapes, leading dimensions or buffer lengths that do not fit.
+    Shape(String),
 }
 
 impl fmt::Display for Error {
@@ -34,6 +38,8 @@ impl fmt::Display for Error {
                 "NVRTC could not compile {kernel} with options {options:?}:\n{log}"
             ),
             Error::Nvrtc(what) => write!(f, "NVRTC failed: {what}"),
+            Error::Driver(what) => write!(f, "CUDA driver call failed: {what}"),
+            Error::Shape(what) => write!(f, "{what}"),
         }
     }
 }

@@ -7,9 +7,11 @@
 //! cudarc panics the first time a function of a missing library is called, so every entry
 //! point first asks [`probe`], which only checks whether the shared libraries can be loaded.
 
+pub mod device;
 pub mod error;
 pub mod kernels;
 
+pub use device::{Device, DeviceMatrix, GpuScalar, gemm, gemm_host};
 pub use error::Error;
 
 /// Which CUDA libraries this process can load.

@@ -1,0 +1,63 @@
+//! The device API's checks that need no GPU: shapes and storage are validated before anything
+//! reaches the driver, and opening a device without CUDA is an error, not a panic.
+
+use hpc_cuda::device::{check_gemm_shapes, check_storage};
+use hpc_cuda::{Device, Error};
+
+#[test]
+fn gemm_shapes_are_checked() {
+    assert_eq!(
+        check_gemm_shapes(false, (4, 3), false, (3, 5), (4, 5)),
+        Ok((4, 5, 3))
+    );
+    assert_eq!(
+        check_gemm_shapes(true, (3, 4), true, (5, 3), (4, 5)),
+        Ok((4, 5, 3))
+    );
+    assert_eq!(
+        check_gemm_shapes(false, (0, 3), false, (3, 0), (0, 0)),
+        Ok((0, 0, 3))
+    );
+    let e = check_gemm_shapes(false, (4, 3), false, (2, 5), (4, 5)).unwrap_err();
+    assert!(
+        matches!(&e, Error::Shape(m) if m.contains("op(A) is 4 x 3, op(B) is 2 x 5")),
+        "{e}"
+    );
+    let e = check_gemm_shapes(false, (4, 3), false, (3, 5), (5, 4)).unwrap_err();
+    assert!(
+        matches!(&e, Error::Shape(m) if m.contains("C is 5 x 4")),
+        "{e}"
+    );
+}
+
+#[test]
+fn storage_is_checked() {
+    assert_eq!(check_storage("a", 3, 2, 4, 7), Ok(7));
+    assert_eq!(check_storage("a", 0, 5, 1, 0), Ok(0));
+    let e = check_storage("a", 3, 2, 2, 100).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("leading dimension 2 < max(1, rows = 3)"),
+        "{e}"
+    );
+    let e = check_storage("a", 3, 2, 4, 6).unwrap_err();
+    assert!(e.to_string().contains("needs 7 elements, got 6"), "{e}");
+    let e = check_storage("a", 1 << 31, 1, 1 << 31, usize::MAX).unwrap_err();
+    assert!(e.to_string().contains("2^31"), "{e}");
+}
+
+#[test]
+fn opening_a_device_without_cuda_is_an_error() {
+    let libs = hpc_cuda::probe();
+    match Device::new(0) {
+        Ok(d) => println!("a device is present ({}): nothing to check here", d.arch()),
+        Err(Error::Unavailable(why)) => {
+            assert!(!(libs.driver && libs.nvrtc));
+            assert!(why.contains("LD_LIBRARY_PATH"), "{why}");
+        }
+        Err(e) => {
+            assert!(libs.driver && libs.nvrtc, "{e}");
+            println!("libraries present, no usable device: {e}");
+        }
+    }
+}
