@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use cudarc::cublas::sys::{cublasMath_t, cublasOperation_t};
+use cudarc::cublas::{CudaBlas, Gemm, GemmConfig, StridedBatchedConfig};
 use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DeviceRepr, LaunchConfig};
 use cudarc::driver::{PushKernelArg, ValidAsZeroBits};
 use cudarc::nvrtc::Ptx;
@@ -37,6 +39,26 @@ fn driver(e: cudarc::driver::DriverError) -> Error {
     Error::Driver(format!("{e:?}"))
 }
 
+fn cublas(e: cudarc::cublas::result::CublasError) -> Error {
+    Error::Cublas(format!("{e:?}"))
+}
+
+/// Which GEMM runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Our default kernel ([`Backend::DEFAULT_KERNEL`]).
+    Tiled,
+    /// One of our kernels by name (for learning and benchmarking).
+    Kernel(Variant),
+    /// cuBLAS, in its default math mode, set explicitly: FP32 is computed in FP32, never TF32.
+    Cublas,
+}
+
+impl Backend {
+    /// The kernel `Tiled` runs: the last of the progression, pending measurement on a GPU.
+    pub const DEFAULT_KERNEL: Variant = Variant::WarpTile;
+}
+
 /// One GPU: its context and stream, and the kernels compiled for it so far (per variant and
 /// precision, for the life of the value).
 pub struct Device {
@@ -44,6 +66,7 @@ pub struct Device {
     stream: Arc<CudaStream>,
     arch: String,
     functions: Mutex<HashMap<(Variant, Precision), CudaFunction>>,
+    blas: Mutex<Option<Arc<CudaBlas>>>,
 }
 
 impl Device {
@@ -65,7 +88,31 @@ impl Device {
             stream,
             arch: format!("sm_{major}{minor}"),
             functions: Mutex::new(HashMap::new()),
+            blas: Mutex::new(None),
         })
+    }
+
+    /// The cuBLAS handle on this device's stream, created on first use with the default math
+    /// mode set explicitly (no TF32 for FP32).
+    fn blas(&self) -> Result<Arc<CudaBlas>, Error> {
+        let mut slot = self.blas.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = slot.as_ref() {
+            return Ok(b.clone());
+        }
+        let libs = crate::probe();
+        if !libs.cublas {
+            return Err(Error::Unavailable(crate::describe(libs)));
+        }
+        let b = CudaBlas::new(self.stream.clone()).map_err(cublas)?;
+        // SAFETY: the handle is live (owned by `b`); setting its math mode has no other effect.
+        unsafe {
+            cudarc::cublas::sys::cublasSetMathMode(*b.handle(), cublasMath_t::CUBLAS_DEFAULT_MATH)
+                .result()
+                .map_err(cublas)?
+        };
+        let b = Arc::new(b);
+        *slot = Some(b.clone());
+        Ok(b)
     }
 
     /// The architecture kernels are compiled for (`sm_90` on an H100).
@@ -149,6 +196,34 @@ pub fn check_gemm_shapes(
     Ok((m, n, k))
 }
 
+/// Checks `batch` column-major matrices of `shape` (leading dimension `max(1, rows)`),
+/// `stride` elements apart, in a buffer of `len` elements.
+pub fn check_batch(
+    what: &str,
+    batch: usize,
+    shape: (usize, usize),
+    stride: usize,
+    len: usize,
+) -> Result<(), Error> {
+    let one = shape.0.max(1) * shape.1;
+    if stride < one {
+        return Err(Error::Shape(format!(
+            "{what}: stride {stride} < one matrix's {one} elements"
+        )));
+    }
+    let need = if batch == 0 {
+        0
+    } else {
+        stride * (batch - 1) + one
+    };
+    if need > len {
+        return Err(Error::Shape(format!(
+            "{what}: {batch} matrices {stride} apart need {need} elements, the buffer has {len}"
+        )));
+    }
+    Ok(())
+}
+
 /// A column-major matrix in device memory.
 pub struct DeviceMatrix<T> {
     data: CudaSlice<T>,
@@ -222,16 +297,25 @@ impl<T: GpuScalar> DeviceMatrix<T> {
     }
 }
 
-/// `C <- alpha op(A) op(B) + beta C` on the device with our kernel `v` (`op` transposes when
-/// `ta`/`tb`). Queued on the device's stream; [`Device::synchronize`] or a copy back waits.
+fn op(t: bool) -> cublasOperation_t {
+    if t {
+        cublasOperation_t::CUBLAS_OP_T
+    } else {
+        cublasOperation_t::CUBLAS_OP_N
+    }
+}
+
+/// `C <- alpha op(A) op(B) + beta C` on the device (`op` transposes when `ta`/`tb`), by
+/// `backend`. Queued on the device's stream; [`Device::synchronize`] or a copy back waits.
 ///
 /// # Errors
-/// [`Error::Shape`] if the shapes do not fit (checked before the launch), [`Error::Compile`]
-/// or [`Error::Driver`] from compiling or launching.
+/// [`Error::Shape`] if the shapes do not fit (checked before anything is launched);
+/// [`Error::Compile`], [`Error::Driver`], [`Error::Cublas`] or [`Error::Unavailable`] from
+/// the backend.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm<T: GpuScalar>(
     dev: &Device,
-    v: Variant,
+    backend: Backend,
     alpha: T,
     ta: bool,
     a: &DeviceMatrix<T>,
@@ -239,12 +323,39 @@ pub fn gemm<T: GpuScalar>(
     b: &DeviceMatrix<T>,
     beta: T,
     c: &mut DeviceMatrix<T>,
-) -> Result<(), Error> {
+) -> Result<(), Error>
+where
+    CudaBlas: Gemm<T>,
+{
     let (m, n, k) =
         check_gemm_shapes(ta, (a.rows, a.cols), tb, (b.rows, b.cols), (c.rows, c.cols))?;
     if m == 0 || n == 0 {
         return Ok(());
     }
+    let (mi, ni, ki) = (m as i32, n as i32, k as i32);
+    let (lda, ldb, ldc) = (a.ld as i32, b.ld as i32, c.ld as i32);
+    let v = match backend {
+        Backend::Cublas => {
+            let blas = dev.blas()?;
+            let cfg = GemmConfig {
+                transa: op(ta),
+                transb: op(tb),
+                m: mi,
+                n: ni,
+                k: ki,
+                alpha,
+                lda,
+                ldb,
+                beta,
+                ldc,
+            };
+            // SAFETY: the dimensions and leading dimensions were checked against the
+            // buffers' shapes (`DeviceMatrix` holds ld x cols elements).
+            return unsafe { blas.gemm(cfg, &a.data, &b.data, &mut c.data) }.map_err(cublas);
+        }
+        Backend::Tiled => Backend::DEFAULT_KERNEL,
+        Backend::Kernel(v) => v,
+    };
     let f = dev.function(v, T::PRECISION)?;
     let l = v.launch();
     let cfg = LaunchConfig {
@@ -256,8 +367,6 @@ pub fn gemm<T: GpuScalar>(
         block_dim: (l.block.0, l.block.1, 1),
         shared_mem_bytes: 0,
     };
-    let (mi, ni, ki) = (m as i32, n as i32, k as i32);
-    let (lda, ldb, ldc) = (a.ld as i32, b.ld as i32, c.ld as i32);
     let (tai, tbi) = (i32::from(ta), i32::from(tb));
     let mut launch = dev.stream.launch_builder(&f);
     launch
@@ -282,15 +391,82 @@ pub fn gemm<T: GpuScalar>(
     Ok(())
 }
 
+/// `batch` products `C_i <- alpha op(A_i) op(B_i) + beta C_i` through cuBLAS's strided-batched
+/// GEMM: each operand holds its matrices one after another, `stride` elements apart (at least
+/// one matrix's extent, so that they do not overlap).
+///
+/// # Errors
+/// [`Error::Shape`] when the shapes, strides or buffer lengths do not fit; [`Error::Cublas`] or
+/// [`Error::Unavailable`] from cuBLAS.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_strided_batched<T: GpuScalar>(
+    dev: &Device,
+    batch: usize,
+    alpha: T,
+    ta: bool,
+    a: (&CudaSlice<T>, (usize, usize), usize),
+    tb: bool,
+    b: (&CudaSlice<T>, (usize, usize), usize),
+    beta: T,
+    c: (&mut CudaSlice<T>, (usize, usize), usize),
+) -> Result<(), Error>
+where
+    CudaBlas: Gemm<T>,
+{
+    let (m, n, k) = check_gemm_shapes(ta, a.1, tb, b.1, c.1)?;
+    let lens = [a.0.len(), b.0.len(), c.0.len()];
+    for ((what, (shape, stride)), len) in [("A", (a.1, a.2)), ("B", (b.1, b.2)), ("C", (c.1, c.2))]
+        .into_iter()
+        .zip(lens)
+    {
+        let one = shape.0.max(1) * shape.1;
+        if stride < one {
+            return Err(Error::Shape(format!(
+                "{what}: stride {stride} < one matrix's {one} elements"
+            )));
+        }
+        if batch > 0 && stride * (batch - 1) + one > len {
+            return Err(Error::Shape(format!(
+                "{what}: {batch} matrices {stride} apart need {} elements, the buffer has {len}",
+                stride * (batch - 1) + one
+            )));
+        }
+    }
+    if batch == 0 || m == 0 || n == 0 {
+        return Ok(());
+    }
+    let blas = dev.blas()?;
+    let cfg = StridedBatchedConfig {
+        gemm: GemmConfig {
+            transa: op(ta),
+            transb: op(tb),
+            m: m as i32,
+            n: n as i32,
+            k: k as i32,
+            alpha,
+            lda: a.1.0.max(1) as i32,
+            ldb: b.1.0.max(1) as i32,
+            beta,
+            ldc: c.1.0.max(1) as i32,
+        },
+        batch_size: batch as i32,
+        stride_a: a.2 as i64,
+        stride_b: b.2 as i64,
+        stride_c: c.2 as i64,
+    };
+    // SAFETY: every matrix of every operand lies inside its buffer (checked above).
+    unsafe { blas.gemm_strided_batched(cfg, a.0, b.0, c.0) }.map_err(cublas)
+}
+
 /// The host convenience: copies column-major `a` (`ar x ac`), `b` and `c` to the device,
-/// multiplies with kernel `v` and copies C back into `c`.
+/// multiplies with `backend` and copies C back into `c`.
 ///
 /// # Errors
 /// As [`DeviceMatrix::from_host`] and [`gemm`].
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_host<T: GpuScalar>(
     dev: &Device,
-    v: Variant,
+    backend: Backend,
     alpha: T,
     ta: bool,
     a: (&[T], usize, usize),
@@ -298,12 +474,15 @@ pub fn gemm_host<T: GpuScalar>(
     b: (&[T], usize, usize),
     beta: T,
     c: (&mut [T], usize, usize),
-) -> Result<(), Error> {
+) -> Result<(), Error>
+where
+    CudaBlas: Gemm<T>,
+{
     check_gemm_shapes(ta, (a.1, a.2), tb, (b.1, b.2), (c.1, c.2))?;
     let da = DeviceMatrix::from_host(dev, a.0, a.1, a.2, a.1.max(1))?;
     let db = DeviceMatrix::from_host(dev, b.0, b.1, b.2, b.1.max(1))?;
     let mut dc = DeviceMatrix::from_host(dev, c.0, c.1, c.2, c.1.max(1))?;
-    gemm(dev, v, alpha, ta, &da, tb, &db, beta, &mut dc)?;
+    gemm(dev, backend, alpha, ta, &da, tb, &db, beta, &mut dc)?;
     let out = dc.to_host(dev)?;
     let n = c.0.len().min(out.len());
     c.0[..n].copy_from_slice(&out[..n]);

@@ -21,6 +21,8 @@ pub enum Error {
     Nvrtc(String),
     /// A CUDA driver call failed (its status).
     Driver(String),
+    /// A cuBLAS call failed (its status).
+    Cublas(String),
     /// Shapes, leading dimensions or buffer lengths that do not fit.
     Shape(String),
 }
@@ -39,6 +41,7 @@ impl fmt::Display for Error {
             ),
             Error::Nvrtc(what) => write!(f, "NVRTC failed: {what}"),
             Error::Driver(what) => write!(f, "CUDA driver call failed: {what}"),
+            Error::Cublas(what) => write!(f, "cuBLAS call failed: {what}"),
             Error::Shape(what) => write!(f, "{what}"),
         }
     }

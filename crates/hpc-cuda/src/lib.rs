@@ -11,7 +11,7 @@ pub mod device;
 pub mod error;
 pub mod kernels;
 
-pub use device::{Device, DeviceMatrix, GpuScalar, gemm, gemm_host};
+pub use device::{Backend, Device, DeviceMatrix, GpuScalar, gemm, gemm_host, gemm_strided_batched};
 pub use error::Error;
 
 /// Which CUDA libraries this process can load.

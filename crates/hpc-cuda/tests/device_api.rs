@@ -1,7 +1,7 @@
 //! The device API's checks that need no GPU: shapes and storage are validated before anything
 //! reaches the driver, and opening a device without CUDA is an error, not a panic.
 
-use hpc_cuda::device::{check_gemm_shapes, check_storage};
+use hpc_cuda::device::{check_batch, check_gemm_shapes, check_storage};
 use hpc_cuda::{Device, Error};
 
 #[test]
@@ -60,4 +60,22 @@ fn opening_a_device_without_cuda_is_an_error() {
             println!("libraries present, no usable device: {e}");
         }
     }
+}
+
+#[test]
+fn batched_layouts_are_checked() {
+    assert_eq!(check_batch("A", 3, (4, 5), 20, 60), Ok(()));
+    assert_eq!(check_batch("A", 0, (4, 5), 20, 0), Ok(()));
+    let e = check_batch("A", 3, (4, 5), 19, 1000).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("stride 19 < one matrix's 20 elements"),
+        "{e}"
+    );
+    let e = check_batch("C", 3, (4, 5), 25, 69).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("need 70 elements, the buffer has 69"),
+        "{e}"
+    );
 }

@@ -1,10 +1,11 @@
-//! Our kernels on a real GPU against hpc's CPU GEMM: every variant, f32 and f64, shapes that
+//! Our kernels and cuBLAS on a real GPU against hpc's CPU GEMM: every variant, f32 and f64,
+//! shapes that
 //! are not multiples of any tile, every transpose, alpha/beta specials and NaN in C with
 //! beta = 0. Skips, saying why, where no device can be opened (CI, this build machine).
 
 use hpc_core::{MatMut, MatRef, Trans};
 use hpc_cuda::kernels::Variant;
-use hpc_cuda::{Device, GpuScalar, gemm_host};
+use hpc_cuda::{Backend, Device, GpuScalar, gemm_host};
 use hpc_gemm::{GemmScalar, Par};
 
 fn device() -> Option<Device> {
@@ -17,7 +18,10 @@ fn device() -> Option<Device> {
     }
 }
 
-fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Variant) {
+fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend)
+where
+    cudarc::cublas::CudaBlas: cudarc::cublas::Gemm<T>,
+{
     let shapes = [
         (1, 1, 1),
         (17, 33, 9),
@@ -118,9 +122,13 @@ mod num_like {
 }
 
 #[test]
-fn every_kernel_matches_the_cpu_gemm() {
+fn every_kernel_and_cublas_match_the_cpu_gemm() {
     let Some(dev) = device() else { return };
-    for v in Variant::ALL {
+    let backends = Variant::ALL.map(Backend::Kernel);
+    for v in backends
+        .into_iter()
+        .chain([Backend::Tiled, Backend::Cublas])
+    {
         check::<f32>(&dev, v);
         check::<f64>(&dev, v);
     }
