@@ -12,6 +12,8 @@ pub(crate) enum Kind {
     DType,
     /// An output that is read-only, overlaps an input, or has unusable strides (`ValueError`).
     Layout,
+    /// No usable GPU, or a CUDA call failed (`RuntimeError`).
+    Cuda,
 }
 
 /// The exception `kind` with `msg`.
@@ -20,6 +22,7 @@ pub(crate) fn err(py: Python<'_>, kind: Kind, msg: impl Into<String>) -> PyErr {
         Kind::Shape => "ShapeError",
         Kind::DType => "DTypeError",
         Kind::Layout => "LayoutError",
+        Kind::Cuda => "CudaError",
     };
     let msg = msg.into();
     match py.import("hpc._errors").and_then(|m| m.getattr(name)) {
@@ -28,6 +31,7 @@ pub(crate) fn err(py: Python<'_>, kind: Kind, msg: impl Into<String>) -> PyErr {
         // base class.
         Err(_) => match kind {
             Kind::DType => pyo3::exceptions::PyTypeError::new_err(msg),
+            Kind::Cuda => pyo3::exceptions::PyRuntimeError::new_err(msg),
             _ => pyo3::exceptions::PyValueError::new_err(msg),
         },
     }

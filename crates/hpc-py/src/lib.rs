@@ -7,11 +7,13 @@
 //!
 //! - `array.rs`: NumPy arrays as views;
 //! - `ops.rs`: the functions, and the one helper that releases the GIL;
+//! - `cuda.rs`: `hpc.cuda` (the GPU product for NumPy arrays);
 //! - `errors.rs`: `hpc`'s exceptions.
 
 use pyo3::prelude::*;
 
 mod array;
+mod cuda;
 mod errors;
 mod ops;
 
@@ -34,6 +36,8 @@ fn _hpc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_libraries_found, m)?)?;
+    m.add_function(wrap_pyfunction!(cuda::cuda_is_available, m)?)?;
+    m.add_function(wrap_pyfunction!(cuda::cuda_matmul, m)?)?;
     m.add_function(wrap_pyfunction!(ops::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(ops::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(ops::matmul, m)?)?;

@@ -18,8 +18,8 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from . import _hpc
-from ._errors import DTypeError, HpcError, LayoutError, ShapeError
+from . import _hpc, cuda
+from ._errors import CudaError, DTypeError, HpcError, LayoutError, ShapeError
 from ._hpc import __version__, get_num_threads, matmul
 
 __all__ = [
@@ -28,6 +28,8 @@ __all__ = [
     "ShapeError",
     "DTypeError",
     "LayoutError",
+    "CudaError",
+    "cuda",
     "matmul",
     "gemm",
     "dot",
@@ -421,13 +423,13 @@ def set_num_threads(n: int) -> None:
 
 
 def config() -> dict:
-    """The version, the SIMD level in use, the thread count, and whether the CUDA libraries
-    were found (``cuda``; a device is only opened by GPU calls)."""
+    """The version, the SIMD level in use, the thread count, and whether a CUDA device is
+    usable (``cuda``: the libraries load and device 0 opens)."""
     return {
         "version": __version__,
         "simd": _hpc.simd_level(),
         "threads": get_num_threads(),
-        "cuda": _hpc.cuda_libraries_found(),
+        "cuda": cuda.is_available(),
     }
 
 

@@ -16,3 +16,7 @@ class DTypeError(HpcError, TypeError):
 
 class LayoutError(HpcError, ValueError):
     """An output is read-only, overlaps an input, or repeats elements; or strides are unusable."""
+
+
+class CudaError(HpcError, RuntimeError):
+    """No usable GPU (the CUDA libraries or a device are missing), or a CUDA call failed."""
