@@ -395,26 +395,39 @@ pub(crate) fn scal(py: Python<'_>, alpha: (f64, f64), x: &Bound<'_, PyAny>) -> P
     })
 }
 
-/// The Euclidean norm of `x`.
-#[pyfunction]
-pub(crate) fn nrm2(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+/// A real reduction of a vector.
+#[derive(Clone, Copy)]
+enum Norm {
+    Nrm2,
+    Asum,
+}
+
+/// `norm` of the 1-D array `x`, as an `f64`.
+fn norm(py: Python<'_>, x: &Bound<'_, PyAny>, norm: Norm) -> PyResult<f64> {
     let x = one(py, x)?;
     dispatch!(x.dtype, T => {
         // SAFETY: read only.
         let xv = unsafe { x.vec::<T>() };
-        compute(py, move || parts::<T>(T::from_real(Reference.nrm2(xv))).0)
+        compute(py, move || {
+            let r = match norm {
+                Norm::Nrm2 => Reference.nrm2(xv),
+                Norm::Asum => Reference.asum(xv),
+            };
+            parts::<T>(T::from_real(r)).0
+        })
     })
+}
+
+/// The Euclidean norm of `x`.
+#[pyfunction]
+pub(crate) fn nrm2(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+    norm(py, x, Norm::Nrm2)
 }
 
 /// `sum |re x_i| + |im x_i|`.
 #[pyfunction]
 pub(crate) fn asum(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
-    let x = one(py, x)?;
-    dispatch!(x.dtype, T => {
-        // SAFETY: read only.
-        let xv = unsafe { x.vec::<T>() };
-        compute(py, move || parts::<T>(T::from_real(Reference.asum(xv))).0)
-    })
+    norm(py, x, Norm::Asum)
 }
 
 /// The index of the first largest `|re x_i| + |im x_i|` (`None` for an empty `x`).
