@@ -1,4 +1,5 @@
-//! Times `Fast`'s symm, trmm, trsm and syrk on one thread, f64, for quick tuning runs:
+//! Times `Fast`'s symm, trmm, trsm and syrk (left, lower; one thread or `HPC_TIME_THREADS`),
+//! f64, for quick tuning runs:
 //! `cargo run --release -p hpc-gemm --example level3_time -- 2048 symm trmm`.
 //! Prints the median GFLOP/s (true flops) of 5 timings. The benchmark of record is
 //! `cargo xtask bench --filter level3`.
@@ -16,7 +17,11 @@ fn main() {
         .map(|i| ((i % 13) as f64 - 6.0) / 8.0 + if i % (n + 1) == 0 { 4.0 } else { 0.0 })
         .collect();
     let b: Vec<f64> = (0..n * n).map(|i| ((i % 11) as f64 - 5.0) / 8.0).collect();
-    let f = Fast::new(Par::Seq);
+    let threads = std::env::var("HPC_TIME_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let f = Fast::new(Par::from_count(threads));
     for routine in args.iter().skip(1) {
         let mut rates = Vec::new();
         for _ in 0..5 {

@@ -30,6 +30,8 @@ use crate::canonical::scale;
 use crate::loops::Problem;
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::GemmScalar;
+use rayon::prelude::*;
+
 use crate::{Par, gemm_raw};
 
 /// Block size of the `syrk` family (columns of C per block column).
@@ -40,6 +42,10 @@ const NB: usize = 192;
 const SYMM_NB: usize = 1024;
 /// Largest triangle `trmm`/`trsm` handle without splitting it further.
 const LEAF: usize = 64;
+/// Fewest columns of B a thread takes when `trmm`/`trsm` split B's columns between threads
+/// (more than the small-matrix path's limit, so that a column's arithmetic does not depend on
+/// the split).
+const TRI_COLS: usize = 128;
 
 /// The fast Level 3 BLAS: the `hpc_core::Level3` trait on the blocked GEMM of this crate.
 #[derive(Clone, Copy, Debug)]
@@ -678,10 +684,33 @@ fn tri_like<T: GemmScalar>(
             Side::Left => (tri, b),
             Side::Right => (tri.transposed(), b.t()),
         };
-        if solve {
-            trsm_left(tri, alpha, b, par);
+        // Each call gets its own columns of B (the enclosing SAFETY note covers the rest).
+        let run = |b: RawMatMut<T>, par: Par| {
+            if solve {
+                trsm_left(tri, alpha, b, par)
+            } else {
+                trmm_left(tri, alpha, b, par)
+            }
+        };
+        // The columns of B are independent problems: with threads to spare, each thread runs
+        // the whole recursion, sequentially, on its share of them. That parallelises the
+        // small GEMMs deep in the recursion too, which a split inside each GEMM cannot; every
+        // share is at least TRI_COLS wide, so each column sees the same kernels (and bits) as
+        // in a sequential call.
+        let (m, n) = (b.rows, b.cols);
+        let ways = crate::threads_for::<T>(par, m, n, m)
+            .min(n / TRI_COLS)
+            .max(1);
+        if ways > 1 {
+            let per = n.div_ceil(ways);
+            (0..ways).into_par_iter().for_each(|w| {
+                let j0 = w * per;
+                if j0 < n {
+                    run(b.sub(0, j0, m, per.min(n - j0)), Par::Seq);
+                }
+            });
         } else {
-            trmm_left(tri, alpha, b, par);
+            run(b, par);
         }
     }
     Ok(())

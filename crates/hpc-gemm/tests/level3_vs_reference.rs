@@ -386,3 +386,74 @@ fn large_blocked_routines_match_the_reference() {
     }
     let _ = f64::safmin();
 }
+
+/// trmm and trsm split B's columns between threads when B is wide: each split is checked
+/// against the reference (in `tri_case`) and must give the same bits as one thread, on both
+/// sides and for lower and upper triangles.
+#[test]
+fn column_split_trmm_trsm_match_one_thread_bitwise() {
+    // m * m * n above the parallel threshold, n at least 2 x 128 columns.
+    let (m, n) = (130, 300);
+    for solve in [false, true] {
+        for (side, uplo, trans) in [
+            (Side::Left, Uplo::Lower, Trans::No),
+            (Side::Left, Uplo::Upper, Trans::Trans),
+            (Side::Right, Uplo::Upper, Trans::No),
+        ] {
+            let (bm, bn) = if side == Side::Left { (m, n) } else { (n, m) };
+            tri_case::<f64>(
+                solve,
+                side,
+                uplo,
+                trans,
+                Diag::NonUnit,
+                bm,
+                bn,
+                Layout::COL_MAJOR,
+                Special::Other,
+                2,
+                7,
+            );
+            let mut rng = Gen::new(11);
+            let na = if side == Side::Left { bm } else { bn };
+            let a = well_conditioned::<f64>(na, &mut rng);
+            let b = Dense::<f64>::random(bm, bn, &mut rng, Data::Real);
+            let (mut one, mut two) = (b.clone(), b.clone());
+            for (out, threads) in [(&mut one, 1), (&mut two, 2)] {
+                let f = fast(threads);
+                if solve {
+                    f.trsm(
+                        side,
+                        uplo,
+                        trans,
+                        Diag::NonUnit,
+                        1.5,
+                        a.view(),
+                        out.view_mut(),
+                    )
+                    .unwrap();
+                } else {
+                    f.trmm(
+                        side,
+                        uplo,
+                        trans,
+                        Diag::NonUnit,
+                        1.5,
+                        a.view(),
+                        out.view_mut(),
+                    )
+                    .unwrap();
+                }
+            }
+            let bits = |d: &Dense<f64>| {
+                (0..bm * bn)
+                    .map(|e| d.get(e % bm, e / bm).to_bits())
+                    .collect::<Vec<_>>()
+            };
+            assert!(
+                bits(&one) == bits(&two),
+                "{side:?} {uplo:?} {trans:?} solve={solve}: 2 threads differ from 1"
+            );
+        }
+    }
+}
