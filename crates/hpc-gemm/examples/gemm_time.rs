@@ -1,6 +1,7 @@
 //! Times `hpc_gemm::gemm` on square products (one thread, or `HPC_TIME_THREADS`), for quick
 //! tuning runs:
-//! `cargo run --release -p hpc-gemm --example gemm_time -- f64 8 16 32 64`.
+//! `cargo run --release -p hpc-gemm --example gemm_time -- f64 8 16 32 64 64x4096x4096`
+//! (a size `n` is n x n x n, `MxNxK` any shape).
 //! Prints the median GFLOP/s of 15 timings per size (each long enough to be measurable).
 //! The benchmark of record is `cargo xtask bench`.
 
@@ -19,22 +20,22 @@ fn par() -> Par {
     Par::from_count(n)
 }
 
-fn run<T: GemmScalar>(n: usize) -> f64 {
+fn run<T: GemmScalar>((m, n, k): (usize, usize, usize)) -> f64 {
     let v = |i: usize| <T::Real as num_traits::NumCast>::from(i % 7).unwrap();
-    let a: Vec<T> = (0..n * n).map(|i| T::from_real(v(i))).collect();
-    let b = a.clone();
-    let mut c = vec![T::zero(); n * n];
-    let flops = 2.0 * (n * n * n) as f64;
+    let a: Vec<T> = (0..m * k).map(|i| T::from_real(v(i))).collect();
+    let b: Vec<T> = (0..k * n).map(|i| T::from_real(v(i))).collect();
+    let mut c = vec![T::zero(); m * n];
+    let flops = 2.0 * (m * n * k) as f64;
     let reps = ((2e7 / flops) as usize).max(1);
     let mut rates = Vec::new();
     for _ in 0..15 {
         let t = Instant::now();
         for _ in 0..reps {
             let (av, bv) = (
-                MatRef::from_col_major(&a, n, n, n).unwrap(),
-                MatRef::from_col_major(&b, n, n, n).unwrap(),
+                MatRef::from_col_major(&a, m, k, m).unwrap(),
+                MatRef::from_col_major(&b, k, n, k).unwrap(),
             );
-            let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
+            let cv = MatMut::from_col_major(&mut c, m, n, m).unwrap();
             gemm(T::one(), black_box(av), black_box(bv), T::zero(), cv, par()).unwrap();
         }
         rates.push(flops * reps as f64 / t.elapsed().as_secs_f64() / 1e9);
@@ -47,11 +48,20 @@ fn run<T: GemmScalar>(n: usize) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ty = args.first().map(String::as_str).unwrap_or("f64");
-    for n in args.iter().skip(1).filter_map(|s| s.parse::<usize>().ok()) {
-        let g = match ty {
-            "f32" => run::<f32>(n),
-            _ => run::<f64>(n),
+    for arg in args.iter().skip(1) {
+        let dims: Vec<usize> = arg.split('x').filter_map(|s| s.parse().ok()).collect();
+        let shape = match dims[..] {
+            [n] => (n, n, n),
+            [m, n, k] => (m, n, k),
+            _ => {
+                eprintln!("gemm_time: {arg:?} is neither n nor MxNxK");
+                continue;
+            }
         };
-        println!("{ty} n={n:5} {g:8.1} GFLOP/s");
+        let g = match ty {
+            "f32" => run::<f32>(shape),
+            _ => run::<f64>(shape),
+        };
+        println!("{ty} {arg:>14} {g:8.1} GFLOP/s");
     }
 }

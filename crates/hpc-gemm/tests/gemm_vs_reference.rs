@@ -420,6 +420,9 @@ fn large_sizes_pass_the_residual_check() {
     residual::<f32>(1030, 1010, 1200, Trans::Trans, Trans::No);
     residual::<c64>(700, 1020, 650, Trans::ConjTrans, Trans::Trans);
     residual::<c32>(1001, 300, 1003, Trans::No, Trans::ConjTrans);
+    // Skinny: B's micro-panels are read in place (column-major op(B)) or packed one by one.
+    residual::<f64>(60, 2000, 1500, Trans::No, Trans::No);
+    residual::<f32>(33, 1500, 2100, Trans::Trans, Trans::Trans);
 }
 
 fn nan_and_inf_propagate<T: GemmScalar>() {

@@ -52,6 +52,10 @@
 //! 10. **Tested by**: `kernels::testing` (every kernel the CPU has; others skip with a printed
 //!     reason) and, through the driver, `tests/gemm_vs_reference.rs` under each
 //!     `HPC_FORCE_ISA=scalar|avx2|avx512`.
+//! 11. **B in place** (`ukr_b_in_place`, for the driver's skinny case where a micro-panel of
+//!     B would be packed for one or two kernel calls only): instead of point 5, element
+//!     (p, j) of B is read at `b + p * rs_b + j * cs_b` (any strides), for `p < k` and all
+//!     `j < NR` (`n == NR`: a full block, so nothing past B is read).
 
 use pulp::Simd;
 
@@ -203,6 +207,26 @@ pub trait Microkernel<R: KernelReal>: 'static {
         cs_c: isize,
         aux: &Aux<R>,
     );
+
+    /// The kernel with B read in place (point 11 of the contract): element (p, j) of the
+    /// `k x NR` block of B at `b + p * rs_b + j * cs_b`; `n == NR`.
+    ///
+    /// # Safety
+    /// Points 3, 4, 6, 7, 9 and 11 of the contract.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ukr_b_in_place(
+        m: usize,
+        k: usize,
+        alpha: R,
+        a: *const R,
+        b: *const R,
+        rs_b: isize,
+        cs_b: isize,
+        beta: R,
+        c: *mut R,
+        rs_c: isize,
+        cs_c: isize,
+    );
 }
 
 /// Arguments of one kernel call, carried into `pulp`'s `with_simd`.
@@ -213,31 +237,45 @@ pub(crate) struct UkrCall<R> {
     pub alpha: R,
     pub a: *const R,
     pub b: *const R,
+    /// B's strides: ignored by the packed body (`PACKED_B`), which steps by `NR` and 1.
+    pub rs_b: isize,
+    pub cs_b: isize,
     pub beta: R,
     pub c: *mut R,
     pub rs_c: isize,
     pub cs_c: isize,
 }
 
-/// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns.
-pub(crate) struct Body<R, const MV: usize, const NR: usize>(pub UkrCall<R>);
+/// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns,
+/// reading B packed (`PACKED_B`) or in place.
+pub(crate) struct Body<R, const MV: usize, const NR: usize, const PACKED_B: bool>(pub UkrCall<R>);
 
-impl<R: KernelReal, const MV: usize, const NR: usize> pulp::WithSimd for Body<R, MV, NR> {
+impl<R: KernelReal, const MV: usize, const NR: usize, const PACKED_B: bool> pulp::WithSimd
+    for Body<R, MV, NR, PACKED_B>
+{
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         // SAFETY: `Body` is only built by kernel entries whose callers meet the contract, and
         // `with_simd` runs under the ISA token the entry checked for.
-        unsafe { ukr_body::<S, R, MV, NR>(simd, &self.0) }
+        unsafe { ukr_body::<S, R, MV, NR, PACKED_B>(simd, &self.0) }
     }
 }
 
-/// The microkernel body shared by every ISA.
+/// The microkernel body shared by every ISA. With `PACKED_B`, B is the packed micro-panel of
+/// point 5 of the contract; without, element (p, j) of B is read at `b + p * rs_b + j * cs_b`
+/// (point 11).
 ///
 /// # Safety
 /// The contract of the module doc, with `MR = MV * lanes::<S, R>()`.
 #[inline(always)]
-pub(crate) unsafe fn ukr_body<S: Simd, R: KernelReal, const MV: usize, const NR: usize>(
+pub(crate) unsafe fn ukr_body<
+    S: Simd,
+    R: KernelReal,
+    const MV: usize,
+    const NR: usize,
+    const PACKED_B: bool,
+>(
     simd: S,
     call: &UkrCall<R>,
 ) {
@@ -252,6 +290,11 @@ pub(crate) unsafe fn ukr_body<S: Simd, R: KernelReal, const MV: usize, const NR:
         prefetch(cj);
         prefetch(cj.wrapping_offset((call.m as isize - 1) * call.rs_c));
     }
+    let (rs_b, cs_b) = if PACKED_B {
+        (NR as isize, 1)
+    } else {
+        (call.rs_b, call.cs_b)
+    };
     let (mut a, mut b) = (call.a, call.b);
     for _ in 0..call.k {
         let mut av = [zero; MV];
@@ -260,15 +303,15 @@ pub(crate) unsafe fn ukr_body<S: Simd, R: KernelReal, const MV: usize, const NR:
             *v = unsafe { core::ptr::read_unaligned(a.add(i * l) as *const R::V<S>) };
         }
         for (j, col) in acc.iter_mut().enumerate() {
-            // SAFETY: `b` has `NR` readable elements at this step.
-            let bj = R::v_splat(simd, unsafe { *b.add(j) });
+            // SAFETY: B's row at this step has `NR` readable elements (points 9 and 11).
+            let bj = R::v_splat(simd, unsafe { *b.offset(j as isize * cs_b) });
             for (acc_ij, &a_i) in col.iter_mut().zip(av.iter()) {
                 *acc_ij = R::v_mul_add(simd, a_i, bj, *acc_ij);
             }
         }
-        // The last step moves one past the panels: never dereferenced, so `wrapping_add`.
+        // The last step moves one past the panels: never dereferenced, so `wrapping_*`.
         a = a.wrapping_add(mr);
-        b = b.wrapping_add(NR);
+        b = b.wrapping_offset(rs_b);
     }
 
     let (alpha, beta) = (call.alpha, call.beta);
@@ -380,8 +423,35 @@ macro_rules! microkernel {
                 debug_assert!(m <= Self::MR && n <= Self::NR);
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let call = $crate::kernels::UkrCall { m, n, k, alpha, a, b, beta, c, rs_c, cs_c };
-                pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr>(call));
+                let (rs_b, cs_b) = ($nr, 1);
+                let call = $crate::kernels::UkrCall {
+                    m, n, k, alpha, a, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                };
+                pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, true>(call));
+            }
+
+            #[inline(never)]
+            unsafe fn ukr_b_in_place(
+                m: usize,
+                k: usize,
+                alpha: $r,
+                a: *const $r,
+                b: *const $r,
+                rs_b: isize,
+                cs_b: isize,
+                beta: $r,
+                c: *mut $r,
+                rs_c: isize,
+                cs_c: isize,
+            ) {
+                debug_assert!(m <= Self::MR);
+                // SAFETY: the caller guarantees the ISA is present (contract point 9).
+                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
+                let n = $nr;
+                let call = $crate::kernels::UkrCall {
+                    m, n, k, alpha, a, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                };
+                pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
             }
         }
     };

@@ -156,7 +156,93 @@ pub(crate) fn test_kernel<R: KernelReal, K: Microkernel<R>>() -> bool {
     let b = ints::<R>(mr * nr, 4);
     // A = I (MR x MR): packed column by column.
     case::<R, K>(mr, nr, mr, &ident(mr, mr, false), &b, one, R::zero(), ls[0]);
+    test_b_in_place::<R, K>();
     true
+}
+
+/// Point 11: `ukr_b_in_place` on B stored column-major, row-major, with general and with
+/// negative strides gives exactly what `ukr` gives on the same B packed, and writes nothing
+/// outside the tile.
+fn test_b_in_place<R: KernelReal, K: Microkernel<R>>() {
+    let (mr, nr) = (K::MR, K::NR);
+    let ls = layouts(mr, nr);
+    let mut t = 0;
+    for k in [0usize, 1, 3, 17] {
+        let a = ints::<R>(k * mr, k + 2);
+        let packed = ints::<R>(k * nr, k + 5);
+        let (ki, nri) = (k as isize, nr as isize);
+        // (rs_b, cs_b, offset of (0, 0)) in a buffer of `span` elements.
+        let span = 3 * (k + 2) * (nr + 2) + 8;
+        let b_layouts = [
+            (1, ki + 2, 0),                                        // column-major, padded
+            (nri + 1, 1, 0),                                       // row-major, padded
+            (2, 2 * ki + 3, 1),                                    // general
+            (-1, -(ki + 1), ((k + 1) * nr).saturating_sub(1) + 1), // negative
+        ];
+        for &(rs_b, cs_b, origin) in &b_layouts {
+            let mut b = vec![R::nan(); span];
+            for p in 0..k {
+                for j in 0..nr {
+                    let at = origin as isize + p as isize * rs_b + j as isize * cs_b;
+                    b[at as usize] = packed[p * nr + j];
+                }
+            }
+            for m in 0..=mr {
+                t += 1;
+                let alpha = [R::one(), R::from_f64(2.5), R::zero()][t % 3];
+                let beta = [R::zero(), R::one(), R::from_f64(-1.5)][(t / 3) % 3];
+                let (rs, cs, c_origin) = ls[t % ls.len()];
+                let c_span = 4 * (mr + 3) * (nr + 3) + 64;
+                let c0: Vec<R> = (0..c_span).map(|i| R::from_f64((i % 5) as f64)).collect();
+                let c0 = if beta == R::zero() {
+                    vec![R::nan(); c_span]
+                } else {
+                    c0
+                };
+                let (mut want, mut got) = (c0.clone(), c0);
+                // SAFETY: the ISA was checked by the caller; `a` holds k * MR elements, the
+                // packed B k * NR, and B's layout puts every (p, j) inside `b`; the tile lies
+                // inside both C buffers (the layouts fit the span).
+                unsafe {
+                    K::ukr(
+                        m,
+                        nr,
+                        k,
+                        alpha,
+                        a.as_ptr(),
+                        packed.as_ptr(),
+                        beta,
+                        want.as_mut_ptr().wrapping_add(c_origin),
+                        rs,
+                        cs,
+                        &Aux::NONE,
+                    );
+                    K::ukr_b_in_place(
+                        m,
+                        k,
+                        alpha,
+                        a.as_ptr(),
+                        b.as_ptr().wrapping_add(origin),
+                        rs_b,
+                        cs_b,
+                        beta,
+                        got.as_mut_ptr().wrapping_add(c_origin),
+                        rs,
+                        cs,
+                    );
+                }
+                let same = want
+                    .iter()
+                    .zip(&got)
+                    .all(|(w, g)| w == g || (w.is_nan() && g.is_nan()));
+                assert!(
+                    same,
+                    "{}: B in place (rs_b={rs_b}, cs_b={cs_b}) m={m} k={k} alpha={alpha} beta={beta}: differs from packed",
+                    K::NAME
+                );
+            }
+        }
+    }
 }
 
 mod generic {
