@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use hpc_core::{MatMut, MatRef};
+use hpc_core::{c32, c64};
 use hpc_gemm::{GemmScalar, Par, gemm};
 
 /// `HPC_TIME_THREADS` threads (default 1).
@@ -25,7 +26,7 @@ fn run<T: GemmScalar>((m, n, k): (usize, usize, usize)) -> f64 {
     let a: Vec<T> = (0..m * k).map(|i| T::from_real(v(i))).collect();
     let b: Vec<T> = (0..k * n).map(|i| T::from_real(v(i))).collect();
     let mut c = vec![T::zero(); m * n];
-    let flops = 2.0 * (m * n * k) as f64;
+    let flops = if T::IS_COMPLEX { 8.0 } else { 2.0 } * (m * n * k) as f64;
     let reps = ((2e7 / flops) as usize).max(1);
     let mut rates = Vec::new();
     for _ in 0..15 {
@@ -60,6 +61,8 @@ fn main() {
         };
         let g = match ty {
             "f32" => run::<f32>(shape),
+            "c32" => run::<c32>(shape),
+            "c64" => run::<c64>(shape),
             _ => run::<f64>(shape),
         };
         println!("{ty} {arg:>14} {g:8.1} GFLOP/s");

@@ -292,6 +292,8 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
     let mut tile = [<T::Real as Zero>::zero(); TILE];
     debug_assert!(mr * nr <= TILE);
     let aux = Aux::NONE;
+    let f = factor::<T>();
+    let real_update = T::IS_COMPLEX && c.rs == 1 && alpha.im().is_zero() && beta.im().is_zero();
     // LOOP 1 (ir): MR rows of C at a time.
     {
         for (i, a_panel) in ap.chunks_exact(mr * k_real).enumerate() {
@@ -321,12 +323,17 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                 }
                 BMicro::Packed(bp) => bp,
             };
-            if !T::IS_COMPLEX {
-                // SAFETY: T is its own real type here, so the cast is an identity; the tile
-                // is inside C, the panels hold `k_real * MR` and `k_real * NR` elements.
+            if !T::IS_COMPLEX || real_update {
+                // Real T: T is its own real type, so the cast is an identity. Complex T with
+                // unit row stride and real α, β: C's columns, read as reals, hold re/im
+                // interleaved exactly as the rows of the 1m tile do, and scaling a complex
+                // number by a real one scales re and im alike, so the real kernel updates C
+                // in place (`f * mrb` real rows, column stride `f * cs`).
+                // SAFETY: the tile is inside C, the panels hold `k_real * MR` and
+                // `k_real * NR` reals.
                 unsafe {
                     K::ukr(
-                        mrb,
+                        f * mrb,
                         nrb,
                         k_real,
                         alpha.re(),
@@ -335,7 +342,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                         beta.re(),
                         c_tile.ptr as *mut T::Real,
                         c_tile.rs,
-                        c_tile.cs,
+                        f as isize * c_tile.cs,
                         &aux,
                     )
                 };

