@@ -1,39 +1,81 @@
 //! The device side of hpc-cuda: [`Device`] (context, stream, compiled kernels), [`DeviceMatrix`]
-//! (a column-major matrix in device memory) and [`gemm`] on our own kernels.
+//! (a column-major matrix in device memory, owned or borrowed from another library) and
+//! [`gemm`] on our own kernels or cuBLAS.
 //!
 //! Every call probes the CUDA libraries first (cudarc panics on a missing one) and checks
 //! shapes and lengths before anything reaches the driver, so misuse is an [`Error`], never a
 //! panic or undefined behaviour.
+//!
+//! Element types: `f32` and `f64` run on our kernels and cuBLAS; [`c32`] and [`c64`] on cuBLAS
+//! (`cublasGemmEx` with `CUDA_C_32F`/`CUDA_C_64F`). A complex matrix lives on the device as its
+//! interleaved real and imaginary parts (`cuComplex` has that layout), so that cudarc, which
+//! knows only real element types, can hold it.
 
 use std::collections::HashMap;
+use std::ffi::c_void;
+use std::mem::ManuallyDrop;
 use std::sync::{Arc, Mutex};
 
-use cudarc::cublas::sys::{cublasMath_t, cublasOperation_t};
-use cudarc::cublas::{CudaBlas, Gemm, GemmConfig, StridedBatchedConfig};
+use cudarc::cublas::CudaBlas;
+use cudarc::cublas::sys::{
+    cublasComputeType_t, cublasGemmAlgo_t, cublasMath_t, cublasOperation_t, cudaDataType,
+};
 use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DeviceRepr, LaunchConfig};
-use cudarc::driver::{PushKernelArg, ValidAsZeroBits};
+use cudarc::driver::{DevicePtr, DevicePtrMut, PushKernelArg, ValidAsZeroBits};
 use cudarc::nvrtc::Ptx;
+use hpc_core::{c32, c64};
 
 use crate::error::Error;
 use crate::kernels::{Precision, Variant, compile};
 
-/// An element type the kernels handle.
-pub trait GpuScalar: DeviceRepr + ValidAsZeroBits + Copy + Default + PartialEq + 'static {
-    /// The kernels' instantiation for this type.
-    const PRECISION: Precision;
-    /// Zero.
-    const ZERO: Self;
+/// An element type of the GPU GEMM: `f32`, `f64`, [`c32`], [`c64`].
+pub trait GpuScalar: bytemuck::Pod + Default + PartialEq + Send + Sync + 'static {
+    /// The real type it is stored as on the device (`FACTOR` reals per element).
+    type Real: DeviceRepr + ValidAsZeroBits + bytemuck::Pod + Default + Send + Sync;
+    /// Reals per element: 1, or 2 for complex types.
+    const FACTOR: usize;
+    /// Our kernels' instantiation, if they have one (real types only).
+    const KERNEL: Option<Precision>;
+    /// cuBLAS's name for the type.
+    const DATA_TYPE: cudaDataType;
+    /// cuBLAS's compute type: the type's own precision (never TF32 or other reduced modes).
+    const COMPUTE: cublasComputeType_t;
+    /// BLAS prefix: `s`, `d`, `c`, `z`.
+    const PREFIX: char;
 }
 
-impl GpuScalar for f32 {
-    const PRECISION: Precision = Precision::F32;
-    const ZERO: f32 = 0.0;
+macro_rules! gpu_scalar {
+    ($t:ty, $r:ty, $f:literal, $kernel:expr, $data:ident, $compute:ident, $prefix:literal) => {
+        impl GpuScalar for $t {
+            type Real = $r;
+            const FACTOR: usize = $f;
+            const KERNEL: Option<Precision> = $kernel;
+            const DATA_TYPE: cudaDataType = cudaDataType::$data;
+            const COMPUTE: cublasComputeType_t = cublasComputeType_t::$compute;
+            const PREFIX: char = $prefix;
+        }
+    };
 }
-
-impl GpuScalar for f64 {
-    const PRECISION: Precision = Precision::F64;
-    const ZERO: f64 = 0.0;
-}
+gpu_scalar!(
+    f32,
+    f32,
+    1,
+    Some(Precision::F32),
+    CUDA_R_32F,
+    CUBLAS_COMPUTE_32F,
+    's'
+);
+gpu_scalar!(
+    f64,
+    f64,
+    1,
+    Some(Precision::F64),
+    CUDA_R_64F,
+    CUBLAS_COMPUTE_64F,
+    'd'
+);
+gpu_scalar!(c32, f32, 2, None, CUDA_C_32F, CUBLAS_COMPUTE_32F, 'c');
+gpu_scalar!(c64, f64, 2, None, CUDA_C_64F, CUBLAS_COMPUTE_64F, 'z');
 
 fn driver(e: cudarc::driver::DriverError) -> Error {
     Error::Driver(format!("{e:?}"))
@@ -136,6 +178,16 @@ impl Device {
         Ok(f)
     }
 
+    /// Waits for all work on this device's context, from every stream and library (CuPy and
+    /// PyTorch share the primary context): before reading memory another library may still
+    /// be writing.
+    ///
+    /// # Errors
+    /// [`Error::Driver`] if the device reports a failure.
+    pub fn synchronize_context(&self) -> Result<(), Error> {
+        self.ctx.synchronize().map_err(driver)
+    }
+
     /// Waits for the work queued so far.
     ///
     /// # Errors
@@ -224,12 +276,28 @@ pub fn check_batch(
     Ok(())
 }
 
-/// A column-major matrix in device memory.
-pub struct DeviceMatrix<T> {
-    data: CudaSlice<T>,
+/// A column-major matrix in device memory: owned (allocated by hpc) or borrowed from another
+/// library (CuPy, PyTorch) through [`DeviceMatrix::from_raw`], in which case dropping it leaves
+/// the memory to its owner.
+pub struct DeviceMatrix<T: GpuScalar> {
+    data: ManuallyDrop<CudaSlice<T::Real>>,
+    owned: bool,
     rows: usize,
     cols: usize,
     ld: usize,
+}
+
+impl<T: GpuScalar> Drop for DeviceMatrix<T> {
+    fn drop(&mut self) {
+        // SAFETY: `data` is taken or dropped exactly once, here.
+        let data = unsafe { ManuallyDrop::take(&mut self.data) };
+        if self.owned {
+            drop(data);
+        } else {
+            // Borrowed memory belongs to its owner: forget the handle without freeing.
+            data.leak();
+        }
+    }
 }
 
 impl<T: GpuScalar> DeviceMatrix<T> {
@@ -252,12 +320,19 @@ impl<T: GpuScalar> DeviceMatrix<T> {
             &host[..len]
         } else {
             padded = host.to_vec();
-            padded.resize(len, T::ZERO);
+            padded.resize(len, T::default());
             &padded[..]
         };
-        let data = dev.stream.clone_htod(src).map_err(driver)?;
+        let reals: &[T::Real] = bytemuck::cast_slice(src);
+        let data = if reals.is_empty() {
+            dev.stream.alloc_zeros::<T::Real>(T::FACTOR)
+        } else {
+            dev.stream.clone_htod(reals)
+        }
+        .map_err(driver)?;
         Ok(DeviceMatrix {
-            data,
+            data: ManuallyDrop::new(data),
+            owned: true,
             rows,
             cols,
             ld,
@@ -273,27 +348,77 @@ impl<T: GpuScalar> DeviceMatrix<T> {
         check_storage("zero matrix", rows, cols, ld, ld * cols)?;
         let data = dev
             .stream
-            .alloc_zeros::<T>(ld * cols.max(1))
+            .alloc_zeros::<T::Real>(T::FACTOR * ld * cols.max(1))
             .map_err(driver)?;
         Ok(DeviceMatrix {
-            data,
+            data: ManuallyDrop::new(data),
+            owned: true,
             rows,
             cols,
             ld,
         })
     }
 
-    /// The matrix back on the host, column-major with its leading dimension.
+    /// Borrows `rows x cols` column-major elements at device address `ptr` (leading dimension
+    /// `ld`), memory another library allocated on this device, for the life of the value.
+    /// Dropping it does not free the memory. Call [`Device::synchronize_context`] first if the
+    /// owner may still be writing it on another stream.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] if `ld < rows` or `ptr` is null while the matrix is not empty.
+    ///
+    /// # Safety
+    /// `ptr` is a device address in this device's context, valid (readable, and writable if
+    /// the matrix is used as an output) for `ld * (cols - 1) + rows` elements of `T` while
+    /// the value lives, and aligned for `T::Real`.
+    pub unsafe fn from_raw(
+        dev: &Device,
+        ptr: u64,
+        rows: usize,
+        cols: usize,
+        ld: usize,
+    ) -> Result<Self, Error> {
+        let span = check_storage("device array", rows, cols, ld, usize::MAX)?;
+        if ptr == 0 && span > 0 {
+            return Err(Error::Shape("device array: null data pointer".into()));
+        }
+        // SAFETY: the caller vouches for the extent; the slice is leaked on drop, never freed.
+        let data = unsafe {
+            dev.stream
+                .upgrade_device_ptr::<T::Real>(ptr, T::FACTOR * span)
+        };
+        Ok(DeviceMatrix {
+            data: ManuallyDrop::new(data),
+            owned: false,
+            rows,
+            cols,
+            ld,
+        })
+    }
+
+    /// The matrix back on the host, column-major with its leading dimension (`ld * cols`
+    /// elements, or fewer for a borrowed matrix: up to its last element).
     ///
     /// # Errors
     /// [`Error::Driver`] on a failed copy.
     pub fn to_host(&self, dev: &Device) -> Result<Vec<T>, Error> {
-        dev.stream.clone_dtoh(&self.data).map_err(driver)
+        let reals = dev.stream.clone_dtoh(&*self.data).map_err(driver)?;
+        let whole = reals.len() / T::FACTOR * T::FACTOR;
+        // T is FACTOR reals with the alignment of one (hpc-core's types are `repr(C)`).
+        let mut out: Vec<T> = bytemuck::cast_slice(&reals[..whole]).to_vec();
+        out.truncate(self.ld * self.cols);
+        Ok(out)
     }
 
     /// Rows, columns and leading dimension.
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.rows, self.cols, self.ld)
+    }
+
+    /// The device address of element (0, 0).
+    pub fn device_address(&self, dev: &Device) -> u64 {
+        let (ptr, _sync) = self.data.device_ptr(&dev.stream);
+        ptr
     }
 }
 
@@ -310,8 +435,9 @@ fn op(t: bool) -> cublasOperation_t {
 ///
 /// # Errors
 /// [`Error::Shape`] if the shapes do not fit (checked before anything is launched);
-/// [`Error::Compile`], [`Error::Driver`], [`Error::Cublas`] or [`Error::Unavailable`] from
-/// the backend.
+/// [`Error::Unsupported`] for a complex type on our kernels (they are real: use
+/// [`Backend::Cublas`]); [`Error::Compile`], [`Error::Driver`], [`Error::Cublas`] or
+/// [`Error::Unavailable`] from the backend.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm<T: GpuScalar>(
     dev: &Device,
@@ -323,40 +449,64 @@ pub fn gemm<T: GpuScalar>(
     b: &DeviceMatrix<T>,
     beta: T,
     c: &mut DeviceMatrix<T>,
-) -> Result<(), Error>
-where
-    CudaBlas: Gemm<T>,
-{
+) -> Result<(), Error> {
     let (m, n, k) =
         check_gemm_shapes(ta, (a.rows, a.cols), tb, (b.rows, b.cols), (c.rows, c.cols))?;
+    let v = match backend {
+        Backend::Cublas => None,
+        Backend::Tiled => Some(Backend::DEFAULT_KERNEL),
+        Backend::Kernel(v) => Some(v),
+    };
+    let precision = match (v, T::KERNEL) {
+        (Some(_), None) => {
+            return Err(Error::Unsupported(format!(
+                "{}gemm: hpc's own CUDA kernels are real (f32, f64); use Backend::Cublas for complex types",
+                T::PREFIX
+            )));
+        }
+        (_, p) => p,
+    };
     if m == 0 || n == 0 {
         return Ok(());
     }
     let (mi, ni, ki) = (m as i32, n as i32, k as i32);
     let (lda, ldb, ldc) = (a.ld as i32, b.ld as i32, c.ld as i32);
-    let v = match backend {
-        Backend::Cublas => {
-            let blas = dev.blas()?;
-            let cfg = GemmConfig {
-                transa: op(ta),
-                transb: op(tb),
-                m: mi,
-                n: ni,
-                k: ki,
-                alpha,
+    let (Some(v), Some(precision)) = (v, precision) else {
+        let blas = dev.blas()?;
+        let (pa, _ga) = a.data.device_ptr(&dev.stream);
+        let (pb, _gb) = b.data.device_ptr(&dev.stream);
+        let (pc, _gc) = c.data.device_ptr_mut(&dev.stream);
+        // SAFETY: the handle is live; alpha and beta are host values of type T (the handle's
+        // pointer mode is host, cuBLAS's default); the dimensions and leading dimensions were
+        // checked against the buffers (each holds `ld x cols` elements of T, complex ones as
+        // interleaved reals, which is cuBLAS's layout); the guards keep the buffers' stream
+        // order until the call is queued.
+        return unsafe {
+            cudarc::cublas::result::gemm_ex(
+                *blas.handle(),
+                op(ta),
+                op(tb),
+                mi,
+                ni,
+                ki,
+                (&alpha as *const T).cast::<c_void>(),
+                pa as *const c_void,
+                T::DATA_TYPE,
                 lda,
+                pb as *const c_void,
+                T::DATA_TYPE,
                 ldb,
-                beta,
+                (&beta as *const T).cast::<c_void>(),
+                pc as *mut c_void,
+                T::DATA_TYPE,
                 ldc,
-            };
-            // SAFETY: the dimensions and leading dimensions were checked against the
-            // buffers' shapes (`DeviceMatrix` holds ld x cols elements).
-            return unsafe { blas.gemm(cfg, &a.data, &b.data, &mut c.data) }.map_err(cublas);
+                T::COMPUTE,
+                cublasGemmAlgo_t::CUBLAS_GEMM_DEFAULT,
+            )
         }
-        Backend::Tiled => Backend::DEFAULT_KERNEL,
-        Backend::Kernel(v) => v,
+        .map_err(cublas);
     };
-    let f = dev.function(v, T::PRECISION)?;
+    let f = dev.function(v, precision)?;
     let l = v.launch();
     let cfg = LaunchConfig {
         grid_dim: (
@@ -367,6 +517,11 @@ where
         block_dim: (l.block.0, l.block.1, 1),
         shared_mem_bytes: 0,
     };
+    // T is real here (it has a kernel), so it is its own `Real`.
+    let (alpha, beta): (T::Real, T::Real) = (
+        bytemuck::cast_slice(&[alpha])[0],
+        bytemuck::cast_slice(&[beta])[0],
+    );
     let (tai, tbi) = (i32::from(ta), i32::from(tb));
     let mut launch = dev.stream.launch_builder(&f);
     launch
@@ -374,14 +529,14 @@ where
         .arg(&ni)
         .arg(&ki)
         .arg(&alpha)
-        .arg(&a.data)
+        .arg(&*a.data)
         .arg(&lda)
         .arg(&tai)
-        .arg(&b.data)
+        .arg(&*b.data)
         .arg(&ldb)
         .arg(&tbi)
         .arg(&beta)
-        .arg(&mut c.data)
+        .arg(&mut *c.data)
         .arg(&ldc);
     // SAFETY: the arguments match the kernel's signature in `kernels/*.cu` (int m, n, k; T
     // alpha; const T* A; int lda, ta; const T* B; int ldb, tb; T beta; T* C; int ldc); the
@@ -392,8 +547,10 @@ where
 }
 
 /// `batch` products `C_i <- alpha op(A_i) op(B_i) + beta C_i` through cuBLAS's strided-batched
-/// GEMM: each operand holds its matrices one after another, `stride` elements apart (at least
-/// one matrix's extent, so that they do not overlap).
+/// GEMM (`cublasGemmStridedBatchedEx`). Each operand is given as a buffer holding its
+/// matrices one after another, `stride` elements apart (at least one matrix's extent, so that
+/// they do not overlap), each `(rows, cols)` with leading dimension `max(1, rows)`; the buffer
+/// is a [`DeviceMatrix`] used as storage only (its own shape is not consulted, its length is).
 ///
 /// # Errors
 /// [`Error::Shape`] when the shapes, strides or buffer lengths do not fit; [`Error::Cublas`] or
@@ -404,58 +561,60 @@ pub fn gemm_strided_batched<T: GpuScalar>(
     batch: usize,
     alpha: T,
     ta: bool,
-    a: (&CudaSlice<T>, (usize, usize), usize),
+    a: (&DeviceMatrix<T>, (usize, usize), usize),
     tb: bool,
-    b: (&CudaSlice<T>, (usize, usize), usize),
+    b: (&DeviceMatrix<T>, (usize, usize), usize),
     beta: T,
-    c: (&mut CudaSlice<T>, (usize, usize), usize),
-) -> Result<(), Error>
-where
-    CudaBlas: Gemm<T>,
-{
+    c: (&mut DeviceMatrix<T>, (usize, usize), usize),
+) -> Result<(), Error> {
     let (m, n, k) = check_gemm_shapes(ta, a.1, tb, b.1, c.1)?;
-    let lens = [a.0.len(), b.0.len(), c.0.len()];
-    for ((what, (shape, stride)), len) in [("A", (a.1, a.2)), ("B", (b.1, b.2)), ("C", (c.1, c.2))]
-        .into_iter()
-        .zip(lens)
-    {
-        let one = shape.0.max(1) * shape.1;
-        if stride < one {
-            return Err(Error::Shape(format!(
-                "{what}: stride {stride} < one matrix's {one} elements"
-            )));
-        }
-        if batch > 0 && stride * (batch - 1) + one > len {
-            return Err(Error::Shape(format!(
-                "{what}: {batch} matrices {stride} apart need {} elements, the buffer has {len}",
-                stride * (batch - 1) + one
-            )));
-        }
-    }
+    let len = |d: &DeviceMatrix<T>| d.data.len() / T::FACTOR;
+    check_batch("A", batch, a.1, a.2, len(a.0))?;
+    check_batch("B", batch, b.1, b.2, len(b.0))?;
+    check_batch("C", batch, c.1, c.2, len(c.0))?;
     if batch == 0 || m == 0 || n == 0 {
         return Ok(());
     }
+    if batch > i32::MAX as usize || m.max(n).max(k) > i32::MAX as usize {
+        return Err(Error::Shape(
+            "batched gemm: sizes above 2^31 - 1 are not supported".into(),
+        ));
+    }
     let blas = dev.blas()?;
-    let cfg = StridedBatchedConfig {
-        gemm: GemmConfig {
-            transa: op(ta),
-            transb: op(tb),
-            m: m as i32,
-            n: n as i32,
-            k: k as i32,
-            alpha,
-            lda: a.1.0.max(1) as i32,
-            ldb: b.1.0.max(1) as i32,
-            beta,
-            ldc: c.1.0.max(1) as i32,
-        },
-        batch_size: batch as i32,
-        stride_a: a.2 as i64,
-        stride_b: b.2 as i64,
-        stride_c: c.2 as i64,
-    };
-    // SAFETY: every matrix of every operand lies inside its buffer (checked above).
-    unsafe { blas.gemm_strided_batched(cfg, a.0, b.0, c.0) }.map_err(cublas)
+    let (pa, _ga) = a.0.data.device_ptr(&dev.stream);
+    let (pb, _gb) = b.0.data.device_ptr(&dev.stream);
+    let (pc, _gc) = c.0.data.device_ptr_mut(&dev.stream);
+    let ld = |shape: (usize, usize)| shape.0.max(1) as i32;
+    // SAFETY: every matrix of every operand lies inside its buffer (checked above); alpha and
+    // beta are host values of type T; the handle is live.
+    unsafe {
+        cudarc::cublas::result::gemm_strided_batched_ex(
+            *blas.handle(),
+            op(ta),
+            op(tb),
+            m as i32,
+            n as i32,
+            k as i32,
+            (&alpha as *const T).cast::<c_void>(),
+            pa as *const c_void,
+            T::DATA_TYPE,
+            ld(a.1),
+            a.2 as i64,
+            pb as *const c_void,
+            T::DATA_TYPE,
+            ld(b.1),
+            b.2 as i64,
+            (&beta as *const T).cast::<c_void>(),
+            pc as *mut c_void,
+            T::DATA_TYPE,
+            ld(c.1),
+            c.2 as i64,
+            batch as i32,
+            T::COMPUTE,
+            cublasGemmAlgo_t::CUBLAS_GEMM_DEFAULT,
+        )
+    }
+    .map_err(cublas)
 }
 
 /// The host convenience: copies column-major `a` (`ar x ac`), `b` and `c` to the device,
@@ -474,10 +633,7 @@ pub fn gemm_host<T: GpuScalar>(
     b: (&[T], usize, usize),
     beta: T,
     c: (&mut [T], usize, usize),
-) -> Result<(), Error>
-where
-    CudaBlas: Gemm<T>,
-{
+) -> Result<(), Error> {
     check_gemm_shapes(ta, (a.1, a.2), tb, (b.1, b.2), (c.1, c.2))?;
     let da = DeviceMatrix::from_host(dev, a.0, a.1, a.2, a.1.max(1))?;
     let db = DeviceMatrix::from_host(dev, b.0, b.1, b.2, b.1.max(1))?;

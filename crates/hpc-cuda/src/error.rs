@@ -25,6 +25,8 @@ pub enum Error {
     Cublas(String),
     /// Shapes, leading dimensions or buffer lengths that do not fit.
     Shape(String),
+    /// A type or operation this backend does not provide (complex on our real kernels).
+    Unsupported(String),
 }
 
 impl fmt::Display for Error {
@@ -42,7 +44,7 @@ impl fmt::Display for Error {
             Error::Nvrtc(what) => write!(f, "NVRTC failed: {what}"),
             Error::Driver(what) => write!(f, "CUDA driver call failed: {what}"),
             Error::Cublas(what) => write!(f, "cuBLAS call failed: {what}"),
-            Error::Shape(what) => write!(f, "{what}"),
+            Error::Shape(what) | Error::Unsupported(what) => write!(f, "{what}"),
         }
     }
 }

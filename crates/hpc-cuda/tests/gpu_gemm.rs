@@ -1,11 +1,14 @@
-//! Our kernels and cuBLAS on a real GPU against hpc's CPU GEMM: every variant, f32 and f64,
-//! shapes that
-//! are not multiples of any tile, every transpose, alpha/beta specials and NaN in C with
-//! beta = 0. Skips, saying why, where no device can be opened (CI, this build machine).
+//! Our kernels and cuBLAS on a real GPU against hpc's CPU GEMM: every variant on f32 and f64,
+//! cuBLAS also on c32 and c64, shapes that are not multiples of any tile, every transpose,
+//! alpha/beta specials and NaN in C with beta = 0; cuBLAS's strided-batched GEMM against one
+//! product at a time; complex on our real kernels refused. Skips, saying why, where no device
+//! can be opened (CI, this build machine).
 
-use hpc_core::{MatMut, MatRef, Trans};
+use hpc_core::{MatMut, MatRef, Trans, c32, c64};
 use hpc_cuda::kernels::Variant;
-use hpc_cuda::{Backend, Device, GpuScalar, gemm_host};
+use hpc_cuda::{
+    Backend, Device, DeviceMatrix, Error, GpuScalar, gemm, gemm_host, gemm_strided_batched,
+};
 use hpc_gemm::{GemmScalar, Par};
 
 fn device() -> Option<Device> {
@@ -18,10 +21,7 @@ fn device() -> Option<Device> {
     }
 }
 
-fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend)
-where
-    cudarc::cublas::CudaBlas: cudarc::cublas::Gemm<T>,
-{
+fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend) {
     let shapes = [
         (1, 1, 1),
         (17, 33, 9),
@@ -79,10 +79,9 @@ where
             )
             .unwrap_or_else(|e| panic!("{v:?} {m}x{n}x{k}: {e}"));
             let tol = T::eps() * 4.0 * (k as f64 + 1.0) * 4.0;
-            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                let (g, w) = (g.to_f64(), w.to_f64());
+            for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
                 assert!(
-                    (g - w).abs() <= tol * (1.0 + w.abs()),
+                    T::dist(g, w) <= tol * (1.0 + T::mag(w)),
                     "{v:?} {m}x{n}x{k} ta={ta} tb={tb} alpha={alpha} beta={beta}: C[{i}] = {g}, want {w}"
                 );
             }
@@ -90,35 +89,57 @@ where
     }
 }
 
-/// What the comparison needs of f32 and f64.
+/// What the comparison needs of each type.
 mod num_like {
-    pub trait Real: Copy {
+    use hpc_core::{c32, c64};
+
+    pub trait Real: Copy + std::fmt::Display {
+        /// A value from a real one (complex types get an imaginary part too).
         fn of(x: f64) -> Self;
-        fn to_f64(self) -> f64;
+        fn dist(a: Self, b: Self) -> f64;
+        fn mag(a: Self) -> f64;
         fn eps() -> f64;
     }
-    impl Real for f32 {
-        fn of(x: f64) -> f32 {
-            x as f32
-        }
-        fn to_f64(self) -> f64 {
-            self as f64
-        }
-        fn eps() -> f64 {
-            f32::EPSILON as f64
-        }
+    macro_rules! real {
+        ($t:ty) => {
+            impl Real for $t {
+                fn of(x: f64) -> $t {
+                    x as $t
+                }
+                fn dist(a: $t, b: $t) -> f64 {
+                    (a as f64 - b as f64).abs()
+                }
+                fn mag(a: $t) -> f64 {
+                    (a as f64).abs()
+                }
+                fn eps() -> f64 {
+                    <$t>::EPSILON as f64
+                }
+            }
+        };
     }
-    impl Real for f64 {
-        fn of(x: f64) -> f64 {
-            x
-        }
-        fn to_f64(self) -> f64 {
-            self
-        }
-        fn eps() -> f64 {
-            f64::EPSILON
-        }
+    macro_rules! complex {
+        ($t:ty, $r:ty) => {
+            impl Real for $t {
+                fn of(x: f64) -> $t {
+                    <$t>::new(x as $r, (0.5 * x - 0.25) as $r)
+                }
+                fn dist(a: $t, b: $t) -> f64 {
+                    (a - b).norm() as f64
+                }
+                fn mag(a: $t) -> f64 {
+                    a.norm() as f64
+                }
+                fn eps() -> f64 {
+                    <$r>::EPSILON as f64
+                }
+            }
+        };
     }
+    real!(f32);
+    real!(f64);
+    complex!(c32, f32);
+    complex!(c64, f64);
 }
 
 #[test]
@@ -132,4 +153,93 @@ fn every_kernel_and_cublas_match_the_cpu_gemm() {
         check::<f32>(&dev, v);
         check::<f64>(&dev, v);
     }
+}
+
+#[test]
+fn cublas_complex_matches_the_cpu_gemm() {
+    let Some(dev) = device() else { return };
+    check::<c32>(&dev, Backend::Cublas);
+    check::<c64>(&dev, Backend::Cublas);
+}
+
+#[test]
+fn complex_on_our_kernels_is_refused() {
+    let Some(dev) = device() else { return };
+    let a = DeviceMatrix::<c64>::zeros(&dev, 2, 2).unwrap();
+    let mut c = DeviceMatrix::<c64>::zeros(&dev, 2, 2).unwrap();
+    let e = gemm(
+        &dev,
+        Backend::Tiled,
+        c64::new(1.0, 0.0),
+        false,
+        &a,
+        false,
+        &a,
+        c64::new(0.0, 0.0),
+        &mut c,
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e:?}");
+}
+
+fn batched<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device) {
+    let (batch, m, n, k) = (5, 33, 17, 29);
+    let (sa, sb, sc) = (m * k + 3, k * n, m * n + 1);
+    let a: Vec<T> = (0..batch * sa)
+        .map(|i| T::of(((i * 7) % 13) as f64 - 6.0))
+        .collect();
+    let b: Vec<T> = (0..batch * sb)
+        .map(|i| T::of(((i * 5) % 11) as f64 - 5.0))
+        .collect();
+    let c0: Vec<T> = (0..batch * sc).map(|i| T::of((i % 3) as f64)).collect();
+    let (alpha, beta) = (T::of(1.5), T::of(-1.0));
+    let da = DeviceMatrix::from_host(dev, &a, a.len(), 1, a.len()).unwrap();
+    let db = DeviceMatrix::from_host(dev, &b, b.len(), 1, b.len()).unwrap();
+    let mut dc = DeviceMatrix::from_host(dev, &c0, c0.len(), 1, c0.len()).unwrap();
+    gemm_strided_batched(
+        dev,
+        batch,
+        alpha,
+        false,
+        (&da, (m, k), sa),
+        false,
+        (&db, (k, n), sb),
+        beta,
+        (&mut dc, (m, n), sc),
+    )
+    .unwrap();
+    let got = dc.to_host(dev).unwrap();
+    for i in 0..batch {
+        let mut want = c0[i * sc..i * sc + m * n].to_vec();
+        hpc_gemm::gemm_op(
+            Trans::No,
+            Trans::No,
+            alpha,
+            MatRef::from_col_major(&a[i * sa..i * sa + m * k], m, k, m).unwrap(),
+            MatRef::from_col_major(&b[i * sb..i * sb + k * n], k, n, k).unwrap(),
+            beta,
+            MatMut::from_col_major(&mut want, m, n, m).unwrap(),
+            Par::Seq,
+        )
+        .unwrap();
+        for (e, (&g, &w)) in got[i * sc..i * sc + m * n].iter().zip(&want).enumerate() {
+            assert!(
+                T::dist(g, w) <= 1e-3 * (1.0 + T::mag(w)),
+                "batch {i} element {e}: {g} vs {w}"
+            );
+        }
+        // The padding between matrices of C is left alone.
+        if i + 1 < batch {
+            assert!(T::dist(got[i * sc + m * n], c0[i * sc + m * n]) == 0.0);
+        }
+    }
+}
+
+#[test]
+fn strided_batched_matches_one_product_at_a_time() {
+    let Some(dev) = device() else { return };
+    batched::<f32>(&dev);
+    batched::<f64>(&dev);
+    batched::<c32>(&dev);
+    batched::<c64>(&dev);
 }

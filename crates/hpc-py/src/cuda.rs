@@ -1,14 +1,21 @@
-//! `hpc.cuda` for NumPy arrays: the product on the GPU (our tiled kernel or cuBLAS), with the
-//! operands copied to the device and the result copied back. Arguments are checked (ndim,
-//! shapes, dtypes) before the GPU is touched; a missing GPU or CUDA library is a
-//! `hpc.CudaError` saying what was looked for.
+//! `hpc.cuda`: the product on the GPU (our tiled kernel or cuBLAS).
+//!
+//! - NumPy operands (`cuda_matmul`) are copied to the device and the result back.
+//! - Device operands (`cuda_matmul_device`: arrays of CuPy, PyTorch or anything with
+//!   `__cuda_array_interface__`, whose dictionaries `hpc/cuda.py` reads) are used in place,
+//!   and the result is a [`DeviceArray`] left on the device, which exposes
+//!   `__cuda_array_interface__` itself, so that those libraries take it without a copy.
+//!
+//! Arguments are checked (ndim, shapes, dtypes) before the GPU is touched; a missing GPU or
+//! CUDA library is a `hpc.CudaError` saying what was looked for.
 
 use std::sync::OnceLock;
 
 use numpy::PyArrayMethods;
 use pyo3::prelude::*;
 
-use hpc_cuda::{Backend, Device};
+use hpc_core::{c32, c64};
+use hpc_cuda::{Backend, Device, DeviceMatrix, GpuScalar};
 
 use crate::array::{Arr, DType, same_dtype, shape_str};
 use crate::errors::{Kind, err};
@@ -35,15 +42,7 @@ pub(crate) fn cuda_matmul<'py>(
     b: &Bound<'py, PyAny>,
     backend: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let backend = match backend {
-        "tiled" => Backend::Tiled,
-        "cublas" => Backend::Cublas,
-        other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "backend must be \"tiled\" or \"cublas\", not {other:?}"
-            )));
-        }
-    };
+    let backend = parse_backend(backend)?;
     let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
     a.expect_ndim(py, 2)?;
     b.expect_ndim(py, 2)?;
@@ -60,21 +59,41 @@ pub(crate) fn cuda_matmul<'py>(
         ));
     }
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1]);
+    check_backend_dtype(py, backend, dtype)?;
     let dev = device()
         .as_ref()
         .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
     match dtype {
         DType::F32 => run::<f32>(py, dev, backend, &a, &b, (m, n, k)),
         DType::F64 => run::<f64>(py, dev, backend, &a, &b, (m, n, k)),
-        DType::C64 | DType::C128 => Err(err(
+        DType::C64 => run::<c32>(py, dev, backend, &a, &b, (m, n, k)),
+        DType::C128 => run::<c64>(py, dev, backend, &a, &b, (m, n, k)),
+    }
+}
+
+fn parse_backend(backend: &str) -> PyResult<Backend> {
+    match backend {
+        "tiled" => Ok(Backend::Tiled),
+        "cublas" => Ok(Backend::Cublas),
+        other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "backend must be \"tiled\" or \"cublas\", not {other:?}"
+        ))),
+    }
+}
+
+/// hpc's own kernels are real: complex products need cuBLAS.
+fn check_backend_dtype(py: Python<'_>, backend: Backend, dtype: DType) -> PyResult<()> {
+    if backend != Backend::Cublas && matches!(dtype, DType::C64 | DType::C128) {
+        return Err(err(
             py,
             Kind::DType,
             format!(
-                "cuda.matmul computes on float32 and float64; {} is not supported on the GPU yet",
+                "cuda.matmul: the tiled kernels compute float32 and float64; {} needs backend=\"cublas\"",
                 dtype.name()
             ),
-        )),
+        ));
     }
+    Ok(())
 }
 
 fn run<'py, T>(
@@ -86,8 +105,7 @@ fn run<'py, T>(
     (m, n, k): (usize, usize, usize),
 ) -> PyResult<Bound<'py, PyAny>>
 where
-    T: hpc_cuda::GpuScalar + hpc_core::Scalar + numpy::Element + Send + Sync,
-    cudarc::cublas::CudaBlas: cudarc::cublas::Gemm<T>,
+    T: GpuScalar + hpc_core::Scalar + numpy::Element,
 {
     // SAFETY: the arrays live across the call and are only read.
     let (av, bv) = unsafe { (a.mat::<T>(), b.mat::<T>()) };
@@ -116,4 +134,215 @@ where
     let out = numpy::PyArray1::from_vec(py, hc);
     // Column-major m x n: the (n, m) C-ordered array, transposed.
     Ok(out.reshape([n, m])?.transpose()?.into_any())
+}
+
+fn dtype_of(name: &str) -> Option<DType> {
+    Some(match name {
+        "float32" => DType::F32,
+        "float64" => DType::F64,
+        "complex64" => DType::C64,
+        "complex128" => DType::C128,
+        _ => return None,
+    })
+}
+
+/// A matrix on the GPU that hpc computed: column-major, owned by this object. It exposes
+/// `__cuda_array_interface__` (version 3), so that `cupy.asarray(x)` or
+/// `torch.as_tensor(x, device="cuda")` use it without a copy while it lives.
+#[pyclass(module = "hpc._hpc", name = "DeviceArray", frozen)]
+pub(crate) struct DeviceArray {
+    data: Stored,
+    rows: usize,
+    cols: usize,
+}
+
+enum Stored {
+    F32(DeviceMatrix<f32>),
+    F64(DeviceMatrix<f64>),
+    C32(DeviceMatrix<c32>),
+    C64(DeviceMatrix<c64>),
+}
+
+impl DeviceArray {
+    fn dtype(&self) -> DType {
+        match self.data {
+            Stored::F32(_) => DType::F32,
+            Stored::F64(_) => DType::F64,
+            Stored::C32(_) => DType::C64,
+            Stored::C64(_) => DType::C128,
+        }
+    }
+}
+
+fn typestr(d: DType) -> (&'static str, usize) {
+    match d {
+        DType::F32 => ("<f4", 4),
+        DType::F64 => ("<f8", 8),
+        DType::C64 => ("<c8", 8),
+        DType::C128 => ("<c16", 16),
+    }
+}
+
+#[pymethods]
+impl DeviceArray {
+    /// `(rows, cols)`.
+    #[getter]
+    fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+
+    /// The NumPy dtype name (`"float32"`, ...).
+    #[getter(dtype)]
+    fn dtype_name(&self) -> &'static str {
+        self.dtype().name()
+    }
+
+    /// The CUDA Array Interface, version 3: column-major strides; the data is complete when
+    /// this object is returned, so no stream is named.
+    #[getter]
+    fn __cuda_array_interface__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let dev = device()
+            .as_ref()
+            .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
+        let (ptr, ld) = match &self.data {
+            Stored::F32(m) => (m.device_address(dev), m.shape().2),
+            Stored::F64(m) => (m.device_address(dev), m.shape().2),
+            Stored::C32(m) => (m.device_address(dev), m.shape().2),
+            Stored::C64(m) => (m.device_address(dev), m.shape().2),
+        };
+        let (ts, size) = typestr(self.dtype());
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("shape", (self.rows, self.cols))?;
+        d.set_item("typestr", ts)?;
+        d.set_item("data", (ptr, false))?;
+        d.set_item("strides", (size, ld * size))?;
+        d.set_item("version", 3)?;
+        d.set_item("stream", py.None())?;
+        Ok(d)
+    }
+
+    /// A NumPy copy (Fortran order).
+    fn get<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let dev = device()
+            .as_ref()
+            .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
+        match &self.data {
+            Stored::F32(m) => to_numpy(py, dev, m),
+            Stored::F64(m) => to_numpy(py, dev, m),
+            Stored::C32(m) => to_numpy(py, dev, m),
+            Stored::C64(m) => to_numpy(py, dev, m),
+        }
+    }
+}
+
+fn to_numpy<'py, T: GpuScalar + numpy::Element>(
+    py: Python<'py>,
+    dev: &Device,
+    m: &DeviceMatrix<T>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (rows, cols, ld) = m.shape();
+    let host = py
+        .detach(|| m.to_host(dev))
+        .map_err(|e| err(py, Kind::Cuda, e.to_string()))?;
+    let mut packed = Vec::with_capacity(rows * cols);
+    for j in 0..cols {
+        packed.extend_from_slice(&host[j * ld..j * ld + rows]);
+    }
+    let out = numpy::PyArray1::from_vec(py, packed);
+    Ok(out.reshape([cols, rows])?.transpose()?.into_any())
+}
+
+/// One device operand as `hpc/cuda.py` read it from `__cuda_array_interface__`: the address
+/// of element (0, 0), the stored column-major `rows x cols` with leading dimension `ld`, and
+/// whether the operand is the transpose of that (a row-major array).
+type DevOperand = (u64, usize, usize, usize, bool);
+
+/// `a @ b` for two device operands of dtype `dtype`, used in place; the result stays on the
+/// device. Runs after every stream of the context is idle (the operands' owners may have
+/// queued the work that fills them) and returns when the product is complete.
+#[pyfunction]
+#[pyo3(signature = (dtype, a, b, backend="tiled"))]
+pub(crate) fn cuda_matmul_device(
+    py: Python<'_>,
+    dtype: &str,
+    a: DevOperand,
+    b: DevOperand,
+    backend: &str,
+) -> PyResult<DeviceArray> {
+    let backend = parse_backend(backend)?;
+    let dt = dtype_of(dtype).ok_or_else(|| {
+        err(
+            py,
+            Kind::DType,
+            format!("cuda.matmul: unsupported dtype {dtype}; hpc computes float32, float64, complex64 and complex128"),
+        )
+    })?;
+    check_backend_dtype(py, backend, dt)?;
+    let dims = |o: &DevOperand| if o.4 { (o.2, o.1) } else { (o.1, o.2) };
+    let ((m, k), (k2, n)) = (dims(&a), dims(&b));
+    if k != k2 {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "cuda.matmul: a has shape ({m}, {k}) and b has shape ({k2}, {n}); the last dimension of a must equal the first of b"
+            ),
+        ));
+    }
+    let dev = device()
+        .as_ref()
+        .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
+    let (rows, cols) = (m, n);
+    let data = match dt {
+        DType::F32 => Stored::F32(device_product(py, dev, backend, a, b, (m, n))?),
+        DType::F64 => Stored::F64(device_product(py, dev, backend, a, b, (m, n))?),
+        DType::C64 => Stored::C32(device_product(py, dev, backend, a, b, (m, n))?),
+        DType::C128 => Stored::C64(device_product(py, dev, backend, a, b, (m, n))?),
+    };
+    Ok(DeviceArray { data, rows, cols })
+}
+
+fn device_product<T: GpuScalar + hpc_core::Scalar>(
+    py: Python<'_>,
+    dev: &Device,
+    backend: Backend,
+    a: DevOperand,
+    b: DevOperand,
+    (m, n): (usize, usize),
+) -> PyResult<DeviceMatrix<T>> {
+    let result = py.detach(|| -> Result<DeviceMatrix<T>, hpc_cuda::Error> {
+        dev.synchronize_context()?;
+        // SAFETY: `hpc/cuda.py` took the addresses and extents from the operands'
+        // `__cuda_array_interface__`, whose owners keep them alive for this call (the
+        // arrays are referenced by the caller); they are only read, and the context was
+        // synchronised above so their contents are complete.
+        let (da, db) = unsafe {
+            (
+                DeviceMatrix::<T>::from_raw(dev, a.0, a.1, a.2, a.3)?,
+                DeviceMatrix::<T>::from_raw(dev, b.0, b.1, b.2, b.3)?,
+            )
+        };
+        let mut dc = DeviceMatrix::<T>::zeros(dev, m, n)?;
+        hpc_cuda::gemm(
+            dev,
+            backend,
+            T::one(),
+            a.4,
+            &da,
+            b.4,
+            &db,
+            T::zero(),
+            &mut dc,
+        )?;
+        dev.synchronize()?;
+        Ok(dc)
+    });
+    py.check_signals()?;
+    result.map_err(|e| match e {
+        hpc_cuda::Error::Shape(m) => err(py, Kind::Shape, m),
+        other => err(py, Kind::Cuda, other.to_string()),
+    })
 }

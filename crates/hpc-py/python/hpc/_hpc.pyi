@@ -1,7 +1,7 @@
 # Type stub of the extension module hpc._hpc (crates/hpc-py/src); checked by mypy's stubtest.
 # Scalars are passed as (re, im) pairs; trans codes are 0 (none), 1 (transpose), 2 (conjugate
 # transpose). The public, NumPy-style API is in hpc/__init__.py.
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, final
 
 import numpy as np
 
@@ -12,6 +12,8 @@ __all__ = [
     "cuda_is_available",
     "cuda_libraries_found",
     "cuda_matmul",
+    "cuda_matmul_device",
+    "DeviceArray",
     "dot",
     "gemm",
     "gemv",
@@ -34,6 +36,24 @@ def simd_level() -> str: ...
 def cuda_libraries_found() -> bool: ...
 def cuda_is_available() -> bool: ...
 def cuda_matmul(a: Any, b: Any, backend: str = "tiled") -> np.ndarray: ...
+def cuda_matmul_device(
+    dtype: str,
+    a: Tuple[int, int, int, int, bool],
+    b: Tuple[int, int, int, int, bool],
+    backend: str = "tiled",
+) -> DeviceArray: ...
+@final
+class DeviceArray:
+    """A matrix on the GPU computed by hpc (column-major), with __cuda_array_interface__."""
+
+    @property
+    def shape(self) -> Tuple[int, int]: ...
+    @property
+    def dtype(self) -> str: ...
+    @property
+    def __cuda_array_interface__(self) -> Dict[str, Any]: ...
+    def get(self) -> np.ndarray: ...
+
 def get_num_threads() -> int: ...
 def set_num_threads(n: int) -> None: ...
 def matmul(a: Any, b: Any, *, out: Optional[np.ndarray] = None) -> Any:

@@ -1,19 +1,39 @@
-"""hpc.cuda: matrix products on an NVIDIA GPU, for NumPy arrays.
+"""hpc.cuda: matrix products on an NVIDIA GPU.
 
-The operands are copied to the device (any strides) and the result back; the GIL is released
-meanwhile. ``backend="tiled"`` runs hpc's own CUDA kernel, ``backend="cublas"`` cuBLAS (FP32 is
-computed in FP32, never TF32). Without a usable GPU, ``is_available()`` is False and
-``matmul`` raises ``hpc.CudaError`` saying what was looked for.
+``matmul(a, b)`` takes either
+
+- two NumPy arrays (or lists): they are copied to the device (any strides) and the result is
+  copied back into a new NumPy array; or
+- two arrays already on the GPU, from CuPy, PyTorch, Numba or anything else with a
+  ``__cuda_array_interface__``: they are read in place (C- or Fortran-contiguous, or a
+  transposed view of either), and the result is a :class:`DeviceArray` that stays on the
+  device and exposes ``__cuda_array_interface__`` itself, so ``cupy.asarray(c)`` or
+  ``torch.as_tensor(c, device="cuda")`` use it without a copy (keep ``c`` alive meanwhile).
+  ``c.get()`` copies it to a NumPy array.
+
+``backend="tiled"`` runs hpc's own CUDA kernel (float32, float64), ``backend="cublas"``
+cuBLAS (also complex64 and complex128; FP32 is computed in FP32, never TF32). The GIL is
+released while the GPU works. Without a usable GPU, ``is_available()`` is False and
+``matmul`` raises ``hpc.CudaError`` saying what was looked for; argument errors are found
+first and raise ``ShapeError``, ``DTypeError`` or ``LayoutError`` as on the CPU.
 """
 
-from typing import Any
+from typing import Any, Tuple, Union
 
 import numpy as np
 
 from . import _hpc
-from ._errors import CudaError
+from ._errors import CudaError, DTypeError, LayoutError, ShapeError
+from ._hpc import DeviceArray
 
-__all__ = ["is_available", "matmul", "CudaError"]
+__all__ = ["is_available", "matmul", "DeviceArray", "CudaError"]
+
+_TYPES = {
+    "f4": "float32",
+    "f8": "float64",
+    "c8": "complex64",
+    "c16": "complex128",
+}
 
 
 def is_available() -> bool:
@@ -21,8 +41,67 @@ def is_available() -> bool:
     return _hpc.cuda_is_available()
 
 
-def matmul(a: Any, b: Any, *, backend: str = "tiled") -> np.ndarray:
-    """``a @ b`` on the GPU for 2-D float32/float64 arrays (lists are converted)."""
+def _device_operand(x: Any, name: str) -> Tuple[str, Tuple[int, int, int, int, bool]]:
+    """The dtype name and ``(address, rows, cols, ld, transposed)`` of a device array: the
+    column-major matrix stored at ``address``, which ``x`` is (or is the transpose of)."""
+    cai = x.__cuda_array_interface__
+    if not isinstance(cai, dict):
+        raise TypeError(f"cuda.matmul: {name}.__cuda_array_interface__ is not a dict")
+    shape = tuple(int(s) for s in cai["shape"])
+    if len(shape) != 2:
+        raise ShapeError(f"cuda.matmul: {name} must be 2-D on the device, got shape {shape}")
+    typestr = str(cai["typestr"])
+    if typestr[:1] == ">" or typestr[1:] not in _TYPES:
+        raise DTypeError(
+            f"cuda.matmul: {name} has typestr {typestr!r}; hpc computes float32, float64, "
+            "complex64 and complex128 in native byte order"
+        )
+    dtype = _TYPES[typestr[1:]]
+    if cai.get("mask") is not None:
+        raise LayoutError(f"cuda.matmul: {name} is a masked array")
+    address = int(cai["data"][0])
+    rows, cols = shape
+    size = int(typestr[2:])
+    strides = cai.get("strides")
+    if strides is None:  # C-contiguous: the transpose of a column-major cols x rows
+        strides = (cols * size, size)
+    s0, s1 = (int(s) for s in strides)
+    if s0 % size or s1 % size:
+        raise LayoutError(f"cuda.matmul: {name} has strides {strides} not in whole elements")
+    e0, e1 = s0 // size, s1 // size
+    # Column-major: unit row step (irrelevant for one row), leading dimension e1 (irrelevant
+    # for one column).
+    ld = e1 if cols > 1 else max(rows, 1)
+    if (e0 == 1 or rows == 1) and ld >= max(rows, 1):
+        return dtype, (address, rows, cols, ld, False)
+    # Row-major: the transpose of a column-major cols x rows with leading dimension e0.
+    ld = e0 if rows > 1 else max(cols, 1)
+    if (e1 == 1 or cols == 1) and ld >= max(cols, 1):
+        return dtype, (address, cols, rows, ld, True)
+    raise LayoutError(
+        f"cuda.matmul: {name} has shape {shape} and strides {tuple(strides)}; hpc reads a "
+        "C- or Fortran-contiguous device array or a transposed view of one (copy it with "
+        "cupy.ascontiguousarray or tensor.contiguous())"
+    )
+
+
+def matmul(a: Any, b: Any, *, backend: str = "tiled") -> Union[np.ndarray, DeviceArray]:
+    """``a @ b`` on the GPU for 2-D arrays: NumPy in, NumPy out; device in, device out."""
+    on_a = hasattr(a, "__cuda_array_interface__")
+    on_b = hasattr(b, "__cuda_array_interface__")
+    if on_a or on_b:
+        if not (on_a and on_b):
+            raise LayoutError(
+                "cuda.matmul: one operand is on the GPU and the other is not; pass both as "
+                "device arrays or both as NumPy arrays"
+            )
+        ta, oa = _device_operand(a, "a")
+        tb, ob = _device_operand(b, "b")
+        if ta != tb:
+            raise DTypeError(
+                f"cuda.matmul: a is {ta} and b is {tb}; hpc does not mix or promote dtypes"
+            )
+        return _hpc.cuda_matmul_device(ta, oa, ob, backend)
     a = a if isinstance(a, np.ndarray) else np.asarray(a)
     b = b if isinstance(b, np.ndarray) else np.asarray(b)
     return _hpc.cuda_matmul(a, b, backend)
