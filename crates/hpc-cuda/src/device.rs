@@ -157,6 +157,11 @@ impl Device {
         Ok(b)
     }
 
+    /// The stream hpc queues its work on (for callers that mix in their own cudarc calls).
+    pub fn stream(&self) -> &Arc<CudaStream> {
+        &self.stream
+    }
+
     /// The architecture kernels are compiled for (`sm_90` on an H100).
     pub fn arch(&self) -> &str {
         &self.arch
@@ -413,6 +418,16 @@ impl<T: GpuScalar> DeviceMatrix<T> {
     /// Rows, columns and leading dimension.
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.rows, self.cols, self.ld)
+    }
+
+    /// The device buffer: `ld * cols` elements as `FACTOR` reals each.
+    pub fn storage(&self) -> &CudaSlice<T::Real> {
+        &self.data
+    }
+
+    /// The device buffer, writable.
+    pub fn storage_mut(&mut self) -> &mut CudaSlice<T::Real> {
+        &mut self.data
     }
 
     /// The device address of element (0, 0).
