@@ -6,7 +6,7 @@ up to n = 256 and extrapolated as n^3 beyond, marked "~"), NumPy's `@` (its bund
 True)` loops when Numba is installed. Each time is the median of several runs (one run for
 the slow loops). Also the per-call overhead at 4 x 4 against NumPy's.
 
-Usage: python speedup.py [--quick] [--threads N]   (HPC_BLAS_LIB: the C library, for ctypes)
+Usage: python speedup.py [--quick] [--threads N] [--json PATH]   (HPC_BLAS_LIB: the C library, for ctypes)
 """
 
 import argparse
@@ -19,6 +19,7 @@ import time
 parser = argparse.ArgumentParser()
 parser.add_argument("--quick", action="store_true")
 parser.add_argument("--threads", type=int, default=0, help="0: all cores")
+parser.add_argument("--json", help="also write the measurements to this file (for the report)")
 args = parser.parse_args()
 if args.threads:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
@@ -185,3 +186,23 @@ def per_call(f):
 t_np, t_hpc = per_call(lambda: a4 @ b4), per_call(lambda: hpc.matmul(a4, b4))
 print(f"\n4 x 4 float64 per call: NumPy {t_np * 1e6:.2f} us, hpc.matmul {t_hpc * 1e6:.2f} us "
       f"({t_hpc / t_np:.2f}x NumPy's time)")
+
+if args.json:
+    import json
+
+    with open(args.json, "w") as f:
+        json.dump(
+            {
+                "threads": threads,
+                "sizes": SIZES,
+                "rows": [
+                    {"name": name, "n": n, "seconds": s, "extrapolated": extra}
+                    for name, by_n in rows.items()
+                    for n, (s, extra) in sorted(by_n.items())
+                ],
+                "per_call_4x4_seconds": {"numpy": t_np, "hpc": t_hpc},
+                "skipped": {name: why for name, why in (("ctypes", ctypes_why), ("Numba", numba_why)) if why},
+            },
+            f,
+            indent=1,
+        )

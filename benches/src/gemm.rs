@@ -16,23 +16,60 @@ use crate::{stats, time_per_call};
 
 /// What to run.
 pub struct Options {
+    /// The smallest configuration, for the harness's own test.
+    pub tiny: bool,
     pub quick: bool,
     pub full: bool,
     pub threads: usize,
     pub filter: Option<String>,
 }
 
-/// One measured row: a case and each contender's median GFLOP/s.
+/// One measured row: a case and each contender's median GFLOP/s, with every sample.
 pub struct Row {
     pub what: String,
+    /// `f32`, `f64`, `c32` or `c64`.
+    pub dtype: &'static str,
+    /// (m, n, k); for the Level 3 routines (n, n, n).
+    pub dims: (usize, usize, usize),
     pub threads: usize,
+    /// (contender, median GFLOP/s); hpc first.
     pub results: Vec<(String, f64)>,
+    /// GFLOP/s of every run, per contender (same order as `results`).
+    pub samples: Vec<Vec<f64>>,
+}
+
+impl Row {
+    fn new(
+        what: String,
+        dtype: &'static str,
+        dims: (usize, usize, usize),
+        threads: usize,
+        flops: f64,
+        timed: Vec<(String, Vec<f64>)>,
+    ) -> Row {
+        let (mut results, mut samples) = (Vec::new(), Vec::new());
+        for (name, secs) in timed {
+            let rates: Vec<f64> = secs.iter().map(|t| flops / t / 1e9).collect();
+            results.push((name, flops / stats(secs).median / 1e9));
+            samples.push(rates);
+        }
+        Row {
+            what,
+            dtype,
+            dims,
+            threads,
+            results,
+            samples,
+        }
+    }
 }
 
 /// A type the benchmarks run in, with its calls into the Rust peers.
 pub trait BenchScalar: GemmScalar + PeerScalar {
     /// Flops per multiply-add.
     const FLOPS: f64;
+    /// `f32`, `f64`, `c32`, `c64`.
+    const DTYPE: &'static str;
     fn from_f64(x: f64) -> Self;
     /// `c <- a b` with the `gemm` crate (column-major, beta = 0).
     fn gemm_crate(
@@ -60,6 +97,7 @@ macro_rules! bench_scalar {
     ($t:ty, $flops:expr, $from:expr, $mm_call:ident) => {
         impl BenchScalar for $t {
             const FLOPS: f64 = $flops;
+            const DTYPE: &'static str = stringify!($t);
             fn from_f64(x: f64) -> Self {
                 $from(x)
             }
@@ -222,8 +260,8 @@ fn data<T: BenchScalar>(len: usize, seed: usize) -> Vec<T> {
 /// A named call to time.
 type Contender<'a> = (String, Box<dyn FnMut() + 'a>);
 
-/// Runs the contenders interleaved `runs` times; returns (name, median seconds).
-fn contest(runs: usize, target: f64, cs: &mut [Contender<'_>]) -> Vec<(String, f64)> {
+/// Runs the contenders interleaved `runs` times; returns (name, seconds of each run).
+fn contest(runs: usize, target: f64, cs: &mut [Contender<'_>]) -> Vec<(String, Vec<f64>)> {
     let mut samples = vec![Vec::new(); cs.len()];
     for _ in 0..runs {
         for (i, (_, f)) in cs.iter_mut().enumerate() {
@@ -232,7 +270,7 @@ fn contest(runs: usize, target: f64, cs: &mut [Contender<'_>]) -> Vec<(String, f
     }
     cs.iter()
         .zip(samples)
-        .map(|((name, _), s)| (name.clone(), stats(s).median))
+        .map(|((name, _), s)| (name.clone(), s))
         .collect()
 }
 
@@ -252,7 +290,9 @@ fn gemm_case<T: BenchScalar>(
     let mut c_g = vec![T::zero(); m * n];
     let mut c_mm = vec![T::zero(); m * n];
     let big = m * n * k > 1 << 30;
-    let (runs, target) = if opts.quick {
+    let (runs, target) = if opts.tiny {
+        (2, 0.001)
+    } else if opts.quick {
         (3, 0.02)
     } else {
         (5, if big { 0.0 } else { 0.05 })
@@ -315,14 +355,14 @@ fn gemm_case<T: BenchScalar>(
         "gemm crate disagrees with hpc"
     );
     let flops = T::FLOPS * (m * n * k) as f64;
-    let row = Row {
-        what: format!("{}gemm {m}x{n}x{k}", T::PREFIX),
+    let row = Row::new(
+        format!("{}gemm {m}x{n}x{k}", T::PREFIX),
+        T::DTYPE,
+        (m, n, k),
         threads,
-        results: medians
-            .into_iter()
-            .map(|(name, t)| (name, flops / t / 1e9))
-            .collect(),
-    };
+        flops,
+        medians,
+    );
     print_row(&row);
     row
 }
@@ -333,13 +373,13 @@ fn print_row(row: &Row) {
         .iter()
         .map(|(name, g)| format!("{name} {g:.1} ({:.2}x)", hpc / g))
         .collect();
-    eprintln!(
+    crate::progress::done(&format!(
         "  {:<26} t={}: hpc {:>7.1} GFLOP/s | {}",
         row.what,
         row.threads,
         hpc,
         others.join(" | ")
-    );
+    ));
 }
 
 fn wanted(opts: &Options, name: &str) -> bool {
@@ -348,59 +388,74 @@ fn wanted(opts: &Options, name: &str) -> bool {
         .is_none_or(|f| name.contains(f.as_str()))
 }
 
-/// The GEMM table: square sizes and the three skinny shapes, per type and thread count.
-pub fn gemm_rows<T: BenchScalar>(peers: &[Cblas], opts: &Options) -> Vec<Row> {
-    let name = format!("{}gemm", T::PREFIX);
-    if !wanted(opts, &name) {
+/// The GEMM cases of one type: `(threads, m, n, k)`, square sizes and the three skinny shapes,
+/// at one thread and at all threads.
+pub fn gemm_plan(opts: &Options, prefix: char, complex: bool) -> Vec<(usize, usize, usize, usize)> {
+    if !wanted(opts, &format!("{prefix}gemm")) {
         return Vec::new();
     }
-    let max_square = if opts.quick {
-        512
-    } else if T::IS_COMPLEX && !opts.full {
-        2048
-    } else {
-        4096
-    };
-    let squares: Vec<usize> = if opts.quick {
+    let squares: Vec<usize> = if opts.tiny {
+        vec![8, 32]
+    } else if opts.quick {
         vec![8, 64, 512]
+    } else if opts.full {
+        vec![4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
+    } else if complex {
+        vec![16, 64, 256, 1024]
     } else {
-        [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
-            .into_iter()
-            .filter(|&n| n <= max_square)
-            .collect()
+        vec![4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
     };
-    let skinny = !opts.quick && (!T::IS_COMPLEX || opts.full);
-    let mut rows = Vec::new();
-    eprintln!("{name}:");
-    for threads in [1, opts.threads] {
-        if threads == 1 && opts.threads == 1 && !rows.is_empty() {
-            break;
-        }
+    let skinny = !opts.quick && !opts.tiny && (!complex || opts.full);
+    let mut plan = Vec::new();
+    let mut thread_counts = vec![1];
+    if opts.threads > 1 {
+        thread_counts.push(opts.threads);
+    }
+    for threads in thread_counts {
         for &n in &squares {
-            rows.push(gemm_case::<T>(peers, opts, n, n, n, threads));
+            plan.push((threads, n, n, n));
         }
         if skinny {
             for (m, n, k) in [(4096, 4096, 64), (64, 4096, 4096), (4096, 64, 4096)] {
-                rows.push(gemm_case::<T>(peers, opts, m, n, k, threads));
+                plan.push((threads, m, n, k));
             }
         }
-        if opts.threads == 1 {
-            break;
-        }
     }
-    rows
+    plan
+}
+
+/// The GEMM table of one type (the cases of [`gemm_plan`]).
+pub fn gemm_rows<T: BenchScalar>(peers: &[Cblas], opts: &Options) -> Vec<Row> {
+    let plan = gemm_plan(opts, T::PREFIX, T::IS_COMPLEX);
+    if !plan.is_empty() {
+        crate::progress::say(&format!("{}gemm:", T::PREFIX));
+    }
+    plan.into_iter()
+        .map(|(threads, m, n, k)| {
+            crate::progress::doing(&format!("{}gemm {m}x{n}x{k} t={threads}", T::PREFIX));
+            gemm_case::<T>(peers, opts, m, n, k, threads)
+        })
+        .collect()
+}
+
+/// The number of Level 3 cases [`level3_rows`] runs.
+pub fn level3_plan_len(opts: &Options) -> usize {
+    if !wanted(opts, "level3") || opts.tiny {
+        return 0;
+    }
+    5 * if opts.threads > 1 { 2 } else { 1 }
 }
 
 /// Level 3 routines at order n (f64): hpc's `Fast` against the peers' CBLAS, and hpc's GEMM of
 /// the same order for the "fraction of GEMM speed" ratio.
 pub fn level3_rows(peers: &[Cblas], opts: &Options) -> Vec<Row> {
-    if !wanted(opts, "level3") {
+    if level3_plan_len(opts) == 0 {
         return Vec::new();
     }
     let n = if opts.quick { 512 } else { 2048 };
     let (runs, target) = if opts.quick { (3, 0.02) } else { (5, 0.0) };
     let mut rows = Vec::new();
-    eprintln!("Level 3 (f64), n = {n}:");
+    crate::progress::say(&format!("Level 3 (f64), n = {n}:"));
     // A well-conditioned lower triangle (diagonal 2..3, small off-diagonal) for trsm.
     let a: Vec<f64> = (0..n * n)
         .map(|i| {
@@ -416,6 +471,7 @@ pub fn level3_rows(peers: &[Cblas], opts: &Options) -> Vec<Row> {
     for threads in [1, opts.threads] {
         let fast = Fast::new(Par::from_count(threads));
         for routine in ["dgemm", "dsyrk", "dtrsm", "dtrmm", "dsymm"] {
+            crate::progress::doing(&format!("{routine} n={n} t={threads}"));
             let flops = match routine {
                 "dgemm" | "dsymm" => 2.0 * (n * n * n) as f64,
                 "dsyrk" => (n * (n + 1) * n) as f64,
@@ -478,14 +534,14 @@ pub fn level3_rows(peers: &[Cblas], opts: &Options) -> Vec<Row> {
             // keeps the values bounded (trsm divides by at least 2, trmm multiplies by about 2.5
             // per call: rescaled by the harness's few calls, no overflow at these counts).
             let medians = contest(runs, target, &mut cs);
-            let row = Row {
-                what: format!("{routine} n={n}"),
+            let row = Row::new(
+                format!("{routine} n={n}"),
+                "f64",
+                (n, n, n),
                 threads,
-                results: medians
-                    .into_iter()
-                    .map(|(name, t)| (name, flops / t / 1e9))
-                    .collect(),
-            };
+                flops,
+                medians,
+            );
             print_row(&row);
             rows.push(row);
         }
@@ -494,41 +550,4 @@ pub fn level3_rows(peers: &[Cblas], opts: &Options) -> Vec<Row> {
         }
     }
     rows
-}
-
-/// Prints one markdown table of rows: hpc GFLOP/s, % of the measured peak, and each peer's
-/// GFLOP/s with hpc's ratio to it.
-pub fn print_table(title: &str, rows: &[Row], peak: &dyn Fn(&Row) -> f64) {
-    if rows.is_empty() {
-        return;
-    }
-    let names: Vec<&str> = rows[0].results[1..]
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect();
-    println!("\n### {title}\n");
-    let mut head = String::from("| case | threads | hpc GFLOP/s | % of peak |");
-    let mut rule = String::from("|---|---:|---:|---:|");
-    for n in &names {
-        head.push_str(&format!(" {n} | hpc / {n} |"));
-        rule.push_str("---:|---:|");
-    }
-    println!("{head}\n{rule}");
-    for row in rows {
-        let hpc = row.results[0].1;
-        let mut line = format!(
-            "| {} | {} | {:.1} | {:.0}% |",
-            row.what,
-            row.threads,
-            hpc,
-            100.0 * hpc / peak(row)
-        );
-        for n in &names {
-            match row.results.iter().find(|(m, _)| m == n) {
-                Some((_, g)) => line.push_str(&format!(" {g:.1} | {:.2} |", hpc / g)),
-                None => line.push_str(" - | - |"),
-            }
-        }
-        println!("{line}");
-    }
 }

@@ -10,12 +10,18 @@
 //! Level 3 routines against OpenBLAS, BLIS, MKL and the `gemm` and `matrixmultiply` crates,
 //! with the machine's FMA peak measured in the same run (`gemm.rs`, `peers.rs`, `peak.rs`).
 //!
-//! `hpc-bench [--quick] [--full] [--filter NAME] [--threads N]`: `--filter` keeps the sections
-//! whose name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`, `zgemm`, `level3`).
+//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--out DIR]` measures
+//! and writes `DIR/results.json` (default `target/bench`); `--filter` keeps the sections whose
+//! name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`, `zgemm`, `level3`).
+//! `hpc-benches --report DIR [--compare OLD.json]` renders `report.md` and the plots from
+//! `DIR/results.json` (plus `DIR/python-*.json` and `DIR/gpu.json` when present, which it
+//! merges into `results.json`) and prints the main tables (`report.rs`).
 
 mod gemm;
 mod peak;
 mod peers;
+mod progress;
+mod report;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -23,11 +29,9 @@ use std::time::Instant;
 use hpc_core::reference::Reference;
 use hpc_core::{Level1, Level2, MatRef, Trans, VecMut, VecRef};
 
-/// Median and spread (min, max) of a set of samples, in seconds.
+/// The median of a set of samples, in seconds (the spread is kept in the report's samples).
 struct Stats {
     median: f64,
-    min: f64,
-    max: f64,
 }
 
 fn stats(mut samples: Vec<f64>) -> Stats {
@@ -38,11 +42,7 @@ fn stats(mut samples: Vec<f64>) -> Stats {
     } else {
         0.5 * (samples[n / 2 - 1] + samples[n / 2])
     };
-    Stats {
-        median,
-        min: samples[0],
-        max: samples[n - 1],
-    }
+    Stats { median }
 }
 
 /// Seconds per call of `f`, repeated enough to last about `target` seconds.
@@ -68,6 +68,9 @@ struct Row {
     hpc: Stats,
     plain: Stats,
     bytes: f64,
+    /// Seconds per call of each run.
+    hpc_samples: Vec<f64>,
+    plain_samples: Vec<f64>,
 }
 
 /// Runs `hpc` and `plain` interleaved `runs` times and records their medians.
@@ -89,17 +92,19 @@ fn case(
     let row = Row {
         name: name.to_owned(),
         n,
-        hpc: stats(th),
-        plain: stats(tp),
+        hpc: stats(th.clone()),
+        plain: stats(tp.clone()),
         bytes,
+        hpc_samples: th,
+        plain_samples: tp,
     };
-    eprintln!(
+    progress::done(&format!(
         "  {:<14} n = {:>8}: {:>7.2} GB/s (plain loop {:>7.2} GB/s)",
         row.name,
         row.n,
         gbs(&row, row.hpc.median),
         gbs(&row, row.plain.median)
-    );
+    ));
     rows.push(row);
 }
 
@@ -130,19 +135,31 @@ fn data(n: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-fn level12(quick: bool) {
-    let (runs, target) = if quick { (3, 0.02) } else { (5, 0.1) };
-    let level1_sizes: &[usize] = if quick {
-        &[1_000, 100_000]
+/// The Level 1 and 2 sizes: (level 1 lengths, gemv orders).
+fn level12_sizes(quick: bool, tiny: bool) -> (&'static [usize], &'static [usize]) {
+    if tiny {
+        (&[1_000], &[64])
+    } else if quick {
+        (&[1_000, 100_000], &[256])
     } else {
-        &[1_000, 100_000, 1_000_000]
+        (&[1_000, 100_000, 1_000_000], &[256, 1024, 2048])
+    }
+}
+
+fn level12(quick: bool, tiny: bool) -> Vec<report::Case> {
+    let (runs, target) = if tiny {
+        (2, 0.001)
+    } else if quick {
+        (3, 0.02)
+    } else {
+        (5, 0.1)
     };
-    let gemv_sizes: &[usize] = if quick { &[256] } else { &[256, 1024, 2048] };
+    let (level1_sizes, gemv_sizes) = level12_sizes(quick, tiny);
     let mut rows = Vec::new();
     let r = Reference;
     let word = std::mem::size_of::<f64>() as f64;
 
-    eprintln!("Level 1 (f64), hpc-core reference vs a plain loop:");
+    progress::say("Level 1 (f64), hpc-core reference vs a plain loop:");
     for &n in level1_sizes {
         let x = data(n, 1);
         let mut y = data(n, 2);
@@ -197,7 +214,7 @@ fn level12(quick: bool) {
         );
     }
 
-    eprintln!("Level 2 (f64), column-major A:");
+    progress::say("Level 2 (f64), column-major A:");
     for &n in gemv_sizes {
         let a = data(n * n, 3);
         let x = data(n, 4);
@@ -243,97 +260,287 @@ fn level12(quick: bool) {
         }
     }
 
-    println!("\n| routine | n | hpc GB/s (median) | spread | plain loop GB/s | hpc / loop |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for row in &rows {
-        println!(
-            "| {} | {} | {:.2} | {:.2}-{:.2} | {:.2} | {:.2} |",
-            row.name,
-            row.n,
-            gbs(row, row.hpc.median),
-            gbs(row, row.hpc.max),
-            gbs(row, row.hpc.min),
-            gbs(row, row.plain.median),
-            row.plain.median / row.hpc.median
-        );
-    }
-    println!(
-        "\n(median of {runs} runs; hpc-core is the reference oracle, written for clarity: the fast kernels come with hpc-gemm)"
+    rows.iter()
+        .map(|row| {
+            let rate = |secs: &[f64]| secs.iter().map(|t| row.bytes / t / 1e9).collect();
+            report::Case {
+                section: if row.name.starts_with("dgemv") {
+                    "level2"
+                } else {
+                    "level1"
+                }
+                .into(),
+                name: format!("{} n={}", row.name, row.n),
+                dtype: "f64".into(),
+                dims: (row.n, 1, 1),
+                threads: 1,
+                unit: "GB/s".into(),
+                results: vec![
+                    report::Contender::from_samples("hpc-core reference", rate(&row.hpc_samples)),
+                    report::Contender::from_samples("plain loop", rate(&row.plain_samples)),
+                ],
+            }
+        })
+        .collect()
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--out DIR]\n       hpc-benches --report DIR [--compare OLD.json]"
     );
+    std::process::exit(2)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut opts = gemm::Options {
+        tiny: false,
         quick: false,
         full: false,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         filter: None,
     };
+    let mut out = std::path::PathBuf::from("target/bench");
+    let (mut report_dir, mut compare) = (None, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--tiny" => opts.tiny = true,
             "--quick" => opts.quick = true,
             "--full" => opts.full = true,
-            "--filter" => opts.filter = it.next().cloned(),
+            "--filter" => opts.filter = Some(it.next().cloned().unwrap_or_else(|| usage())),
+            "--out" => out = it.next().unwrap_or_else(|| usage()).into(),
+            "--report" => {
+                report_dir = Some(std::path::PathBuf::from(
+                    it.next().unwrap_or_else(|| usage()),
+                ))
+            }
+            "--compare" => compare = Some(it.next().cloned().unwrap_or_else(|| usage())),
             "--threads" => {
                 opts.threads = it
                     .next()
                     .and_then(|v| v.parse().ok())
                     .filter(|&n| n > 0)
-                    .unwrap_or_else(|| panic!("--threads takes a positive integer"))
+                    .unwrap_or_else(|| usage())
             }
-            other => panic!(
-                "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N)"
-            ),
+            other => {
+                eprintln!("unknown option {other:?}");
+                usage()
+            }
         }
     }
+    if let Some(dir) = report_dir {
+        if let Err(e) = render_report(&dir, compare.as_deref()) {
+            eprintln!("hpc-benches --report: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    // The options that shape the measurements (not where they are written).
+    let shown: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|&(i, a)| a != "--out" && (i == 0 || args[i - 1] != "--out"))
+        .map(|(_, a)| a.clone())
+        .collect();
+    let results = measure(&opts, &shown);
+    if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| {
+        results
+            .save(&out.join("results.json"))
+            .map_err(std::io::Error::other)
+    }) {
+        eprintln!("hpc-benches: could not write {}: {e}", out.display());
+        std::process::exit(1);
+    }
+    eprintln!("wrote {}", out.join("results.json").display());
+}
+
+/// Merges `DIR/python-*.json` and `DIR/gpu.json` into `DIR/results.json`, renders the report
+/// and prints its main tables.
+fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), String> {
+    let path = dir.join("results.json");
+    let mut r = report::Results::load(&path)?;
+    let mut python = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("python-") && name.ends_with(".json") {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            python.push(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?);
+        }
+    }
+    if !python.is_empty() {
+        r.python = python;
+    }
+    let gpu = dir.join("gpu.json");
+    if let Ok(text) = std::fs::read_to_string(&gpu) {
+        r.gpu = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).map_err(|e| format!("{}: {e}", gpu.display())))
+            .collect::<Result<_, _>>()?;
+    }
+    for note in ["skipped.txt"] {
+        if let Ok(text) = std::fs::read_to_string(dir.join(note)) {
+            for l in text.lines().filter(|l| !l.trim().is_empty()) {
+                if !r.skipped.iter().any(|s| s == l) {
+                    r.skipped.push(l.to_string());
+                }
+            }
+        }
+    }
+    r.save(&path)?;
+    let old = match compare {
+        Some(p) => Some((p, report::Results::load(std::path::Path::new(p))?)),
+        None => None,
+    };
+    let md = report::render(&r, dir, old.as_ref().map(|(p, o)| (*p, o)))?;
+    println!("{}", report::terminal_summary(&md));
+    println!(
+        "The whole report: {} (with results.json and the plots beside it)",
+        dir.join("report.md").display()
+    );
+    Ok(())
+}
+
+/// Runs every wanted section and gathers the results.
+fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
     let wanted = |name: &str| {
         opts.filter
             .as_ref()
             .is_none_or(|f| name.contains(f.as_str()))
     };
-    if wanted("level1") || wanted("level2") {
-        level12(opts.quick);
-    }
-    if !["sgemm", "dgemm", "cgemm", "zgemm", "level3"]
-        .iter()
-        .any(|n| wanted(n))
-    {
-        return;
-    }
-    let peak1 = peak::fma_peak_f64(1);
-    let peak_all = peak::fma_peak_f64(opts.threads);
-    eprintln!(
-        "FMA peak (f64, measured): {peak1:.1} GFLOP/s on 1 thread, {peak_all:.1} on {}",
-        opts.threads
-    );
-    let peers = peers::load_all();
-    eprintln!(
-        "peers loaded: {}; kernels: {:?} {:?}",
-        peers.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
-        hpc_gemm::kernel_info::<f64>(),
-        hpc_gemm::kernel_info::<f32>()
-    );
-    let mut rows = Vec::new();
-    rows.extend(gemm::gemm_rows::<f64>(&peers, &opts));
-    rows.extend(gemm::gemm_rows::<f32>(&peers, &opts));
-    rows.extend(gemm::gemm_rows::<hpc_core::c64>(&peers, &opts));
-    rows.extend(gemm::gemm_rows::<hpc_core::c32>(&peers, &opts));
-    let l3 = gemm::level3_rows(&peers, &opts);
-    let peak = |row: &gemm::Row| {
-        let base = if row.threads == 1 { peak1 } else { peak_all };
-        // f32 (and c32) vectors hold twice the lanes.
-        if row.what.starts_with('s') || row.what.starts_with('c') {
-            2.0 * base
-        } else {
-            base
-        }
+    let level12_wanted = wanted("level1") || wanted("level2");
+    let (l1, l2) = level12_sizes(opts.quick, opts.tiny);
+    let mut total = if level12_wanted {
+        3 * l1.len() + 2 * l2.len()
+    } else {
+        0
     };
-    println!(
-        "\nFMA peak (f64, measured in this run): {peak1:.1} GFLOP/s (1 thread), {peak_all:.1} GFLOP/s ({} threads); f32 peak taken as twice that.",
-        opts.threads
-    );
-    gemm::print_table("GEMM (GFLOP/s, median)", &rows, &peak);
-    gemm::print_table("Level 3, f64 (GFLOP/s of true flops, median)", &l3, &peak);
+    for (p, c) in [('d', false), ('s', false), ('z', true), ('c', true)] {
+        total += gemm::gemm_plan(opts, p, c).len();
+    }
+    total += gemm::level3_plan_len(opts);
+    let gemm_wanted = total
+        > if level12_wanted {
+            3 * l1.len() + 2 * l2.len()
+        } else {
+            0
+        };
+    let (peak1, peak_all) = if gemm_wanted {
+        let p1 = peak::fma_peak_f64(1);
+        (
+            p1,
+            if opts.threads > 1 {
+                peak::fma_peak_f64(opts.threads)
+            } else {
+                p1
+            },
+        )
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    let peers = if gemm_wanted {
+        peers::load_all()
+    } else {
+        Vec::new()
+    };
+    let mut skipped = Vec::new();
+    for (name, _) in peers::candidates() {
+        if gemm_wanted && !peers.iter().any(|p| p.name == name) {
+            skipped.push(format!(
+                "{name}: its library could not be loaded (see the messages above)"
+            ));
+        }
+    }
+    let kernels = vec![
+        format!("{:?}", hpc_gemm::kernel_info::<f64>()),
+        format!("{:?}", hpc_gemm::kernel_info::<f32>()),
+    ];
+    let mut libraries: Vec<(String, String)> = vec![(
+        "hpc".into(),
+        format!("{} (this checkout)", env!("CARGO_PKG_VERSION")),
+    )];
+    for p in &peers {
+        libraries.push((p.name.to_string(), p.describe()));
+    }
+    libraries.push(("gemm crate".into(), "0.19 (AVX-512 kernels enabled)".into()));
+    libraries.push((
+        "matrixmultiply crate".into(),
+        "0.3 (one thread only)".into(),
+    ));
+    progress::start(total as u64);
+    let mut cases = Vec::new();
+    if level12_wanted {
+        cases.extend(level12(opts.quick, opts.tiny));
+    }
+    let mut rows = Vec::new();
+    if gemm_wanted {
+        progress::say(&format!(
+            "FMA peak (f64, measured): {peak1:.1} GFLOP/s on 1 thread, {peak_all:.1} on {}",
+            opts.threads
+        ));
+        rows.extend(gemm::gemm_rows::<f64>(&peers, opts));
+        rows.extend(gemm::gemm_rows::<f32>(&peers, opts));
+        rows.extend(gemm::gemm_rows::<hpc_core::c64>(&peers, opts));
+        rows.extend(gemm::gemm_rows::<hpc_core::c32>(&peers, opts));
+    }
+    let l3 = gemm::level3_rows(&peers, opts);
+    progress::finish();
+    for (section, rows) in [("gemm", rows), ("level3", l3)] {
+        for row in rows {
+            cases.push(report::Case {
+                section: section.into(),
+                name: row.what,
+                dtype: row.dtype.into(),
+                dims: row.dims,
+                threads: row.threads,
+                unit: "GFLOP/s".into(),
+                results: row
+                    .results
+                    .iter()
+                    .zip(row.samples)
+                    .map(|((name, _), s)| report::Contender::from_samples(name, s))
+                    .collect(),
+            });
+        }
+    }
+    report::Results {
+        schema: report::SCHEMA.into(),
+        created_unix: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        options: args.to_vec(),
+        machine: report::Machine {
+            cpu: cpu_model(),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            simd: hpc_gemm::selected_isa().name().into(),
+            kernels,
+            threads: opts.threads,
+            fma_peak_f64_1: peak1,
+            fma_peak_f64_all: peak_all,
+            libraries,
+        },
+        cases,
+        python: Vec::new(),
+        gpu: Vec::new(),
+        skipped,
+    }
+}
+
+/// The CPU's model name (Linux), or the architecture.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }

@@ -27,7 +27,11 @@ enum Threads {
 /// One loaded CBLAS.
 pub struct Cblas {
     pub name: &'static str,
-    lib: Library,
+    /// Where it was loaded from.
+    pub path: String,
+    /// Never unloaded: the library's worker threads (OpenMP, pthreads) outlive any call and
+    /// would run unmapped code after a `dlclose`.
+    lib: std::mem::ManuallyDrop<Library>,
     threads: Threads,
 }
 
@@ -60,20 +64,25 @@ pub fn load_all() -> Vec<Cblas> {
             // SAFETY: loading a BLAS runs its initialisers, which only set up its own state.
             match unsafe { Library::new(p) } {
                 Ok(lib) => {
-                    loaded = Some(lib);
+                    loaded = Some((lib, p.clone()));
                     break;
                 }
                 Err(e) => last_err = format!("{p}: {e}"),
             }
         }
         match loaded {
-            Some(lib) => {
+            Some((lib, path)) => {
                 let threads = match name {
                     "OpenBLAS" => Threads::OpenBlas,
                     "BLIS" => Threads::Blis,
                     _ => Threads::Mkl,
                 };
-                out.push(Cblas { name, lib, threads });
+                out.push(Cblas {
+                    name,
+                    path,
+                    lib: std::mem::ManuallyDrop::new(lib),
+                    threads,
+                });
             }
             None => eprintln!("peer {name} skipped: {last_err}"),
         }
@@ -162,7 +171,49 @@ fn int(n: usize) -> c_int {
     c_int::try_from(n).expect("benchmark sizes fit in a C int")
 }
 
+type VersionStr = unsafe extern "C" fn() -> *const std::ffi::c_char;
+type MklVersion = unsafe extern "C" fn(*mut std::ffi::c_char, c_int);
+
 impl Cblas {
+    /// The library's own version string (and where it was loaded from).
+    pub fn describe(&self) -> String {
+        let version = match self.threads {
+            Threads::OpenBlas => self.version_str(b"openblas_get_config\0"),
+            Threads::Blis => self
+                .version_str(b"bli_info_get_version_str\0")
+                .map(|v| format!("BLIS {v}")),
+            Threads::Mkl => self
+                .sym::<MklVersion>(b"MKL_Get_Version_String\0")
+                .map(|f| {
+                    let mut buf = [0 as std::ffi::c_char; 256];
+                    // SAFETY: MKL writes at most `len` bytes, NUL-terminated, into `buf`.
+                    unsafe { f(buf.as_mut_ptr(), buf.len() as c_int) };
+                    // SAFETY: `buf` is NUL-terminated (zeroed, and MKL terminates what it writes).
+                    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+                        .to_string_lossy()
+                        .trim()
+                        .to_string()
+                }),
+        };
+        format!(
+            "{} ({})",
+            version.unwrap_or_else(|| "version unknown".into()),
+            self.path
+        )
+    }
+
+    fn version_str(&self, name: &[u8]) -> Option<String> {
+        let f = self.sym::<VersionStr>(name)?;
+        // SAFETY: both functions return a pointer to a static NUL-terminated string.
+        let p = unsafe { f() };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-null, and static and NUL-terminated as above.
+        let s = unsafe { std::ffi::CStr::from_ptr(p) };
+        Some(s.to_string_lossy().into_owned())
+    }
+
     fn sym<F>(&self, name: &[u8]) -> Option<Symbol<'_, F>> {
         // SAFETY: the symbol types above are the CBLAS prototypes of these names.
         unsafe { self.lib.get::<F>(name).ok() }

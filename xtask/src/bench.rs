@@ -8,8 +8,13 @@
 //! peers' idle threads are told to sleep instead of spinning (`OPENBLAS_THREAD_TIMEOUT`,
 //! `OMP_WAIT_POLICY`, `KMP_BLOCKTIME`), so that interleaved timings do not tax each other.
 //!
-//! Options (forwarded): `--quick`, `--full`, `--filter NAME`, `--threads N`. Without a
-//! filter, the Python speedup table follows (`--filter python` runs only that).
+//! Then the Python speedup table (`benches/python/speedup.py`, skipped with `--filter` other
+//! than `python`), the GPU benchmarks with `--gpu`, and the report: `target/bench/report.md`,
+//! `results.json` and the PNG plots, the main tables printed at the end (`--compare OLD.json`
+//! adds a comparison with an earlier run's `results.json`).
+//!
+//! Options: `--quick` (about 2 minutes), `--full` (every size and type), `--filter NAME`,
+//! `--threads N`, `--gpu`, `--compare OLD.json`.
 
 use std::path::Path;
 use std::process::Command;
@@ -18,6 +23,8 @@ use crate::{cargo, run_echoed};
 
 const OPENBLAS: &str = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
 const BLIS: &str = "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4";
+/// The font the report's plots are drawn with.
+const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 /// The Python prefix whose `lib/` holds pip's `libmkl_rt.so.3`, if any.
 fn python_prefix() -> Option<String> {
@@ -37,11 +44,13 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// Installs the peers that are missing, where it can; reports what it could not do.
-fn install_peers() {
+/// Installs the peers (and the plots' font) that are missing, where it can; reports what it
+/// could not do.
+fn install_peers(out: &Path) {
     let missing_debs: Vec<&str> = [
         (OPENBLAS, "libopenblas0-pthread"),
         (BLIS, "libblis4-openmp"),
+        (FONT, "fonts-dejavu-core"),
     ]
     .into_iter()
     .filter(|(path, _)| !Path::new(path).exists())
@@ -57,15 +66,21 @@ fn install_peers() {
                 .status()
                 .is_ok_and(|s| s.success());
             if !ok {
-                eprintln!(
-                    "could not install {}: those peers will be skipped",
-                    missing_debs.join(", ")
+                skipped(
+                    out,
+                    &format!(
+                        "{}: apt-get could not install them",
+                        missing_debs.join(", ")
+                    ),
                 );
             }
         } else {
-            eprintln!(
-                "{} not installed and not root with apt-get: those peers will be skipped",
-                missing_debs.join(", ")
+            skipped(
+                out,
+                &format!(
+                    "{}: not installed, and not root with apt-get to install them",
+                    missing_debs.join(", ")
+                ),
             );
         }
     }
@@ -78,42 +93,118 @@ fn install_peers() {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            eprintln!("could not install MKL: it will be skipped");
+            skipped(out, "MKL: `pip install mkl` failed");
         }
     }
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut forwarded = Vec::new();
+/// What `cargo xtask bench` was asked for.
+struct Opts {
+    /// Forwarded to the harness: `--quick`, `--full`, `--filter X`, `--threads N`.
+    forwarded: Vec<String>,
+    filter: Option<String>,
+    quick: bool,
+    threads: Option<String>,
+    gpu: bool,
+    compare: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Opts, String> {
+    let mut o = Opts {
+        forwarded: Vec::new(),
+        filter: None,
+        quick: false,
+        threads: None,
+        gpu: false,
+        compare: None,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--quick" | "--full" => forwarded.push(a.clone()),
-            "--filter" | "--threads" => {
+            "--quick" | "--full" => {
+                o.quick |= a == "--quick";
+                o.forwarded.push(a.clone());
+            }
+            "--gpu" => o.gpu = true,
+            "--filter" | "--threads" | "--compare" => {
                 let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
-                forwarded.push(a.clone());
-                forwarded.push(v.clone());
+                match a.as_str() {
+                    "--filter" => o.filter = Some(v.clone()),
+                    "--threads" => o.threads = Some(v.clone()),
+                    _ => {
+                        o.compare = Some(v.clone());
+                        continue;
+                    }
+                }
+                o.forwarded.push(a.clone());
+                o.forwarded.push(v.clone());
             }
             other => {
                 return Err(format!(
-                    "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N)"
+                    "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N, --gpu, --compare OLD.json)"
                 ));
             }
         }
     }
-    let filter = forwarded
-        .iter()
-        .position(|a| a == "--filter")
-        .and_then(|i| forwarded.get(i + 1))
-        .cloned();
-    let quick = forwarded.iter().any(|a| a == "--quick");
-    if filter.as_deref() == Some("python") {
-        return python_speedup(quick, &forwarded);
+    Ok(o)
+}
+
+/// `target/bench`: the report's directory, emptied of an earlier run's files.
+fn fresh_out_dir(root: &Path) -> Result<std::path::PathBuf, String> {
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for e in std::fs::read_dir(&out)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json")
+            || name.ends_with(".png")
+            || name.ends_with(".md")
+            || name == "skipped.txt"
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
-    install_peers();
+    Ok(out)
+}
+
+/// Notes a skipped part for the report (and says it now).
+fn skipped(out: &Path, what: &str) {
+    eprintln!("skipped: {what}");
+    use std::io::Write;
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(out.join("skipped.txt"))
+    {
+        let _ = writeln!(f, "{what}");
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let o = parse(args)?;
+    let root = crate::project_root();
+    // An old results.json given to --compare may live in target/bench: keep a copy first.
+    let compare = match &o.compare {
+        Some(p) => {
+            let text = std::fs::read(p).map_err(|e| format!("--compare {p}: {e}"))?;
+            let kept = std::env::temp_dir().join("hpc-bench-compare.json");
+            std::fs::write(&kept, text).map_err(|e| e.to_string())?;
+            Some(kept)
+        }
+        None => None,
+    };
+    let out = fresh_out_dir(&root)?;
+    let python_only = o.filter.as_deref() == Some("python");
+    if !python_only {
+        install_peers(&out);
+    }
     let mut cmd = cargo();
     cmd.args(["run", "--release", "--quiet", "-p", "hpc-benches", "--"])
-        .args(&forwarded)
+        .args(&o.forwarded)
+        .arg("--out")
+        .arg(&out)
         .env("OPENBLAS_CORETYPE", "Cooperlake")
         .env("BLIS_ARCH_TYPE", "0")
         // The peers' idle threads would spin after each call (OpenBLAS for about 2^28 cycles,
@@ -127,33 +218,85 @@ pub fn run(args: &[String]) -> Result<(), String> {
         cmd.env("HPC_MKL_PREFIX", prefix);
     }
     run_echoed(&mut cmd)?;
-    if filter.is_none() {
-        python_speedup(quick, &forwarded)?;
+    if o.filter.is_none() || python_only {
+        python_speedup(&o, &out)?;
+    }
+    if o.gpu {
+        gpu(&out)?;
+    } else {
+        skipped(
+            &out,
+            "GPU benchmarks: not requested (`cargo xtask bench --gpu` runs them where a GPU is present)",
+        );
+    }
+    let mut report = cargo();
+    report
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "hpc-benches",
+            "--",
+            "--report",
+        ])
+        .arg(&out);
+    if let Some(c) = &compare {
+        report.arg("--compare").arg(c);
+    }
+    run_echoed(&mut report)
+}
+
+/// The GPU section: hpc-cuda's `gpu_bench` (tiled and hpc's cuBLAS path against cuBLAS called
+/// directly); without a GPU it says so and the report notes it.
+fn gpu(out: &Path) -> Result<(), String> {
+    let json = out.join("gpu.json");
+    let mut cmd = cargo();
+    cmd.args([
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "hpc-cuda",
+        "--example",
+        "gpu_bench",
+        "--",
+        "--json",
+    ])
+    .arg(&json);
+    run_echoed(&mut cmd)?;
+    if !json.exists() {
+        skipped(
+            out,
+            "GPU benchmarks: no usable GPU or CUDA libraries on this machine (gpu_bench said why above)",
+        );
     }
     Ok(())
 }
 
 /// The Python section: pure Python to hpc (`benches/python/speedup.py`), in the managed
-/// environment with the package built and installed, at all threads and at 1 thread.
-fn python_speedup(quick: bool, forwarded: &[String]) -> Result<(), String> {
+/// environment with the package built and installed, at all threads and at 1 thread; each
+/// run writes `python-<threads>.json` for the report.
+fn python_speedup(o: &Opts, out: &Path) -> Result<(), String> {
     let root = crate::project_root();
     let python = match crate::python::install(&root) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("skipping the Python speedup table: {e}");
+            skipped(out, &format!("the pure-Python speedup table: {e}"));
             return Ok(());
         }
     };
     if !crate::pyenv::try_install(&python, "numba") {
-        eprintln!("Numba could not be installed: its row will be skipped");
+        skipped(
+            out,
+            "Numba (its row of the speedup table): it could not be installed",
+        );
     }
     let lib = crate::capi::layout(&root)?.shared;
-    let threads = forwarded
-        .iter()
-        .position(|a| a == "--threads")
-        .and_then(|i| forwarded.get(i + 1))
-        .cloned();
-    let mut runs = vec![threads.unwrap_or_else(|| "0".into())];
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .to_string();
+    let mut runs = vec![o.threads.clone().unwrap_or(cores)];
     if runs[0] != "1" {
         runs.push("1".into());
     }
@@ -161,8 +304,10 @@ fn python_speedup(quick: bool, forwarded: &[String]) -> Result<(), String> {
         let mut cmd = Command::new(&python);
         cmd.arg(root.join("benches/python/speedup.py"))
             .args(["--threads", &t])
+            .arg("--json")
+            .arg(out.join(format!("python-{t}.json")))
             .env("HPC_BLAS_LIB", &lib);
-        if quick {
+        if o.quick {
             cmd.arg("--quick");
         }
         run_echoed(&mut cmd)?;
