@@ -457,9 +457,10 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
             ));
         }
     }
+    let kernel = |(name, mr, nr): (&str, usize, usize)| format!("{name} ({mr} x {nr})");
     let kernels = vec![
-        format!("{:?}", hpc_gemm::kernel_info::<f64>()),
-        format!("{:?}", hpc_gemm::kernel_info::<f32>()),
+        kernel(hpc_gemm::kernel_info::<f64>()),
+        kernel(hpc_gemm::kernel_info::<f32>()),
     ];
     let mut libraries: Vec<(String, String)> = vec![(
         "hpc".into(),

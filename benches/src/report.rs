@@ -311,6 +311,16 @@ fn is_square(c: &Case) -> bool {
     c.dims.0 == c.dims.1 && c.dims.1 == c.dims.2
 }
 
+fn fmt_time(s: f64) -> String {
+    if s < 1e-3 {
+        format!("{:.0} us", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
 fn fmt_speedup(x: f64) -> String {
     if x >= 10.0 {
         format!("{x:.0}x")
@@ -403,7 +413,9 @@ fn python_speedups(r: &Results) -> Vec<(u64, Vec<(String, f64)>)> {
 }
 
 fn python_tables(md: &mut String, r: &Results) {
-    for run in &r.python {
+    let mut runs: Vec<&serde_json::Value> = r.python.iter().collect();
+    runs.sort_by_key(|v| std::cmp::Reverse(v["threads"].as_u64().unwrap_or(0)));
+    for run in runs {
         let (Some(rows), Some(sizes)) = (run["rows"].as_array(), run["sizes"].as_array()) else {
             continue;
         };
@@ -456,7 +468,8 @@ fn python_tables(md: &mut String, r: &Results) {
                         let gf = 2.0 * (n as f64).powi(3) / s / 1e9;
                         let _ = write!(
                             md,
-                            " {mark}{s:.3} s, {gf:.3} GF/s, {mark}{} |",
+                            " {mark}{}, {gf:.3} GF/s, {mark}{} |",
+                            fmt_time(s),
                             fmt_speedup(b / s)
                         );
                     }
@@ -725,10 +738,12 @@ fn python_plot(r: &Results, dir: &Path) -> Result<Option<String>, String> {
     }
     let file = "python-speedup.png".to_string();
     let path = dir.join(&file);
-    let top = rows.iter().map(|x| x.1).fold(1.0, f64::max) * 3.0;
-    let root = BitMapBackend::new(&path, (900, 520)).into_drawing_area();
-    root.fill(&WHITE).map_err(plot_err)?;
+    let top = rows.iter().map(|x| x.1).fold(1.0, f64::max) * 20.0;
+    let bottom = rows.iter().map(|x| x.1).fold(1.0, f64::min) / 2.0;
     let k = rows.len();
+    let root = BitMapBackend::new(&path, (1000, 80 + 60 * k as u32)).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_err)?;
+    let names: Vec<String> = rows.iter().map(|x| x.0.clone()).collect();
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!("C = A @ B, float64, n = {n}: speedup over pure Python (log scale)"),
@@ -736,31 +751,45 @@ fn python_plot(r: &Results, dir: &Path) -> Result<Option<String>, String> {
         )
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..k as f64, (0.5..top).log_scale())
+        .y_label_area_size(260)
+        .build_cartesian_2d((bottom..top).log_scale(), (0..k).into_segmented())
         .map_err(plot_err)?;
     chart
         .configure_mesh()
-        .disable_x_mesh()
-        .disable_x_axis()
-        .y_desc("speedup (x)")
-        .y_label_formatter(&|y| format!("{y:.0}"))
+        .disable_y_mesh()
+        .x_desc("speedup over pure Python (x)")
+        .x_label_formatter(&|x| {
+            if *x < 1.0 {
+                format!("{x:.1}")
+            } else {
+                format!("{x:.0}")
+            }
+        })
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                names.get(*i).cloned().unwrap_or_default()
+            }
+            SegmentValue::Last => String::new(),
+        })
+        .y_label_style(("sans-serif", 15))
         .draw()
         .map_err(plot_err)?;
-    for (i, (name, x)) in rows.iter().enumerate() {
+    for (i, (_, x)) in rows.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
-        let (x0, x1) = (i as f64 + 0.1, i as f64 + 0.9);
         chart
             .draw_series([Rectangle::new(
-                [(x0, 0.5), (x1, x.max(0.5))],
+                [
+                    (bottom, SegmentValue::Exact(i)),
+                    (*x, SegmentValue::Exact(i + 1)),
+                ],
                 color.filled(),
             )])
             .map_err(plot_err)?;
         chart
             .draw_series([Text::new(
-                format!("{name}: {}", fmt_speedup(*x)),
-                (x0, (x.max(0.5) * 1.25).min(top / 1.3)),
-                ("sans-serif", 13).into_font(),
+                fmt_speedup(*x),
+                (x * 1.15, SegmentValue::CenterOf(i)),
+                ("sans-serif", 15).into_font(),
             )])
             .map_err(plot_err)?;
     }

@@ -297,7 +297,8 @@ fn python_speedup(o: &Opts, out: &Path) -> Result<(), String> {
         .map_or(1, |n| n.get())
         .to_string();
     let mut runs = vec![o.threads.clone().unwrap_or(cores)];
-    if runs[0] != "1" {
+    // The quick run keeps the all-threads table only.
+    if runs[0] != "1" && !o.quick {
         runs.push("1".into());
     }
     for t in runs {
