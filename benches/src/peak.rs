@@ -35,11 +35,13 @@ fn bytemuck_sum<V: bytemuck::Pod>(v: &[V]) -> f64 {
     bytemuck::cast_slice::<V, f64>(v).iter().sum()
 }
 
-/// GFLOP/s of f64 FMA on `threads` threads at once (median of 5).
+/// GFLOP/s of f64 FMA on `threads` threads at once: the best of 7 samples (interference from
+/// other work on a shared machine only ever lowers a sample, and a peak is what the hardware
+/// can do).
 pub fn fma_peak_f64(threads: usize) -> f64 {
     let iters = 20_000_000;
     let mut samples = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..7 {
         let start = Instant::now();
         let flops: f64 = std::thread::scope(|s| {
             let hs: Vec<_> = (0..threads)
@@ -49,6 +51,5 @@ pub fn fma_peak_f64(threads: usize) -> f64 {
         });
         samples.push(flops / start.elapsed().as_secs_f64() / 1e9);
     }
-    samples.sort_by(f64::total_cmp);
-    samples[2]
+    samples.into_iter().fold(0.0, f64::max)
 }
