@@ -135,7 +135,10 @@ fn the_tiny_run_produces_every_file_of_the_report() {
         .nth(1)
         .unwrap_or_else(|| panic!("no comparison section: {shown}"));
     let compared = compared.split("\n## ").next().unwrap_or("");
-    let rows: Vec<&str> = compared.lines().filter(|l| l.starts_with("| dgemm ")).collect();
+    let rows: Vec<&str> = compared
+        .lines()
+        .filter(|l| l.starts_with("| dgemm "))
+        .collect();
     assert_eq!(rows.len(), 4, "{compared}");
     for row in rows {
         // | case | threads | hpc now | hpc then | now / then | ...
