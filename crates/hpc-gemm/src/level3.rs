@@ -7,16 +7,19 @@
 //! - `symm`/`hemm`: C is updated by block rows of `SYMM_NB`; for each, the part of A left of the
 //!   diagonal block, the diagonal block, and the part right of it are three GEMMs. The stored
 //!   triangle is used directly for one part and transposed (conjugate-transposed for Hermitian
-//!   A) for the other; only the diagonal block is expanded into a dense temporary.
-//! - `syrk`/`herk`/`syr2k`/`her2k`: C's triangle is updated by block columns of `NB`; the
-//!   off-diagonal part of each is one GEMM (two for the rank-2k updates) straight into C; the
-//!   `NB x NB` diagonal block is computed into a temporary and merged into the triangle only
-//!   (with a real diagonal for the Hermitian routines).
+//!   A) for the other; only the diagonal block is expanded into a dense temporary. With
+//!   threads to spare, each thread runs all of it on its own share of C's columns.
+//! - `syrk`/`herk`/`syr2k`/`her2k`: recursive halving of C's triangle. Each level is one GEMM
+//!   (two for the rank-2k updates) on the square block between the two half triangles,
+//!   straight into C, so most flops run in a few large GEMMs; the leaves (at most `NB`) are
+//!   computed into a temporary and merged into the triangle only (with a real diagonal for
+//!   the Hermitian routines). With threads to spare the two halves run side by side.
 //! - `trmm`/`trsm`: recursive halving of the triangle. Each level is one GEMM on the
 //!   off-diagonal block; the leaves (at most `LEAF` rows) are one more GEMM with the dense
 //!   diagonal block (`trmm`) or with its inverse (`trsm`), computed once per leaf in
 //!   `O(LEAF^3)`. So all flops but those inversions run on the GEMM kernels; the inverse of a
-//!   well-conditioned triangle differs from substitution only by rounding.
+//!   well-conditioned triangle differs from substitution only by rounding. With threads to
+//!   spare, each thread runs the recursion on its own share of B's columns.
 //!
 //! The right-side variants are the left-side ones on transposed views (`B op(A)` =
 //! `(op(A)^T B^T)^T`), which costs nothing. The argument checks are those of the reference
@@ -34,7 +37,8 @@ use rayon::prelude::*;
 
 use crate::{Par, gemm_raw};
 
-/// Block size of the `syrk` family (columns of C per block column).
+/// The largest diagonal block of the `syrk` family: the recursion's leaves, each computed by
+/// a GEMM into a temporary (half of which is thrown away) and merged into the triangle.
 const NB: usize = 192;
 /// Rows of C per block row in `symm`/`hemm`: large, so that each of the three GEMMs of a block
 /// row has many rows to amortise its packing of B over (the dense diagonal block it expands is
@@ -46,6 +50,34 @@ const LEAF: usize = 64;
 /// (more than the small-matrix path's limit, so that a column's arithmetic does not depend on
 /// the split).
 const TRI_COLS: usize = 128;
+
+/// Runs `f(j0, cols, par)` over the `n` columns of an `m x n x k`-sized problem whose columns
+/// are independent (trmm, trsm, symm: each column of B or C is a problem of its own). With
+/// threads to spare, each thread takes a share of at least [`TRI_COLS`] columns and runs the
+/// whole routine on it sequentially, which parallelises the small GEMMs deep inside it too
+/// (a split inside each GEMM cannot, and forks and joins per packed panel); otherwise one call
+/// with `par`. A column sees the same kernels and the same order of sums either way (shares
+/// are wider than the small-matrix path's limit), so the bits do not depend on the threads.
+fn by_column_shares<T: GemmScalar>(
+    par: Par,
+    (m, n, k): (usize, usize, usize),
+    f: impl Fn(usize, usize, Par) + Sync,
+) {
+    let ways = crate::threads_for::<T>(par, m, n, k)
+        .min(n / TRI_COLS)
+        .max(1);
+    if ways > 1 {
+        let per = n.div_ceil(ways);
+        (0..ways).into_par_iter().for_each(|w| {
+            let j0 = w * per;
+            if j0 < n {
+                f(j0, per.min(n - j0), Par::Seq);
+            }
+        });
+    } else {
+        f(0, n, par);
+    }
+}
 
 /// The fast Level 3 BLAS: the `hpc_core::Level3` trait on the blocked GEMM of this crate.
 #[derive(Clone, Copy, Debug)]
@@ -260,11 +292,27 @@ fn symm_like<T: GemmScalar>(
             return Ok(());
         }
         let lower = uplo == Uplo::Lower;
-        match side {
-            Side::Left => symm_left(herm, lower, false, alpha, a, b, beta, c, par),
-            // C^T = A^T B^T; A^T = A (symmetric) or conj(A) (Hermitian, same triangle).
-            Side::Right => symm_left(herm, lower, herm, alpha, a, b.t(), beta, c.t(), par),
-        }
+        // C^T = A^T B^T for the right side; A^T = A (symmetric) or conj(A) (Hermitian, same
+        // triangle).
+        let (conj, b, c) = match side {
+            Side::Left => (false, b, c),
+            Side::Right => (herm, b.t(), c.t()),
+        };
+        let m = c.rows;
+        // Each column of B and C is a problem of its own.
+        by_column_shares::<T>(par, (m, c.cols, m), |j0, cols, par| {
+            symm_left(
+                herm,
+                lower,
+                conj,
+                alpha,
+                a,
+                b.sub(0, j0, m, cols),
+                beta,
+                c.sub(0, j0, m, cols),
+                par,
+            )
+        });
     }
     Ok(())
 }
@@ -282,6 +330,14 @@ struct Term<T> {
 /// `C <- sum of terms + beta C` on the `lower` or upper triangle of C; with `herm`, the
 /// diagonal is real (its imaginary part is neither read nor kept) and beta is real.
 ///
+/// Recursive, so that almost all the flops go through a few large GEMMs (each packs its
+/// operands once for many columns): the triangle of order w splits into two triangles of
+/// about w/2 and the square block between them, computed by one GEMM per term; triangles of
+/// order at most NB are leaves (one GEMM into a temporary, merged into the triangle only).
+/// With threads to spare the two half triangles run side by side, each on one thread, after
+/// the square block used them all. Every element is computed by the same GEMM shapes whatever
+/// the thread count, so the bits do not depend on it.
+///
 /// # Safety
 /// Operands readable, `c` writable and exclusive; the terms' alphas are not all zero, k > 0.
 unsafe fn rank_k_update<T: GemmScalar>(
@@ -292,69 +348,143 @@ unsafe fn rank_k_update<T: GemmScalar>(
     c: RawMatMut<T>,
     par: Par,
 ) {
-    let n = c.rows;
+    // SAFETY: forwarded; the whole triangle.
+    unsafe { rank_k_rec(herm, lower, terms, beta, c, 0, c.rows, par) };
+}
+
+/// The triangle of C on rows and columns `c0..c0 + w` (see [`rank_k_update`]).
+///
+/// # Safety
+/// As [`rank_k_update`]; no one else writes this triangle meanwhile.
+#[allow(clippy::too_many_arguments)]
+unsafe fn rank_k_rec<T: GemmScalar>(
+    herm: bool,
+    lower: bool,
+    terms: &[Term<T>],
+    beta: T,
+    c: RawMatMut<T>,
+    c0: usize,
+    w: usize,
+    par: Par,
+) {
     let k = terms[0].x.cols;
-    // The diagonal-block temporary, allocated once (every block is at most NB x NB).
-    let mut tmp = vec![T::zero(); NB.min(n) * NB.min(n)];
-    for c0 in (0..n).step_by(NB) {
-        let w = NB.min(n - c0);
-        let c1 = c0 + w;
-        // Off-diagonal block of this block column: below the diagonal block (lower) or above
-        // it (upper), straight into C.
-        let (r0, rows) = if lower { (c1, n - c1) } else { (0, c0) };
-        if rows > 0 {
-            let mut b = beta;
-            for t in terms {
-                // SAFETY: the blocks lie inside X, Y and C.
-                unsafe {
-                    mm(
-                        t.alpha,
-                        t.x.sub(r0, 0, rows, k),
-                        t.conj_x,
-                        t.y.sub(c0, 0, w, k).t(),
-                        t.conj_y,
-                        b,
-                        c.sub(r0, c0, rows, w),
-                        par,
-                    )
-                };
-                b = T::one();
-            }
-        }
-        // Diagonal block: into a temporary, then merged into the triangle only.
-        let tr = raw_of_mut(&mut tmp, w, w);
-        let mut b = T::zero();
-        for t in terms {
-            // SAFETY: as above; `tmp` is w x w.
+    if w <= NB {
+        // SAFETY: forwarded.
+        unsafe { diagonal_block(herm, lower, terms, beta, c, c0, w, par) };
+        return;
+    }
+    // Halves of equal area, so that two threads side by side finish together.
+    let h = w / 2;
+    let (r1, w2) = (c0 + h, w - h);
+    // The square block between the two triangles: rows r1.., columns c0.. (lower), or rows
+    // c0.., columns r1.. (upper).
+    let (rows, cols, rr, cc) = if lower {
+        (w2, h, r1, c0)
+    } else {
+        (h, w2, c0, r1)
+    };
+    let mut b = beta;
+    for t in terms {
+        // SAFETY: the blocks lie inside X, Y and C.
+        unsafe {
+            mm(
+                t.alpha,
+                t.x.sub(rr, 0, rows, k),
+                t.conj_x,
+                t.y.sub(cc, 0, cols, k).t(),
+                t.conj_y,
+                b,
+                c.sub(rr, cc, rows, cols),
+                par,
+            )
+        };
+        b = T::one();
+    }
+    let split = crate::threads_for::<T>(par, w, w, k) > 1;
+    // SAFETY: the two triangles are disjoint parts of C.
+    let first = || unsafe {
+        rank_k_rec(
+            herm,
+            lower,
+            terms,
+            beta,
+            c,
+            c0,
+            h,
+            if split { Par::Seq } else { par },
+        )
+    };
+    // SAFETY: as above.
+    let second = || unsafe {
+        rank_k_rec(
+            herm,
+            lower,
+            terms,
+            beta,
+            c,
+            r1,
+            w2,
+            if split { Par::Seq } else { par },
+        )
+    };
+    if split {
+        rayon::join(first, second);
+    } else {
+        first();
+        second();
+    }
+}
+
+/// A diagonal block `c0..c0 + w` (w <= NB) of [`rank_k_update`]: the product into a
+/// temporary, merged into the triangle only.
+///
+/// # Safety
+/// As [`rank_k_update`]; no one else writes this block of C meanwhile.
+#[allow(clippy::too_many_arguments)]
+unsafe fn diagonal_block<T: GemmScalar>(
+    herm: bool,
+    lower: bool,
+    terms: &[Term<T>],
+    beta: T,
+    c: RawMatMut<T>,
+    c0: usize,
+    w: usize,
+    par: Par,
+) {
+    let k = terms[0].x.cols;
+    let mut tmp = vec![T::zero(); w * w];
+    let tr = raw_of_mut(&mut tmp, w, w);
+    let mut b = T::zero();
+    for t in terms {
+        // SAFETY: the blocks lie inside X and Y; `tmp` is w x w.
+        unsafe {
+            mm(
+                t.alpha,
+                t.x.sub(c0, 0, w, k),
+                t.conj_x,
+                t.y.sub(c0, 0, w, k).t(),
+                t.conj_y,
+                b,
+                tr,
+                par,
+            )
+        };
+        b = T::one();
+    }
+    for j in 0..w {
+        let (i0, i1) = if lower { (j, w) } else { (0, j + 1) };
+        for i in i0..i1 {
+            let (ci, cjj) = (c0 + i, c0 + j);
+            let prod = tmp[i + j * w];
+            // SAFETY: (ci, cjj) lies inside C.
             unsafe {
-                mm(
-                    t.alpha,
-                    t.x.sub(c0, 0, w, k),
-                    t.conj_x,
-                    t.y.sub(c0, 0, w, k).t(),
-                    t.conj_y,
-                    b,
-                    tr,
-                    par,
-                )
-            };
-            b = T::one();
-        }
-        for j in 0..w {
-            let (i0, i1) = if lower { (j, w) } else { (0, j + 1) };
-            for i in i0..i1 {
-                let (ci, cjj) = (c0 + i, c0 + j);
-                let prod = tmp[i + j * w];
-                // SAFETY: (ci, cjj) lies inside C.
-                unsafe {
-                    let v = scaled(herm, i == j, beta, c, ci, cjj) + prod;
-                    let v = if herm && i == j {
-                        T::from_real(v.re())
-                    } else {
-                        v
-                    };
-                    c.set(ci, cjj, v);
-                }
+                let v = scaled(herm, i == j, beta, c, ci, cjj) + prod;
+                let v = if herm && i == j {
+                    T::from_real(v.re())
+                } else {
+                    v
+                };
+                c.set(ci, cjj, v);
             }
         }
     }
@@ -692,26 +822,10 @@ fn tri_like<T: GemmScalar>(
                 trmm_left(tri, alpha, b, par)
             }
         };
-        // The columns of B are independent problems: with threads to spare, each thread runs
-        // the whole recursion, sequentially, on its share of them. That parallelises the
-        // small GEMMs deep in the recursion too, which a split inside each GEMM cannot; every
-        // share is at least TRI_COLS wide, so each column sees the same kernels (and bits) as
-        // in a sequential call.
-        let (m, n) = (b.rows, b.cols);
-        let ways = crate::threads_for::<T>(par, m, n, m)
-            .min(n / TRI_COLS)
-            .max(1);
-        if ways > 1 {
-            let per = n.div_ceil(ways);
-            (0..ways).into_par_iter().for_each(|w| {
-                let j0 = w * per;
-                if j0 < n {
-                    run(b.sub(0, j0, m, per.min(n - j0)), Par::Seq);
-                }
-            });
-        } else {
-            run(b, par);
-        }
+        let m = b.rows;
+        by_column_shares::<T>(par, (m, b.cols, m), |j0, cols, par| {
+            run(b.sub(0, j0, m, cols), par)
+        });
     }
     Ok(())
 }

@@ -457,3 +457,100 @@ fn column_split_trmm_trsm_match_one_thread_bitwise() {
         }
     }
 }
+
+/// symm/hemm split C's columns, and the syrk family deals block columns out in groups, when
+/// there are threads to spare: each is checked exactly against the reference at sizes that
+/// split (every option), and on random data the bits of 2 and 3 threads equal those of 1.
+#[test]
+fn threaded_symm_and_rank_k_match_the_reference_and_one_thread_bitwise() {
+    // symm: m * m * n above the parallel threshold, n at least 2 x 128 columns.
+    for (side, uplo) in [(Side::Left, Uplo::Lower), (Side::Right, Uplo::Upper)] {
+        let (m, n) = if side == Side::Left {
+            (130, 300)
+        } else {
+            (300, 130)
+        };
+        symm_case::<f64>(
+            false,
+            side,
+            uplo,
+            m,
+            n,
+            Layout::COL_MAJOR,
+            Special::Other,
+            Special::Other,
+            2,
+            3,
+        );
+        symm_case::<c64>(
+            true,
+            side,
+            uplo,
+            m,
+            n,
+            Layout::COL_MAJOR,
+            Special::One,
+            Special::Zero,
+            2,
+            4,
+        );
+    }
+    // The syrk family: n = 600 is four block columns of 192, k large enough to split.
+    for (two, uplo, trans) in [
+        (false, Uplo::Lower, Trans::No),
+        (true, Uplo::Upper, Trans::Trans),
+    ] {
+        rank_k_case::<f64>(
+            false,
+            two,
+            uplo,
+            trans,
+            600,
+            40,
+            Layout::COL_MAJOR,
+            Special::Other,
+            Special::MinusOne,
+            2,
+            5,
+        );
+        rank_k_case::<c32>(
+            true,
+            two,
+            uplo,
+            trans,
+            600,
+            40,
+            Layout::COL_MAJOR,
+            Special::One,
+            Special::One,
+            2,
+            6,
+        );
+    }
+    let mut rng = Gen::new(21);
+    let a = Dense::<f64>::random(600, 600, &mut rng, Data::Real);
+    let b = Dense::<f64>::random(600, 300, &mut rng, Data::Real);
+    let bits = |d: &Dense<f64>| d.data.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let run = |threads: usize| {
+        let f = fast(threads);
+        let mut c = Dense::<f64>::random(600, 600, &mut Gen::new(1), Data::Real);
+        f.syrk(Uplo::Lower, Trans::No, 0.5, a.view(), 2.0, c.view_mut())
+            .unwrap();
+        let mut c2 = Dense::<f64>::random(600, 300, &mut Gen::new(2), Data::Real);
+        f.symm(
+            Side::Left,
+            Uplo::Upper,
+            1.5,
+            a.view(),
+            b.view(),
+            -1.0,
+            c2.view_mut(),
+        )
+        .unwrap();
+        (bits(&c), bits(&c2))
+    };
+    let one = run(1);
+    for threads in [2, 3] {
+        assert!(run(threads) == one, "{threads} threads differ from 1");
+    }
+}
