@@ -383,23 +383,8 @@ unsafe fn rank_k_rec<T: GemmScalar>(
     } else {
         (h, w2, c0, r1)
     };
-    let mut b = beta;
-    for t in terms {
-        // SAFETY: the blocks lie inside X, Y and C.
-        unsafe {
-            mm(
-                t.alpha,
-                t.x.sub(rr, 0, rows, k),
-                t.conj_x,
-                t.y.sub(cc, 0, cols, k).t(),
-                t.conj_y,
-                b,
-                c.sub(rr, cc, rows, cols),
-                par,
-            )
-        };
-        b = T::one();
-    }
+    // SAFETY: the block lies inside C, its rows and columns inside X and Y.
+    unsafe { terms_into(terms, rr, cc, beta, c.sub(rr, cc, rows, cols), par) };
     let split = crate::threads_for::<T>(par, w, w, k) > 1;
     // SAFETY: the two triangles are disjoint parts of C.
     let first = || unsafe {
@@ -435,6 +420,39 @@ unsafe fn rank_k_rec<T: GemmScalar>(
     }
 }
 
+/// `out <- sum of the terms' alpha X[rx.., :] cj(Y[ry.., :])^T + beta out`, one GEMM per term
+/// (`out` is `rows x cols`: rows `rx..` of X, rows `ry..` of Y).
+///
+/// # Safety
+/// The rows lie inside X and Y; `out` is writable and exclusive.
+unsafe fn terms_into<T: GemmScalar>(
+    terms: &[Term<T>],
+    rx: usize,
+    ry: usize,
+    beta: T,
+    out: RawMatMut<T>,
+    par: Par,
+) {
+    let k = terms[0].x.cols;
+    let mut b = beta;
+    for t in terms {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            mm(
+                t.alpha,
+                t.x.sub(rx, 0, out.rows, k),
+                t.conj_x,
+                t.y.sub(ry, 0, out.cols, k).t(),
+                t.conj_y,
+                b,
+                out,
+                par,
+            )
+        };
+        b = T::one();
+    }
+}
+
 /// A diagonal block `c0..c0 + w` (w <= NB) of [`rank_k_update`]: the product into a
 /// temporary, merged into the triangle only.
 ///
@@ -451,26 +469,9 @@ unsafe fn diagonal_block<T: GemmScalar>(
     w: usize,
     par: Par,
 ) {
-    let k = terms[0].x.cols;
     let mut tmp = vec![T::zero(); w * w];
-    let tr = raw_of_mut(&mut tmp, w, w);
-    let mut b = T::zero();
-    for t in terms {
-        // SAFETY: the blocks lie inside X and Y; `tmp` is w x w.
-        unsafe {
-            mm(
-                t.alpha,
-                t.x.sub(c0, 0, w, k),
-                t.conj_x,
-                t.y.sub(c0, 0, w, k).t(),
-                t.conj_y,
-                b,
-                tr,
-                par,
-            )
-        };
-        b = T::one();
-    }
+    // SAFETY: rows c0..c0 + w lie inside X and Y; `tmp` is w x w.
+    unsafe { terms_into(terms, c0, c0, T::zero(), raw_of_mut(&mut tmp, w, w), par) };
     for j in 0..w {
         let (i0, i1) = if lower { (j, w) } else { (0, j + 1) };
         for i in i0..i1 {
