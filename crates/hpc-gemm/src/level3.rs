@@ -660,30 +660,53 @@ impl<T: GemmScalar> Tri<T> {
     }
 }
 
-/// Copies B (`rows x cols`) into a dense column-major temporary.
+/// Copies B (`rows x cols`) into `out`, dense and column-major, walking B along its shorter
+/// stride.
 ///
 /// # Safety
 /// `b` readable.
-unsafe fn copy_of<T: GemmScalar>(b: RawMatMut<T>) -> Vec<T> {
-    let mut v = Vec::with_capacity(b.rows * b.cols);
-    for j in 0..b.cols {
-        for i in 0..b.rows {
+unsafe fn copy_into<T: GemmScalar>(b: RawMat<T>, out: &mut Vec<T>) {
+    let (rows, cols) = (b.rows, b.cols);
+    out.clear();
+    if b.rs == 1 {
+        for j in 0..cols {
+            // SAFETY: column j of `b` is `rows` contiguous elements.
+            out.extend_from_slice(unsafe {
+                core::slice::from_raw_parts(b.ptr.offset(j as isize * b.cs), rows)
+            });
+        }
+    } else if b.rs.unsigned_abs() <= b.cs.unsigned_abs() {
+        for j in 0..cols {
             // SAFETY: (i, j) inside `b`.
-            v.push(unsafe { b.get(i, j) });
+            out.extend((0..rows).map(|i| unsafe { b.get(i, j) }));
+        }
+    } else {
+        // Rows of B are its contiguous direction (the right side's transposed view).
+        out.resize(rows * cols, T::zero());
+        for i in 0..rows {
+            for j in 0..cols {
+                // SAFETY: (i, j) inside `b`.
+                out[i + j * rows] = unsafe { b.get(i, j) };
+            }
         }
     }
-    v
 }
 
 /// `B <- alpha T B`, recursively.
 ///
 /// # Safety
 /// `t` readable, `b` writable and exclusive, `t` of order `b.rows`.
-unsafe fn trmm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: Par) {
+unsafe fn trmm_left<T: GemmScalar>(
+    tri: Tri<T>,
+    alpha: T,
+    b: RawMatMut<T>,
+    par: Par,
+    scratch: &mut Vec<T>,
+) {
     let (m, n) = (b.rows, b.cols);
     if m <= LEAF {
         // SAFETY: indices inside the order-m triangle; `b` forwarded.
-        unsafe { leaf(&dense(m, |i, j| tri.elem(i, j)), alpha, b, par) };
+        unsafe { leaf(&dense(m, |i, j| tri.elem(i, j)), alpha, b, par, scratch) };
         return;
     }
     let m1 = Tri::<T>::split(m);
@@ -694,16 +717,16 @@ unsafe fn trmm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: 
     unsafe {
         if tri.lower {
             // B2 <- alpha (T21 B1 + T22 B2), then B1 <- alpha T11 B1.
-            trmm_left(tri.sub(m1, m2), alpha, b2, par);
+            trmm_left(tri.sub(m1, m2), alpha, b2, par, scratch);
             let t21 = tri.t.sub(m1, 0, m2, m1);
             mm(alpha, t21, tri.conj, b1.as_ref(), false, T::one(), b2, par);
-            trmm_left(tri.sub(0, m1), alpha, b1, par);
+            trmm_left(tri.sub(0, m1), alpha, b1, par, scratch);
         } else {
             // B1 <- alpha (T11 B1 + T12 B2), then B2 <- alpha T22 B2.
-            trmm_left(tri.sub(0, m1), alpha, b1, par);
+            trmm_left(tri.sub(0, m1), alpha, b1, par, scratch);
             let t12 = tri.t.sub(0, m1, m1, m2);
             mm(alpha, t12, tri.conj, b2.as_ref(), false, T::one(), b1, par);
-            trmm_left(tri.sub(m1, m2), alpha, b2, par);
+            trmm_left(tri.sub(m1, m2), alpha, b2, par, scratch);
         }
     }
 }
@@ -724,26 +747,43 @@ unsafe fn inverse<T: GemmScalar>(tri: Tri<T>, n: usize) -> Vec<T> {
     inv
 }
 
+/// Columns of B per GEMM in a [`leaf`]: the copy of a chunk stays in L2 while the GEMM reads it.
+/// The last chunk takes the remainder (up to twice this), so no chunk is narrower than B or
+/// [`TRI_COLS`] and none reaches the small-matrix path unless B itself would.
+const LEAF_COLS: usize = 256;
+
 /// A leaf of the recursions: `B <- alpha M B` for a dense order-m `M` (the diagonal block, or
-/// its inverse), one GEMM from a copy of B.
+/// its inverse), one GEMM per chunk of [`LEAF_COLS`] columns from a copy of the chunk in
+/// `scratch`.
 ///
 /// # Safety
 /// `b` readable, writable and exclusive; `m` is `b.rows x b.rows`.
-unsafe fn leaf<T: GemmScalar>(m: &[T], alpha: T, b: RawMatMut<T>, par: Par) {
+unsafe fn leaf<T: GemmScalar>(m: &[T], alpha: T, b: RawMatMut<T>, par: Par, scratch: &mut Vec<T>) {
     let (rows, cols) = (b.rows, b.cols);
-    // SAFETY: `b` is readable; the copy and `m` are the GEMM's inputs, `b` its output.
-    unsafe {
-        let copy = copy_of(b);
-        mm(
-            alpha,
-            raw_of(m, rows, rows),
-            false,
-            raw_of(&copy, rows, cols),
-            false,
-            T::zero(),
-            b,
-            par,
-        );
+    let chunks = (cols / LEAF_COLS).max(1);
+    for c in 0..chunks {
+        let j0 = c * LEAF_COLS;
+        let w = if c + 1 == chunks {
+            cols - j0
+        } else {
+            LEAF_COLS
+        };
+        let part = b.sub(0, j0, rows, w);
+        // SAFETY: `part` lies inside `b`; the copy and `m` are the GEMM's inputs, `part` its
+        // output.
+        unsafe {
+            copy_into(part.as_ref(), scratch);
+            mm(
+                alpha,
+                raw_of(m, rows, rows),
+                false,
+                raw_of(scratch, rows, w),
+                false,
+                T::zero(),
+                part,
+                par,
+            );
+        }
     }
 }
 
@@ -751,11 +791,17 @@ unsafe fn leaf<T: GemmScalar>(m: &[T], alpha: T, b: RawMatMut<T>, par: Par) {
 ///
 /// # Safety
 /// As [`trmm_left`].
-unsafe fn trsm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: Par) {
+unsafe fn trsm_left<T: GemmScalar>(
+    tri: Tri<T>,
+    alpha: T,
+    b: RawMatMut<T>,
+    par: Par,
+    scratch: &mut Vec<T>,
+) {
     let (m, n) = (b.rows, b.cols);
     if m <= LEAF {
         // SAFETY: the triangle has order m; `b` forwarded.
-        unsafe { leaf(&inverse(tri, m), alpha, b, par) };
+        unsafe { leaf(&inverse(tri, m), alpha, b, par, scratch) };
         return;
     }
     let m1 = Tri::<T>::split(m);
@@ -765,15 +811,15 @@ unsafe fn trsm_left<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, par: 
     unsafe {
         if tri.lower {
             // X1 = T11^-1 alpha B1; B2 <- alpha B2 - T21 X1; X2 = T22^-1 B2.
-            trsm_left(tri.sub(0, m1), alpha, b1, par);
+            trsm_left(tri.sub(0, m1), alpha, b1, par, scratch);
             let t21 = tri.t.sub(m1, 0, m2, m1);
             mm(-T::one(), t21, tri.conj, b1.as_ref(), false, alpha, b2, par);
-            trsm_left(tri.sub(m1, m2), T::one(), b2, par);
+            trsm_left(tri.sub(m1, m2), T::one(), b2, par, scratch);
         } else {
-            trsm_left(tri.sub(m1, m2), alpha, b2, par);
+            trsm_left(tri.sub(m1, m2), alpha, b2, par, scratch);
             let t12 = tri.t.sub(0, m1, m1, m2);
             mm(-T::one(), t12, tri.conj, b2.as_ref(), false, alpha, b1, par);
-            trsm_left(tri.sub(0, m1), T::one(), b1, par);
+            trsm_left(tri.sub(0, m1), T::one(), b1, par, scratch);
         }
     }
 }
@@ -816,11 +862,13 @@ fn tri_like<T: GemmScalar>(
             Side::Right => (tri.transposed(), b.t()),
         };
         // Each call gets its own columns of B (the enclosing SAFETY note covers the rest).
+        // The leaves' copies of B reuse one scratch buffer per call.
         let run = |b: RawMatMut<T>, par: Par| {
+            let mut scratch = Vec::new();
             if solve {
-                trsm_left(tri, alpha, b, par)
+                trsm_left(tri, alpha, b, par, &mut scratch)
             } else {
-                trmm_left(tri, alpha, b, par)
+                trmm_left(tri, alpha, b, par, &mut scratch)
             }
         };
         let m = b.rows;
