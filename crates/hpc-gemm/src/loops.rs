@@ -20,11 +20,21 @@
 //! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread).
 //!
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
-//! (matrixmultiply's `betap`). The threads of one call split LOOP 3 and LOOP 2 between them
+//! (matrixmultiply's `betap`).
+//!
+//! Threads. When C is wide enough (at least `COL_SHARE` = 256 columns per share), the threads
+//! first split C's columns into shares at the top, above LOOP 5, and each share runs the five
+//! loops on its own: one fork and one join per call, where sharing B~ costs two per packed
+//! panel. The price is that every share packs all of op(A), which is small beside its
+//! `2 * m * k * cols` flops at 256 columns or more. Measured on the 2-core build machine
+//! (`examples/gemm_time`, 2 threads, medians of 6-8 alternated runs): f64 n = 512 +8%,
+//! n = 768 +7%, 64 x 4096 x 4096 +4%, f32 n = 1024 +6%, c64 n = 256 +48%; n = 2048 even.
+//! Within a share, or for a narrower C, the threads split LOOP 3 and LOOP 2 between them
 //! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
-//! turns packing B~ in parallel. The split never changes which kernel call computes an element
-//! nor the order of its k sums (MC, KC and NC do not depend on the thread count; MC is always a
-//! multiple of MR), so results are bitwise identical whatever the number of threads.
+//! turns packing B~ in parallel. No split changes which kernel computes an element nor the
+//! order of its k sums (MC, KC and NC do not depend on the thread count; MC is always a
+//! multiple of MR; a share is whole micro-panels, and an edge tile's store does the same
+//! arithmetic as a full one), so results are bitwise identical whatever the number of threads.
 
 use num_traits::{One, Zero};
 use rayon::prelude::*;
@@ -50,12 +60,54 @@ pub struct Problem<T> {
     pub c: RawMatMut<T>,
 }
 
-/// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all).
+/// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all): column shares at
+/// the top when C is wide enough (module doc), each on [`run_shared`].
 ///
 /// # Safety
 /// `K::ISA` is available; `a` and `b` are readable, `c` readable and writable, and no one
 /// else accesses `c` during the call.
 pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
+    let n = p.c.cols;
+    let ways = column_ways(nt, n);
+    if ways == 1 {
+        // SAFETY: forwarded.
+        unsafe { run_shared::<T, K>(p, nt) };
+        return;
+    }
+    // Shares are whole micro-panels, so every share but the last is a multiple of NR wide.
+    let per = n.div_ceil(ways).next_multiple_of(K::NR);
+    (0..ways).into_par_iter().for_each(|w| {
+        let j0 = w * per;
+        if j0 < n {
+            let cols = per.min(n - j0);
+            let share = Problem {
+                b: p.b.sub(0, j0, p.b.rows, cols),
+                c: p.c.sub(0, j0, p.c.rows, cols),
+                ..*p
+            };
+            // SAFETY: forwarded; each share reads its own columns of op(B) and writes its own
+            // columns of C, which no other share touches.
+            unsafe { run_shared::<T, K>(&share, nt / ways) };
+        }
+    });
+}
+
+/// Fewest columns of C per share when the threads split C's columns at the top.
+pub(crate) const COL_SHARE: usize = 256;
+
+/// Into how many column shares `nt` threads split an `n`-column C at the top: the largest
+/// divisor of `nt` that leaves each share at least [`COL_SHARE`] columns (1: no split). A
+/// share's threads (`nt / ways`) share its packed panels of B as usual.
+fn column_ways(nt: usize, n: usize) -> usize {
+    let most = (n / COL_SHARE).max(1);
+    (1..=nt.min(most)).rev().find(|w| nt % w == 0).unwrap_or(1)
+}
+
+/// The five loops, with `nt` threads sharing each packed panel of B.
+///
+/// # Safety
+/// As [`run`].
+unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
     let blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
@@ -404,5 +456,22 @@ unsafe fn merge_complex<T: GemmScalar>(
                 c.set(i, j, v);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_shares_divide_the_threads_and_stay_wide() {
+        assert_eq!(column_ways(1, 10_000), 1);
+        assert_eq!(column_ways(2, 511), 1);
+        assert_eq!(column_ways(2, 512), 2);
+        assert_eq!(column_ways(4, 1100), 4);
+        // 3 shares would fit, but 3 does not divide 4 threads: 2 shares of 2 threads each.
+        assert_eq!(column_ways(4, 800), 2);
+        assert_eq!(column_ways(3, 600), 1);
+        assert_eq!(column_ways(16, 100_000), 16);
     }
 }
