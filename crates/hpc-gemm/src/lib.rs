@@ -12,14 +12,14 @@
 //!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
 //!        |
 //!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
-//!        |                  (small.rs: m, n, k <= 64, real: no packing, straight from A and B)
+//!        |                  (small.rs: m, n, k <= 64 (c64: 48): no packing, straight from A and B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
 //!                           instantiated in generic.rs, x86_v3/, x86_v4/
 //! ```
 //!
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
-//! gets the tuned real kernels. Threads come from rayon: [`Par`] per call, [`default_threads`]
+//! gets the tuned real kernels (small complex products: re/im accumulator pairs, `small.rs`). Threads come from rayon: [`Par`] per call, [`default_threads`]
 //! (`HPC_NUM_THREADS`) for the process. Results do not depend on the thread count, bit for bit.
 //!
 //! ```
@@ -153,7 +153,7 @@ pub(crate) unsafe fn gemm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
         return;
     };
     let isa = selected_isa();
-    if small::applies(&p) {
+    if small::applies(&p, isa) {
         // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
         unsafe { small::run(isa, &p) };
         return;

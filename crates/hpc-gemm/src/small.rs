@@ -1,23 +1,34 @@
-//! The small-matrix path: real products with m, n, k <= [`SMALL`], without packing or blocking.
+//! The small-matrix path: products with m, n, k <= [`SMALL`] (real) or [`small_complex`]
+//! (complex: 64 for c32, 48 for c64), without packing or blocking.
 //!
 //! For tiny products the five loops cost more than the arithmetic (packing both operands,
 //! zero-padding a 16 x 14 tile for a 4 x 4 result, the blocking bookkeeping). Here C is
 //! computed block by block straight from A and B: up to 4 vectors of rows of A are loaded per
 //! k step (a masked load for the last, partial one), each multiplied by broadcast elements of
-//! B for up to 8 columns (as many as keep 16 accumulators with AVX-512, 8 otherwise). A is read in place when its columns are contiguous (unit row stride), else
-//! copied once into a column-major buffer on the stack; B is read with any strides.
+//! B for up to 4 columns (as many as keep 12 accumulators with AVX-512, 8 otherwise). A is
+//! read in place when its columns are contiguous (unit row stride), else copied once into a
+//! column-major buffer on the stack; B is read with any strides.
+//!
+//! Complex products use the same blocks on the interleaved reals of A's columns: each complex
+//! element b of B is broadcast twice, as re(b) and im(b), into two accumulators per vector,
+//! which hold `[ar br, ai br]` and `[ar bi, ai bi]` pairs; the complex product (and the
+//! conjugation of A, if asked) is put together from the two once, after the k loop, where
+//! alpha and beta are applied in complex arithmetic. The inner loop is plain FMAs, with no
+//! shuffles. It needs two reals per vector, so the portable ISA does not take it.
 //!
 //! # Contract
-//! `C[0..m, 0..n] <- beta * C + alpha * A * B` for real `T`, `m, n, k <= SMALL`, `k >= 1`,
-//! C with unit row stride (the canonical form). β = 0: C is not read. Runs on the ISA given
-//! (the caller checked it is available). Tested by `tests/gemm_vs_reference.rs` (every size up
-//! to 20 cubed, every block shape of this path and the sizes around `SMALL`, the edge sizes,
-//! under each `HPC_FORCE_ISA`).
+//! `C[0..m, 0..n] <- beta * C + alpha * op(A) * op(B)`, `m, n, k <=` the type's limit,
+//! `k >= 1`, C with unit row stride (the canonical form), conjugation flags honoured (complex
+//! types). β = 0: C is not read. Runs on the ISA given (the caller checked it is available).
+//! Tested by `tests/gemm_vs_reference.rs` (every size up to 20 cubed, every block shape of
+//! this path and the sizes around its limits, the edge sizes, under each `HPC_FORCE_ISA`).
 
 use pulp::{Simd, WithSimd};
 
 use crate::kernels::{Isa, Token};
 use crate::loops::Problem;
+use num_traits::{One, Zero};
+
 use crate::simd::{GemmScalar, KernelReal, lanes};
 
 /// The largest m, n and k the small path takes. Measured on the 2-core Zen 5 machine with
@@ -26,13 +37,26 @@ use crate::simd::{GemmScalar, KernelReal, lanes};
 /// n = 64 the two are even.
 pub const SMALL: usize = 64;
 
-/// Whether `p` (canonical) takes the small path.
-pub(crate) fn applies<T: GemmScalar>(p: &Problem<T>) -> bool {
-    !T::IS_COMPLEX
-        && p.c.rows <= SMALL
-        && p.c.cols <= SMALL
-        && p.a.cols <= SMALL
-        && (p.c.rs == 1 || p.c.rows == 1)
+/// The largest m, n and k the complex small path takes: 64 for `c32`, 48 for `c64` (A's block
+/// rows stay in L1 up to about there: 32 and 36 KiB of A). Measured on the 2-core Zen 5
+/// machine with `examples/gemm_time.rs` against the packed 1m path, one thread, medians of 5
+/// alternated runs: c32 n = 16 1.4x, 32 1.4x, 48 1.5x, 64 1.5x; c64 n = 16 1.5x, 32 1.1-1.5x,
+/// 48 1.0-1.2x, but 56 and 64 0.7x.
+pub const fn small_complex<R>() -> usize {
+    if size_of::<R>() == 4 { 64 } else { 48 }
+}
+
+/// Whether `p` (canonical) takes the small path on `isa`.
+pub(crate) fn applies<T: GemmScalar>(p: &Problem<T>, isa: Isa) -> bool {
+    let limit = if !T::IS_COMPLEX {
+        SMALL
+    } else if isa != Isa::Scalar {
+        small_complex::<T::Real>()
+    } else {
+        // One real per vector: no room for a complex pair.
+        return false;
+    };
+    p.c.rows <= limit && p.c.cols <= limit && p.a.cols <= limit && (p.c.rs == 1 || p.c.rows == 1)
 }
 
 /// The small product on raw pointers, in the kernel's real type.
@@ -56,6 +80,11 @@ struct SmallOp<R> {
 /// # Safety
 /// `isa` is available; `applies(p)`; the operands of `p` are valid as `loops::run` requires.
 pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
+    if T::IS_COMPLEX {
+        // SAFETY: forwarded.
+        unsafe { run_complex(isa, p) };
+        return;
+    }
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
     // Only written when A's columns are not contiguous, and then only its first m * k
     // elements, which are all the kernel reads: left uninitialised, it costs nothing otherwise.
@@ -87,6 +116,15 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
         c: p.c.ptr as *mut T::Real,
         cs_c: p.c.cs,
     };
+    // SAFETY: forwarded.
+    unsafe { on_isa(isa, op) }
+}
+
+/// Runs `op` under `isa`'s token.
+///
+/// # Safety
+/// `isa` is available.
+unsafe fn on_isa<Op: WithSimd<Output = ()>>(isa: Isa, op: Op) {
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the caller checked that AVX-512 is available.
@@ -96,6 +134,67 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
         Isa::Avx2 => Simd::vectorize(unsafe { pulp::x86::V3::assume() }, op),
         _ => Simd::vectorize(pulp::Scalar::new(), op),
     }
+}
+
+/// The complex small product: A's columns as interleaved reals (`cs_a` in complex elements),
+/// B and C as complex elements with their strides.
+struct SmallComplexOp<T: GemmScalar> {
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: *const T::Real,
+    cs_a: isize,
+    conj_a: bool,
+    b: *const T,
+    rs_b: isize,
+    cs_b: isize,
+    conj_b: bool,
+    beta: T,
+    c: *mut T,
+    cs_c: isize,
+}
+
+/// Runs the complex small path.
+///
+/// # Safety
+/// As [`run`], with `T` complex and `isa` not the portable one.
+unsafe fn run_complex<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
+    // As in `run`: only written (its first 2 m k reals) when A's columns are not contiguous.
+    let mut buf = [core::mem::MaybeUninit::<T::Real>::uninit(); 2 * SMALL * SMALL];
+    let (a, cs_a) = if p.a.rs == 1 || m == 1 {
+        (p.a.ptr as *const T::Real, p.a.cs)
+    } else {
+        for pp in 0..k {
+            for i in 0..m {
+                // SAFETY: (i, pp) is inside op(A).
+                let x = unsafe { p.a.get(i, pp) };
+                buf[2 * (i + pp * m)].write(x.re());
+                buf[2 * (i + pp * m) + 1].write(x.im());
+            }
+        }
+        // The kernel reads reals 2 (i + pp m) and the next for i < m, pp < k: all written.
+        (buf.as_ptr() as *const T::Real, m as isize)
+    };
+    let op = SmallComplexOp {
+        m,
+        n,
+        k,
+        alpha: p.alpha,
+        a,
+        cs_a,
+        conj_a: p.conj_a,
+        b: p.b.ptr,
+        rs_b: p.b.rs,
+        cs_b: p.b.cs,
+        conj_b: p.conj_b,
+        beta: p.beta,
+        c: p.c.ptr,
+        cs_c: p.c.cs,
+    };
+    // SAFETY: forwarded.
+    unsafe { on_isa(isa, op) }
 }
 
 /// Dispatches a `(vectors, columns)` block to its monomorphised kernel.
@@ -213,6 +312,132 @@ impl<R: KernelReal> SmallOp<R> {
                         }
                     };
                     R::v_store_partial(simd, dst, out);
+                }
+            }
+        }
+    }
+}
+
+impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        // Complex elements per vector (at least one: the portable ISA never gets here).
+        let lc = (lanes::<S, T::Real>() / 2).max(1);
+        // Pairs of accumulators per block: 8 (16 registers) with 32 vector registers, 4 with
+        // 16, so nothing spills.
+        let pairs_max = if lanes::<S, T::Real>() * size_of::<T::Real>() >= 64 {
+            8
+        } else {
+            4
+        };
+        // Rows outer, columns inner: the block's rows of A (at most 4 vectors by k) stay in L1
+        // while the columns of B pass (c64 at n = 64 has 64 KiB of A, more than L1).
+        let mut i = 0;
+        while i < self.m {
+            let rows = (4 * lc).min(self.m - i);
+            let nv = rows.div_ceil(lc);
+            let nj_max = (pairs_max / nv).clamp(1, 4);
+            let mut j = 0;
+            while j < self.n {
+                let nj = nj_max.min(self.n - j);
+                // SAFETY: the block (i.., j..) lies inside C, A and B (module contract).
+                unsafe { blocks!(self, simd, i, j, rows, nv, nj; 1, 2, 3, 4; 1, 2, 3, 4) }
+                j += nj;
+            }
+            i += rows;
+        }
+    }
+}
+
+impl<T: GemmScalar> SmallComplexOp<T> {
+    /// Complex rows `i0..i0 + rows` (`NV` vectors of reals, the last maybe partial) of
+    /// columns `j0..j0 + NJ`.
+    ///
+    /// # Safety
+    /// The block lies inside the operands; `T` is complex.
+    #[inline(always)]
+    unsafe fn block<S: Simd, const NV: usize, const NJ: usize>(
+        &self,
+        simd: S,
+        i0: usize,
+        j0: usize,
+        rows: usize,
+    ) {
+        let l = lanes::<S, T::Real>();
+        let reals = 2 * rows;
+        let zero = T::Real::v_splat(simd, T::Real::zero());
+        // `by_re[j][v]` sums a * re(b), `by_im[j][v]` sums a * im(b), lane by lane.
+        let mut by_re = [[zero; NV]; NJ];
+        let mut by_im = [[zero; NV]; NJ];
+        let sign_b = if self.conj_b {
+            -T::Real::one()
+        } else {
+            T::Real::one()
+        };
+        for p in 0..self.k {
+            let col = self
+                .a
+                .wrapping_offset(2 * (i0 as isize + p as isize * self.cs_a));
+            let mut av = [zero; NV];
+            for (v, x) in av.iter_mut().enumerate() {
+                let len = reals - v * l;
+                // SAFETY: reals 2 i0 + v l .. + min(len, l) of column p are readable and
+                // contiguous (complex unit row stride).
+                *x = unsafe {
+                    if len >= l {
+                        core::ptr::read_unaligned(
+                            col.add(v * l) as *const <T::Real as KernelReal>::V<S>
+                        )
+                    } else {
+                        T::Real::v_load_partial(
+                            simd,
+                            core::slice::from_raw_parts(col.add(v * l), len),
+                        )
+                    }
+                };
+            }
+            for jj in 0..NJ {
+                let bp = self
+                    .b
+                    .wrapping_offset(p as isize * self.rs_b + (j0 + jj) as isize * self.cs_b);
+                // SAFETY: (p, j0 + jj) is inside op(B).
+                let b = unsafe { *bp };
+                let (br, bi) = (
+                    T::Real::v_splat(simd, b.re()),
+                    T::Real::v_splat(simd, sign_b * b.im()),
+                );
+                for v in 0..NV {
+                    by_re[jj][v] = T::Real::v_mul_add(simd, av[v], br, by_re[jj][v]);
+                    by_im[jj][v] = T::Real::v_mul_add(simd, av[v], bi, by_im[jj][v]);
+                }
+            }
+        }
+        for jj in 0..NJ {
+            // Spill copies (taking the accumulators' addresses would keep them in memory).
+            let (sr, si) = (by_re[jj], by_im[jj]);
+            let r: &[T::Real] = bytemuck::cast_slice(&sr[..]);
+            let q: &[T::Real] = bytemuck::cast_slice(&si[..]);
+            let cj = self.c.wrapping_offset((j0 + jj) as isize * self.cs_c);
+            for i in 0..rows {
+                // r holds (ar br, ai br) and q (ar bi, ai bi) for row i; conj(a) flips ai.
+                let (arbr, aibr, arbi, aibi) = (r[2 * i], r[2 * i + 1], q[2 * i], q[2 * i + 1]);
+                let ab = if self.conj_a {
+                    T::from_parts(arbr + aibi, arbi - aibr)
+                } else {
+                    T::from_parts(arbr - aibi, arbi + aibr)
+                };
+                let ab = self.alpha * ab;
+                let p = cj.wrapping_add(i0 + i);
+                // SAFETY: (i0 + i, j0 + jj) is inside C (unit row stride) and this call's.
+                unsafe {
+                    *p = if self.beta.is_zero() {
+                        ab
+                    } else if self.beta.is_one() {
+                        *p + ab
+                    } else {
+                        self.beta * *p + ab
+                    };
                 }
             }
         }

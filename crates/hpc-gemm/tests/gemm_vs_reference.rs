@@ -141,10 +141,14 @@ fn every_size<T: GemmScalar>(step: usize) {
 }
 
 /// Every block shape of the small path (`small.rs`: up to 4 vectors of rows by up to 4
-/// columns, masked last vector) and the sizes around its limit (`SMALL` = 64): m = 1..=33 and
-/// 47..=49, 63..=65 against a spread of n and k up to 65.
+/// columns, masked last vector) and the sizes around its limits (64; 48 for c64): m = 1..=33
+/// and 47..=49, 63..=65 against a spread of n and k up to 65; complex types also conjugated.
 fn every_small_block<T: GemmScalar>() {
-    let trans = [Trans::No, Trans::Trans];
+    let trans = if T::IS_COMPLEX {
+        &[Trans::No, Trans::Trans, Trans::ConjTrans][..]
+    } else {
+        &[Trans::No, Trans::Trans][..]
+    };
     let specials = [
         Special::Zero,
         Special::One,
@@ -161,8 +165,8 @@ fn every_small_block<T: GemmScalar>() {
                     m,
                     n,
                     k,
-                    ta: trans[t % 2],
-                    tb: trans[(t / 2) % 2],
+                    ta: trans[t % trans.len()],
+                    tb: trans[(t / trans.len()) % trans.len()],
                     la: ls[t % 4],
                     lb: ls[(t / 4) % 4],
                     lc: ls[(t / 16) % 4],
@@ -180,6 +184,12 @@ fn every_small_block<T: GemmScalar>() {
 fn every_small_path_block_f64_f32() {
     every_small_block::<f64>();
     every_small_block::<f32>();
+}
+
+#[test]
+fn every_small_path_block_c32_c64() {
+    every_small_block::<c32>();
+    every_small_block::<c64>();
 }
 
 #[test]
