@@ -17,7 +17,8 @@
 //! reading it back; the skinny shape 64 x 4096 x 4096 went from 28 to 53 GFLOP/s with it.
 //! A real op(B) with contiguous columns is not even packed there: the kernel reads its full
 //! micro-panels in place (`ukr_b_in_place`), which took that shape from 56 to 81 GFLOP/s in
-//! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread).
+//! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread), unless B's columns
+//! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`).
 //!
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
 //! (matrixmultiply's `betap`).
@@ -285,7 +286,20 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             // by the kernel (contract point 11): packing it would copy it for the few passes
             // of LOOP 1 it serves. Other layouts (and complex types, whose 1m form differs
             // from the data) are packed.
-            let in_place = !T::IS_COMPLEX && b.rs == 1;
+            //
+            // Unless B's columns alias in L1 (a column stride that is a multiple of 2 KiB, such
+            // as a power-of-two leading dimension, puts the NR columns' lines in one or two
+            // L1 sets, more than the cache's ways hold): then the micro-panel does not stay in
+            // L1 between the passes of LOOP 1, and each pass after the first reads it again
+            // from L2 or beyond. Beyond two passes, packing it once is cheaper: f64, 2 threads
+            // (`examples/gemm_time`, medians of 4-8 alternated runs), 64 x 4096 x 4096 about
+            // 95 -> 125 GFLOP/s and 288 x 4096 x 2048 about 97 -> 150; without aliasing
+            // (64 x 4000 x 4000) in place stays far ahead (145 against 94 packed).
+            // One thread at 64 x 4096 x 4096 loses (about 80 -> 66): it has L2 and memory to
+            // itself, but the default is every core.
+            let aliasing = (b.cs.unsigned_abs() * size_of::<T>()) % 2048 == 0;
+            let passes = c.rows.div_ceil(K::MR);
+            let in_place = !T::IS_COMPLEX && b.rs == 1 && (!aliasing || passes <= 2);
             // LOOP 2 (jr): NR columns of C at a time, packing each micro-panel first.
             for j in jr {
                 let j0 = j * nr;

@@ -441,6 +441,41 @@ fn large_sizes_pass_the_residual_check() {
     residual::<f32>(33, 1500, 2100, Trans::Trans, Trans::Trans);
 }
 
+/// One MC block of rows with column-major B whose column stride is a multiple of 2 KiB (B's
+/// columns alias in L1): B's micro-panels are packed past two passes of LOOP 1 and read in
+/// place up to two; both exactly equal to the reference, with every special alpha and beta.
+#[test]
+fn aliasing_column_strides_match_the_reference() {
+    let specials = [
+        Special::Zero,
+        Special::One,
+        Special::MinusOne,
+        Special::Other,
+    ];
+    for (t, &(m, n, k)) in [(70, 100, 256), (20, 60, 512), (100, 40, 1024)]
+        .iter()
+        .enumerate()
+    {
+        for (s, &beta) in specials.iter().enumerate() {
+            let case = Case {
+                m,
+                n,
+                k,
+                ta: Trans::No,
+                tb: Trans::No,
+                la: Layout::COL_MAJOR,
+                lb: Layout::COL_MAJOR,
+                lc: Layout::COL_MAJOR,
+                alpha: specials[(s + 2) % 4],
+                beta,
+                seed: (t * 4 + s) as u64,
+            };
+            check_exact::<f64>(&case, Par::Seq);
+            check_exact::<f32>(&case, Par::from_count(2));
+        }
+    }
+}
+
 fn nan_and_inf_propagate<T: GemmScalar>() {
     let (m, n, k) = (37, 33, 29);
     let mut rng = Gen::new(5);
