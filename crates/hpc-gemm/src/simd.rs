@@ -24,10 +24,14 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     fn v_load_partial<S: Simd>(simd: S, x: &[Self]) -> Self::V<S>;
     /// Stores the first `min(len, lanes)` lanes of `v` into `x`.
     fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>);
+    /// Swaps lanes 2i and 2i + 1 (re and im of interleaved complex numbers). Only for ISAs
+    /// whose vectors hold at least two lanes; with one lane, `v` unchanged.
+    fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S>;
 }
 
 macro_rules! kernel_real {
-    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $pl:ident, $ps:ident) => {
+    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $pl:ident, $ps:ident,
+     $c:ident, $swap:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
             #[inline(always)]
@@ -59,6 +63,16 @@ macro_rules! kernel_real {
             fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>) {
                 simd.$ps(x, v)
             }
+            #[inline(always)]
+            fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S> {
+                // pulp's complex vectors are the same registers as its real ones on every SIMD
+                // ISA; on the portable one (one real per vector) there is nothing to swap.
+                if size_of::<S::$c>() == size_of::<Self::V<S>>() {
+                    bytemuck::cast(simd.$swap(bytemuck::cast(v)))
+                } else {
+                    v
+                }
+            }
         }
     };
 }
@@ -70,7 +84,9 @@ kernel_real!(
     mul_f32s,
     add_f32s,
     partial_load_f32s,
-    partial_store_f32s
+    partial_store_f32s,
+    c32s,
+    swap_re_im_c32s
 );
 kernel_real!(
     f64,
@@ -80,7 +96,9 @@ kernel_real!(
     mul_f64s,
     add_f64s,
     partial_load_f64s,
-    partial_store_f64s
+    partial_store_f64s,
+    c64s,
+    swap_re_im_c64s
 );
 
 /// Number of `T` lanes in one vector of ISA `S`.

@@ -12,9 +12,10 @@
 //! Complex products use the same blocks on the interleaved reals of A's columns: each complex
 //! element b of B is broadcast twice, as re(b) and im(b), into two accumulators per vector,
 //! which hold `[ar br, ai br]` and `[ar bi, ai bi]` pairs; the complex product (and the
-//! conjugation of A, if asked) is put together from the two once, after the k loop, where
-//! alpha and beta are applied in complex arithmetic. The inner loop is plain FMAs, with no
-//! shuffles. It needs two reals per vector, so the portable ISA does not take it.
+//! conjugation of A, if asked) is put together from the two once, after the k loop, with one
+//! re/im swap and sign patterns, and alpha and beta are applied there in complex arithmetic,
+//! vector by vector. The inner loop is plain FMAs, with no shuffles. It needs two reals per
+//! vector, so the portable ISA does not take it.
 //!
 //! # Contract
 //! `C[0..m, 0..n] <- beta * C + alpha * op(A) * op(B)`, `m, n, k <=` the type's limit,
@@ -331,6 +332,14 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
         } else {
             4
         };
+        // The sign patterns of the epilogue, made once per call.
+        let one = T::Real::one();
+        let (s_re, s_im) = if self.conj_a {
+            (pairs(simd, one, -one), pairs(simd, one, one))
+        } else {
+            (pairs(simd, one, one), pairs(simd, -one, one))
+        };
+        let ctx = (simd, [s_re, s_im, pairs(simd, -one, one)]);
         // Rows outer, columns inner: the block's rows of A (at most 4 vectors by k) stay in L1
         // while the columns of B pass (c64 at n = 64 has 64 KiB of A, more than L1).
         let mut i = 0;
@@ -342,7 +351,7 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
             while j < self.n {
                 let nj = nj_max.min(self.n - j);
                 // SAFETY: the block (i.., j..) lies inside C, A and B (module contract).
-                unsafe { blocks!(self, simd, i, j, rows, nv, nj; 1, 2, 3, 4; 1, 2, 3, 4) }
+                unsafe { blocks!(self, ctx, i, j, rows, nv, nj; 1, 2, 3, 4; 1, 2, 3, 4) }
                 j += nj;
             }
             i += rows;
@@ -359,7 +368,7 @@ impl<T: GemmScalar> SmallComplexOp<T> {
     #[inline(always)]
     unsafe fn block<S: Simd, const NV: usize, const NJ: usize>(
         &self,
-        simd: S,
+        (simd, [s_re, s_im, flip]): (S, [<T::Real as KernelReal>::V<S>; 3]),
         i0: usize,
         j0: usize,
         rows: usize,
@@ -413,33 +422,61 @@ impl<T: GemmScalar> SmallComplexOp<T> {
                 }
             }
         }
-        for jj in 0..NJ {
-            // Spill copies (taking the accumulators' addresses would keep them in memory).
-            let (sr, si) = (by_re[jj], by_im[jj]);
-            let r: &[T::Real] = bytemuck::cast_slice(&sr[..]);
-            let q: &[T::Real] = bytemuck::cast_slice(&si[..]);
-            let cj = self.c.wrapping_offset((j0 + jj) as isize * self.cs_c);
-            for i in 0..rows {
-                // r holds (ar br, ai br) and q (ar bi, ai bi) for row i; conj(a) flips ai.
-                let (arbr, aibr, arbi, aibi) = (r[2 * i], r[2 * i + 1], q[2 * i], q[2 * i + 1]);
-                let ab = if self.conj_a {
-                    T::from_parts(arbr + aibi, arbi - aibr)
-                } else {
-                    T::from_parts(arbr - aibi, arbi + aibr)
-                };
-                let ab = self.alpha * ab;
-                let p = cj.wrapping_add(i0 + i);
-                // SAFETY: (i0 + i, j0 + jj) is inside C (unit row stride) and this call's.
+        // The complex product from the two sums, lane pair by lane pair:
+        // a b = (ar br - ai bi, ai br + ar bi) = by_re (+1, +1) + swap(by_im) (-1, +1), and
+        // conj(a) b = (ar br + ai bi, ar bi - ai br) = by_re (+1, -1) + swap(by_im) (+1, +1).
+        // (`s_re`, `s_im` hold those signs; `flip` is (-1, +1).)
+        // z x for a complex scalar z and interleaved x, as `z * x` computes it:
+        // (zr xr - zi xi, zr xi + zi xr).
+        let scale = |z: T, x| {
+            let zr = T::Real::v_mul(simd, T::Real::v_splat(simd, z.re()), x);
+            let swapped = T::Real::v_mul(simd, T::Real::v_swap_pairs(simd, x), flip);
+            T::Real::v_add(
+                simd,
+                zr,
+                T::Real::v_mul(simd, T::Real::v_splat(simd, z.im()), swapped),
+            )
+        };
+        // Copies: indexing the accumulators themselves would keep them in memory for the
+        // whole k loop.
+        let (sums_re, sums_im) = (by_re, by_im);
+        for (jj, (col_re, col_im)) in sums_re.iter().zip(&sums_im).enumerate() {
+            let cj = self.c.wrapping_offset((j0 + jj) as isize * self.cs_c) as *mut T::Real;
+            for (v, (&x_re, &x_im)) in col_re.iter().zip(col_im).enumerate() {
+                let prod = T::Real::v_add(
+                    simd,
+                    T::Real::v_mul(simd, x_re, s_re),
+                    T::Real::v_mul(simd, T::Real::v_swap_pairs(simd, x_im), s_im),
+                );
+                let ab = scale(self.alpha, prod);
+                let len = (reals - v * l).min(l);
+                // SAFETY: these `len` reals (complex rows i0 + v l / 2 ..) of column j0 + jj of
+                // C are contiguous (unit row stride), valid, and this call's alone.
                 unsafe {
-                    *p = if self.beta.is_zero() {
+                    let dst = core::slice::from_raw_parts_mut(cj.wrapping_add(2 * i0 + v * l), len);
+                    let out = if self.beta.is_zero() {
                         ab
-                    } else if self.beta.is_one() {
-                        *p + ab
                     } else {
-                        self.beta * *p + ab
+                        let old = T::Real::v_load_partial(simd, dst);
+                        if self.beta.is_one() {
+                            T::Real::v_add(simd, old, ab)
+                        } else {
+                            T::Real::v_add(simd, scale(self.beta, old), ab)
+                        }
                     };
+                    T::Real::v_store_partial(simd, dst, out);
                 }
             }
         }
     }
+}
+
+/// A vector of `even, odd, even, odd, ..`.
+#[inline(always)]
+fn pairs<S: Simd, R: KernelReal>(simd: S, even: R, odd: R) -> R::V<S> {
+    let mut v = [even; 64];
+    for x in v.iter_mut().skip(1).step_by(2) {
+        *x = odd;
+    }
+    R::v_load_partial(simd, &v[..lanes::<S, R>().min(64)])
 }
