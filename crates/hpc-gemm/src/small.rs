@@ -266,19 +266,9 @@ impl<R: KernelReal> SmallOp<R> {
         let mut acc = [[zero; NV]; NJ];
         for p in 0..self.k {
             let col = self.a.wrapping_offset(i0 as isize + p as isize * self.cs_a);
-            let mut av = [zero; NV];
-            for (v, x) in av.iter_mut().enumerate() {
-                let len = rows - v * l;
-                // SAFETY: rows i0 + v*l .. i0 + v*l + min(len, l) of column p are readable
-                // and contiguous (unit row stride).
-                *x = unsafe {
-                    if len >= l {
-                        core::ptr::read_unaligned(col.add(v * l) as *const R::V<S>)
-                    } else {
-                        R::v_load_partial(simd, core::slice::from_raw_parts(col.add(v * l), len))
-                    }
-                };
-            }
+            // SAFETY: rows i0 .. i0 + rows of column p are readable and contiguous (unit row
+            // stride).
+            let av: [R::V<S>; NV] = unsafe { load_vectors(simd, col, rows) };
             for (jj, accj) in acc.iter_mut().enumerate() {
                 let bp = self
                     .b
@@ -388,24 +378,9 @@ impl<T: GemmScalar> SmallComplexOp<T> {
             let col = self
                 .a
                 .wrapping_offset(2 * (i0 as isize + p as isize * self.cs_a));
-            let mut av = [zero; NV];
-            for (v, x) in av.iter_mut().enumerate() {
-                let len = reals - v * l;
-                // SAFETY: reals 2 i0 + v l .. + min(len, l) of column p are readable and
-                // contiguous (complex unit row stride).
-                *x = unsafe {
-                    if len >= l {
-                        core::ptr::read_unaligned(
-                            col.add(v * l) as *const <T::Real as KernelReal>::V<S>
-                        )
-                    } else {
-                        T::Real::v_load_partial(
-                            simd,
-                            core::slice::from_raw_parts(col.add(v * l), len),
-                        )
-                    }
-                };
-            }
+            // SAFETY: reals 2 i0 .. 2 (i0 + rows) of column p are readable and contiguous
+            // (complex unit row stride).
+            let av: [<T::Real as KernelReal>::V<S>; NV] = unsafe { load_vectors(simd, col, reals) };
             for jj in 0..NJ {
                 let bp = self
                     .b
@@ -469,6 +444,33 @@ impl<T: GemmScalar> SmallComplexOp<T> {
             }
         }
     }
+}
+
+/// `NV` vectors from `len` contiguous reals at `col` (`NV` = `len` over the lanes, rounded
+/// up): full loads, then a masked one for the rest, zero in the lanes past `len`.
+///
+/// # Safety
+/// `col` is valid for `len` reads.
+#[inline(always)]
+unsafe fn load_vectors<S: Simd, R: KernelReal, const NV: usize>(
+    simd: S,
+    col: *const R,
+    len: usize,
+) -> [R::V<S>; NV] {
+    let l = lanes::<S, R>();
+    let mut av = [R::v_splat(simd, R::zero()); NV];
+    for (v, x) in av.iter_mut().enumerate() {
+        let left = len - v * l;
+        // SAFETY: reals v l .. v l + min(left, l) lie within the `len` the caller vouches for.
+        *x = unsafe {
+            if left >= l {
+                core::ptr::read_unaligned(col.add(v * l) as *const R::V<S>)
+            } else {
+                R::v_load_partial(simd, core::slice::from_raw_parts(col.add(v * l), left))
+            }
+        };
+    }
+    av
 }
 
 /// A vector of `even, odd, even, odd, ..`.
