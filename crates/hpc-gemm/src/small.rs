@@ -30,7 +30,7 @@ use crate::kernels::{Isa, Token};
 use crate::loops::Problem;
 use num_traits::{One, Zero};
 
-use crate::simd::{GemmScalar, KernelReal, lanes};
+use crate::simd::{GemmScalar, KernelReal, factor, lanes};
 
 /// The largest m, n and k the small path takes. Measured on the 2-core Zen 5 machine with
 /// `examples/gemm_time.rs`: with up to 12 accumulators per block this path beats packing up to
@@ -81,44 +81,86 @@ struct SmallOp<R> {
 /// # Safety
 /// `isa` is available; `applies(p)`; the operands of `p` are valid as `loops::run` requires.
 pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
-    if T::IS_COMPLEX {
-        // SAFETY: forwarded.
-        unsafe { run_complex(isa, p) };
-        return;
-    }
-    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
-    // Only written when A's columns are not contiguous, and then only its first m * k
-    // elements, which are all the kernel reads: left uninitialised, it costs nothing otherwise.
-    let mut buf = [core::mem::MaybeUninit::<T::Real>::uninit(); SMALL * SMALL];
-    // T is real here, so its pointers are pointers to T::Real.
-    let (a, cs_a) = if p.a.rs == 1 || m == 1 {
-        (p.a.ptr as *const T::Real, p.a.cs)
+    if p.a.rs == 1 || p.c.rows == 1 {
+        // A's columns are read where they are: no buffer, so no large stack frame to probe
+        // on every small call.
+        // SAFETY: forwarded; op(A)'s columns are contiguous (or a single row).
+        unsafe { run_on(isa, p, p.a.ptr as *const T::Real, p.a.cs) }
     } else {
-        for pp in 0..k {
-            for i in 0..m {
-                // SAFETY: (i, pp) is inside op(A).
-                buf[i + pp * m].write(unsafe { p.a.get(i, pp) }.re());
+        // SAFETY: forwarded.
+        unsafe { run_copied(isa, p) }
+    }
+}
+
+/// The small path with op(A) copied first into a column-major buffer on the stack (A's rows
+/// are not contiguous).
+///
+/// # Safety
+/// As [`run`].
+#[inline(never)]
+unsafe fn run_copied<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
+    let (m, k, f) = (p.c.rows, p.a.cols, factor::<T>());
+    // Only its first f m k reals are written, which are all the kernel reads: left
+    // uninitialised, the rest costs nothing.
+    let mut buf = [core::mem::MaybeUninit::<T::Real>::uninit(); 2 * SMALL * SMALL];
+    for pp in 0..k {
+        for i in 0..m {
+            // SAFETY: (i, pp) is inside op(A).
+            let x = unsafe { p.a.get(i, pp) };
+            buf[f * (i + pp * m)].write(x.re());
+            if T::IS_COMPLEX {
+                buf[f * (i + pp * m) + 1].write(x.im());
             }
         }
-        // The kernel reads element (i, pp) at i + pp * m for i < m, pp < k: all written.
-        (buf.as_ptr() as *const T::Real, m as isize)
-    };
-    let op = SmallOp {
-        m,
-        n,
-        k,
-        alpha: p.alpha.re(),
-        a,
-        cs_a,
-        b: p.b.ptr as *const T::Real,
-        rs_b: p.b.rs,
-        cs_b: p.b.cs,
-        beta: p.beta.re(),
-        c: p.c.ptr as *mut T::Real,
-        cs_c: p.c.cs,
-    };
-    // SAFETY: forwarded.
-    unsafe { on_isa(isa, op) }
+    }
+    // SAFETY: forwarded; element (i, pp) of A is at reals f (i + pp m) (and the next).
+    unsafe { run_on(isa, p, buf.as_ptr() as *const T::Real, m as isize) }
+}
+
+/// The small path with A's columns at `a`, `cs_a` apart (in elements of `T`), contiguous.
+///
+/// # Safety
+/// As [`run`], with `a` holding op(A) as described.
+unsafe fn run_on<T: GemmScalar>(isa: Isa, p: &Problem<T>, a: *const T::Real, cs_a: isize) {
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
+    if T::IS_COMPLEX {
+        let op = SmallComplexOp {
+            m,
+            n,
+            k,
+            alpha: p.alpha,
+            a,
+            cs_a,
+            conj_a: p.conj_a,
+            b: p.b.ptr,
+            rs_b: p.b.rs,
+            cs_b: p.b.cs,
+            conj_b: p.conj_b,
+            beta: p.beta,
+            c: p.c.ptr,
+            cs_c: p.c.cs,
+        };
+        // SAFETY: forwarded.
+        unsafe { on_isa(isa, op) }
+    } else {
+        // T is real here, so its pointers are pointers to T::Real.
+        let op = SmallOp {
+            m,
+            n,
+            k,
+            alpha: p.alpha.re(),
+            a,
+            cs_a,
+            b: p.b.ptr as *const T::Real,
+            rs_b: p.b.rs,
+            cs_b: p.b.cs,
+            beta: p.beta.re(),
+            c: p.c.ptr as *mut T::Real,
+            cs_c: p.c.cs,
+        };
+        // SAFETY: forwarded.
+        unsafe { on_isa(isa, op) }
+    }
 }
 
 /// Runs `op` under `isa`'s token.
@@ -154,48 +196,6 @@ struct SmallComplexOp<T: GemmScalar> {
     beta: T,
     c: *mut T,
     cs_c: isize,
-}
-
-/// Runs the complex small path.
-///
-/// # Safety
-/// As [`run`], with `T` complex and `isa` not the portable one.
-unsafe fn run_complex<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
-    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
-    // As in `run`: only written (its first 2 m k reals) when A's columns are not contiguous.
-    let mut buf = [core::mem::MaybeUninit::<T::Real>::uninit(); 2 * SMALL * SMALL];
-    let (a, cs_a) = if p.a.rs == 1 || m == 1 {
-        (p.a.ptr as *const T::Real, p.a.cs)
-    } else {
-        for pp in 0..k {
-            for i in 0..m {
-                // SAFETY: (i, pp) is inside op(A).
-                let x = unsafe { p.a.get(i, pp) };
-                buf[2 * (i + pp * m)].write(x.re());
-                buf[2 * (i + pp * m) + 1].write(x.im());
-            }
-        }
-        // The kernel reads reals 2 (i + pp m) and the next for i < m, pp < k: all written.
-        (buf.as_ptr() as *const T::Real, m as isize)
-    };
-    let op = SmallComplexOp {
-        m,
-        n,
-        k,
-        alpha: p.alpha,
-        a,
-        cs_a,
-        conj_a: p.conj_a,
-        b: p.b.ptr,
-        rs_b: p.b.rs,
-        cs_b: p.b.cs,
-        conj_b: p.conj_b,
-        beta: p.beta,
-        c: p.c.ptr,
-        cs_c: p.c.cs,
-    };
-    // SAFETY: forwarded.
-    unsafe { on_isa(isa, op) }
 }
 
 /// Dispatches a `(vectors, columns)` block to its monomorphised kernel.
