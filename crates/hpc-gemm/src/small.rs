@@ -24,12 +24,11 @@
 //! Tested by `tests/gemm_vs_reference.rs` (every size up to 20 cubed, every block shape of
 //! this path and the sizes around its limits, the edge sizes, under each `HPC_FORCE_ISA`).
 
+use num_traits::{One, Zero};
 use pulp::{Simd, WithSimd};
 
 use crate::kernels::{Isa, Token};
 use crate::loops::Problem;
-use num_traits::{One, Zero};
-
 use crate::simd::{GemmScalar, KernelReal, factor, lanes};
 
 /// The largest m, n and k the small path takes. Measured on the 2-core Zen 5 machine with
@@ -40,9 +39,10 @@ pub const SMALL: usize = 64;
 
 /// The largest m, n and k the complex small path takes: 64 for `c32`, 48 for `c64` (A's block
 /// rows stay in L1 up to about there: 32 and 36 KiB of A). Measured on the 2-core Zen 5
-/// machine with `examples/gemm_time.rs` against the packed 1m path, one thread, medians of 5
-/// alternated runs: c32 n = 16 1.4x, 32 1.4x, 48 1.5x, 64 1.5x; c64 n = 16 1.5x, 32 1.1-1.5x,
-/// 48 1.0-1.2x, but 56 and 64 0.7x.
+/// machine with `examples/gemm_time.rs` against the packed 1m path, one thread, alternated
+/// runs: c32 n = 16 about 94 against 24 GFLOP/s, n = 64 about 200 against 110; c64 n = 16
+/// about 53 against 25, n = 32 about 82 against 52. The c64 limit was set before the epilogue
+/// was vectorised, when n = 48 was still 1.0-1.2x the packed path and n = 56 and 64 0.7x.
 pub const fn small_complex<R>() -> usize {
     if size_of::<R>() == 4 { 64 } else { 48 }
 }
