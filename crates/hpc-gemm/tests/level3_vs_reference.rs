@@ -10,7 +10,7 @@ mod common;
 
 use common::*;
 use hpc_core::reference::Reference;
-use hpc_core::{Diag, Level3, RealScalar, Scalar, Side, Trans, Uplo, c32, c64};
+use hpc_core::{Diag, Level3, MatMut, MatRef, RealScalar, Scalar, Side, Trans, Uplo, c32, c64};
 use hpc_gemm::{Fast, GemmScalar, Par};
 use proptest::prelude::*;
 
@@ -183,6 +183,21 @@ fn rank_k_case<T: GemmScalar>(
     assert!(sc.gaps_untouched(), "{what}: wrote outside C");
 }
 
+/// `trsm` (`solve`) or `trmm` with the given options on `l`, which must accept the call.
+fn tri_op<T: Scalar>(
+    l: &impl Level3<T>,
+    (solve, side, uplo, trans, diag): (bool, Side, Uplo, Trans, Diag),
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatMut<'_, T>,
+) {
+    if solve {
+        l.trsm(side, uplo, trans, diag, alpha, a, b).unwrap();
+    } else {
+        l.trmm(side, uplo, trans, diag, alpha, a, b).unwrap();
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn tri_case<T: GemmScalar>(
     solve: bool,
@@ -220,19 +235,9 @@ fn tri_case<T: GemmScalar>(
     let mut want = b0.clone();
     let mut sb = Stored::new(&b0, lb, nan());
     let f = fast(threads);
-    if solve {
-        Reference
-            .trsm(side, uplo, trans, diag, alpha, a.view(), want.view_mut())
-            .unwrap();
-        f.trsm(side, uplo, trans, diag, alpha, a.view(), sb.view_mut())
-            .unwrap();
-    } else {
-        Reference
-            .trmm(side, uplo, trans, diag, alpha, a.view(), want.view_mut())
-            .unwrap();
-        f.trmm(side, uplo, trans, diag, alpha, a.view(), sb.view_mut())
-            .unwrap();
-    }
+    let op = (solve, side, uplo, trans, diag);
+    tri_op(&Reference, op, alpha, a.view(), want.view_mut());
+    tri_op(&f, op, alpha, a.view(), sb.view_mut());
     let what = format!(
         "{}{} {side:?} {uplo:?} {trans:?} {diag:?} m={m} n={n}",
         T::PREFIX,
@@ -421,30 +426,8 @@ fn column_split_trmm_trsm_match_one_thread_bitwise() {
             let b = Dense::<f64>::random(bm, bn, &mut rng, Data::Real);
             let (mut one, mut two, mut three) = (b.clone(), b.clone(), b.clone());
             for (out, threads) in [(&mut one, 1), (&mut two, 2), (&mut three, 3)] {
-                let f = fast(threads);
-                if solve {
-                    f.trsm(
-                        side,
-                        uplo,
-                        trans,
-                        Diag::NonUnit,
-                        1.5,
-                        a.view(),
-                        out.view_mut(),
-                    )
-                    .unwrap();
-                } else {
-                    f.trmm(
-                        side,
-                        uplo,
-                        trans,
-                        Diag::NonUnit,
-                        1.5,
-                        a.view(),
-                        out.view_mut(),
-                    )
-                    .unwrap();
-                }
+                let op = (solve, side, uplo, trans, Diag::NonUnit);
+                tri_op(&fast(threads), op, 1.5, a.view(), out.view_mut());
             }
             let bits = |d: &Dense<f64>| {
                 (0..bm * bn)
