@@ -30,6 +30,13 @@
 //! `2 * m * k * cols` flops at 256 columns or more. Measured on the 2-core build machine
 //! (`examples/gemm_time`, 2 threads, medians of 6-8 alternated runs): f64 n = 512 +8%,
 //! n = 768 +7%, 64 x 4096 x 4096 +4%, f32 n = 1024 +6%, c64 n = 256 +48%; n = 2048 even.
+//! Otherwise, when C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A per
+//! share), the threads split C's rows the same way: each share packs its own rows of op(A),
+//! none packs them twice, and every share reads all of op(B) (in place when a share is one MC
+//! block). Against splitting LOOP 2 with every thread packing the same A~, f64 2 threads
+//! (paired medians of 6 alternated runs): n = 256 +30%, n = 384 +11%, 4096 x 64 x 4096 +7%,
+//! 600 x 200 x 600 +24%, 128 x 400 x 4096 +12%; c64 4096 x 64 x 1024 +27%, c32 n = 256 +27%;
+//! f32 n = 256 even (noisy).
 //! Within a share, or for a narrower C, the threads split LOOP 3 and LOOP 2 between them
 //! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
 //! turns packing B~ in parallel. No split changes which kernel computes an element nor the
@@ -61,47 +68,73 @@ pub struct Problem<T> {
     pub c: RawMatMut<T>,
 }
 
-/// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all): column shares at
-/// the top when C is wide enough (module doc), each on [`run_shared`].
+/// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all): shares of C's
+/// columns, or else of its rows, at the top when C is wide or tall enough (module doc), each
+/// on [`run_shared`].
 ///
 /// # Safety
 /// `K::ISA` is available; `a` and `b` are readable, `c` readable and writable, and no one
 /// else accesses `c` during the call.
 pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
-    let n = p.c.cols;
-    let ways = column_ways(nt, n);
+    let (m, n) = (p.c.rows, p.c.cols);
+    let mr_t = K::MR / factor::<T>();
+    let by_cols = share_ways(nt, n / COL_SHARE);
+    let ways = if by_cols > 1 {
+        by_cols
+    } else {
+        share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
+    };
     if ways == 1 {
         // SAFETY: forwarded.
         unsafe { run_shared::<T, K>(p, nt) };
         return;
     }
-    // Shares are whole micro-panels, so every share but the last is a multiple of NR wide.
-    let per = n.div_ceil(ways).next_multiple_of(K::NR);
+    // Shares are whole micro-panels: every share but the last is a multiple of NR columns, or
+    // of MR rows.
+    let (len, per) = if by_cols > 1 {
+        (n, n.div_ceil(ways).next_multiple_of(K::NR))
+    } else {
+        (m, m.div_ceil(ways).next_multiple_of(mr_t))
+    };
     (0..ways).into_par_iter().for_each(|w| {
-        let j0 = w * per;
-        if j0 < n {
-            let cols = per.min(n - j0);
-            let share = Problem {
-                b: p.b.sub(0, j0, p.b.rows, cols),
-                c: p.c.sub(0, j0, p.c.rows, cols),
-                ..*p
-            };
-            // SAFETY: forwarded; each share reads its own columns of op(B) and writes its own
-            // columns of C, which no other share touches.
-            unsafe { run_shared::<T, K>(&share, nt / ways) };
+        let s0 = w * per;
+        if s0 >= len {
+            return;
         }
+        let cnt = per.min(len - s0);
+        let share = if by_cols > 1 {
+            Problem {
+                b: p.b.sub(0, s0, p.b.rows, cnt),
+                c: p.c.sub(0, s0, m, cnt),
+                ..*p
+            }
+        } else {
+            Problem {
+                a: p.a.sub(s0, 0, cnt, p.a.cols),
+                c: p.c.sub(s0, 0, cnt, n),
+                ..*p
+            }
+        };
+        // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
+        // writes its own columns (or rows) of C, which no other share touches.
+        unsafe { run_shared::<T, K>(&share, nt / ways) };
     });
 }
 
-/// Fewest columns of C per share when the threads split C's columns at the top.
+/// Fewest columns of C per column share.
 pub(crate) const COL_SHARE: usize = 256;
 
-/// Into how many column shares `nt` threads split an `n`-column C at the top: the largest
-/// divisor of `nt` that leaves each share at least [`COL_SHARE`] columns (1: no split). A
-/// share's threads (`nt / ways`) share its packed panels of B as usual.
-fn column_ways(nt: usize, n: usize) -> usize {
-    let most = (n / COL_SHARE).max(1);
-    (1..=nt.min(most)).rev().find(|w| nt % w == 0).unwrap_or(1)
+/// Fewest micro-panels of A (MR rows each) per row share.
+pub(crate) const ROW_SHARE_PANELS: usize = 4;
+
+/// Into how many shares `nt` threads split C when it holds room for at most `most` shares:
+/// the largest divisor of `nt` that is at most `most` (1: no split). A share's threads
+/// (`nt / ways`) split its loops as usual.
+fn share_ways(nt: usize, most: usize) -> usize {
+    (1..=nt.min(most.max(1)))
+        .rev()
+        .find(|w| nt % w == 0)
+        .unwrap_or(1)
 }
 
 /// The five loops, with `nt` threads sharing each packed panel of B.
@@ -478,14 +511,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn column_shares_divide_the_threads_and_stay_wide() {
-        assert_eq!(column_ways(1, 10_000), 1);
-        assert_eq!(column_ways(2, 511), 1);
-        assert_eq!(column_ways(2, 512), 2);
-        assert_eq!(column_ways(4, 1100), 4);
+    fn shares_divide_the_threads_and_stay_wide() {
+        let cols = |nt, n: usize| share_ways(nt, n / COL_SHARE);
+        assert_eq!(cols(1, 10_000), 1);
+        assert_eq!(cols(2, 511), 1);
+        assert_eq!(cols(2, 512), 2);
+        assert_eq!(cols(4, 1100), 4);
         // 3 shares would fit, but 3 does not divide 4 threads: 2 shares of 2 threads each.
-        assert_eq!(column_ways(4, 800), 2);
-        assert_eq!(column_ways(3, 600), 1);
-        assert_eq!(column_ways(16, 100_000), 16);
+        assert_eq!(cols(4, 800), 2);
+        assert_eq!(cols(3, 600), 1);
+        assert_eq!(cols(16, 100_000), 16);
+        assert_eq!(share_ways(4, 0), 1);
+        assert_eq!(share_ways(6, 5), 3);
     }
 }

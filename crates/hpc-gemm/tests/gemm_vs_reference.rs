@@ -345,10 +345,12 @@ fn product_on<T: GemmScalar>(m: usize, n: usize, k: usize, seed: u64, par: Par) 
     c.data
 }
 
-/// 1, 2, 3 and 4 threads give the same bits: shapes split by rows (1000 x 40, 257 x 300), by
-/// micro-panels of B in the one-MC-block case (200 x 400), by column shares (30 x 1200), and by
-/// column shares with threads left over inside each share (600 x 600 and 700 x 1100 at 4
-/// threads).
+/// 1, 2, 3 and 4 threads give the same bits: shapes split by row shares (1000 x 40,
+/// 257 x 300, 200 x 400 except f32), by row shares with threads left over inside each share
+/// (150 x 100 at 4 threads in f64 and c32: two shares, each split by micro-panels of B), by
+/// micro-panels of B alone (f32's 200 x 400 and 150 x 100, too short for row shares), by
+/// column shares (30 x 1200), and by column shares with threads left over inside each share
+/// (600 x 600 and 700 x 1100 at 4 threads).
 fn threads_do_not_change_a_bit<T: GemmScalar>() {
     for (m, n, k) in [
         (257, 300, 513),
@@ -357,6 +359,7 @@ fn threads_do_not_change_a_bit<T: GemmScalar>() {
         (600, 600, 64),
         (700, 1100, 230),
         (200, 400, 600),
+        (150, 100, 600),
     ] {
         let seq = product_on::<T>(m, n, k, 7, Par::Seq);
         for t in [2, 3, 4] {
