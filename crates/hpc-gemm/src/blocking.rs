@@ -97,7 +97,8 @@ pub struct Blocking {
     /// KC: the depth of one rank-KC update (LOOP 4, `pc`); one `KC x NR` micro-panel of B stays
     /// in L1 while the `MR x KC` micro-panels of A stream past it.
     pub kc: usize,
-    /// NC: columns of B packed at a time (LOOP 5, `jc`); the `KC x NC` panel of B stays in L3.
+    /// NC: columns of B packed at a time (LOOP 5, `jc`); the `KC x NC` panel of B is sized
+    /// like L2 (see [`Blocking::derive`]) and lives in L2 and L3.
     pub nc: usize,
 }
 
@@ -107,11 +108,20 @@ impl Blocking {
     /// - KC: half of L1 holds a `KC x NR` micro-panel of B (the other half is for the streaming
     ///   A micro-panels and C), rounded down to a multiple of 8, within 64..=512.
     /// - MC: half of L2 holds the `MC x KC` block of A, a multiple of MR, at least MR.
-    /// - NC: half of L3 holds the `KC x NC` panel of B, a multiple of NR, within NR..=4200.
+    /// - NC: the `KC x NC` panel of B takes as many bytes as L2, a multiple of NR, within
+    ///   about 512..=4200 (and the driver evens out the panels of each product). BLIS's model puts
+    ///   this panel in L3, which would make NC thousands of columns; measured here, panels
+    ///   of about L2's size are faster: f64, one thread, NC = 518 against 4200 (paired
+    ///   medians of 4-6 alternated runs of `examples/gemm_time`): n = 1024 +4%, 2048 +6%,
+    ///   4096 +5%; f32 n = 2048 +5%. Smaller (266) or larger (1022) panels were slower than
+    ///   518 at n = 2048 and 4096. A likely reason: the panel is read again for every block
+    ///   of A, and the L3 of a server part is shared with other cores' (here other tenants')
+    ///   data. The price is that op(A) is packed once per NC columns: one element per
+    ///   `2 * NC` flops.
     pub fn derive(caches: Caches, mr: usize, nr: usize, elem: usize) -> Blocking {
         let kc = (caches.l1 / 2 / (nr * elem)).clamp(64, 512) / 8 * 8;
         let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
-        let nc = (caches.l3 / 2 / (kc * elem)).clamp(nr, 4200) / nr * nr;
+        let nc = (caches.l2 / (kc * elem)).clamp(512, 4200) / nr * nr;
         Blocking { mc, kc, nc }
     }
 
@@ -180,6 +190,11 @@ mod tests {
                 if caches.l1 >= 32 << 10 {
                     assert!(b.kc * nr * elem <= caches.l1 / 2, "{caches:?} {b:?}");
                     assert!(b.mc * b.kc * elem <= caches.l2 / 2, "{caches:?} {b:?}");
+                    assert!(
+                        b.nc <= 512 || b.kc * b.nc * elem <= caches.l2,
+                        "{caches:?} {b:?}"
+                    );
+                    assert!(b.nc > 500, "{caches:?} {b:?}");
                 }
             }
         }

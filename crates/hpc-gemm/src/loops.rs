@@ -151,8 +151,11 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
 
     // LOOP 5 (jc): NC columns of C at a time.
-    for jc in (0..n).step_by(blk.nc) {
-        let ncb = blk.nc.min(n - jc);
+    // NC shrunk so that the panels come out even (a multiple of NR each): 1024 columns are
+    // two panels of 518 and 506, not 602 and 422.
+    let nc = n.div_ceil(n.div_ceil(blk.nc)).next_multiple_of(nr);
+    for jc in (0..n).step_by(nc) {
+        let ncb = nc.min(n - jc);
         // LOOP 4 (pc): KC of the inner dimension at a time. Never parallel: every iteration
         // updates the same block of C.
         for pc in (0..k).step_by(kc_t) {
