@@ -3,7 +3,7 @@
 //! ```text
 //! LOOP 5 (jc): for each NC-wide panel of columns of C and op(B)
 //!   LOOP 4 (pc): for each KC-deep slice of the inner dimension        (never parallel)
-//!     pack op(B)[pc.., jc..] (KC x NC) into NR-wide micro-panels   -> B~ (shared, L3)
+//!     pack op(B)[pc.., jc..] (KC x NC) into NR-wide micro-panels   -> B~ (shared, L2/L3)
 //!     LOOP 3 (ic): for each MC-tall block of rows of C and op(A)      (parallel: ic ways)
 //!       pack op(A)[ic.., pc..] (MC x KC) into MR-tall micro-panels -> A~ (per thread, L2)
 //!       LOOP 2 (jr): for each NR-wide micro-panel of B~               (parallel: jr ways)
