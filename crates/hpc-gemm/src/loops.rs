@@ -526,5 +526,11 @@ mod tests {
         assert_eq!(cols(16, 100_000), 16);
         assert_eq!(share_ways(4, 0), 1);
         assert_eq!(share_ways(6, 5), 3);
+        // Row shares: at least ROW_SHARE_PANELS micro-panels of MR = 16 rows each.
+        let rows = |nt, m: usize| share_ways(nt, m / (ROW_SHARE_PANELS * 16));
+        assert_eq!(rows(2, 127), 1);
+        assert_eq!(rows(2, 128), 2);
+        assert_eq!(rows(4, 150), 2);
+        assert_eq!(rows(4, 4096), 4);
     }
 }
