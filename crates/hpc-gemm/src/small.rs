@@ -423,7 +423,14 @@ impl<T: GemmScalar> SmallComplexOp<T> {
                     T::Real::v_mul(simd, x_re, s_re),
                     T::Real::v_mul(simd, T::Real::v_swap_pairs(simd, x_im), s_im),
                 );
-                let ab = scale(self.alpha, prod);
+                // α = 1 (the common case) and real α skip the complex scaling.
+                let ab = if self.alpha.is_one() {
+                    prod
+                } else if self.alpha.im().is_zero() {
+                    T::Real::v_mul(simd, T::Real::v_splat(simd, self.alpha.re()), prod)
+                } else {
+                    scale(self.alpha, prod)
+                };
                 let len = (reals - v * l).min(l);
                 // SAFETY: these `len` reals (complex rows i0 + v l / 2 ..) of column j0 + jj of
                 // C are contiguous (unit row stride), valid, and this call's alone.
