@@ -315,10 +315,12 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
     fn with_simd<S: Simd>(self, simd: S) {
         // Complex elements per vector (at least one: the portable ISA never gets here).
         let lc = (lanes::<S, T::Real>() / 2).max(1);
-        // Pairs of accumulators per block: 8 (16 registers) with 32 vector registers, 4 with
-        // 16, so nothing spills.
+        // Pairs of accumulators per block: 12 (24 registers) with 32 vector registers, 4 with
+        // 16, so nothing spills. 12 against 8 (paired medians of 5-6 alternated runs of
+        // `examples/gemm_time`, one thread): c64 n = 16 +4%, 32 +10%, 48 +6%; c32 n = 32 +8%,
+        // 64 +9%, 16 even.
         let pairs_max = if lanes::<S, T::Real>() * size_of::<T::Real>() >= 64 {
-            8
+            12
         } else {
             4
         };
