@@ -22,6 +22,8 @@ pub struct Options {
     pub full: bool,
     pub threads: usize,
     pub filter: Option<String>,
+    /// `--sizes`: these square GEMM sizes instead of the default ones (and no skinny shapes).
+    pub sizes: Option<Vec<usize>>,
 }
 
 /// One measured row: a case and each contender's median GFLOP/s, with every sample.
@@ -394,7 +396,9 @@ pub fn gemm_plan(opts: &Options, prefix: char, complex: bool) -> Vec<(usize, usi
     if !wanted(opts, &format!("{prefix}gemm")) {
         return Vec::new();
     }
-    let squares: Vec<usize> = if opts.tiny {
+    let squares: Vec<usize> = if let Some(sizes) = &opts.sizes {
+        sizes.clone()
+    } else if opts.tiny {
         vec![8, 32]
     } else if opts.quick {
         vec![8, 64, 512]
@@ -405,7 +409,7 @@ pub fn gemm_plan(opts: &Options, prefix: char, complex: bool) -> Vec<(usize, usi
     } else {
         vec![4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
     };
-    let skinny = !opts.quick && !opts.tiny && (!complex || opts.full);
+    let skinny = !opts.quick && !opts.tiny && opts.sizes.is_none() && (!complex || opts.full);
     let mut plan = Vec::new();
     let mut thread_counts = vec![1];
     if opts.threads > 1 {

@@ -10,7 +10,8 @@
 //! Level 3 routines against OpenBLAS, BLIS, MKL and the `gemm` and `matrixmultiply` crates,
 //! with the machine's FMA peak measured in the same run (`gemm.rs`, `peers.rs`, `peak.rs`).
 //!
-//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--out DIR]` measures
+//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N,N,..] [--out DIR]`
+//! measures
 //! and writes `DIR/results.json` (default `target/bench`); `--filter` keeps the sections whose
 //! name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`, `zgemm`, `level3`).
 //! `hpc-benches --report DIR [--compare OLD.json]` renders `report.md` and the plots from
@@ -286,7 +287,7 @@ fn level12(quick: bool, tiny: bool) -> Vec<report::Case> {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--out DIR]\n       hpc-benches --report DIR [--compare OLD.json]"
+        "usage: hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N,N,..] [--out DIR]\n       hpc-benches --report DIR [--compare OLD.json]"
     );
     std::process::exit(2)
 }
@@ -299,6 +300,7 @@ fn main() {
         full: false,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         filter: None,
+        sizes: None,
     };
     let mut out = std::path::PathBuf::from("target/bench");
     let (mut report_dir, mut compare) = (None, None);
@@ -309,6 +311,14 @@ fn main() {
             "--quick" => opts.quick = true,
             "--full" => opts.full = true,
             "--filter" => opts.filter = Some(it.next().cloned().unwrap_or_else(|| usage())),
+            "--sizes" => {
+                let list = it.next().unwrap_or_else(|| usage());
+                let sizes: Option<Vec<usize>> = list
+                    .split(',')
+                    .map(|v| v.trim().parse().ok().filter(|&n: &usize| n > 0))
+                    .collect();
+                opts.sizes = Some(sizes.unwrap_or_else(|| usage()));
+            }
             "--out" => out = it.next().unwrap_or_else(|| usage()).into(),
             "--report" => {
                 report_dir = Some(std::path::PathBuf::from(

@@ -100,7 +100,7 @@ fn install_peers(out: &Path) {
 
 /// What `cargo xtask bench` was asked for.
 struct Opts {
-    /// Forwarded to the harness: `--quick`, `--full`, `--filter X`, `--threads N`.
+    /// Forwarded to the harness: `--quick`, `--full`, `--filter X`, `--threads N`, `--sizes L`.
     forwarded: Vec<String>,
     filter: Option<String>,
     quick: bool,
@@ -126,7 +126,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                 o.forwarded.push(a.clone());
             }
             "--gpu" => o.gpu = true,
-            "--filter" | "--threads" | "--compare" => {
+            "--filter" | "--threads" | "--compare" | "--sizes" => {
                 let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
                 match a.as_str() {
                     "--filter" => o.filter = Some(v.clone()),
@@ -141,7 +141,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N, --gpu, --compare OLD.json)"
+                    "unknown option {other:?} (accepted: --quick, --full, --filter NAME, --threads N, --sizes N,N,.., --gpu, --compare OLD.json)"
                 ));
             }
         }

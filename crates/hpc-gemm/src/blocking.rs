@@ -94,8 +94,9 @@ fn read_sysfs() -> Option<Caches> {
 pub struct Blocking {
     /// MC: rows of A packed at a time (LOOP 3, `ic`); the `MC x KC` block of A stays in L2.
     pub mc: usize,
-    /// KC: the depth of one rank-KC update (LOOP 4, `pc`); one `KC x NR` micro-panel of B stays
-    /// in L1 while the `MR x KC` micro-panels of A stream past it.
+    /// KC: the depth of one rank-KC update (LOOP 4, `pc`): each kernel call reads and writes
+    /// its tile of C once per KC rank-1 updates, while the `MR x KC` and `KC x NR`
+    /// micro-panels stream from L2 and L1.
     pub kc: usize,
     /// NC: columns of B packed at a time (LOOP 5, `jc`); the `KC x NC` panel of B is sized
     /// like L2 (see [`Blocking::derive`]) and lives in L2 and L3.
@@ -105,9 +106,17 @@ pub struct Blocking {
 impl Blocking {
     /// Block sizes for an `mr x nr` kernel on `elem`-byte reals with caches `caches`.
     ///
-    /// - KC: half of L1 holds a `KC x NR` micro-panel of B (the other half is for the streaming
-    ///   A micro-panels and C), rounded down to a multiple of 8, within 64..=512.
-    /// - MC: half of L2 holds the `MC x KC` block of A, a multiple of MR, at least MR.
+    /// - MC and KC: the `MC x KC` block of A takes half of L2, with MC = 8 MR (the `gemm`
+    ///   crate's choice: eight micro-panels of A per block), which sets KC; KC is rounded down
+    ///   to a multiple of 8, within 64..=512, and MC is then recomputed from it (a multiple of
+    ///   MR, at least MR). Here (1 MiB L2) that is KC = 512 and MC = 128 (f64) or 256 (f32).
+    ///   BLIS's model sizes KC from L1 instead, so that a `KC x NR` micro-panel of B stays
+    ///   there (KC = 216 f64, 432 f32 here, with MC = 288); measured on this machine (Zen 5,
+    ///   whose L2 feeds the kernel's two operand streams fast enough), the deeper updates,
+    ///   which read and write each tile of C half as often, win for f64: one thread, paired
+    ///   medians of 6 alternated runs of `examples/gemm_time`: n = 384 +4%, 512 +5%, 1024
+    ///   +5%, 2048 +5%, 4096 +3%, n = 128 and 256 even; c64 n = 64 +3%, 128 +5%, 256 +6%,
+    ///   1024 +4%. f32 and c32 come out even (within 1-3%).
     /// - NC: the `KC x NC` panel of B takes as many bytes as L2, a multiple of NR, within
     ///   about 512..=4200 (and the driver evens out the panels of each product). BLIS's model puts
     ///   this panel in L3, which would make NC thousands of columns; measured here, panels
@@ -119,7 +128,7 @@ impl Blocking {
     ///   data. The price is that op(A) is packed once per NC columns: one element per
     ///   `2 * NC` flops.
     pub fn derive(caches: Caches, mr: usize, nr: usize, elem: usize) -> Blocking {
-        let kc = (caches.l1 / 2 / (nr * elem)).clamp(64, 512) / 8 * 8;
+        let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, 512) / 8 * 8;
         let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
         let nc = (caches.l2 / (kc * elem)).clamp(512, 4200) / nr * nr;
         Blocking { mc, kc, nc }
@@ -188,8 +197,8 @@ mod tests {
                 assert!(b.kc % 8 == 0 && (64..=512).contains(&b.kc), "{b:?}");
                 assert!(b.mc >= mr && b.nc >= nr);
                 if caches.l1 >= 32 << 10 {
-                    assert!(b.kc * nr * elem <= caches.l1 / 2, "{caches:?} {b:?}");
                     assert!(b.mc * b.kc * elem <= caches.l2 / 2, "{caches:?} {b:?}");
+                    assert!(b.mc >= 8 * mr, "eight micro-panels of A per block: {b:?}");
                     assert!(
                         b.nc <= 512 || b.kc * b.nc * elem <= caches.l2,
                         "{caches:?} {b:?}"

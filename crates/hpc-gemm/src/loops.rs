@@ -11,8 +11,9 @@
 //!           microkernel: C[ir, jr] (MR x NR) <- beta * C + alpha * A~_ir * B~_jr (k = KC)
 //! ```
 //!
-//! When op(A) has at most MC rows, LOOP 3 runs once and each micro-panel of B~ would serve a
-//! single pass of LOOP 1, so B~ is not packed up front: LOOP 2 packs each micro-panel just
+//! When all of op(A)'s rows fit one `MC x KC` block of A~ (`m * kc <= MC * KC`, so that a
+//! shallow product takes more rows than MC), LOOP 3 runs once and each micro-panel of B~ would
+//! serve a single pass of LOOP 1, so B~ is not packed up front: LOOP 2 packs each micro-panel just
 //! before its pass (into L1, prefetching the next one), which saves writing B~ to L3 and
 //! reading it back; the skinny shape 64 x 4096 x 4096 went from 28 to 53 GFLOP/s with it.
 //! A real op(B) with contiguous columns is not even packed there: the kernel reads its full
@@ -165,16 +166,19 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
             let b_blk = p.b.sub(pc, jc, kcb, ncb);
             let c_blk = p.c.sub(0, jc, m, ncb);
             let a_blk = p.a.sub(0, pc, m, kcb);
-            if m <= blk.mc / f {
-                // One MC block of rows: each micro-panel of B~ would serve one pass of LOOP 1
-                // only, so it is packed right before that pass (into L1) instead of all of B~
-                // up front (into L3 and back).
+            if m * kcb <= blk.mc / f * kc_t {
+                // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
+                // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
+                // micro-panel of B~ would serve one pass of LOOP 1 only, so it is packed right
+                // before that pass (into L1) instead of all of B~ up front (into L3 and back).
+                // f64 n = 200 (k = 200 < KC): 0.91x when it took two MC blocks of 128 rows.
                 let b = BPanels::Fused {
                     b: b_blk,
                     conj: p.conj_b,
                 };
+                let mc_t = m.max(blk.mc / f);
                 // SAFETY: forwarded from the caller.
-                unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, blk.mc / f, mr_t, nt) };
+                unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, mc_t, mr_t, nt) };
                 continue;
             }
             with_buffer(

@@ -222,6 +222,9 @@ fn edges<T: GemmScalar>() -> Vec<usize> {
         blk.mc / f,
         blk.kc / f,
         blk.nc,
+        // m = k = this is where all of op(A) stops fitting one MC x KC block of A~ (LOOP 3
+        // runs once below it, with B~ packed a micro-panel at a time).
+        ((blk.mc / f * (blk.kc / f)) as f64).sqrt() as usize,
     ] {
         v.extend([e.saturating_sub(1).max(1), e, e + 1]);
     }
