@@ -455,11 +455,12 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
             } else {
                 // 1m: the real kernel computes the product into a real MR x NR tile, which
                 // holds the complex tile re/im row-interleaved; α and β are applied here.
+                // Only the `2 * mrb x nrb` corner is computed (an edge tile when it is less).
                 // SAFETY: `tile` holds MR x NR reals, column-major with ld = MR.
                 unsafe {
                     K::ukr(
-                        mr,
-                        nr,
+                        f * mrb,
+                        nrb,
                         k_real,
                         <T::Real as One>::one(),
                         a_panel.as_ptr(),

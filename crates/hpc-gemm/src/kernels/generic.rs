@@ -10,10 +10,10 @@ use super::{Isa, microkernel};
 
 microkernel! {
     /// `dgemm_generic_4x4`: f64, portable.
-    Dgemm4x4: f64, Isa::Scalar, pulp::Scalar, MV = 4, NR = 4, "dgemm_generic_4x4"
+    Dgemm4x4: f64, Isa::Scalar, pulp::Scalar, MV = 4, NR = 4, EDGE_NR = [2], "dgemm_generic_4x4"
 }
 
 microkernel! {
     /// `sgemm_generic_4x4`: f32, portable.
-    Sgemm4x4: f32, Isa::Scalar, pulp::Scalar, MV = 4, NR = 4, "sgemm_generic_4x4"
+    Sgemm4x4: f32, Isa::Scalar, pulp::Scalar, MV = 4, NR = 4, EDGE_NR = [2], "sgemm_generic_4x4"
 }

@@ -24,11 +24,15 @@
 //! 2. **Register block**: `MR x NR`, `MR` a multiple of the vector length; the k loop is not
 //!    unrolled by hand (LLVM keeps the accumulators in registers; see the benches).
 //! 3. **Shapes**: `m <= MR`, `n <= NR`, `k >= 0`. `k = 0` gives `C <- beta * C` (with the β = 0
-//!    rule below). `m < MR` or `n < NR` is an edge tile: the accumulators of the full tile are
-//!    computed and [`store_partial`], the one edge helper every kernel shares, writes the
-//!    `m x n` corner.
-//! 4. **Packed A**: `MR x k`, column by column, stride `MR`, rows `m..MR` zero (or anything
-//!    finite: they only reach accumulators that are not stored). No alignment is required
+//!    rule below). `m < MR` or `n < NR` is an edge tile: the kernel runs the same body narrowed
+//!    to the vectors and columns the tile needs (one vector when `m` fits in one, else all
+//!    `MV`; the kernel's smallest `EDGE_NR` width that holds `n` columns, else `NR`), so that a
+//!    2-column edge costs about 2/NR of a full call rather than a whole one; where that
+//!    narrowed block is still wider than the tile, [`store_partial`], the one edge helper
+//!    every kernel shares, writes the `m x n` corner. Edge and full calls do the same
+//!    arithmetic per element, so results do not depend on where the tile edges fall.
+//! 4. **Packed A**: `MR x k`, column by column, stride `MR` (edge tiles too), rows `m..MR` zero
+//!    (or anything finite: they only reach accumulators that are not stored). No alignment is required
 //!    (the driver's buffers are 64-byte aligned).
 //!    ```text
 //!    a: [a(0,0) a(1,0) .. a(MR-1,0) | a(0,1) .. a(MR-1,1) | .. ]
@@ -230,12 +234,16 @@ pub trait Microkernel<R: KernelReal>: 'static {
 }
 
 /// Arguments of one kernel call, carried into `pulp`'s `with_simd`.
+#[derive(Clone, Copy)]
 pub(crate) struct UkrCall<R> {
     pub m: usize,
     pub n: usize,
     pub k: usize,
     pub alpha: R,
     pub a: *const R,
+    /// Elements from one k step of packed A to the next: the kernel's `MR`, also in the
+    /// narrowed bodies of edge tiles (contract point 4).
+    pub a_step: usize,
     pub b: *const R,
     /// B's strides: ignored by the packed body (`PACKED_B`), which steps by `NR` and 1.
     pub rs_b: isize,
@@ -310,7 +318,7 @@ pub(crate) unsafe fn ukr_body<
             }
         }
         // The last step moves one past the panels: never dereferenced, so `wrapping_*`.
-        a = a.wrapping_add(mr);
+        a = a.wrapping_add(call.a_step);
         b = b.wrapping_offset(rs_b);
     }
 
@@ -394,7 +402,8 @@ pub(crate) unsafe fn store_partial<R: KernelReal>(
 macro_rules! microkernel {
     (
         $(#[$doc:meta])*
-        $name:ident: $r:ty, $isa:expr, $token:ty, MV = $mv:literal, NR = $nr:literal, $label:literal
+        $name:ident: $r:ty, $isa:expr, $token:ty, MV = $mv:literal, NR = $nr:literal,
+        EDGE_NR = [$($enr:literal),*], $label:literal
     ) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
@@ -421,11 +430,16 @@ macro_rules! microkernel {
                 _aux: &$crate::kernels::Aux<$r>,
             ) {
                 debug_assert!(m <= Self::MR && n <= Self::NR);
+                if m < Self::MR || n < $nr {
+                    // SAFETY: forwarded (contract point 3: an edge tile).
+                    unsafe { Self::edge(m, n, k, alpha, a, b, beta, c, rs_c, cs_c) };
+                    return;
+                }
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let (rs_b, cs_b) = ($nr, 1);
+                let (rs_b, cs_b, a_step) = ($nr, 1, Self::MR);
                 let call = $crate::kernels::UkrCall {
-                    m, n, k, alpha, a, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
                 };
                 pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, true>(call));
             }
@@ -447,13 +461,63 @@ macro_rules! microkernel {
                 debug_assert!(m <= Self::MR);
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let n = $nr;
+                let (n, a_step) = ($nr, Self::MR);
                 let call = $crate::kernels::UkrCall {
-                    m, n, k, alpha, a, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
                 };
                 pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
             }
         }
+
+        impl $name {
+            /// An edge tile (contract point 3): the body narrowed to one vector when `m` fits
+            /// in one, and to the smallest of `EDGE_NR` that holds `n` columns. B is still the
+            /// packed micro-panel of point 5 (row stride `NR`), read through the strided body.
+            ///
+            /// # Safety
+            /// As `ukr`.
+            #[inline(never)]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn edge(
+                m: usize,
+                n: usize,
+                k: usize,
+                alpha: $r,
+                a: *const $r,
+                b: *const $r,
+                beta: $r,
+                c: *mut $r,
+                rs_c: isize,
+                cs_c: isize,
+            ) {
+                // SAFETY: the caller guarantees the ISA is present (contract point 9).
+                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
+                let (rs_b, cs_b, a_step) = ($nr, 1, <Self as $crate::kernels::Microkernel<$r>>::MR);
+                let call = $crate::kernels::UkrCall {
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                };
+                if m <= $crate::simd::lanes::<$token, $r>() {
+                    $crate::kernels::edge_ladder!(simd, call, $r, 1, $nr, [$($enr),*]);
+                } else {
+                    $crate::kernels::edge_ladder!(simd, call, $r, $mv, $nr, [$($enr),*]);
+                }
+            }
+        }
     };
 }
+
+/// The column ladder of an edge tile: the body with `MV` vectors and the first of the widths
+/// that holds `call.n` columns (else `NR`), B read through its strides.
+macro_rules! edge_ladder {
+    ($simd:ident, $call:ident, $r:ty, $mv:literal, $nr:literal, [$($enr:literal),*]) => {{
+        $(
+            if $call.n <= $enr {
+                pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $enr, false>($call));
+                return;
+            }
+        )*
+        pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $nr, false>($call));
+    }};
+}
+pub(crate) use edge_ladder;
 pub(crate) use microkernel;

@@ -10,5 +10,5 @@ use crate::kernels::{Isa, microkernel};
 
 microkernel! {
     /// `dgemm_x86_v3_8x6`: f64, AVX2 + FMA.
-    Dgemm8x6: f64, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, "dgemm_x86_v3_8x6"
+    Dgemm8x6: f64, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, EDGE_NR = [2, 4], "dgemm_x86_v3_8x6"
 }

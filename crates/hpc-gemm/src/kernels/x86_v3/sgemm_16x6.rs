@@ -10,5 +10,5 @@ use crate::kernels::{Isa, microkernel};
 
 microkernel! {
     /// `sgemm_x86_v3_16x6`: f32, AVX2 + FMA.
-    Sgemm16x6: f32, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, "sgemm_x86_v3_16x6"
+    Sgemm16x6: f32, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, EDGE_NR = [2, 4], "sgemm_x86_v3_16x6"
 }

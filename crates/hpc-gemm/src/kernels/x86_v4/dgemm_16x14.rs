@@ -11,5 +11,5 @@ use crate::kernels::{Isa, microkernel};
 
 microkernel! {
     /// `dgemm_x86_v4_16x14`: f64, AVX-512.
-    Dgemm16x14: f64, Isa::Avx512, pulp::x86::V4, MV = 2, NR = 14, "dgemm_x86_v4_16x14"
+    Dgemm16x14: f64, Isa::Avx512, pulp::x86::V4, MV = 2, NR = 14, EDGE_NR = [2, 4, 6, 8, 10, 12], "dgemm_x86_v4_16x14"
 }

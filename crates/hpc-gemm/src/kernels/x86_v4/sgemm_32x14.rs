@@ -10,5 +10,5 @@ use crate::kernels::{Isa, microkernel};
 
 microkernel! {
     /// `sgemm_x86_v4_32x14`: f32, AVX-512.
-    Sgemm32x14: f32, Isa::Avx512, pulp::x86::V4, MV = 2, NR = 14, "sgemm_x86_v4_32x14"
+    Sgemm32x14: f32, Isa::Avx512, pulp::x86::V4, MV = 2, NR = 14, EDGE_NR = [2, 4, 6, 8, 10, 12], "sgemm_x86_v4_32x14"
 }
