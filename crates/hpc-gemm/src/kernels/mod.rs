@@ -430,17 +430,17 @@ macro_rules! microkernel {
                 _aux: &$crate::kernels::Aux<$r>,
             ) {
                 debug_assert!(m <= Self::MR && n <= Self::NR);
-                if m < Self::MR || n < $nr {
-                    // SAFETY: forwarded (contract point 3: an edge tile).
-                    unsafe { Self::edge(m, n, k, alpha, a, b, beta, c, rs_c, cs_c) };
-                    return;
-                }
-                // SAFETY: the caller guarantees the ISA is present (contract point 9).
-                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
                 let (rs_b, cs_b, a_step) = ($nr, 1, Self::MR);
                 let call = $crate::kernels::UkrCall {
                     m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
                 };
+                if m < Self::MR || n < $nr {
+                    // SAFETY: forwarded (contract point 3: an edge tile).
+                    unsafe { Self::edge(call) };
+                    return;
+                }
+                // SAFETY: the caller guarantees the ISA is present (contract point 9).
+                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
                 pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, true>(call));
             }
 
@@ -475,27 +475,15 @@ macro_rules! microkernel {
             /// packed micro-panel of point 5 (row stride `NR`), read through the strided body.
             ///
             /// # Safety
-            /// As `ukr`.
+            /// As `ukr`, whose arguments `call` carries.
             #[inline(never)]
-            #[allow(clippy::too_many_arguments)]
-            unsafe fn edge(
-                m: usize,
-                n: usize,
-                k: usize,
-                alpha: $r,
-                a: *const $r,
-                b: *const $r,
-                beta: $r,
-                c: *mut $r,
-                rs_c: isize,
-                cs_c: isize,
-            ) {
+            unsafe fn edge(call: $crate::kernels::UkrCall<$r>) {
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let (rs_b, cs_b, a_step) = ($nr, 1, <Self as $crate::kernels::Microkernel<$r>>::MR);
-                let call = $crate::kernels::UkrCall {
-                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
-                };
+                // The packed layout's strides again, as constants the narrowed bodies fold in.
+                let a_step = <Self as $crate::kernels::Microkernel<$r>>::MR;
+                let call = $crate::kernels::UkrCall { rs_b: $nr, cs_b: 1, a_step, ..call };
+                let m = call.m;
                 if m <= $crate::simd::lanes::<$token, $r>() {
                     $crate::kernels::edge_ladder!(simd, call, $r, 1, $nr, [$($enr),*]);
                 } else {
