@@ -51,7 +51,7 @@ use rayon::prelude::*;
 use crate::blocking::Blocking;
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
-use crate::pack::{pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block};
+use crate::pack::{pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, prefetch_block_l2};
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
 
@@ -321,7 +321,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 unsafe { loop1::<T, K>(alpha, ap, b_panel, beta, c, j * nr, k_real) };
             }
         }
-        BPanels::Fused { b, conj } => with_buffer(Slot::B, nr * k_real, |b_panel| {
+        BPanels::Fused { b, conj } => {
             // A full micro-panel of a real op(B) whose columns are contiguous is read in place
             // by the kernel (contract point 11): packing it would copy it for the few passes
             // of LOOP 1 it serves. Other layouts (and complex types, whose 1m form differs
@@ -331,39 +331,72 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             // as a power-of-two leading dimension, puts the NR columns' lines in one or two
             // L1 sets, more than the cache's ways hold): then the micro-panel does not stay in
             // L1 between the passes of LOOP 1, and each pass after the first reads it again
-            // from L2 or beyond. Beyond two passes, packing it once is cheaper: f64, 2 threads
-            // (`examples/gemm_time`, medians of 4-8 alternated runs), 64 x 4096 x 4096 about
-            // 95 -> 125 GFLOP/s and 288 x 4096 x 2048 about 97 -> 150; without aliasing
-            // (64 x 4000 x 4000) in place stays far ahead (145 against 94 packed).
-            // One thread at 64 x 4096 x 4096 loses (about 80 -> 66): it has L2 and memory to
-            // itself, but the default is every core.
+            // from L2 or beyond. Beyond two passes, its columns are copied (contiguous copies,
+            // no transposition) to a buffer whose column stride is an odd number of cache
+            // lines, so that they fall in distinct sets, and the kernel reads that copy in
+            // place; the next micro-panel is prefetched into L2 meanwhile. Against packing
+            // the micro-panel (a transposition, 23% of the time of f64 64 x 4096 x 4096 on one
+            // thread; perf), one thread, paired medians of 5 alternated runs of
+            // `examples/gemm_time`: 64 x 4096 x 4096 +10%, 128 x 4096 x 4096 +8%,
+            // 64 x 2048 x 2048 +5%; 2 threads even (within the noise). Reading B in place
+            // despite the aliasing is faster still on one thread (+8-14%) but slower on two
+            // (-7 to -29%), where the default is every core.
             let aliasing = (b.cs.unsigned_abs() * size_of::<T>()) % 2048 == 0;
             let passes = c.rows.div_ceil(K::MR);
-            let in_place = !T::IS_COMPLEX && b.rs == 1 && (!aliasing || passes <= 2);
-            // LOOP 2 (jr): NR columns of C at a time, packing each micro-panel first.
-            for j in jr {
-                let j0 = j * nr;
-                let cols = nr.min(ncb - j0);
-                // The next micro-panel is on its way from memory while this one is used.
-                if j0 + cols < ncb {
-                    prefetch_block(b.sub(0, j0 + cols, kcb, nr.min(ncb - j0 - cols)));
-                }
-                let panel = if in_place && cols == nr {
-                    BMicro::InPlace {
-                        // T is real here, so a pointer to T is a pointer to T::Real.
-                        ptr: b.sub(0, j0, kcb, cols).ptr as *const T::Real,
-                        rs: b.rs,
-                        cs: b.cs,
+            let in_place = !T::IS_COMPLEX && b.rs == 1;
+            let copy = in_place && aliasing && passes > 2;
+            // The copy's column stride: whole cache lines, an odd number of them.
+            let per_line = (64 / size_of::<T>()).max(1);
+            let lines = kcb.div_ceil(per_line);
+            let ld = (lines + 1 - lines % 2) * per_line;
+            let len = if copy { nr * ld } else { nr * k_real };
+            with_buffer(Slot::B, len, |b_panel: &mut [T::Real]| {
+                // LOOP 2 (jr): NR columns of C at a time, packing each micro-panel first.
+                for j in jr {
+                    let j0 = j * nr;
+                    let cols = nr.min(ncb - j0);
+                    // The next micro-panel is on its way from memory while this one is used.
+                    if j0 + cols < ncb {
+                        let next = b.sub(0, j0 + cols, kcb, nr.min(ncb - j0 - cols));
+                        if copy {
+                            prefetch_block_l2(next);
+                        } else {
+                            prefetch_block(next);
+                        }
                     }
-                } else {
-                    // SAFETY: the columns lie inside the block of op(B) (caller's contract).
-                    unsafe { pack_b(b.sub(0, j0, kcb, cols), conj, nr, b_panel) };
-                    BMicro::Packed(b_panel)
-                };
-                // SAFETY: forwarded; an in-place panel is a full `kcb x NR` block of op(B).
-                unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, j0, k_real) };
-            }
-        }),
+                    let panel = if in_place && cols == nr && !copy {
+                        BMicro::InPlace {
+                            // T is real here, so a pointer to T is a pointer to T::Real.
+                            ptr: b.sub(0, j0, kcb, cols).ptr as *const T::Real,
+                            rs: b.rs,
+                            cs: b.cs,
+                        }
+                    } else if copy && cols == nr {
+                        for (jj, dst) in b_panel.chunks_exact_mut(ld).enumerate() {
+                            // SAFETY: T is real (so T::Real is T); rows 0..kcb of this column
+                            // are readable and contiguous (rs == 1), inside the block.
+                            let src = unsafe {
+                                core::slice::from_raw_parts(b.at(0, j0 + jj) as *const T::Real, kcb)
+                            };
+                            dst[..kcb].copy_from_slice(src);
+                        }
+                        BMicro::InPlace {
+                            ptr: b_panel.as_ptr(),
+                            rs: 1,
+                            cs: ld as isize,
+                        }
+                    } else {
+                        let b_panel = &mut b_panel[..nr * k_real];
+                        // SAFETY: the columns lie inside the block of op(B) (caller's contract).
+                        unsafe { pack_b(b.sub(0, j0, kcb, cols), conj, nr, b_panel) };
+                        BMicro::Packed(b_panel)
+                    };
+                    // SAFETY: forwarded; an in-place panel is a full `kcb x NR` block of op(B)
+                    // (or its copy).
+                    unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, j0, k_real) };
+                }
+            })
+        }
     }
 }
 

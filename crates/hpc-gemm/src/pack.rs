@@ -19,7 +19,7 @@
 //! arithmetic when the tile is merged into C (`loops.rs`).
 
 use crate::raw::RawMat;
-use crate::simd::{GemmScalar, factor, prefetch};
+use crate::simd::{GemmScalar, factor, prefetch, prefetch_l2};
 use hpc_core::Scalar;
 use num_traits::Zero;
 
@@ -317,12 +317,32 @@ fn copy_n<T: Scalar, const N: usize>(d: &mut [T::Real], s: &[T]) {
 /// Prefetches `len` contiguous elements from `p` (a hint: `p` need not be valid).
 #[inline(always)]
 fn prefetch_contiguous<T>(p: *const T, len: usize) {
+    prefetch_lines(p, len, prefetch::<u8>);
+}
+
+/// Prefetches `len` contiguous elements from `p` with `fetch`, one call per cache line.
+#[inline(always)]
+fn prefetch_lines<T>(p: *const T, len: usize, fetch: fn(*const u8)) {
     let bytes = len * size_of::<T>();
     for off in (0..bytes).step_by(64) {
-        prefetch((p as *const u8).wrapping_add(off));
+        fetch((p as *const u8).wrapping_add(off));
     }
     if bytes > 0 {
-        prefetch((p as *const u8).wrapping_add(bytes - 1));
+        fetch((p as *const u8).wrapping_add(bytes - 1));
+    }
+}
+
+/// As [`prefetch_block`], into L2 only (for a block needed after the current one).
+#[inline]
+pub(crate) fn prefetch_block_l2<T>(m: RawMat<T>) {
+    if m.rs == 1 {
+        for j in 0..m.cols {
+            prefetch_lines(m.at(0, j), m.rows, prefetch_l2::<u8>);
+        }
+    } else if m.cs == 1 {
+        for i in 0..m.rows {
+            prefetch_lines(m.at(i, 0), m.cols, prefetch_l2::<u8>);
+        }
     }
 }
 

@@ -448,8 +448,10 @@ fn large_sizes_pass_the_residual_check() {
 }
 
 /// One MC block of rows with column-major B whose column stride is a multiple of 2 KiB (B's
-/// columns alias in L1): B's micro-panels are packed past two passes of LOOP 1 and read in
-/// place up to two; both exactly equal to the reference, with every special alpha and beta.
+/// columns alias in L1): past two passes of LOOP 1, B's full micro-panels are copied to a
+/// buffer whose column stride does not alias and read there in place (the last, partial one
+/// is packed); up to two passes they are read in place where they are. All exactly equal to
+/// the reference, with every special alpha and beta.
 #[test]
 fn aliasing_column_strides_match_the_reference() {
     let specials = [
