@@ -1,5 +1,5 @@
 //! The small-matrix path: products with m, n, k <= [`SMALL`] (real) or [`small_complex`]
-//! (complex: 64 for c32, 48 for c64), without packing or blocking.
+//! (complex: 96 for c32, 80 for c64), without packing or blocking.
 //!
 //! For tiny products the five loops cost more than the arithmetic (packing both operands,
 //! zero-padding a 16 x 14 tile for a 4 x 4 result, the blocking bookkeeping). Here C is
@@ -27,6 +27,7 @@
 use num_traits::{One, Zero};
 use pulp::{Simd, WithSimd};
 
+use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Isa, Token};
 use crate::loops::Problem;
 use crate::simd::{GemmScalar, KernelReal, factor, lanes};
@@ -37,14 +38,16 @@ use crate::simd::{GemmScalar, KernelReal, factor, lanes};
 /// n = 64 the two are even.
 pub const SMALL: usize = 64;
 
-/// The largest m, n and k the complex small path takes: 64 for `c32`, 48 for `c64` (A's block
-/// rows stay in L1 up to about there: 32 and 36 KiB of A). Measured on the 2-core Zen 5
-/// machine with `examples/gemm_time.rs` against the packed 1m path, one thread, alternated
-/// runs: c32 n = 16 about 94 against 24 GFLOP/s, n = 64 about 200 against 110; c64 n = 16
-/// about 53 against 25, n = 32 about 82 against 52. The c64 limit was set before the epilogue
-/// was vectorised, when n = 48 was still 1.0-1.2x the packed path and n = 56 and 64 0.7x.
+/// The largest m, n and k the complex small path takes: 96 for `c32`, 80 for `c64`. Measured
+/// on the 2-core Zen 5 machine with `examples/gemm_time.rs` against the packed 1m path, one
+/// thread, paired medians of 4-5 alternated runs, after the 12-pair blocks and plain stores:
+/// c64 n = 56 1.16x, 72 1.15x, 80 1.10x, 96 0.96x, 128 0.93x; c32 n = 72 1.41x, 80 1.29x,
+/// 96 1.24x, 128 1.02x (c64 n = 64 has aliasing columns and stops at 48: see [`applies`]). Up to these limits the packed path would run on one thread
+/// anyway (below `PAR_THRESHOLD`'s two shares of work), so 2 threads lose nothing; c32 at 128
+/// would. (Earlier, with 8 pairs and masked stores, c64 stopped at 48: n = 56 and 64 were
+/// 0.7x the packed path.)
 pub const fn small_complex<R>() -> usize {
-    if size_of::<R>() == 4 { 64 } else { 48 }
+    if size_of::<R>() == 4 { 96 } else { 80 }
 }
 
 /// Whether `p` (canonical) takes the small path on `isa`.
@@ -57,8 +60,29 @@ pub(crate) fn applies<T: GemmScalar>(p: &Problem<T>, isa: Isa) -> bool {
         // One real per vector: no room for a complex pair.
         return false;
     };
+    // A complex block reads one line of each of A's k columns per vector of rows; when the
+    // columns are a multiple of 1 KiB apart (c64 at m = 64, a power-of-two leading dimension),
+    // those lines crowd a quarter of L1's sets or fewer and evict each other, and the packed
+    // path, which copies A into contiguous panels, is faster (c64 n = 64: small path 0.96x the
+    // packed one, against 1.16x at n = 56 and 72). Such products stop at 48, the limit before.
+    let a_stride = if p.a.rs == 1 {
+        p.a.cs
+    } else {
+        p.c.rows as isize
+    };
+    let limit = if T::IS_COMPLEX
+        && p.a.cols > ALIASED_COMPLEX
+        && (a_stride.unsigned_abs() * size_of::<T>()) % 1024 == 0
+    {
+        limit.min(ALIASED_COMPLEX)
+    } else {
+        limit
+    };
     p.c.rows <= limit && p.c.cols <= limit && p.a.cols <= limit && (p.c.rs == 1 || p.c.rows == 1)
 }
+
+/// The complex small path's limit when A's columns alias in L1 (see [`applies`]).
+const ALIASED_COMPLEX: usize = 48;
 
 /// The small product on raw pointers, in the kernel's real type.
 struct SmallOp<R> {
@@ -92,29 +116,29 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     }
 }
 
-/// The small path with op(A) copied first into a column-major buffer on the stack (A's rows
-/// are not contiguous).
+/// The small path with op(A) copied first into a column-major buffer (A's rows are not
+/// contiguous): the thread's packing buffer for A, not the stack, which at the complex limits
+/// would need up to 147 KiB, more than some threads' whole stacks.
 ///
 /// # Safety
 /// As [`run`].
 #[inline(never)]
 unsafe fn run_copied<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     let (m, k, f) = (p.c.rows, p.a.cols, factor::<T>());
-    // Only its first f m k reals are written, which are all the kernel reads: left
-    // uninitialised, the rest costs nothing.
-    let mut buf = [core::mem::MaybeUninit::<T::Real>::uninit(); 2 * SMALL * SMALL];
-    for pp in 0..k {
-        for i in 0..m {
-            // SAFETY: (i, pp) is inside op(A).
-            let x = unsafe { p.a.get(i, pp) };
-            buf[f * (i + pp * m)].write(x.re());
-            if T::IS_COMPLEX {
-                buf[f * (i + pp * m) + 1].write(x.im());
+    with_buffer(Slot::A, f * m * k, |buf: &mut [T::Real]| {
+        for pp in 0..k {
+            for i in 0..m {
+                // SAFETY: (i, pp) is inside op(A).
+                let x = unsafe { p.a.get(i, pp) };
+                buf[f * (i + pp * m)] = x.re();
+                if T::IS_COMPLEX {
+                    buf[f * (i + pp * m) + 1] = x.im();
+                }
             }
         }
-    }
-    // SAFETY: forwarded; element (i, pp) of A is at reals f (i + pp m) (and the next).
-    unsafe { run_on(isa, p, buf.as_ptr() as *const T::Real, m as isize) }
+        // SAFETY: forwarded; element (i, pp) of A is at reals f (i + pp m) (and the next).
+        unsafe { run_on(isa, p, buf.as_ptr(), m as isize) }
+    })
 }
 
 /// The small path with A's columns at `a`, `cs_a` apart (in elements of `T`), contiguous.
