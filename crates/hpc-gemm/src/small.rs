@@ -40,12 +40,12 @@ pub const SMALL: usize = 64;
 
 /// The largest m, n and k the complex small path takes: 96 for `c32`, 80 for `c64`. Measured
 /// on the 2-core Zen 5 machine with `examples/gemm_time.rs` against the packed 1m path, one
-/// thread, paired medians of 4-5 alternated runs, after the 12-pair blocks and plain stores:
-/// c64 n = 56 1.16x, 72 1.15x, 80 1.10x, 96 0.96x, 128 0.93x; c32 n = 72 1.41x, 80 1.29x,
-/// 96 1.24x, 128 1.02x (c64 n = 64 has aliasing columns and stops at 48: see [`applies`]). Up to these limits the packed path would run on one thread
-/// anyway (below `PAR_THRESHOLD`'s two shares of work), so 2 threads lose nothing; c32 at 128
-/// would. (Earlier, with 8 pairs and masked stores, c64 stopped at 48: n = 56 and 64 were
-/// 0.7x the packed path.)
+/// thread, paired medians of 4-6 alternated runs, after the 12-pair blocks and plain stores:
+/// c64 n = 56 1.16x, 64 1.12x (A copied, see [`aliased`]), 72 1.15x, 80 1.10x, 96 0.96x,
+/// 128 0.93x; c32 n = 72 1.41x, 80 1.29x, 96 1.24x, 128 1.02x. Up to these limits the packed
+/// path would run on one thread anyway (below `PAR_THRESHOLD`'s two shares of work), so 2
+/// threads lose nothing; c32 at 128 would. (Earlier, with 8 pairs and masked stores, c64
+/// stopped at 48: n = 56 and 64 were 0.7x the packed path.)
 pub const fn small_complex<R>() -> usize {
     if size_of::<R>() == 4 { 96 } else { 80 }
 }
@@ -60,29 +60,8 @@ pub(crate) fn applies<T: GemmScalar>(p: &Problem<T>, isa: Isa) -> bool {
         // One real per vector: no room for a complex pair.
         return false;
     };
-    // A complex block reads one line of each of A's k columns per vector of rows; when the
-    // columns are a multiple of 1 KiB apart (c64 at m = 64, a power-of-two leading dimension),
-    // those lines crowd a quarter of L1's sets or fewer and evict each other, and the packed
-    // path, which copies A into contiguous panels, is faster (c64 n = 64: small path 0.96x the
-    // packed one, against 1.16x at n = 56 and 72). Such products stop at 48, the limit before.
-    let a_stride = if p.a.rs == 1 {
-        p.a.cs
-    } else {
-        p.c.rows as isize
-    };
-    let limit = if T::IS_COMPLEX
-        && p.a.cols > ALIASED_COMPLEX
-        && (a_stride.unsigned_abs() * size_of::<T>()) % 1024 == 0
-    {
-        limit.min(ALIASED_COMPLEX)
-    } else {
-        limit
-    };
     p.c.rows <= limit && p.c.cols <= limit && p.a.cols <= limit && (p.c.rs == 1 || p.c.rows == 1)
 }
-
-/// The complex small path's limit when A's columns alias in L1 (see [`applies`]).
-const ALIASED_COMPLEX: usize = 48;
 
 /// The small product on raw pointers, in the kernel's real type.
 struct SmallOp<R> {
@@ -105,7 +84,7 @@ struct SmallOp<R> {
 /// # Safety
 /// `isa` is available; `applies(p)`; the operands of `p` are valid as `loops::run` requires.
 pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
-    if p.a.rs == 1 || p.c.rows == 1 {
+    if (p.a.rs == 1 || p.c.rows == 1) && !aliased(p) {
         // A's columns are read where they are: no buffer, so no large stack frame to probe
         // on every small call.
         // SAFETY: forwarded; op(A)'s columns are contiguous (or a single row).
@@ -116,28 +95,51 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     }
 }
 
+/// Whether a complex product's A columns alias in L1: a block reads one line of each of A's k
+/// columns per vector of rows, and when the columns are a multiple of 1 KiB apart (c64 at
+/// m = 64, a power-of-two leading dimension) those lines crowd a quarter of L1's sets or
+/// fewer and evict each other. c64 n = 64 ran at 0.96x the packed path that way, against
+/// 1.16x at n = 56 and 72; copied to a stride that does not alias, it is in line with them.
+fn aliased<T: GemmScalar>(p: &Problem<T>) -> bool {
+    T::IS_COMPLEX && p.a.cols > 48 && (p.a.cs.unsigned_abs() * size_of::<T>()) % 1024 == 0
+}
+
 /// The small path with op(A) copied first into a column-major buffer (A's rows are not
-/// contiguous): the thread's packing buffer for A, not the stack, which at the complex limits
-/// would need up to 147 KiB, more than some threads' whole stacks.
+/// contiguous, or its columns alias): the thread's packing buffer for A, not the stack, which
+/// at the complex limits would need up to 147 KiB, more than some threads' whole stacks. The
+/// copy's column stride is `m`, or an odd number of cache lines where `m` would alias too.
 ///
 /// # Safety
 /// As [`run`].
 #[inline(never)]
 unsafe fn run_copied<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     let (m, k, f) = (p.c.rows, p.a.cols, factor::<T>());
-    with_buffer(Slot::A, f * m * k, |buf: &mut [T::Real]| {
-        for pp in 0..k {
+    let ld = if T::IS_COMPLEX && (m * size_of::<T>()) % 1024 == 0 {
+        m + 64 / size_of::<T>()
+    } else {
+        m
+    };
+    with_buffer(Slot::A, f * ld * k, |buf: &mut [T::Real]| {
+        for (pp, col) in buf.chunks_exact_mut(f * ld).enumerate() {
+            if p.a.rs == 1 {
+                // SAFETY: rows 0..m of column pp of op(A) are readable and contiguous, and a
+                // T is f reals.
+                let src =
+                    unsafe { core::slice::from_raw_parts(p.a.at(0, pp) as *const T::Real, f * m) };
+                col[..f * m].copy_from_slice(src);
+                continue;
+            }
             for i in 0..m {
                 // SAFETY: (i, pp) is inside op(A).
                 let x = unsafe { p.a.get(i, pp) };
-                buf[f * (i + pp * m)] = x.re();
+                col[f * i] = x.re();
                 if T::IS_COMPLEX {
-                    buf[f * (i + pp * m) + 1] = x.im();
+                    col[f * i + 1] = x.im();
                 }
             }
         }
-        // SAFETY: forwarded; element (i, pp) of A is at reals f (i + pp m) (and the next).
-        unsafe { run_on(isa, p, buf.as_ptr(), m as isize) }
+        // SAFETY: forwarded; element (i, pp) of A is at reals f (i + pp ld) (and the next).
+        unsafe { run_on(isa, p, buf.as_ptr(), ld as isize) }
     })
 }
 
