@@ -351,12 +351,12 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
             4
         };
         // The sign patterns of the epilogue, made once per call.
+        // Conjugating B flips the sign of every a * im(b) term, which the k loop then need not
+        // do per element (see `block`).
         let one = T::Real::one();
-        let (s_re, s_im) = if self.conj_a {
-            (pairs(simd, one, -one), pairs(simd, one, one))
-        } else {
-            (pairs(simd, one, one), pairs(simd, -one, one))
-        };
+        let sign = |neg: bool| if neg { -one } else { one };
+        let s_re = pairs(simd, one, sign(self.conj_a));
+        let s_im = pairs(simd, sign(self.conj_a == self.conj_b), sign(self.conj_b));
         let ctx = (simd, [s_re, s_im, pairs(simd, -one, one)]);
         // Rows outer, columns inner: the block's rows of A (at most 4 vectors by k) stay in L1
         // while the columns of B pass (c64 at n = 64 has 64 KiB of A, more than L1).
@@ -397,11 +397,6 @@ impl<T: GemmScalar> SmallComplexOp<T> {
         // `by_re[j][v]` sums a * re(b), `by_im[j][v]` sums a * im(b), lane by lane.
         let mut by_re = [[zero; NV]; NJ];
         let mut by_im = [[zero; NV]; NJ];
-        let sign_b = if self.conj_b {
-            -T::Real::one()
-        } else {
-            T::Real::one()
-        };
         for p in 0..self.k {
             let col = self
                 .a
@@ -417,7 +412,7 @@ impl<T: GemmScalar> SmallComplexOp<T> {
                 let b = unsafe { *bp };
                 let (br, bi) = (
                     T::Real::v_splat(simd, b.re()),
-                    T::Real::v_splat(simd, sign_b * b.im()),
+                    T::Real::v_splat(simd, b.im()),
                 );
                 for v in 0..NV {
                     by_re[jj][v] = T::Real::v_mul_add(simd, av[v], br, by_re[jj][v]);
@@ -426,8 +421,10 @@ impl<T: GemmScalar> SmallComplexOp<T> {
             }
         }
         // The complex product from the two sums, lane pair by lane pair:
-        // a b = (ar br - ai bi, ai br + ar bi) = by_re (+1, +1) + swap(by_im) (-1, +1), and
-        // conj(a) b = (ar br + ai bi, ar bi - ai br) = by_re (+1, -1) + swap(by_im) (+1, +1).
+        // a b = (ar br - ai bi, ai br + ar bi) = by_re (+1, +1) + swap(by_im) (-1, +1),
+        // conj(a) b = (ar br + ai bi, ar bi - ai br) = by_re (+1, -1) + swap(by_im) (+1, +1),
+        // a conj(b) = (ar br + ai bi, ai br - ar bi) = by_re (+1, +1) + swap(by_im) (+1, -1),
+        // conj(a) conj(b) = conj(a b) = by_re (+1, -1) + swap(by_im) (-1, -1).
         // (`s_re`, `s_im` hold those signs; `flip` is (-1, +1).)
         // z x for a complex scalar z and interleaved x, as `z * x` computes it:
         // (zr xr - zi xi, zr xi + zi xr).
