@@ -117,28 +117,30 @@ pub const fn factor<T: Scalar>() -> usize {
     if T::IS_COMPLEX { 2 } else { 1 }
 }
 
-/// Asks for the cache line holding `p` in L2 (PREFETCHT1; a no-op elsewhere): for data needed
-/// a while from now, without crowding L1.
-#[inline(always)]
-pub(crate) fn prefetch_l2<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: PREFETCHT1 is an SSE instruction (baseline on x86-64) and never faults.
-    unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T1 }>(p as *const i8)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
 /// Asks the CPU to bring the cache line holding `p` into L1 (a no-op on other architectures).
 /// A hint only: it never faults, whatever the address, so `p` need not be valid.
 #[inline(always)]
 pub(crate) fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: PREFETCHT0 is an SSE instruction (baseline on x86-64) and never faults.
-    unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
-    };
+    prefetch_hint::<{ core::arch::x86_64::_MM_HINT_T0 }, T>(p);
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
+}
+
+/// As [`prefetch`], into L2 only (PREFETCHT1): for data needed a while from now, without
+/// crowding L1.
+#[inline(always)]
+pub(crate) fn prefetch_l2<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    prefetch_hint::<{ core::arch::x86_64::_MM_HINT_T1 }, T>(p);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// PREFETCH with locality hint `HINT` for the line holding `p`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn prefetch_hint<const HINT: i32, T>(p: *const T) {
+    // SAFETY: PREFETCHh is an SSE instruction (baseline on x86-64) and never faults.
+    unsafe { core::arch::x86_64::_mm_prefetch::<HINT>(p as *const i8) };
 }
