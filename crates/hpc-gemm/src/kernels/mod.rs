@@ -32,8 +32,8 @@
 //!    every kernel shares, writes the `m x n` corner. Edge and full calls do the same
 //!    arithmetic per element, so results do not depend on where the tile edges fall.
 //! 4. **Packed A**: `MR x k`, column by column, stride `MR` (edge tiles too), rows `m..MR` zero
-//!    (or anything finite: they only reach accumulators that are not stored). No alignment is required
-//!    (the driver's buffers are 64-byte aligned).
+//!    (or anything finite: they only reach accumulators that are not stored). No alignment is
+//!    required (the driver's buffers are 64-byte aligned).
 //!    ```text
 //!    a: [a(0,0) a(1,0) .. a(MR-1,0) | a(0,1) .. a(MR-1,1) | .. ]
 //!    ```
