@@ -10,10 +10,10 @@
 //! Level 3 routines against OpenBLAS, BLIS, MKL and the `gemm` and `matrixmultiply` crates,
 //! with the machine's FMA peak measured in the same run (`gemm.rs`, `peers.rs`, `peak.rs`).
 //!
-//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N,N,..] [--out DIR]`
-//! measures
-//! and writes `DIR/results.json` (default `target/bench`); `--filter` keeps the sections whose
-//! name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`, `zgemm`, `level3`).
+//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N,N,..]
+//! [--out DIR]` measures and writes `DIR/results.json` (default `target/bench`); `--filter`
+//! keeps the sections whose name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`,
+//! `zgemm`, `level3`); `--sizes` runs only those square GEMM sizes.
 //! `hpc-benches --report DIR [--compare OLD.json]` renders `report.md` and the plots from
 //! `DIR/results.json` (plus `DIR/python-*.json` and `DIR/gpu.json` when present, which it
 //! merges into `results.json`) and prints the main tables (`report.rs`).

@@ -100,6 +100,8 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
 /// m = 64, a power-of-two leading dimension) those lines crowd a quarter of L1's sets or
 /// fewer and evict each other. c64 n = 64 ran at 0.96x the packed path that way, against
 /// 1.16x at n = 56 and 72; copied to a stride that does not alias, it is in line with them.
+/// Shallow products (k up to 48, the old c64 limit, where the path measured well as it was)
+/// are read in place.
 fn aliased<T: GemmScalar>(p: &Problem<T>) -> bool {
     T::IS_COMPLEX && p.a.cols > 48 && (p.a.cs.unsigned_abs() * size_of::<T>()) % 1024 == 0
 }
