@@ -131,6 +131,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                 match a.as_str() {
                     "--filter" => o.filter = Some(v.clone()),
                     "--threads" => o.threads = Some(v.clone()),
+                    "--sizes" => {}
                     _ => {
                         o.compare = Some(v.clone());
                         continue;
@@ -314,4 +315,24 @@ fn python_speedup(o: &Opts, out: &Path) -> Result<(), String> {
         run_echoed(&mut cmd)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn options_reach_the_harness_or_the_report() {
+        let o = parse(&args("--sizes 16,32 --threads 2 --compare old.json --gpu")).unwrap();
+        assert_eq!(o.forwarded, args("--sizes 16,32 --threads 2"));
+        assert_eq!(o.compare.as_deref(), Some("old.json"));
+        assert_eq!(o.threads.as_deref(), Some("2"));
+        assert!(o.gpu);
+        assert!(parse(&args("--sizes")).is_err());
+        assert!(parse(&args("--bogus")).is_err());
+    }
 }
