@@ -117,20 +117,25 @@ impl Blocking {
     ///   medians of 6 alternated runs of `examples/gemm_time`: n = 384 +4%, 512 +5%, 1024
     ///   +5%, 2048 +5%, 4096 +3%, n = 128 and 256 even; c64 n = 64 +3%, 128 +5%, 256 +6%,
     ///   1024 +4%. f32 and c32 come out even (within 1-3%).
-    /// - NC: the `KC x NC` panel of B takes as many bytes as L2, a multiple of NR, within
-    ///   about 512..=4200 (and the driver evens out the panels of each product). BLIS's model puts
-    ///   this panel in L3, which would make NC thousands of columns; measured here, panels
-    ///   of about L2's size are faster: f64, one thread, NC = 518 against 4200 (paired
-    ///   medians of 4-6 alternated runs of `examples/gemm_time`): n = 1024 +4%, 2048 +6%,
-    ///   4096 +5%; f32 n = 2048 +5%. Smaller (266) or larger (1022) panels were slower than
-    ///   518 at n = 2048 and 4096. A likely reason: the panel is read again for every block
-    ///   of A, and the L3 of a server part is shared with other cores' (here other tenants')
-    ///   data. The price is that op(A) is packed once per NC columns: one element per
-    ///   `2 * NC` flops.
+    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3, whichever is
+    ///   more, a multiple of NR, within about 512..=4200 (and the driver evens out the panels
+    ///   of each product). The price of a narrow panel is that op(A) is packed once per NC
+    ///   columns (one element per `2 * NC` flops); the price of a wide one is a panel that
+    ///   must survive in L3 while every block of A passes. Which wins depends on the L3:
+    ///   - Zen 5 (1 MiB L2, 32 MiB L3 shared by the CCD; then the build machine): panels of
+    ///     L2's size. f64, one thread, NC = 518 against 4200 (paired medians of 4-6
+    ///     alternated runs of `examples/gemm_time`): n = 1024 +4%, 2048 +6%, 4096 +5%; f32
+    ///     n = 2048 +5%. Smaller (266) or larger (1022) panels were slower than 518 at
+    ///     n = 2048 and 4096. L3 / 32 is 1 MiB there, so the rule gives the same NC.
+    ///   - A Xeon with 2 MiB L2 and 480 MiB L3 (the build machine since December 2026):
+    ///     wide panels. NC = 3840 against 504 (L2's size), one thread, paired medians of 5:
+    ///     f64 n = 1024 +6%, 2048 +8%, 4096 +9%; f32 (4200) n = 1024 and 2048 +4%; c64
+    ///     n = 1024 +5%. The L3 / 32 rule gives 3840 (f64) and 4200 (f32).
     pub fn derive(caches: Caches, mr: usize, nr: usize, elem: usize) -> Blocking {
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, 512) / 8 * 8;
         let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
-        let nc = (caches.l2 / (kc * elem)).clamp(512, 4200) / nr * nr;
+        let panel = caches.l2.max(caches.l3 / 32);
+        let nc = (panel / (kc * elem)).clamp(512, 4200) / nr * nr;
         Blocking { mc, kc, nc }
     }
 
@@ -175,6 +180,53 @@ mod tests {
     }
 
     #[test]
+    fn the_measured_machines_get_the_measured_blocks() {
+        let zen5 = Caches {
+            l1: 48 << 10,
+            l2: 1 << 20,
+            l3: 32 << 20,
+        };
+        let xeon = Caches {
+            l1: 48 << 10,
+            l2: 2 << 20,
+            l3: 480 << 20,
+        };
+        let b = |c, mr, elem| Blocking::derive(c, mr, 14, elem);
+        assert_eq!(
+            b(zen5, 16, 8),
+            Blocking {
+                mc: 128,
+                kc: 512,
+                nc: 504
+            }
+        );
+        assert_eq!(
+            b(zen5, 32, 4),
+            Blocking {
+                mc: 256,
+                kc: 512,
+                nc: 504
+            }
+        );
+        assert_eq!(
+            b(xeon, 16, 8),
+            Blocking {
+                mc: 256,
+                kc: 512,
+                nc: 3836
+            }
+        );
+        assert_eq!(
+            b(xeon, 32, 4),
+            Blocking {
+                mc: 512,
+                kc: 512,
+                nc: 4200
+            }
+        );
+    }
+
+    #[test]
     fn derived_blocks_fit_their_caches() {
         for caches in [
             Caches::DEFAULT,
@@ -200,7 +252,7 @@ mod tests {
                     assert!(b.mc * b.kc * elem <= caches.l2 / 2, "{caches:?} {b:?}");
                     assert!(b.mc >= 8 * mr, "eight micro-panels of A per block: {b:?}");
                     assert!(
-                        b.nc <= 512 || b.kc * b.nc * elem <= caches.l2,
+                        b.nc <= 512 || b.kc * b.nc * elem <= caches.l2.max(caches.l3 / 32),
                         "{caches:?} {b:?}"
                     );
                     assert!(b.nc > 500, "{caches:?} {b:?}");
