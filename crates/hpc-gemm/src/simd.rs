@@ -24,6 +24,23 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     fn v_load_partial<S: Simd>(simd: S, x: &[Self]) -> Self::V<S>;
     /// Stores the first `min(len, lanes)` lanes of `v` into `x`.
     fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>);
+    /// A lane mask of ISA `S` for this type's vectors.
+    type M<S: Simd>: Copy;
+    /// The mask of the first `len` lanes (`len <= lanes`). Made once per block, outside the
+    /// loops that use it: the masked loads and stores below are then one instruction each on
+    /// AVX-512 (AVX2: `vmaskmov`), where pulp's `partial_load`/`partial_store` go through a
+    /// call per access.
+    fn v_mask_first<S: Simd>(simd: S, len: usize) -> Self::M<S>;
+    /// Loads the lanes of `mask` from `p`, zero in the others.
+    ///
+    /// # Safety
+    /// The elements of the lanes in `mask` are readable from `p`.
+    unsafe fn v_load_masked<S: Simd>(simd: S, mask: Self::M<S>, p: *const Self) -> Self::V<S>;
+    /// Stores the lanes of `mask` of `v` to `p`.
+    ///
+    /// # Safety
+    /// The elements of the lanes in `mask` are writable at `p`.
+    unsafe fn v_store_masked<S: Simd>(simd: S, mask: Self::M<S>, p: *mut Self, v: Self::V<S>);
     /// Swaps lanes 2i and 2i + 1 (re and im of interleaved complex numbers). Only for ISAs
     /// whose vectors hold at least two lanes; with one lane, `v` unchanged.
     fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S>;
@@ -31,9 +48,46 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
 
 macro_rules! kernel_real {
     ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $pl:ident, $ps:ident,
-     $c:ident, $swap:ident) => {
+     $c:ident, $swap:ident, $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident,
+     $ms:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
+            type M<S: Simd> = S::$m;
+            #[inline(always)]
+            fn v_mask_first<S: Simd>(simd: S, len: usize) -> Self::M<S> {
+                const IOTA: [$u; 64] = {
+                    let mut a = [0; 64];
+                    let mut i = 0;
+                    while i < 64 {
+                        a[i] = i as $u;
+                        i += 1;
+                    }
+                    a
+                };
+                let lanes = size_of::<S::$us>() / size_of::<$u>();
+                let iota: S::$us =
+                    bytemuck::pod_read_unaligned(bytemuck::cast_slice(&IOTA[..lanes]));
+                simd.$lt(iota, simd.$splat_u(len as $u))
+            }
+            #[inline(always)]
+            unsafe fn v_load_masked<S: Simd>(
+                simd: S,
+                mask: Self::M<S>,
+                p: *const Self,
+            ) -> Self::V<S> {
+                // SAFETY: forwarded (the masked lanes are readable).
+                unsafe { simd.$ml(pulp::MemMask::new(mask), p) }
+            }
+            #[inline(always)]
+            unsafe fn v_store_masked<S: Simd>(
+                simd: S,
+                mask: Self::M<S>,
+                p: *mut Self,
+                v: Self::V<S>,
+            ) {
+                // SAFETY: forwarded (the masked lanes are writable).
+                unsafe { simd.$ms(pulp::MemMask::new(mask), p, v) }
+            }
             #[inline(always)]
             fn v_splat<S: Simd>(simd: S, x: Self) -> Self::V<S> {
                 simd.$splat(x)
@@ -86,7 +140,14 @@ kernel_real!(
     partial_load_f32s,
     partial_store_f32s,
     c32s,
-    swap_re_im_c32s
+    swap_re_im_c32s,
+    u32,
+    m32s,
+    u32s,
+    splat_u32s,
+    less_than_u32s,
+    mask_load_ptr_f32s,
+    mask_store_ptr_f32s
 );
 kernel_real!(
     f64,
@@ -98,7 +159,14 @@ kernel_real!(
     partial_load_f64s,
     partial_store_f64s,
     c64s,
-    swap_re_im_c64s
+    swap_re_im_c64s,
+    u64,
+    m64s,
+    u64s,
+    splat_u64s,
+    less_than_u64s,
+    mask_load_ptr_f64s,
+    mask_store_ptr_f64s
 );
 
 /// Number of `T` lanes in one vector of ISA `S`.

@@ -292,11 +292,13 @@ impl<R: KernelReal> SmallOp<R> {
         let l = lanes::<S, R>();
         let zero = R::v_splat(simd, R::zero());
         let mut acc = [[zero; NV]; NJ];
+        // The lanes of the last vector of rows, made once for the loads and stores below.
+        let last = R::v_mask_first(simd, rows - (NV - 1) * l);
         for p in 0..self.k {
             let col = self.a.wrapping_offset(i0 as isize + p as isize * self.cs_a);
             // SAFETY: rows i0 .. i0 + rows of column p are readable and contiguous (unit row
             // stride).
-            let av: [R::V<S>; NV] = unsafe { load_vectors(simd, col, rows) };
+            let av: [R::V<S>; NV] = unsafe { load_rows(simd, col, last) };
             for (jj, accj) in acc.iter_mut().enumerate() {
                 let bp = self
                     .b
@@ -314,23 +316,22 @@ impl<R: KernelReal> SmallOp<R> {
                 .c
                 .wrapping_offset(i0 as isize + (j0 + jj) as isize * self.cs_c);
             for (v, &acc_v) in accj.iter().enumerate() {
-                let len = (rows - v * l).min(l);
                 let ab = R::v_mul(simd, va, acc_v);
-                // SAFETY: these `len` elements of column j0 + jj of C are contiguous, valid,
-                // and this call's alone.
+                let dst = cj.wrapping_add(v * l);
+                // SAFETY: the rows of this vector (all its lanes, or those of `last` for the
+                // last one) of column j0 + jj of C are contiguous, valid, and this call's alone.
                 unsafe {
-                    let dst = core::slice::from_raw_parts_mut(cj.add(v * l), len);
                     let out = if self.beta == R::zero() {
                         ab
                     } else {
-                        let old = R::v_load_partial(simd, dst);
+                        let old = load_lanes(simd, dst, v + 1 == NV, last);
                         if self.beta == R::one() {
                             R::v_add(simd, old, ab)
                         } else {
                             R::v_add(simd, R::v_mul(simd, vb, old), ab)
                         }
                     };
-                    R::v_store_partial(simd, dst, out);
+                    store_lanes(simd, dst, v + 1 == NV, last, out);
                 }
             }
         }
@@ -399,13 +400,15 @@ impl<T: GemmScalar> SmallComplexOp<T> {
         // `by_re[j][v]` sums a * re(b), `by_im[j][v]` sums a * im(b), lane by lane.
         let mut by_re = [[zero; NV]; NJ];
         let mut by_im = [[zero; NV]; NJ];
+        // The lanes of the last vector of reals, made once for the loads and stores below.
+        let last = T::Real::v_mask_first(simd, reals - (NV - 1) * l);
         for p in 0..self.k {
             let col = self
                 .a
                 .wrapping_offset(2 * (i0 as isize + p as isize * self.cs_a));
             // SAFETY: reals 2 i0 .. 2 (i0 + rows) of column p are readable and contiguous
             // (complex unit row stride).
-            let av: [<T::Real as KernelReal>::V<S>; NV] = unsafe { load_vectors(simd, col, reals) };
+            let av: [<T::Real as KernelReal>::V<S>; NV] = unsafe { load_rows(simd, col, last) };
             for jj in 0..NJ {
                 let bp = self
                     .b
@@ -458,60 +461,90 @@ impl<T: GemmScalar> SmallComplexOp<T> {
                 } else {
                     scale(self.alpha, prod)
                 };
-                let len = (reals - v * l).min(l);
-                // SAFETY: these `len` reals (complex rows i0 + v l / 2 ..) of column j0 + jj of
-                // C are contiguous (unit row stride), valid, and this call's alone.
+                let dst = cj.wrapping_add(2 * i0 + v * l);
+                let is_last = v + 1 == NV;
+                // SAFETY: the reals of this vector (all its lanes, or those of `last` for the
+                // last one; complex rows i0 + v l / 2 ..) of column j0 + jj of C are contiguous
+                // (unit row stride), valid, and this call's alone.
                 unsafe {
-                    let dst = core::slice::from_raw_parts_mut(cj.wrapping_add(2 * i0 + v * l), len);
                     let out = if self.beta.is_zero() {
                         ab
                     } else {
-                        // `dst` is `len` readable reals (the block's SAFETY above).
-                        let old = load_vectors::<S, T::Real, 1>(simd, dst.as_ptr(), len);
+                        let old = load_lanes(simd, dst, is_last, last);
                         if self.beta.is_one() {
-                            T::Real::v_add(simd, old[0], ab)
+                            T::Real::v_add(simd, old, ab)
                         } else {
-                            T::Real::v_add(simd, scale(self.beta, old[0]), ab)
+                            T::Real::v_add(simd, scale(self.beta, old), ab)
                         }
                     };
-                    if len == l {
-                        // A full vector is a plain store: pulp's partial stores are
-                        // out-of-line calls through a mask table (c64 n = 48 +8%).
-                        core::ptr::write_unaligned(dst.as_mut_ptr() as *mut _, out);
-                    } else {
-                        T::Real::v_store_partial(simd, dst, out);
-                    }
+                    store_lanes(simd, dst, is_last, last, out);
                 }
             }
         }
     }
 }
 
-/// `NV` vectors from `len` contiguous reals at `col` (`NV` = `len` over the lanes, rounded
-/// up): full loads, then a masked one for the rest, zero in the lanes past `len`.
+/// `NV` vectors of a column from `col`: `NV - 1` full ones, then the lanes of `last` (the
+/// rows left for the last vector), zero in its other lanes.
 ///
 /// # Safety
-/// `col` is valid for `len` reads.
+/// `col` is valid for reads of the `NV - 1` full vectors and the lanes of `last` after them.
 #[inline(always)]
-unsafe fn load_vectors<S: Simd, R: KernelReal, const NV: usize>(
+unsafe fn load_rows<S: Simd, R: KernelReal, const NV: usize>(
     simd: S,
     col: *const R,
-    len: usize,
+    last: R::M<S>,
 ) -> [R::V<S>; NV] {
     let l = lanes::<S, R>();
     let mut av = [R::v_splat(simd, R::zero()); NV];
     for (v, x) in av.iter_mut().enumerate() {
-        let left = len - v * l;
-        // SAFETY: reals v l .. v l + min(left, l) lie within the `len` the caller vouches for.
-        *x = unsafe {
-            if left >= l {
-                core::ptr::read_unaligned(col.add(v * l) as *const R::V<S>)
-            } else {
-                R::v_load_partial(simd, core::slice::from_raw_parts(col.add(v * l), left))
-            }
-        };
+        // SAFETY: this vector's lanes are readable (the caller's contract).
+        *x = unsafe { load_lanes(simd, col.add(v * l), v + 1 == NV, last) };
     }
     av
+}
+
+/// One vector from `p`: all its lanes, or with `is_last` those of `last` (zero in the others).
+///
+/// # Safety
+/// Those lanes are readable at `p`.
+#[inline(always)]
+unsafe fn load_lanes<S: Simd, R: KernelReal>(
+    simd: S,
+    p: *const R,
+    is_last: bool,
+    last: R::M<S>,
+) -> R::V<S> {
+    // SAFETY: forwarded.
+    unsafe {
+        if is_last {
+            R::v_load_masked(simd, last, p)
+        } else {
+            core::ptr::read_unaligned(p as *const R::V<S>)
+        }
+    }
+}
+
+/// Stores `v` to `p`: all its lanes, or with `is_last` those of `last`.
+///
+/// # Safety
+/// Those lanes are writable at `p`.
+#[inline(always)]
+unsafe fn store_lanes<S: Simd, R: KernelReal>(
+    simd: S,
+    p: *mut R,
+    is_last: bool,
+    last: R::M<S>,
+    v: R::V<S>,
+) {
+    // SAFETY: forwarded.
+    unsafe {
+        if is_last {
+            R::v_store_masked(simd, last, p, v)
+        } else {
+            core::ptr::write_unaligned(p as *mut R::V<S>, v)
+        }
+    }
 }
 
 /// A vector of `even, odd, even, odd, ..`.
