@@ -12,7 +12,7 @@
 //!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
 //!        |
 //!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
-//!        |                  (small.rs: m, n, k <= 64 (c32: 96, c64: 80): no packing, straight from A and B)
+//!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): no packing, straight from A and B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
 //!                           instantiated in generic.rs, x86_v3/, x86_v4/

@@ -32,11 +32,14 @@ use crate::kernels::{Isa, Token};
 use crate::loops::Problem;
 use crate::simd::{GemmScalar, KernelReal, factor, lanes};
 
-/// The largest m, n and k the small path takes. Measured on the 2-core Zen 5 machine with
-/// `examples/gemm_time.rs`: with up to 12 accumulators per block this path beats packing up to
-/// here (f64 n = 48: about 50 against 43 GFLOP/s; f32 n = 64: about 140 against 71); at f64
-/// n = 64 the two are even.
-pub const SMALL: usize = 64;
+/// The largest m, n and k the small path takes. Measured on the Xeon build machine with
+/// `examples/gemm_time.rs` against the packed path, one thread, paired medians of 3 alternated
+/// runs, after the native masked loads and the 24-accumulator blocks: f64 n = 72 1.41x, 96
+/// 1.24x, 128 1.15x, 160 0.99x, 256 0.96x; f32 n = 72 1.53x, 96 1.26x, 128 1.13x, 192 0.99x.
+/// Up to here the packed path would run on one thread anyway (below `PAR_THRESHOLD`'s two
+/// shares of work), so more threads lose nothing. (On Zen 5, with 12 accumulators and pulp's
+/// partial loads, the limit was 64.)
+pub const SMALL: usize = 128;
 
 /// The largest m, n and k the complex small path takes: 96 for `c32`, 80 for `c64`. Measured
 /// on the 2-core Zen 5 machine with `examples/gemm_time.rs` against the packed 1m path, one

@@ -141,8 +141,8 @@ fn every_size<T: GemmScalar>(step: usize) {
 }
 
 /// Every block shape of the small path (`small.rs`: up to 4 vectors of rows by up to 6
-/// columns, evened out, masked last vector) and the sizes around its limits (64 real, 96 c32, 80 c64):
-/// m = 1..=33 and around 48, 64, 80 and 96 against a spread of n and k up to 97; complex
+/// columns, evened out, masked last vector) and the sizes around its limits (128 real, 96 c32, 80 c64):
+/// m = 1..=33 and around 48, 64, 80, 96 and 128 against a spread of n and k up to 97; complex
 /// types also conjugated.
 fn every_small_block<T: GemmScalar>() {
     let trans = if T::IS_COMPLEX {
@@ -158,11 +158,13 @@ fn every_small_block<T: GemmScalar>() {
     ];
     let ls = layouts();
     let mut t = 0usize;
-    for m in (1..=33).chain([47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97]) {
+    for m in (1..=33).chain([
+        47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 127, 128, 129,
+    ]) {
         for n in [
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 31, 33, 64, 65, 80, 81, 96, 97,
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 31, 33, 64, 65, 80, 81, 96, 97, 127, 128, 129,
         ] {
-            for k in [1, 6, 32, 63, 65, 80, 97] {
+            for k in [1, 6, 32, 63, 65, 80, 97, 128, 129] {
                 t += 1;
                 let case = Case {
                     m,
