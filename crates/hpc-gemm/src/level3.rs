@@ -49,7 +49,7 @@ const LEAF: usize = 64;
 /// Fewest columns of B a thread takes when `trmm`/`trsm` split B's columns between threads
 /// (more than the small-matrix path's limit, so that a column's arithmetic does not depend on
 /// the split).
-const TRI_COLS: usize = 128;
+const TRI_COLS: usize = crate::small::SMALL + 1;
 
 /// Runs `f(j0, cols, par)` over the `n` columns of an `m x n x k`-sized problem whose columns
 /// are independent (trmm, trsm, symm: each column of B or C is a problem of its own). With
@@ -67,12 +67,10 @@ fn by_column_shares<T: GemmScalar>(
         .min(n / TRI_COLS)
         .max(1);
     if ways > 1 {
-        let per = n.div_ceil(ways);
+        // Balanced shares: each at least `n / ways >= TRI_COLS` columns wide.
         (0..ways).into_par_iter().for_each(|w| {
-            let j0 = w * per;
-            if j0 < n {
-                f(j0, per.min(n - j0), Par::Seq);
-            }
+            let (j0, j1) = (w * n / ways, (w + 1) * n / ways);
+            f(j0, j1 - j0, Par::Seq);
         });
     } else {
         f(0, n, par);
