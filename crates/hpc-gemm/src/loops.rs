@@ -21,6 +21,11 @@
 //! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread), unless B's columns
 //! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`).
 //!
+//! A product may be asked for one triangle of C only (gemmt, [`Region`], for `syrk`/`syr2k`):
+//! LOOP 3 skips blocks of A~ and LOOP 2 micro-panels of B~ that the triangle misses, and LOOP 1
+//! skips such tiles and computes those the triangle cuts into the tile buffer, merging the kept
+//! elements into C. With threads, C's columns are then shared by equal work, not equal width.
+//!
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
 //! (matrixmultiply's `betap`).
 //!
@@ -67,6 +72,106 @@ pub struct Problem<T> {
     pub conj_b: bool,
     pub beta: T,
     pub c: RawMatMut<T>,
+    /// Which elements of C are computed: all of them, or one triangle (gemmt, for
+    /// `syrk`/`syr2k`); the others are neither read nor written.
+    pub tri: Region,
+}
+
+/// The elements of C a product computes: all, or a triangle. With `Lower(o)` element (i, j) is
+/// computed when `i + o >= j`, with `Upper(o)` when `i + o <= j`: `o` is the offset of the
+/// matrix's diagonal, so that a block of C at (r0, c0) carries `o + r0 - c0` ([`Region::sub`]).
+/// Which tiles are skipped, computed whole or computed into a buffer and merged depends only on
+/// a tile's place in C, so the bits do not depend on the thread count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    /// Every element.
+    All,
+    /// Elements on or below the diagonal of offset `o`.
+    Lower(isize),
+    /// Elements on or above the diagonal of offset `o`.
+    Upper(isize),
+}
+
+/// How much of a block of C a [`Region`] covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cover {
+    /// No element.
+    None,
+    /// Every element.
+    Full,
+    /// Some elements.
+    Part,
+}
+
+impl Region {
+    /// The triangle as seen from the block at (`r0`, `c0`).
+    pub(crate) fn sub(self, r0: usize, c0: usize) -> Region {
+        let d = r0 as isize - c0 as isize;
+        match self {
+            Region::All => Region::All,
+            Region::Lower(o) => Region::Lower(o + d),
+            Region::Upper(o) => Region::Upper(o + d),
+        }
+    }
+
+    /// Whether element (i, j) is computed.
+    pub(crate) fn keeps(self, i: usize, j: usize) -> bool {
+        let (i, j) = (i as isize, j as isize);
+        match self {
+            Region::All => true,
+            Region::Lower(o) => i + o >= j,
+            Region::Upper(o) => i + o <= j,
+        }
+    }
+
+    /// How much of a `rows x cols` block (at this triangle's origin) is covered.
+    pub(crate) fn cover(self, rows: usize, cols: usize) -> Cover {
+        if rows == 0 || cols == 0 {
+            return Cover::None;
+        }
+        // Lower: the block's top-right corner decides Full, its bottom-left one None; upper
+        // the other way round.
+        let (full, none) = match self {
+            Region::All => return Cover::Full,
+            Region::Lower(_) => (self.keeps(0, cols - 1), !self.keeps(rows - 1, 0)),
+            Region::Upper(_) => (self.keeps(rows - 1, 0), !self.keeps(0, cols - 1)),
+        };
+        if none {
+            Cover::None
+        } else if full {
+            Cover::Full
+        } else {
+            Cover::Part
+        }
+    }
+
+    /// Column shares of about equal work for `ways` threads over a `rows x cols` C (each share
+    /// but the last a multiple of `nr` columns): the first column of each share, and `cols`.
+    fn balanced_columns(self, rows: usize, cols: usize, ways: usize, nr: usize) -> Vec<usize> {
+        // Rows computed in column j.
+        let r = rows as isize;
+        let work = |j: usize| match self {
+            Region::All => rows,
+            Region::Lower(o) => (r - (j as isize - o).clamp(0, r)) as usize,
+            Region::Upper(o) => (j as isize - o + 1).clamp(0, r) as usize,
+        };
+        let per_col: Vec<usize> = (0..cols).map(work).collect();
+        let total: usize = per_col.iter().sum();
+        let mut starts = vec![0];
+        let mut acc = 0;
+        for (j, w) in per_col.iter().enumerate() {
+            acc += w;
+            let share = starts.len();
+            if share < ways && acc * ways >= total * share {
+                let start = (j + 1).next_multiple_of(nr);
+                if start < cols && start > *starts.last().unwrap() {
+                    starts.push(start);
+                }
+            }
+        }
+        starts.push(cols);
+        starts
+    }
 }
 
 /// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all): shares of C's
@@ -80,7 +185,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     let (m, n) = (p.c.rows, p.c.cols);
     let mr_t = K::MR / factor::<T>();
     let by_cols = share_ways(nt, n / COL_SHARE);
-    let ways = if by_cols > 1 {
+    let ways = if by_cols > 1 || p.tri != Region::All {
         by_cols
     } else {
         share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
@@ -88,6 +193,23 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     if ways == 1 {
         // SAFETY: forwarded.
         unsafe { run_shared::<T, K>(p, nt) };
+        return;
+    }
+    if p.tri != Region::All {
+        // A triangle: column shares of about equal work (whole micro-panels each).
+        let starts = p.tri.balanced_columns(m, n, ways, K::NR);
+        let shares = starts.len() - 1;
+        (0..shares).into_par_iter().for_each(|w| {
+            let (j0, j1) = (starts[w], starts[w + 1]);
+            let share = Problem {
+                b: p.b.sub(0, j0, p.b.rows, j1 - j0),
+                c: p.c.sub(0, j0, m, j1 - j0),
+                tri: p.tri.sub(0, j0),
+                ..*p
+            };
+            // SAFETY: as below.
+            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1)) };
+        });
         return;
     }
     // Shares are whole micro-panels: every share but the last is a multiple of NR columns, or
@@ -107,12 +229,14 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             Problem {
                 b: p.b.sub(0, s0, p.b.rows, cnt),
                 c: p.c.sub(0, s0, m, cnt),
+                tri: p.tri.sub(0, s0),
                 ..*p
             }
         } else {
             Problem {
                 a: p.a.sub(s0, 0, cnt, p.a.cols),
                 c: p.c.sub(s0, 0, cnt, n),
+                tri: p.tri.sub(s0, 0),
                 ..*p
             }
         };
@@ -166,6 +290,10 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
             let b_blk = p.b.sub(pc, jc, kcb, ncb);
             let c_blk = p.c.sub(0, jc, m, ncb);
             let a_blk = p.a.sub(0, pc, m, kcb);
+            let tri = p.tri.sub(0, jc);
+            if tri.cover(m, ncb) == Cover::None {
+                continue;
+            }
             if m * kcb <= blk.mc / f * kc_t {
                 // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
                 // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
@@ -178,7 +306,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                 };
                 let mc_t = m.max(blk.mc / f);
                 // SAFETY: forwarded from the caller.
-                unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, mc_t, mr_t, nt) };
+                unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, tri, mc_t, mr_t, nt) };
                 continue;
             }
             with_buffer(
@@ -204,7 +332,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                     }
                     let b = BPanels::Packed(bp);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
-                    unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, blk.mc / f, mr_t, nt) };
+                    unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, tri, blk.mc / f, mr_t, nt) };
                 },
             );
         }
@@ -232,6 +360,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     b: BPanels<'_, T>,
     beta: T,
     c_blk: RawMatMut<T>,
+    tri: Region,
     mc_t: usize,
     mr_t: usize,
     nt: usize,
@@ -265,6 +394,10 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
             for ib in (iw..m_blocks).step_by(ic_ways) {
                 let ic = ib * mc_t;
                 let mcb = mc_t.min(m - ic);
+                let tri = tri.sub(ic, 0);
+                if tri.cover(mcb, ncb) == Cover::None {
+                    continue;
+                }
                 let ap = &mut ap[..packed_a_len::<T>(mcb, kcb, mr)];
                 // SAFETY: the block lies inside op(A) (caller's contract).
                 unsafe { pack_a(a_blk.sub(ic, 0, mcb, kcb), p.conj_a, mr, ap) };
@@ -276,6 +409,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                         b,
                         beta,
                         c_blk.sub(ic, 0, mcb, ncb),
+                        tri,
                         kcb,
                         jr.clone(),
                     )
@@ -306,19 +440,25 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     b: BPanels<'_, T>,
     beta: T,
     c: RawMatMut<T>,
+    tri: Region,
     kcb: usize,
     jr: core::ops::Range<usize>,
 ) {
     let nr = K::NR;
+    // Micro-panels of B whose columns of this block the triangle misses are skipped.
+    let skip = |j: usize| tri.sub(0, j * nr).cover(c.rows, nr.min(c.cols - j * nr)) == Cover::None;
     let k_real = factor::<T>() * kcb;
     let ncb = c.cols;
     match b {
         BPanels::Packed(bp) => {
             // LOOP 2 (jr): NR columns of C at a time.
             for j in jr {
+                if skip(j) {
+                    continue;
+                }
                 let b_panel = BMicro::Packed(&bp[j * nr * k_real..(j + 1) * nr * k_real]);
                 // SAFETY: forwarded.
-                unsafe { loop1::<T, K>(alpha, ap, b_panel, beta, c, j * nr, k_real) };
+                unsafe { loop1::<T, K>(alpha, ap, b_panel, beta, c, tri, j * nr, k_real) };
             }
         }
         BPanels::Fused { b, conj } => {
@@ -353,6 +493,9 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             with_buffer(Slot::B, len, |b_panel: &mut [T::Real]| {
                 // LOOP 2 (jr): NR columns of C at a time, packing each micro-panel first.
                 for j in jr {
+                    if skip(j) {
+                        continue;
+                    }
                     let j0 = j * nr;
                     let cols = nr.min(ncb - j0);
                     // The next micro-panel is on its way from memory while this one is used.
@@ -393,7 +536,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     };
                     // SAFETY: forwarded; an in-place panel is a full `kcb x NR` block of op(B)
                     // (or its copy).
-                    unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, j0, k_real) };
+                    unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, tri, j0, k_real) };
                 }
             })
         }
@@ -420,6 +563,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
     b_panel: BMicro<'_, T::Real>,
     beta: T,
     c: RawMatMut<T>,
+    tri: Region,
     j0: usize,
     k_real: usize,
 ) {
@@ -439,6 +583,55 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
             let i0 = i * mr_t;
             let mrb = mr_t.min(mcb - i0);
             let c_tile = c.sub(i0, j0, mrb, nrb);
+            let tri_tile = tri.sub(i0, j0);
+            let cover = tri_tile.cover(mrb, nrb);
+            if cover == Cover::None {
+                continue;
+            }
+            if cover == Cover::Part {
+                // A tile the triangle cuts: the product into the tile buffer (with α = 1 and
+                // β = 0, so C is not touched), then merged into the kept elements only.
+                let one = <T::Real as One>::one();
+                let zero = <T::Real as Zero>::zero();
+                match b_panel {
+                    // SAFETY: as for whole tiles below, with the tile buffer (MR x NR reals,
+                    // column-major, ld = MR) as C; an in-place panel is real (f = 1).
+                    BMicro::InPlace { ptr, rs, cs } => unsafe {
+                        K::ukr_b_in_place(
+                            mrb,
+                            k_real,
+                            one,
+                            a_panel.as_ptr(),
+                            ptr,
+                            rs,
+                            cs,
+                            zero,
+                            tile.as_mut_ptr(),
+                            1,
+                            mr as isize,
+                        )
+                    },
+                    // SAFETY: as above.
+                    BMicro::Packed(bp) => unsafe {
+                        K::ukr(
+                            f * mrb,
+                            nrb,
+                            k_real,
+                            one,
+                            a_panel.as_ptr(),
+                            bp.as_ptr(),
+                            zero,
+                            tile.as_mut_ptr(),
+                            1,
+                            mr as isize,
+                            &aux,
+                        )
+                    },
+                }
+                // SAFETY: the tile is inside C and this thread's alone.
+                unsafe { merge_tile(&tile, mr, alpha, beta, c_tile, tri_tile) };
+                continue;
+            }
             let b_panel = match b_panel {
                 BMicro::InPlace { ptr, rs, cs } => {
                     // SAFETY: as below; B is a full `k_real x NR` block of op(B) (the
@@ -506,7 +699,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                     )
                 };
                 // SAFETY: the tile is inside C and this thread's alone.
-                unsafe { merge_complex(&tile, mr, alpha, beta, c_tile) };
+                unsafe { merge_tile(&tile, mr, alpha, beta, c_tile, Region::All) };
             }
         }
     }
@@ -515,23 +708,33 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
 /// Capacity of the 1m tile buffer (the largest `MR x NR` of any kernel).
 const TILE: usize = 512;
 
-/// `C <- beta * C + alpha * T` in complex arithmetic, where the real tile `t` (column-major,
-/// leading dimension `ld`) holds complex element (i, j) in rows `2i` (re) and `2i + 1` (im).
-/// With β = 0, C is not read.
+/// `C <- beta * C + alpha * T` on the elements of `c` that `tri` keeps, where the real tile `t`
+/// (column-major, leading dimension `ld`) holds element (i, j) in row `i` (real `T`) or, in
+/// complex arithmetic, in rows `2i` (re) and `2i + 1` (im) (the 1m tile). With β = 0, C is not
+/// read.
 ///
 /// # Safety
 /// `c` is readable and writable.
 #[inline]
-unsafe fn merge_complex<T: GemmScalar>(
+unsafe fn merge_tile<T: GemmScalar>(
     t: &[T::Real],
     ld: usize,
     alpha: T,
     beta: T,
     c: RawMatMut<T>,
+    tri: Region,
 ) {
     for j in 0..c.cols {
         for i in 0..c.rows {
-            let ab = alpha * T::from_parts(t[2 * i + j * ld], t[2 * i + 1 + j * ld]);
+            if !tri.keeps(i, j) {
+                continue;
+            }
+            let x = if T::IS_COMPLEX {
+                T::from_parts(t[2 * i + j * ld], t[2 * i + 1 + j * ld])
+            } else {
+                T::from_real(t[i + j * ld])
+            };
+            let ab = alpha * x;
             // SAFETY: (i, j) is inside `c`.
             unsafe {
                 let v = if beta.is_zero() {
@@ -550,6 +753,51 @@ unsafe fn merge_complex<T: GemmScalar>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_classify_blocks_and_balance_shares() {
+        let lower = Region::Lower(0);
+        assert!(lower.keeps(3, 3) && lower.keeps(4, 3) && !lower.keeps(2, 3));
+        assert!(Region::Upper(0).keeps(2, 3) && !Region::Upper(0).keeps(4, 3));
+        // A 16 x 14 tile at (32, 0) is below the diagonal, at (0, 32) above it, at (8, 8) cut.
+        assert_eq!(lower.sub(32, 0).cover(16, 14), Cover::Full);
+        assert_eq!(lower.sub(0, 32).cover(16, 14), Cover::None);
+        assert_eq!(lower.sub(8, 8).cover(16, 14), Cover::Part);
+        assert_eq!(Region::Upper(0).sub(0, 32).cover(16, 14), Cover::Full);
+        assert_eq!(Region::Upper(0).sub(32, 0).cover(16, 14), Cover::None);
+        // The last row of a tile reaching the diagonal's first element: Part, not None.
+        assert_eq!(lower.sub(0, 15).cover(16, 14), Cover::Part);
+        assert_eq!(lower.sub(0, 16).cover(16, 14), Cover::None);
+        assert_eq!(Region::All.cover(3, 3), Cover::Full);
+        assert_eq!(lower.cover(0, 3), Cover::None);
+        // Every element is in exactly one of a block's classes, tile by tile.
+        for (r0, c0) in [(0, 0), (5, 9), (30, 2), (2, 30)] {
+            let t = lower.sub(r0, c0);
+            let kept = (0..16)
+                .flat_map(|i| (0..14).map(move |j| (i, j)))
+                .filter(|&(i, j)| lower.keeps(r0 + i, c0 + j))
+                .count();
+            let want = match t.cover(16, 14) {
+                Cover::None => 0,
+                Cover::Full => 16 * 14,
+                Cover::Part => kept,
+            };
+            assert_eq!(kept, want, "({r0}, {c0})");
+            assert!(t.cover(16, 14) != Cover::Part || (0 < kept && kept < 16 * 14));
+        }
+        // Lower triangle of 1000 x 1000 in two shares of equal work: the first about 29% of
+        // the columns (whole micro-panels of 14), the second the rest.
+        let s = lower.balanced_columns(1000, 1000, 2, 14);
+        assert_eq!(s.len(), 3);
+        assert_eq!((s[0], s[2]), (0, 1000));
+        assert!(s[1] % 14 == 0 && (280..=310).contains(&s[1]), "{s:?}");
+        let s = Region::Upper(0).balanced_columns(1000, 1000, 2, 14);
+        assert!((700..=720).contains(&s[1]), "{s:?}");
+        assert_eq!(
+            Region::All.balanced_columns(100, 100, 4, 14),
+            vec![0, 28, 56, 84, 100]
+        );
+    }
 
     #[test]
     fn shares_divide_the_threads_and_stay_wide() {

@@ -1,7 +1,8 @@
 //! The blocked Level 3 routines of `Fast` against `hpc_core::reference`, for every option,
 //! layout, type and the special alpha/beta values, at sizes that cross the block sizes (NB =
-//! 192 for the syrk family, LEAF = 64 for trmm/trsm; symm blocks by 1024, crossed by the large
-//! test). Unreferenced triangles of A
+//! 192 for the syrk family's recursion, LEAF = 64 for trmm/trsm; symm blocks by 1024, crossed
+//! by the large test; real syrk/syr2k with C stored by columns run the GEMM loops over the
+//! triangle, whose tiles, MC blocks and thread shares these sizes cross too). Unreferenced triangles of A
 //! and C hold NaN, so a read of them or a write to them shows. Small-integer data make every
 //! result but trsm's exact; trsm is compared within a tolerance on well-conditioned triangles.
 
