@@ -89,7 +89,7 @@ mod tests {
             conj_b: true,
             beta: 0.0,
             c,
-            tri: crate::loops::Region::All,
+            region: crate::loops::Region::All,
         }
     }
 

@@ -13,8 +13,8 @@
 //!   term over C's triangle only (gemmt, `loops::Region`): micro-tiles off the triangle are
 //!   skipped, those it cuts are computed into a buffer and merged into the triangle, so X and
 //!   Y are packed once, as for one large GEMM.
-//! - `syrk`/`herk`/`syr2k`/`her2k` otherwise: recursive halving of C's triangle. Each level is one GEMM
-//!   (two for the rank-2k updates) on the square block between the two half triangles,
+//! - `syrk`/`herk`/`syr2k`/`her2k` otherwise: recursive halving of C's triangle. Each level is
+//!   one GEMM (two for the rank-2k updates) on the square block between the two half triangles,
 //!   straight into C, so most flops run in a few large GEMMs; the leaves (at most `NB`) are
 //!   computed into a temporary and merged into the triangle only (with a real diagonal for
 //!   the Hermitian routines). With threads to spare the two halves run side by side.
@@ -126,7 +126,7 @@ unsafe fn mm<T: GemmScalar>(
         conj_b,
         beta,
         c,
-        tri: Region::All,
+        region: Region::All,
     };
     // SAFETY: forwarded.
     unsafe { gemm_raw(p, par) };
@@ -379,7 +379,7 @@ unsafe fn rank_k_update<T: GemmScalar>(
                 conj_b: t.conj_y,
                 beta: b,
                 c,
-                tri,
+                region: tri,
             };
             // SAFETY: forwarded; C is square, stored by columns, alpha != 0 and k > 0.
             unsafe { gemmt_raw(p, par) };

@@ -114,7 +114,7 @@ pub fn gemm_op<T: GemmScalar>(
         conj_b: transb == Trans::ConjTrans,
         beta,
         c: RawMatMut::from_mut(&mut c),
-        tri: Region::All,
+        region: Region::All,
     };
     // SAFETY: the views were checked by their constructors (every element in bounds, C's
     // elements distinct), and `c` stays mutably borrowed for the whole call.
@@ -164,15 +164,15 @@ pub(crate) unsafe fn gemm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     unsafe { T::Real::run(isa, &p, nt) };
 }
 
-/// One triangle of a product (gemmt, for `syrk`/`syr2k`): `p.tri` is `Lower(0)` or `Upper(0)`
-/// of a square C with unit row stride and forward column stride, `p.alpha != 0`, `k > 0`. Run
-/// on the loops directly: canonicalisation (which may transpose or flip C) and the small path
-/// do not know triangles.
+/// One triangle of a product (gemmt, for `syrk`/`syr2k`): `p.region` is `Lower(0)` or
+/// `Upper(0)` of a square C with unit row stride and forward column stride, `p.alpha != 0`,
+/// `k > 0`. Run on the loops directly: canonicalisation (which may transpose or flip C) and the
+/// small path do not know triangles.
 ///
 /// # Safety
 /// As [`gemm_raw`].
 pub(crate) unsafe fn gemmt_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
-    debug_assert!(p.tri != Region::All && p.c.rows == p.c.cols);
+    debug_assert!(p.region != Region::All && p.c.rows == p.c.cols);
     debug_assert!((p.c.rs == 1 || p.c.rows <= 1) && p.c.cs > 0);
     debug_assert!(!p.alpha.is_zero() && p.a.cols > 0);
     let (n, k) = (p.c.cols, p.a.cols);

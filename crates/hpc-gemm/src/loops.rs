@@ -74,7 +74,7 @@ pub struct Problem<T> {
     pub c: RawMatMut<T>,
     /// Which elements of C are computed: all of them, or one triangle (gemmt, for
     /// `syrk`/`syr2k`); the others are neither read nor written.
-    pub tri: Region,
+    pub region: Region,
 }
 
 /// The elements of C a product computes: all, or a triangle. With `Lower(o)` element (i, j) is
@@ -185,7 +185,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     let (m, n) = (p.c.rows, p.c.cols);
     let mr_t = K::MR / factor::<T>();
     let by_cols = share_ways(nt, n / COL_SHARE);
-    let ways = if by_cols > 1 || p.tri != Region::All {
+    let ways = if by_cols > 1 || p.region != Region::All {
         by_cols
     } else {
         share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
@@ -195,16 +195,16 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         unsafe { run_shared::<T, K>(p, nt) };
         return;
     }
-    if p.tri != Region::All {
+    if p.region != Region::All {
         // A triangle: column shares of about equal work (whole micro-panels each).
-        let starts = p.tri.balanced_columns(m, n, ways, K::NR);
+        let starts = p.region.balanced_columns(m, n, ways, K::NR);
         let shares = starts.len() - 1;
         (0..shares).into_par_iter().for_each(|w| {
             let (j0, j1) = (starts[w], starts[w + 1]);
             let share = Problem {
                 b: p.b.sub(0, j0, p.b.rows, j1 - j0),
                 c: p.c.sub(0, j0, m, j1 - j0),
-                tri: p.tri.sub(0, j0),
+                region: p.region.sub(0, j0),
                 ..*p
             };
             // SAFETY: as below.
@@ -229,14 +229,14 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             Problem {
                 b: p.b.sub(0, s0, p.b.rows, cnt),
                 c: p.c.sub(0, s0, m, cnt),
-                tri: p.tri.sub(0, s0),
+                region: p.region.sub(0, s0),
                 ..*p
             }
         } else {
             Problem {
                 a: p.a.sub(s0, 0, cnt, p.a.cols),
                 c: p.c.sub(s0, 0, cnt, n),
-                tri: p.tri.sub(s0, 0),
+                region: p.region.sub(s0, 0),
                 ..*p
             }
         };
@@ -290,7 +290,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
             let b_blk = p.b.sub(pc, jc, kcb, ncb);
             let c_blk = p.c.sub(0, jc, m, ncb);
             let a_blk = p.a.sub(0, pc, m, kcb);
-            let tri = p.tri.sub(0, jc);
+            let tri = p.region.sub(0, jc);
             if tri.cover(m, ncb) == Cover::None {
                 continue;
             }

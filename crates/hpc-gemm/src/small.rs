@@ -275,7 +275,8 @@ impl<R: KernelReal> WithSimd for SmallOp<R> {
                 let rows = (4 * l).min(self.m - i);
                 // SAFETY: the block (i.., j..) lies inside C, A and B (module contract).
                 unsafe {
-                    blocks!(self, simd, i, j, rows, rows.div_ceil(l), nj; 1, 2, 3, 4; 1, 2, 3, 4, 5, 6)
+                    blocks!(self, simd, i, j, rows, rows.div_ceil(l), nj;
+                            1, 2, 3, 4; 1, 2, 3, 4, 5, 6)
                 }
                 i += rows;
             }
