@@ -556,12 +556,23 @@ unsafe fn store_lanes<S: Simd, R: KernelReal>(
     }
 }
 
-/// A vector of `even, odd, even, odd, ..`.
+/// A vector of `even, odd, even, odd, ..`: read from a small array of the vector's size (a
+/// plain unaligned load; pulp's partial load would be an out-of-line call, three per product).
 #[inline(always)]
 fn pairs<S: Simd, R: KernelReal>(simd: S, even: R, odd: R) -> R::V<S> {
-    let mut v = [even; 64];
+    // 16 reals: the widest vector of any kernel ISA (AVX-512 f32).
+    let mut v = [even; 16];
     for x in v.iter_mut().skip(1).step_by(2) {
         *x = odd;
     }
-    R::v_load_partial(simd, &v[..lanes::<S, R>().min(64)])
+    let l = lanes::<S, R>();
+    if l > v.len() {
+        // Not an ISA hpc has: the generic way.
+        let mut w = [even; 64];
+        for x in w.iter_mut().skip(1).step_by(2) {
+            *x = odd;
+        }
+        return R::v_load_partial(simd, &w[..l.min(64)]);
+    }
+    bytemuck::pod_read_unaligned(bytemuck::cast_slice(&v[..l]))
 }
