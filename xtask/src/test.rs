@@ -2,8 +2,10 @@
 //!
 //! Steps: `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`,
 //! `cargo test --workspace`, then hpc-gemm's tests again under `HPC_FORCE_ISA=avx2` and
-//! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU). A step that cannot run here is reported as skipped with its
-//! reason; a step that fails fails the whole command, after the summary is printed.
+//! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU) and with tiny
+//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`). A step that cannot run here is reported as
+//! skipped with its reason; a step that fails fails the whole command, after the summary is
+//! printed.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -120,6 +122,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
             ))
         });
     }
+
+    // Once more with tiny block sizes (the tuning overrides of `hpc_gemm::Blocking`), so that
+    // the tests' modest sizes cross every loop's block edges several times: NC, KC and MC
+    // panels, the fused and packed B paths, and the triangle (gemmt) of syrk.
+    step(
+        "GEMM tests, tiny blocks (HPC_MC=32 HPC_KC=24 HPC_NC=140)",
+        &mut steps,
+        || {
+            outcome_of(run_counting(
+                cargo()
+                    .args(["test", "-p", "hpc-gemm", "--tests"])
+                    .env("HPC_MC", "32")
+                    .env("HPC_KC", "24")
+                    .env("HPC_NC", "140"),
+                &mut counts,
+            ))
+        },
+    );
 
     step("reference BLAS testers (Fortran ABI)", &mut steps, || {
         if !std::path::Path::new(crate::blas_testers::TESTER_DIR)
