@@ -12,15 +12,17 @@
 //!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
 //!        |
 //!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
-//!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): no packing, straight from A and B)
+//!        |                  (or one triangle of C: gemmt, for syrk/syr2k from level3.rs)
+//!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): straight from A, B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
 //!                           instantiated in generic.rs, x86_v3/, x86_v4/
 //! ```
 //!
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
-//! gets the tuned real kernels (small complex products: re/im accumulator pairs, `small.rs`). Threads come from rayon: [`Par`] per call, [`default_threads`]
-//! (`HPC_NUM_THREADS`) for the process. Results do not depend on the thread count, bit for bit.
+//! gets the tuned real kernels (small complex products: re/im accumulator pairs, `small.rs`).
+//! Threads come from rayon: [`Par`] per call, [`default_threads`] (`HPC_NUM_THREADS`) for the
+//! process. Results do not depend on the thread count, bit for bit.
 //!
 //! ```
 //! use hpc_core::{MatMut, MatRef};
