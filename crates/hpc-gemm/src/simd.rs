@@ -1,7 +1,7 @@
 //! The narrow interface between the generic kernels and `pulp`'s SIMD abstraction.
 //!
-//! [`KernelReal`] maps a real element type (`f32`, `f64`) to its `pulp` vector type and the four
-//! vector operations a GEMM microkernel needs. Complex types reach the kernels through the 1m
+//! [`KernelReal`] maps a real element type (`f32`, `f64`) to its `pulp` vector type and the
+//! vector operations the GEMM kernels need. Complex types reach the kernels through the 1m
 //! method (see `pack.rs`), so only the two real types need vector code. [`GemmScalar`] is the
 //! bound the driver is written against: any hpc scalar whose real type has kernels.
 
@@ -20,10 +20,6 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     fn v_mul<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
     /// `a + b`.
     fn v_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
-    /// Loads the first `min(len, lanes)` elements of `x`, zero in the other lanes.
-    fn v_load_partial<S: Simd>(simd: S, x: &[Self]) -> Self::V<S>;
-    /// Stores the first `min(len, lanes)` lanes of `v` into `x`.
-    fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>);
     /// A lane mask of ISA `S` for this type's vectors.
     type M<S: Simd>: Copy;
     /// The mask of the first `len` lanes (`len <= lanes`). Made once per block, outside the
@@ -47,9 +43,8 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
 }
 
 macro_rules! kernel_real {
-    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $pl:ident, $ps:ident,
-     $c:ident, $swap:ident, $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident,
-     $ms:ident) => {
+    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $c:ident, $swap:ident,
+     $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident, $ms:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
             type M<S: Simd> = S::$m;
@@ -110,14 +105,6 @@ macro_rules! kernel_real {
                 simd.$add(a, b)
             }
             #[inline(always)]
-            fn v_load_partial<S: Simd>(simd: S, x: &[Self]) -> Self::V<S> {
-                simd.$pl(x)
-            }
-            #[inline(always)]
-            fn v_store_partial<S: Simd>(simd: S, x: &mut [Self], v: Self::V<S>) {
-                simd.$ps(x, v)
-            }
-            #[inline(always)]
             fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S> {
                 // pulp's complex vectors are the same registers as its real ones on every SIMD
                 // ISA; on the portable one (one real per vector) there is nothing to swap.
@@ -137,8 +124,6 @@ kernel_real!(
     mul_add_e_f32s,
     mul_f32s,
     add_f32s,
-    partial_load_f32s,
-    partial_store_f32s,
     c32s,
     swap_re_im_c32s,
     u32,
@@ -156,8 +141,6 @@ kernel_real!(
     mul_add_e_f64s,
     mul_f64s,
     add_f64s,
-    partial_load_f64s,
-    partial_store_f64s,
     c64s,
     swap_re_im_c64s,
     u64,

@@ -567,12 +567,9 @@ fn pairs<S: Simd, R: KernelReal>(simd: S, even: R, odd: R) -> R::V<S> {
     }
     let l = lanes::<S, R>();
     if l > v.len() {
-        // Not an ISA hpc has: the generic way.
-        let mut w = [even; 64];
-        for x in w.iter_mut().skip(1).step_by(2) {
-            *x = odd;
-        }
-        return R::v_load_partial(simd, &w[..l.min(64)]);
+        // Not an ISA hpc has: the first 16 lanes, zero in the others (a masked load).
+        // SAFETY: the mask's 16 lanes are the array's 16 elements.
+        return unsafe { R::v_load_masked(simd, R::v_mask_first(simd, v.len()), v.as_ptr()) };
     }
     bytemuck::pod_read_unaligned(bytemuck::cast_slice(&v[..l]))
 }
