@@ -1,6 +1,8 @@
 //! Times `Fast`'s symm, trmm, trsm and syrk (left, lower; one thread or `HPC_TIME_THREADS`),
 //! f64, for quick tuning runs:
 //! `cargo run --release -p hpc-gemm --example level3_time -- 2048 symm trmm`.
+//! `trmm` and `trsm` take options after a colon: side, triangle and op, as in `trmm:RLT` (right,
+//! lower, transposed); the defaults are `trmm:LUN` and `trsm:LLN`.
 //! Prints the median GFLOP/s (true flops) of 5 timings. The benchmark of record is
 //! `cargo xtask bench --filter level3`.
 
@@ -37,30 +39,36 @@ fn main() {
                             .unwrap();
                         2.0 * (n * n * n) as f64
                     }
-                    "trmm" => {
-                        f.trmm(
-                            Side::Left,
-                            Uplo::Upper,
-                            Trans::No,
-                            Diag::NonUnit,
-                            1.0,
-                            av,
-                            cv,
-                        )
-                        .unwrap();
-                        (n * n * n) as f64
-                    }
-                    "trsm" => {
-                        f.trsm(
-                            Side::Left,
-                            Uplo::Lower,
-                            Trans::No,
-                            Diag::NonUnit,
-                            1.0,
-                            av,
-                            cv,
-                        )
-                        .unwrap();
+                    r if r.starts_with("trmm") || r.starts_with("trsm") => {
+                        // Options after a colon: side (L/R), triangle (L/U), op (N/T).
+                        let solve = r.starts_with("trsm");
+                        let opts = r
+                            .split(':')
+                            .nth(1)
+                            .unwrap_or(if solve { "LLN" } else { "LUN" });
+                        let o: Vec<char> = opts.chars().collect();
+                        let side = if o.first() == Some(&'R') {
+                            Side::Right
+                        } else {
+                            Side::Left
+                        };
+                        let uplo = if o.get(1) == Some(&'L') {
+                            Uplo::Lower
+                        } else {
+                            Uplo::Upper
+                        };
+                        let trans = if o.get(2) == Some(&'T') {
+                            Trans::Trans
+                        } else {
+                            Trans::No
+                        };
+                        if solve {
+                            f.trsm(side, uplo, trans, Diag::NonUnit, 1.0, av, cv)
+                                .unwrap();
+                        } else {
+                            f.trmm(side, uplo, trans, Diag::NonUnit, 1.0, av, cv)
+                                .unwrap();
+                        }
                         (n * n * n) as f64
                     }
                     "syrk" => {
@@ -77,6 +85,6 @@ fn main() {
             black_box(&c);
         }
         rates.sort_by(f64::total_cmp);
-        println!("{routine:5} n={n} {:7.1} GFLOP/s", rates[2]);
+        println!("{routine:8} n={n} {:7.1} GFLOP/s", rates[2]);
     }
 }

@@ -12,7 +12,8 @@
 //!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
 //!        |
 //!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
-//!        |                  (or one triangle of C: gemmt, for syrk/syr2k from level3.rs)
+//!        |                  (or one triangle of C: gemmt, for syrk/syr2k from level3.rs;
+//!        |                  or a triangular A times B in place: trmm, from level3.rs)
 //!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): straight from A, B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
@@ -117,6 +118,7 @@ pub fn gemm_op<T: GemmScalar>(
         beta,
         c: RawMatMut::from_mut(&mut c),
         region: Region::All,
+        tri_a: None,
     };
     // SAFETY: the views were checked by their constructors (every element in bounds, C's
     // elements distinct), and `c` stays mutably borrowed for the whole call.
@@ -184,6 +186,27 @@ pub(crate) unsafe fn gemmt_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     let isa = selected_isa();
     // Half the square's work.
     let nt = threads_for::<T>(par, n, n.div_ceil(2), k);
+    // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
+    unsafe { T::Real::run(isa, &p, nt) };
+}
+
+/// A triangular product in place (`trmm`'s `B <- alpha op(A) B`): `p.tri_a` is set, `p.c` is
+/// `p.b` (the same elements), `p.beta` is zero, op(A) is square (`m x m`), `p.alpha != 0`. Run
+/// on the loops directly: canonicalisation would swap or flip the operands, and the small path
+/// does not know triangles.
+///
+/// # Safety
+/// As [`gemm_raw`], except that `p.c` aliases `p.b` as said.
+pub(crate) unsafe fn trmm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
+    debug_assert!(p.tri_a.is_some() && p.beta.is_zero() && !p.alpha.is_zero());
+    debug_assert!(p.a.rows == p.a.cols && p.a.cols == p.c.rows && core::ptr::eq(p.b.ptr, p.c.ptr));
+    let (m, n) = (p.c.rows, p.c.cols);
+    if m == 0 || n == 0 {
+        return;
+    }
+    let isa = selected_isa();
+    // Half the square's work.
+    let nt = threads_for::<T>(par, m, n, m.div_ceil(2));
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
     unsafe { T::Real::run(isa, &p, nt) };
 }

@@ -26,6 +26,10 @@
 //! skips such tiles and computes those the triangle cuts into the tile buffer, merging the kept
 //! elements into C. With threads, C's columns are then shared by equal work, not equal width.
 //!
+//! A triangular op(A) may multiply op(B) in place (`trmm`, [`TriA`]): A~ is packed with zeros
+//! beyond the diagonal, LOOP 1 trims each micro-panel's k range to the triangle, and LOOP 4 runs
+//! in the order that packs every row of op(B) into B~ before the product overwrites it.
+//!
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
 //! (matrixmultiply's `betap`).
 //!
@@ -56,7 +60,9 @@ use rayon::prelude::*;
 use crate::blocking::Blocking;
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
-use crate::pack::{pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, prefetch_block_l2};
+use crate::pack::{
+    pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, prefetch_block_l2, triangle_a,
+};
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
 
@@ -75,6 +81,54 @@ pub struct Problem<T> {
     /// Which elements of C are computed: all of them, or one triangle (gemmt, for
     /// `syrk`/`syr2k`); the others are neither read nor written.
     pub region: Region,
+    /// op(A) is a triangle and C is op(B) itself, overwritten in place (`trmm`): see
+    /// [`TriA`]. `None` for every other product.
+    pub tri_a: Option<TriA>,
+}
+
+/// A triangular op(A) (square, `k x k`) multiplying op(B) in place: `C = op(B)`, the same
+/// elements, and `beta = 0` (`trmm`'s `B <- alpha op(A) B`).
+///
+/// Only op(A)'s triangle is read as such: the packing of A~ writes zeros over the other side of
+/// each diagonal square and ones over a unit diagonal, and LOOP 1 trims each micro-panel's k
+/// range to the triangle (so no more than an `MR x MR` square per micro-panel is multiplied
+/// by zeros).
+///
+/// In place: every row block of op(B) must be packed into B~ before a write reaches it. Row i
+/// of the product reads rows `l <= i` of B (lower) or `l >= i` (upper), so LOOP 4 runs
+/// backwards for a lower triangle and forwards for an upper one: the rows an iteration writes
+/// are its own KC rows (the first time they are written: β) and the rows already written,
+/// never those later iterations pack. For that KC is a multiple of MR (no micro-panel
+/// straddles two KC slices), B~ is always packed up front (no fused LOOP 2), and threads share
+/// C by columns or within LOOP 3/LOOP 2 only, never by rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TriA {
+    /// Lower triangular (else upper).
+    pub lower: bool,
+    /// An implicit unit diagonal (the stored one is not read).
+    pub unit: bool,
+}
+
+impl TriA {
+    /// A micro-panel's k range (`ks..ke` within a KC slice of depth `kcb`) and whether its
+    /// rows are written for the first time (β applies), for the micro-panel whose first row is
+    /// `d` rows below the slice's first k (negative: above). `None`: the triangle gives it
+    /// nothing from this slice.
+    #[inline(always)]
+    pub(crate) fn k_range(self, d: isize, rows: usize, kcb: usize) -> Option<(usize, usize, bool)> {
+        let kcb_i = kcb as isize;
+        // Micro-panels never straddle a slice's first row (KC is a multiple of MR).
+        debug_assert!(d >= 0 || d + rows as isize <= 0);
+        let first = (0..kcb_i).contains(&d);
+        if self.lower {
+            // Row i takes k <= i: up to the micro-panel's last row.
+            let ke = (d + rows as isize).min(kcb_i);
+            (ke > 0).then_some((0, ke as usize, first))
+        } else {
+            // Row i takes k >= i: from the micro-panel's first row.
+            (d < kcb_i).then(|| (d.max(0) as usize, kcb, first))
+        }
+    }
 }
 
 /// The elements of C a product computes: all, or a triangle. With `Lower(o)` element (i, j) is
@@ -185,7 +239,9 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     let (m, n) = (p.c.rows, p.c.cols);
     let mr_t = K::MR / factor::<T>();
     let by_cols = share_ways(nt, n / COL_SHARE);
-    let ways = if by_cols > 1 || p.region != Region::All {
+    // Row shares neither for a triangle of C nor in place (a share's writes would reach rows
+    // another share still packs).
+    let ways = if by_cols > 1 || p.region != Region::All || p.tri_a.is_some() {
         by_cols
     } else {
         share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
@@ -272,7 +328,11 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
     let blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
     // Rows of T per A micro-panel, and MC/KC in elements of T (1m halves them for complex).
     let mr_t = mr / f;
-    let kc_t = (blk.kc / f).max(1);
+    let mut kc_t = (blk.kc / f).max(1);
+    if p.tri_a.is_some() {
+        // In place: whole micro-panels of A per KC slice ([`TriA`]).
+        kc_t = (kc_t / mr_t).max(1) * mr_t;
+    }
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
 
     // LOOP 5 (jc): NC columns of C at a time.
@@ -283,10 +343,19 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
         let ncb = nc.min(n - jc);
         // LOOP 4 (pc): KC of the inner dimension at a time. Never parallel: every iteration
         // updates the same block of C.
-        for pc in (0..k).step_by(kc_t) {
+        // In place under a lower triangle, backwards ([`TriA`]).
+        let backwards = p.tri_a.is_some_and(|t| t.lower);
+        let slices = k.div_ceil(kc_t);
+        for s in 0..slices {
+            let pc = if backwards { slices - 1 - s } else { s } * kc_t;
             let kcb = kc_t.min(k - pc);
-            // β on the first rank-KC update only; the later ones add to what is there.
-            let beta = if pc == 0 { p.beta } else { T::one() };
+            // β on the first rank-KC update only; the later ones add to what is there. Under
+            // a triangle LOOP 1 decides per micro-panel.
+            let beta = if pc == 0 || p.tri_a.is_some() {
+                p.beta
+            } else {
+                T::one()
+            };
             let b_blk = p.b.sub(pc, jc, kcb, ncb);
             let c_blk = p.c.sub(0, jc, m, ncb);
             let a_blk = p.a.sub(0, pc, m, kcb);
@@ -294,7 +363,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
             if tri.cover(m, ncb) == Cover::None {
                 continue;
             }
-            if m * kcb <= blk.mc / f * kc_t {
+            if m * kcb <= blk.mc / f * kc_t && p.tri_a.is_none() {
                 // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
                 // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
                 // micro-panel of B~ would serve one pass of LOOP 1 only, so it is packed right
@@ -306,7 +375,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                 };
                 let mc_t = m.max(blk.mc / f);
                 // SAFETY: forwarded from the caller.
-                unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, tri, mc_t, mr_t, nt) };
+                unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
                 continue;
             }
             with_buffer(
@@ -332,7 +401,9 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                     }
                     let b = BPanels::Packed(bp);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
-                    unsafe { loop3::<T, K>(p, a_blk, b, beta, c_blk, tri, blk.mc / f, mr_t, nt) };
+                    unsafe {
+                        loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, blk.mc / f, mr_t, nt)
+                    };
                 },
             );
         }
@@ -349,14 +420,15 @@ enum BPanels<'a, T: GemmScalar> {
     Fused { b: RawMat<T>, conj: bool },
 }
 
-/// LOOP 3 (ic) and the split of the threads between LOOP 3 and LOOP 2.
+/// LOOP 3 (ic) and the split of the threads between LOOP 3 and LOOP 2, for the KC slice of
+/// op(A) `a_blk` whose first k is `pc`.
 ///
 /// # Safety
 /// As [`run`]; `b` holds or reads the `kcb x ncb` panel of op(B).
 #[allow(clippy::too_many_arguments)]
 unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
-    a_blk: RawMat<T>,
+    (a_blk, pc): (RawMat<T>, usize),
     b: BPanels<'_, T>,
     beta: T,
     c_blk: RawMatMut<T>,
@@ -398,9 +470,25 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                 if tri.cover(mcb, ncb) == Cover::None {
                     continue;
                 }
+                // Under a triangular op(A): row ic's diagonal element is `d0` into the slice;
+                // blocks the triangle gives nothing from this slice are skipped.
+                let tri_a = p.tri_a.map(|t| (t, ic as isize - pc as isize));
+                if let Some((t, d0)) = tri_a {
+                    let outside = if t.lower {
+                        d0 + mcb as isize <= 0
+                    } else {
+                        d0 >= kcb as isize
+                    };
+                    if outside {
+                        continue;
+                    }
+                }
                 let ap = &mut ap[..packed_a_len::<T>(mcb, kcb, mr)];
                 // SAFETY: the block lies inside op(A) (caller's contract).
                 unsafe { pack_a(a_blk.sub(ic, 0, mcb, kcb), p.conj_a, mr, ap) };
+                if let Some((t, d0)) = tri_a {
+                    triangle_a::<T>(ap, mr, (mcb, kcb), (t.lower, t.unit), d0);
+                }
                 // SAFETY: this thread owns rows ic.. and the micro-panels `jr` of this C block.
                 unsafe {
                     macro_kernel::<T, K>(
@@ -409,7 +497,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                         b,
                         beta,
                         c_blk.sub(ic, 0, mcb, ncb),
-                        tri,
+                        (tri, tri_a),
                         kcb,
                         jr.clone(),
                     )
@@ -440,7 +528,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     b: BPanels<'_, T>,
     beta: T,
     c: RawMatMut<T>,
-    tri: Region,
+    (tri, tri_a): (Region, Option<(TriA, isize)>),
     kcb: usize,
     jr: core::ops::Range<usize>,
 ) {
@@ -458,7 +546,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 }
                 let b_panel = BMicro::Packed(&bp[j * nr * k_real..(j + 1) * nr * k_real]);
                 // SAFETY: forwarded.
-                unsafe { loop1::<T, K>(alpha, ap, b_panel, beta, c, tri, j * nr, k_real) };
+                unsafe { loop1::<T, K>(alpha, ap, b_panel, beta, c, (tri, tri_a), j * nr, k_real) };
             }
         }
         BPanels::Fused { b, conj } => {
@@ -536,7 +624,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     };
                     // SAFETY: forwarded; an in-place panel is a full `kcb x NR` block of op(B)
                     // (or its copy).
-                    unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, tri, j0, k_real) };
+                    unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, (tri, tri_a), j0, k_real) };
                 }
             })
         }
@@ -552,18 +640,21 @@ enum BMicro<'a, R> {
     InPlace { ptr: *const R, rs: isize, cs: isize },
 }
 
-/// LOOP 1 (ir) for the micro-panel of B~ that computes columns `j0..` of the block `c`.
+/// LOOP 1 (ir) for the micro-panel of B~ that computes columns `j0..` of the block `c`. Under a
+/// triangular op(A) (`tri_a`: [`TriA`] and the `d0` of [`triangle_a`]), each micro-panel runs
+/// on its k range of the slice only, with β where its rows are written first.
 ///
 /// # Safety
 /// As [`macro_kernel`].
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
     alpha: T,
     ap: &[T::Real],
     b_panel: BMicro<'_, T::Real>,
     beta: T,
     c: RawMatMut<T>,
-    tri: Region,
+    (tri, tri_a): (Region, Option<(TriA, isize)>),
     j0: usize,
     k_real: usize,
 ) {
@@ -588,6 +679,28 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
             if cover == Cover::None {
                 continue;
             }
+            // The k range (in reals) and β of this micro-panel; the panels' pointers move to
+            // its start.
+            let (a_panel, b_panel, k_real, beta) = match tri_a {
+                None => (a_panel, b_panel, k_real, beta),
+                Some((t, d0)) => {
+                    let Some((ks, ke, first)) = t.k_range(d0 + i0 as isize, mrb, k_real / f) else {
+                        continue;
+                    };
+                    let b_panel = match b_panel {
+                        BMicro::Packed(bp) => BMicro::Packed(&bp[f * ks * nr..]),
+                        // (Not met: under a triangle B~ is always packed up front; row `ks`
+                        // of the block would be the start.)
+                        BMicro::InPlace { ptr, rs, cs } => BMicro::InPlace {
+                            ptr: ptr.wrapping_offset(ks as isize * rs),
+                            rs,
+                            cs,
+                        },
+                    };
+                    let beta = if first { beta } else { T::one() };
+                    (&a_panel[f * ks * mr..], b_panel, f * (ke - ks), beta)
+                }
+            };
             if cover == Cover::Part {
                 // A tile the triangle cuts: the product into the tile buffer (with α = 1 and
                 // β = 0, so C is not touched), then merged into the kept elements only.

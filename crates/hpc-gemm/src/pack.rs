@@ -274,6 +274,55 @@ pub(crate) unsafe fn pack_b<T: GemmScalar>(
     }
 }
 
+/// Makes a packed block of A~ triangular where the kernel reads it (`trmm`, [`crate::loops::TriA`]):
+/// over each micro-panel's diagonal square, the elements on the far side of the diagonal become
+/// zero and, with a unit diagonal, the diagonal one. `ap` holds `rows` rows of op(A) packed by
+/// [`pack_a`] from a KC slice `kcb` deep whose first k is `d0` columns left of the block's first
+/// row's diagonal element (row i's diagonal element is at k = `d0 + i` of the slice).
+pub(crate) fn triangle_a<T: GemmScalar>(
+    ap: &mut [T::Real],
+    mr: usize,
+    (rows, kcb): (usize, usize),
+    (lower, unit): (bool, bool),
+    d0: isize,
+) {
+    let f = factor::<T>();
+    let rows_per = mr / f;
+    let panel = mr * f * kcb;
+    let kcb = kcb as isize;
+    let zero = T::Real::zero();
+    let one = <T::Real as num_traits::One>::one();
+    for i in 0..rows {
+        let (ip, r) = (i / rows_per, i % rows_per);
+        let diag = d0 + i as isize;
+        // The micro-panel's square: k from its first row's diagonal element on.
+        let k0 = diag - r as isize;
+        for kk in k0.max(0)..(k0 + rows_per as isize).min(kcb) {
+            let value = if kk == diag {
+                if !unit {
+                    continue;
+                }
+                one
+            } else if (kk > diag) == lower {
+                zero
+            } else {
+                continue;
+            };
+            let kk = kk as usize;
+            if T::IS_COMPLEX {
+                // 1m: [re, im] over [-im, re] (`pack_1m_step`); the value is real.
+                let at = ip * panel + 2 * kk * mr + 2 * r;
+                ap[at] = value;
+                ap[at + 1] = zero;
+                ap[at + mr] = zero;
+                ap[at + mr + 1] = value;
+            } else {
+                ap[ip * panel + kk * mr + r] = value;
+            }
+        }
+    }
+}
+
 /// How many columns ahead the column-by-column packing of A prefetches (measured: 2 to 28
 /// columns ahead all double the packing rate of a DRAM-resident block; fewer is too late).
 const PREFETCH_AHEAD: usize = 4;

@@ -393,6 +393,47 @@ fn large_blocked_routines_match_the_reference() {
     let _ = f64::safmin();
 }
 
+/// trmm with B stored by columns runs on the GEMM loops in place: at m = 600 the triangle spans
+/// two KC slices (512 for f64, 256 for c64 through 1m) and several MC blocks, so every kind of
+/// block is crossed: skipped, cut by the diagonal, full, first written and accumulated. Exact
+/// data, NaN outside the triangle (and on an implicit diagonal), one and two threads; both
+/// triangles, transposed or not, unit or not, and the right side on a transposed B.
+#[test]
+fn large_trmm_on_the_loops_matches_the_reference_exactly() {
+    for (uplo, trans, diag) in [
+        (Uplo::Lower, Trans::No, Diag::NonUnit),
+        (Uplo::Upper, Trans::No, Diag::Unit),
+        (Uplo::Lower, Trans::Trans, Diag::Unit),
+        (Uplo::Upper, Trans::ConjTrans, Diag::NonUnit),
+    ] {
+        for threads in [1, 2] {
+            let case = |side, m, n| (false, side, uplo, trans, diag, m, n);
+            let (s, sd, ul, t, dg, m, n) = case(Side::Left, 600, 70);
+            let l = Layout::COL_MAJOR;
+            tri_case::<f64>(s, sd, ul, t, dg, m, n, l, Special::Other, threads, 5);
+            tri_case::<c64>(s, sd, ul, t, dg, m, n, l, Special::MinusOne, threads, 6);
+            // The right side on B stored by rows: the loops see (op(A) B^T)^T by columns.
+            let (s, sd, ul, t, dg, m, n) = case(Side::Right, 40, 300);
+            tri_case::<f32>(
+                s,
+                sd,
+                ul,
+                t,
+                dg,
+                m,
+                n,
+                Layout {
+                    row_major: true,
+                    ..Layout::COL_MAJOR
+                },
+                Special::One,
+                threads,
+                7,
+            );
+        }
+    }
+}
+
 /// trmm and trsm split B's columns between threads when B is wide: each split is checked
 /// against the reference (in `tri_case`) and must give the same bits as one thread, on both
 /// sides and for lower and upper triangles. B is wide enough (600) that one thread's leaves
