@@ -91,6 +91,7 @@ mod tests {
             c,
             region: crate::loops::Region::All,
             tri_a: None,
+            tri_b: None,
         }
     }
 

@@ -18,12 +18,14 @@
 //!   straight into C, so most flops run in a few large GEMMs; the leaves (at most `NB`) are
 //!   computed into a temporary and merged into the triangle only (with a real diagonal for
 //!   the Hermitian routines). With threads to spare the two halves run side by side.
-//! - `trmm` with (the left-side view of) B stored by columns, larger than `LEAF`: one pass of
-//!   the GEMM loops with op(A) triangular and C = B in place (`loops::TriA`): A~'s diagonal
-//!   squares are packed with zeros on the far side, each micro-panel's k range stops at the
-//!   diagonal, and LOOP 4 runs in the order that packs every row of B before it is
-//!   overwritten. So B~ is packed once per KC slice as for one large GEMM, instead of the
-//!   recursion's GEMMs of order 64 to m/2 (f64 n = 2048, one thread: 85 -> 98 GFLOP/s).
+//! - `trmm` with B stored by columns (or from the right on B stored by rows, which is the left
+//!   side on B^T, stored by columns), of order above `LEAF`: one pass of the GEMM loops in
+//!   place, with op(A) as their triangular A (from the left, `loops::TriA`) or their
+//!   triangular op(B) (from the right, `Problem::tri_b`): the diagonal squares are packed with
+//!   zeros on the far side, each micro-panel's k range stops at the diagonal, and the loops
+//!   run in the order that packs every element of B before it is overwritten. So B~ and A~
+//!   are packed as for one large GEMM, instead of the recursion's GEMMs of order 64 to m/2
+//!   (f64 n = 2048, one thread: left 85 -> 98 GFLOP/s, right 80 -> 92).
 //! - `trmm` otherwise, and `trsm`: recursive halving of the triangle. Each level is one GEMM on the
 //!   off-diagonal block; the leaves (at most `LEAF` rows) are one more GEMM with the dense
 //!   diagonal block (`trmm`) or with its inverse (`trsm`), computed once per leaf in
@@ -134,6 +136,7 @@ unsafe fn mm<T: GemmScalar>(
         c,
         region: Region::All,
         tri_a: None,
+        tri_b: None,
     };
     // SAFETY: forwarded.
     unsafe { gemm_raw(p, par) };
@@ -388,6 +391,7 @@ unsafe fn rank_k_update<T: GemmScalar>(
                 c,
                 region: tri,
                 tri_a: None,
+                tri_b: None,
             };
             // SAFETY: forwarded; C is square, stored by columns, alpha != 0 and k > 0.
             unsafe { gemmt_raw(p, par) };
@@ -904,16 +908,37 @@ fn tri_like<T: GemmScalar>(
             scale(T::zero(), b);
             return Ok(());
         }
+        // trmm with B stored by columns on the GEMM loops in place: B~ and A~ packed as for a
+        // GEMM, the triangle's zeros skipped. From the left op(A) is the loops' triangular
+        // A ([`TriA`]), from the right their triangular op(B) (`Problem::tri_b`); the right side
+        // on B stored by rows is the left side on B^T, stored by columns. The loops store
+        // whole columns of a tile: on B stored by rows they were slower than the recursion
+        // below (f64 n = 2048, one thread: 70 against 80 GFLOP/s).
+        let tri_mode = TriA {
+            lower: tri.lower,
+            unit: tri.unit,
+        };
+        if !solve && side == Side::Right && b.rs == 1 && b.cols > LEAF {
+            let p = Problem {
+                alpha,
+                a: b.as_ref(),
+                conj_a: false,
+                b: tri.t,
+                conj_b: tri.conj,
+                beta: T::zero(),
+                c: b,
+                region: Region::All,
+                tri_a: None,
+                tri_b: Some(tri_mode),
+            };
+            trmm_raw(p, par);
+            return Ok(());
+        }
         let (tri, b) = match side {
             Side::Left => (tri, b),
             Side::Right => (tri.transposed(), b.t()),
         };
-        if !solve && b.rows > LEAF && b.rs == 1 {
-            // trmm on the loops in place: B~ and A~ packed as for a GEMM, the triangle's zeros
-            // skipped ([`TriA`]). Only with (this view of) B stored by columns, where the
-            // kernels store whole columns of a tile: on B stored by rows (a right-side trmm on
-            // a column-major B) the strided stores made it slower than the recursion below
-            // (f64 n = 2048, one thread: 70 against 80 GFLOP/s).
+        if !solve && b.rs == 1 && b.rows > LEAF {
             let p = Problem {
                 alpha,
                 a: tri.t,
@@ -927,6 +952,7 @@ fn tri_like<T: GemmScalar>(
                     lower: tri.lower,
                     unit: tri.unit,
                 }),
+                tri_b: None,
             };
             trmm_raw(p, par);
             return Ok(());

@@ -119,6 +119,7 @@ pub fn gemm_op<T: GemmScalar>(
         c: RawMatMut::from_mut(&mut c),
         region: Region::All,
         tri_a: None,
+        tri_b: None,
     };
     // SAFETY: the views were checked by their constructors (every element in bounds, C's
     // elements distinct), and `c` stays mutably borrowed for the whole call.
@@ -190,23 +191,28 @@ pub(crate) unsafe fn gemmt_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     unsafe { T::Real::run(isa, &p, nt) };
 }
 
-/// A triangular product in place (`trmm`'s `B <- alpha op(A) B`): `p.tri_a` is set, `p.c` is
-/// `p.b` (the same elements), `p.beta` is zero, op(A) is square (`m x m`), `p.alpha != 0`. Run
-/// on the loops directly: canonicalisation would swap or flip the operands, and the small path
-/// does not know triangles.
+/// A triangular product in place (`trmm`): `p.tri_a` set, op(A) square and `p.c` the same
+/// elements as `p.b` (`B <- alpha op(A) B`), or `p.tri_b` set, op(B) square and `p.c` the same
+/// elements as `p.a` (`B <- alpha B op(A)`); `p.beta` zero, `p.alpha != 0`. Run on the loops
+/// directly: canonicalisation would swap or flip the operands, and the small path does not
+/// know triangles.
 ///
 /// # Safety
-/// As [`gemm_raw`], except that `p.c` aliases `p.b` as said.
+/// As [`gemm_raw`], except that `p.c` aliases `p.b` or `p.a` as said.
 pub(crate) unsafe fn trmm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
-    debug_assert!(p.tri_a.is_some() && p.beta.is_zero() && !p.alpha.is_zero());
-    debug_assert!(p.a.rows == p.a.cols && p.a.cols == p.c.rows && core::ptr::eq(p.b.ptr, p.c.ptr));
-    let (m, n) = (p.c.rows, p.c.cols);
+    debug_assert!(p.beta.is_zero() && !p.alpha.is_zero());
+    debug_assert!(match (p.tri_a, p.tri_b) {
+        (Some(_), None) => p.a.rows == p.a.cols && core::ptr::eq(p.b.ptr, p.c.ptr),
+        (None, Some(_)) => p.b.rows == p.b.cols && core::ptr::eq(p.a.ptr, p.c.ptr),
+        _ => false,
+    });
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
     if m == 0 || n == 0 {
         return;
     }
     let isa = selected_isa();
-    // Half the square's work.
-    let nt = threads_for::<T>(par, m, n, m.div_ceil(2));
+    // Half the product's work.
+    let nt = threads_for::<T>(par, m, n, k.div_ceil(2));
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
     unsafe { T::Real::run(isa, &p, nt) };
 }

@@ -62,6 +62,7 @@ use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
 use crate::pack::{
     pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, prefetch_block_l2, triangle_a,
+    triangle_b,
 };
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
@@ -84,6 +85,15 @@ pub struct Problem<T> {
     /// op(A) is a triangle and C is op(B) itself, overwritten in place (`trmm`): see
     /// [`TriA`]. `None` for every other product.
     pub tri_a: Option<TriA>,
+    /// op(B) is a triangle (`k x k`, so `n = k`) and C is op(A) itself, overwritten in place
+    /// (`trmm` from the right: `B <- alpha B op(A)`, β = 0). Every column of op(A) must be packed
+    /// into A~ before a write reaches it. Column j of the product reads columns `l <= j` of
+    /// op(A) (upper) or `l >= j` (lower), so NC = KC, LOOP 5 runs backwards under an upper
+    /// triangle, and each panel first runs the KC slice of its own columns (β; B~'s diagonal
+    /// squares packed as A~'s are under [`TriA`], each micro-panel of B~ on its k range), then
+    /// the slices of columns not yet written. Threads split LOOP 3 only (a thread packs A~'s
+    /// rows before any write reaches them); no shares.
+    pub tri_b: Option<TriA>,
 }
 
 /// A triangular op(A) (square, `k x k`) multiplying op(B) in place: `C = op(B)`, the same
@@ -129,6 +139,30 @@ impl TriA {
             (d < kcb_i).then(|| (d.max(0) as usize, kcb, first))
         }
     }
+
+    /// As a triangular op(B) ([`Problem::tri_b`]): the k range of the micro-panel of B~ whose
+    /// first column is `d` columns right of its own KC slice's first row (column j takes rows
+    /// `l <= j` under an upper triangle, `l >= j` under a lower one).
+    #[inline(always)]
+    fn k_range_of_cols(self, d: usize, cols: usize, kcb: usize) -> (usize, usize) {
+        if self.lower {
+            (d.min(kcb), kcb)
+        } else {
+            (0, (d + cols).min(kcb))
+        }
+    }
+}
+
+/// Which k range of a KC slice LOOP 1 runs each micro-panel on.
+#[derive(Clone, Copy)]
+enum KRange {
+    /// All of it.
+    All,
+    /// Under a triangular op(A): per micro-panel of A~ ([`TriA::k_range`], with row ic's
+    /// diagonal element `d0` into the slice).
+    RowsOf(TriA, isize),
+    /// The same for every micro-panel (one of B~ under a triangular op(B)).
+    Fixed(usize, usize),
 }
 
 /// The elements of C a product computes: all, or a triangle. With `Lower(o)` element (i, j) is
@@ -240,8 +274,10 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     let mr_t = K::MR / factor::<T>();
     let by_cols = share_ways(nt, n / COL_SHARE);
     // Row shares neither for a triangle of C nor in place (a share's writes would reach rows
-    // another share still packs).
-    let ways = if by_cols > 1 || p.region != Region::All || p.tri_a.is_some() {
+    // another share still packs); no shares at all under a triangular op(B) (columns).
+    let ways = if p.tri_b.is_some() {
+        1
+    } else if by_cols > 1 || p.region != Region::All || p.tri_a.is_some() {
         by_cols
     } else {
         share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
@@ -333,29 +369,61 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
         // In place: whole micro-panels of A per KC slice ([`TriA`]).
         kc_t = (kc_t / mr_t).max(1) * mr_t;
     }
+    if p.tri_b.is_some() {
+        // In place, op(B) triangular: whole micro-panels of B per KC slice, and NC = KC.
+        kc_t = (kc_t / nr).max(1) * nr;
+    }
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
 
     // LOOP 5 (jc): NC columns of C at a time.
     // NC shrunk so that the panels come out even (a multiple of NR each): 1024 columns are
-    // two panels of 518 and 506, not 602 and 422.
-    let nc = n.div_ceil(n.div_ceil(blk.nc)).next_multiple_of(nr);
-    for jc in (0..n).step_by(nc) {
+    // two panels of 518 and 506, not 602 and 422. In place under a triangular op(B), NC = KC,
+    // and the panels run backwards under an upper triangle ([`Problem::tri_b`]).
+    let nc = if p.tri_b.is_some() {
+        kc_t
+    } else {
+        n.div_ceil(n.div_ceil(blk.nc)).next_multiple_of(nr)
+    };
+    let panels = n.div_ceil(nc);
+    for jp in 0..panels {
+        let jc = if p.tri_b.is_some_and(|t| !t.lower) {
+            panels - 1 - jp
+        } else {
+            jp
+        } * nc;
         let ncb = nc.min(n - jc);
         // LOOP 4 (pc): KC of the inner dimension at a time. Never parallel: every iteration
         // updates the same block of C.
-        // In place under a lower triangle, backwards ([`TriA`]).
+        // In place under a lower triangular op(A), backwards ([`TriA`]). Under a triangular
+        // op(B), the panel's own slice first (`pc = jc`), then those the triangle takes left
+        // (upper) or right (lower) of it.
         let backwards = p.tri_a.is_some_and(|t| t.lower);
-        let slices = k.div_ceil(kc_t);
+        let slices = match p.tri_b {
+            None => k.div_ceil(kc_t),
+            Some(t) if t.lower => 1 + (k - jc - ncb).div_ceil(kc_t),
+            Some(_) => 1 + jc / kc_t,
+        };
         for s in 0..slices {
-            let pc = if backwards { slices - 1 - s } else { s } * kc_t;
-            let kcb = kc_t.min(k - pc);
-            // β on the first rank-KC update only; the later ones add to what is there. Under
-            // a triangle LOOP 1 decides per micro-panel.
-            let beta = if pc == 0 || p.tri_a.is_some() {
-                p.beta
-            } else {
-                T::one()
+            let pc = match p.tri_b {
+                None if backwards => (slices - 1 - s) * kc_t,
+                None => s * kc_t,
+                Some(_) if s == 0 => jc,
+                Some(t) if t.lower => jc + ncb + (s - 1) * kc_t,
+                Some(_) => (s - 1) * kc_t,
             };
+            let kcb = if p.tri_b.is_some() && s == 0 {
+                ncb
+            } else {
+                kc_t.min(k - pc)
+            };
+            // β on the first rank-KC update only; the later ones add to what is there. Under
+            // a triangular op(A) LOOP 1 decides per micro-panel.
+            let first = match (p.tri_a, p.tri_b) {
+                (Some(_), _) => true,
+                (_, Some(_)) => s == 0,
+                _ => pc == 0,
+            };
+            let beta = if first { p.beta } else { T::one() };
             let b_blk = p.b.sub(pc, jc, kcb, ncb);
             let c_blk = p.c.sub(0, jc, m, ncb);
             let a_blk = p.a.sub(0, pc, m, kcb);
@@ -363,7 +431,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
             if tri.cover(m, ncb) == Cover::None {
                 continue;
             }
-            if m * kcb <= blk.mc / f * kc_t && p.tri_a.is_none() {
+            if m * kcb <= blk.mc / f * kc_t && p.tri_a.is_none() && p.tri_b.is_none() {
                 // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
                 // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
                 // micro-panel of B~ would serve one pass of LOOP 1 only, so it is packed right
@@ -375,7 +443,9 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                 };
                 let mc_t = m.max(blk.mc / f);
                 // SAFETY: forwarded from the caller.
-                unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
+                unsafe {
+                    loop3::<T, K>(p, (a_blk, pc), (b, None), beta, c_blk, tri, mc_t, mr_t, nt)
+                };
                 continue;
             }
             with_buffer(
@@ -399,11 +469,15 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                         // SAFETY: as above.
                         unsafe { pack_b(b_blk, p.conj_b, nr, bp) };
                     }
-                    let b = BPanels::Packed(bp);
+                    // Under a triangular op(B), the panel's own slice holds the diagonal.
+                    let b_diag = p.tri_b.filter(|_| s == 0);
+                    if let Some(t) = b_diag {
+                        triangle_b::<T>(bp, nr, (kcb, ncb), (t.lower, t.unit));
+                    }
+                    let b = (BPanels::Packed(bp), b_diag);
+                    let mc_t = blk.mc / f;
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
-                    unsafe {
-                        loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, blk.mc / f, mr_t, nt)
-                    };
+                    unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
                 },
             );
         }
@@ -429,7 +503,7 @@ enum BPanels<'a, T: GemmScalar> {
 unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     (a_blk, pc): (RawMat<T>, usize),
-    b: BPanels<'_, T>,
+    (b, b_diag): (BPanels<'_, T>, Option<TriA>),
     beta: T,
     c_blk: RawMatMut<T>,
     tri: Region,
@@ -444,7 +518,13 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     // parallel, MC is shrunk (to a multiple of MR) so that the blocks divide evenly.
     let m_blocks = m.div_ceil(mc_t);
     let ic_ways = nt.min(m_blocks).max(1);
-    let jr_ways = (nt / ic_ways).clamp(1, jr_panels);
+    // Under a triangular op(B) in place, one thread per block of A~ (its rows are written
+    // right after it packs them, [`Problem::tri_b`]).
+    let jr_ways = if p.tri_b.is_some() {
+        1
+    } else {
+        (nt / ic_ways).clamp(1, jr_panels)
+    };
     let mc_t = if ic_ways > 1 {
         let blocks = m_blocks.div_ceil(ic_ways) * ic_ways;
         m.div_ceil(blocks).next_multiple_of(mr_t)
@@ -497,7 +577,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                         b,
                         beta,
                         c_blk.sub(ic, 0, mcb, ncb),
-                        (tri, tri_a),
+                        (tri, tri_a, b_diag),
                         kcb,
                         jr.clone(),
                     )
@@ -528,11 +608,20 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     b: BPanels<'_, T>,
     beta: T,
     c: RawMatMut<T>,
-    (tri, tri_a): (Region, Option<(TriA, isize)>),
+    (tri, tri_a, b_diag): (Region, Option<(TriA, isize)>, Option<TriA>),
     kcb: usize,
     jr: core::ops::Range<usize>,
 ) {
     let nr = K::NR;
+    // The k range of micro-panel j of B~ (or of each micro-panel of A~).
+    let k_range = |j: usize| match (tri_a, b_diag) {
+        (Some((t, d0)), _) => KRange::RowsOf(t, d0),
+        (_, Some(t)) => {
+            let (ks, ke) = t.k_range_of_cols(j * nr, nr.min(c.cols - j * nr), kcb);
+            KRange::Fixed(ks, ke)
+        }
+        _ => KRange::All,
+    };
     // Micro-panels of B whose columns of this block the triangle misses are skipped.
     let skip = |j: usize| tri.sub(0, j * nr).cover(c.rows, nr.min(c.cols - j * nr)) == Cover::None;
     let k_real = factor::<T>() * kcb;
@@ -546,7 +635,18 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 }
                 let b_panel = BMicro::Packed(&bp[j * nr * k_real..(j + 1) * nr * k_real]);
                 // SAFETY: forwarded.
-                unsafe { loop1::<T, K>(alpha, ap, b_panel, beta, c, (tri, tri_a), j * nr, k_real) };
+                unsafe {
+                    loop1::<T, K>(
+                        alpha,
+                        ap,
+                        b_panel,
+                        beta,
+                        c,
+                        (tri, k_range(j)),
+                        j * nr,
+                        k_real,
+                    )
+                };
             }
         }
         BPanels::Fused { b, conj } => {
@@ -624,7 +724,9 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     };
                     // SAFETY: forwarded; an in-place panel is a full `kcb x NR` block of op(B)
                     // (or its copy).
-                    unsafe { loop1::<T, K>(alpha, ap, panel, beta, c, (tri, tri_a), j0, k_real) };
+                    unsafe {
+                        loop1::<T, K>(alpha, ap, panel, beta, c, (tri, k_range(j)), j0, k_real)
+                    };
                 }
             })
         }
@@ -654,7 +756,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
     b_panel: BMicro<'_, T::Real>,
     beta: T,
     c: RawMatMut<T>,
-    (tri, tri_a): (Region, Option<(TriA, isize)>),
+    (tri, k_range): (Region, KRange),
     j0: usize,
     k_real: usize,
 ) {
@@ -681,25 +783,30 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
             }
             // The k range (in reals) and β of this micro-panel; the panels' pointers move to
             // its start.
-            let (a_panel, b_panel, k_real, beta) = match tri_a {
-                None => (a_panel, b_panel, k_real, beta),
-                Some((t, d0)) => {
+            let (ks, ke, beta) = match k_range {
+                KRange::All => (0, k_real / f, beta),
+                KRange::RowsOf(t, d0) => {
                     let Some((ks, ke, first)) = t.k_range(d0 + i0 as isize, mrb, k_real / f) else {
                         continue;
                     };
-                    let b_panel = match b_panel {
-                        BMicro::Packed(bp) => BMicro::Packed(&bp[f * ks * nr..]),
-                        // (Not met: under a triangle B~ is always packed up front; row `ks`
-                        // of the block would be the start.)
-                        BMicro::InPlace { ptr, rs, cs } => BMicro::InPlace {
-                            ptr: ptr.wrapping_offset(ks as isize * rs),
-                            rs,
-                            cs,
-                        },
-                    };
-                    let beta = if first { beta } else { T::one() };
-                    (&a_panel[f * ks * mr..], b_panel, f * (ke - ks), beta)
+                    (ks, ke, if first { beta } else { T::one() })
                 }
+                KRange::Fixed(ks, ke) => (ks, ke, beta),
+            };
+            let (a_panel, b_panel, k_real) = if ks == 0 && ke == k_real / f {
+                (a_panel, b_panel, k_real)
+            } else {
+                let b_panel = match b_panel {
+                    BMicro::Packed(bp) => BMicro::Packed(&bp[f * ks * nr..]),
+                    // (Not met: under a triangle B~ is always packed up front; row `ks` of the
+                    // block would be the start.)
+                    BMicro::InPlace { ptr, rs, cs } => BMicro::InPlace {
+                        ptr: ptr.wrapping_offset(ks as isize * rs),
+                        rs,
+                        cs,
+                    },
+                };
+                (&a_panel[f * ks * mr..], b_panel, f * (ke - ks))
             };
             if cover == Cover::Part {
                 // A tile the triangle cuts: the product into the tile buffer (with α = 1 and

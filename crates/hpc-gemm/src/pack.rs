@@ -323,6 +323,44 @@ pub(crate) fn triangle_a<T: GemmScalar>(
     }
 }
 
+/// As [`triangle_a`] for a packed B~ under a triangular op(B) ([`crate::loops::Problem::tri_b`]):
+/// `bp` holds the `kcb x cols` slice of op(B) whose diagonal is its own (column j's diagonal
+/// element is in row j), packed by [`pack_b`].
+pub(crate) fn triangle_b<T: GemmScalar>(
+    bp: &mut [T::Real],
+    nr: usize,
+    (kcb, cols): (usize, usize),
+    (lower, unit): (bool, bool),
+) {
+    let f = factor::<T>();
+    let panel = nr * f * kcb;
+    let zero = T::Real::zero();
+    let one = <T::Real as num_traits::One>::one();
+    for j in 0..cols {
+        let (jp, c) = (j / nr, j % nr);
+        // The micro-panel's square: from its first column's diagonal element on.
+        for kk in jp * nr..(jp * nr + nr).min(kcb) {
+            let value = if kk == j {
+                if !unit {
+                    continue;
+                }
+                one
+            } else if (kk > j) != lower {
+                zero
+            } else {
+                continue;
+            };
+            if T::IS_COMPLEX {
+                // 1m: the re row over the im row (`pack_b_panel`); the value is real.
+                bp[jp * panel + 2 * kk * nr + c] = value;
+                bp[jp * panel + (2 * kk + 1) * nr + c] = zero;
+            } else {
+                bp[jp * panel + kk * nr + c] = value;
+            }
+        }
+    }
+}
+
 /// How many columns ahead the column-by-column packing of A prefetches (measured: 2 to 28
 /// columns ahead all double the packing rate of a DRAM-resident block; fewer is too late).
 const PREFETCH_AHEAD: usize = 4;

@@ -397,7 +397,8 @@ fn large_blocked_routines_match_the_reference() {
 /// two KC slices (512 for f64, 256 for c64 through 1m) and several MC blocks, so every kind of
 /// block is crossed: skipped, cut by the diagonal, full, first written and accumulated. Exact
 /// data, NaN outside the triangle (and on an implicit diagonal), one and two threads; both
-/// triangles, transposed or not, unit or not, and the right side on a transposed B.
+/// triangles, transposed or not, unit or not; the right side on B stored by columns (the
+/// loops' triangular op(B)) and by rows (their triangular op(A) again, on B^T).
 #[test]
 fn large_trmm_on_the_loops_matches_the_reference_exactly() {
     for (uplo, trans, diag) in [
@@ -412,24 +413,18 @@ fn large_trmm_on_the_loops_matches_the_reference_exactly() {
             let l = Layout::COL_MAJOR;
             tri_case::<f64>(s, sd, ul, t, dg, m, n, l, Special::Other, threads, 5);
             tri_case::<c64>(s, sd, ul, t, dg, m, n, l, Special::MinusOne, threads, 6);
+            // The right side on B stored by columns: op(A) is the loops' triangular op(B),
+            // NC = KC, two panels and their slices.
+            let (s, sd, ul, t, dg, m, n) = case(Side::Right, 50, 600);
+            tri_case::<f64>(s, sd, ul, t, dg, m, n, l, Special::Other, threads, 8);
+            tri_case::<c32>(s, sd, ul, t, dg, m, n, l, Special::One, threads, 9);
             // The right side on B stored by rows: the loops see (op(A) B^T)^T by columns.
             let (s, sd, ul, t, dg, m, n) = case(Side::Right, 40, 300);
-            tri_case::<f32>(
-                s,
-                sd,
-                ul,
-                t,
-                dg,
-                m,
-                n,
-                Layout {
-                    row_major: true,
-                    ..Layout::COL_MAJOR
-                },
-                Special::One,
-                threads,
-                7,
-            );
+            let rows = Layout {
+                row_major: true,
+                ..Layout::COL_MAJOR
+            };
+            tri_case::<f32>(s, sd, ul, t, dg, m, n, rows, Special::One, threads, 7);
         }
     }
 }
