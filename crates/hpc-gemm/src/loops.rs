@@ -742,9 +742,10 @@ enum BMicro<'a, R> {
     InPlace { ptr: *const R, rs: isize, cs: isize },
 }
 
-/// LOOP 1 (ir) for the micro-panel of B~ that computes columns `j0..` of the block `c`. Under a
-/// triangular op(A) (`tri_a`: [`TriA`] and the `d0` of [`triangle_a`]), each micro-panel runs
-/// on its k range of the slice only, with β where its rows are written first.
+/// LOOP 1 (ir) for the micro-panel of B~ that computes columns `j0..` of the block `c`, each
+/// micro-panel of A~ on its `k_range` of the slice: all of it, or under a triangular op(A) its
+/// own ([`TriA::k_range`], with β where its rows are written first), or under a triangular op(B)
+/// that of this micro-panel of B~.
 ///
 /// # Safety
 /// As [`macro_kernel`].
