@@ -57,12 +57,11 @@
 use num_traits::{One, Zero};
 use rayon::prelude::*;
 
-use crate::blocking::Blocking;
+use crate::blocking::{Blocking, Caches};
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
 use crate::pack::{
-    pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, prefetch_block_l2, triangle_a,
-    triangle_b,
+    pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, triangle_a, triangle_b,
 };
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
@@ -637,6 +636,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 // SAFETY: forwarded.
                 unsafe {
                     loop1::<T, K>(
+                        None,
                         alpha,
                         ap,
                         b_panel,
@@ -662,7 +662,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             // from L2 or beyond. Beyond two passes, its columns are copied (contiguous copies,
             // no transposition) to a buffer whose column stride is an odd number of cache
             // lines, so that they fall in distinct sets, and the kernel reads that copy in
-            // place; the next micro-panel is prefetched into L2 meanwhile. Against packing
+            // place (the next micro-panel prefetched as below). Against packing
             // the micro-panel (a transposition, 23% of the time of f64 64 x 4096 x 4096 on one
             // thread; perf), one thread, paired medians of 5 alternated runs of
             // `examples/gemm_time`: 64 x 4096 x 4096 +10%, 128 x 4096 x 4096 +8%,
@@ -673,6 +673,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             let passes = c.rows.div_ceil(K::MR);
             let in_place = !T::IS_COMPLEX && b.rs == 1;
             let copy = in_place && aliasing && passes > 2;
+            let big = kcb * ncb * size_of::<T>() > Caches::detect().l2;
             // The copy's column stride: whole cache lines, an odd number of them.
             let per_line = (64 / size_of::<T>()).max(1);
             let lines = kcb.div_ceil(per_line);
@@ -687,12 +688,22 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     let j0 = j * nr;
                     let cols = nr.min(ncb - j0);
                     // The next micro-panel is on its way from memory while this one is used.
+                    // The next micro-panel is on its way while this one is used: packed, it is
+                    // prefetched here; read in place or copied from a block of B larger than
+                    // L2 (so likely not in it), the kernel calls of LOOP 1 prefetch it into L2
+                    // a few lines per k step (contract point 8), each call its share of the
+                    // columns. One thread, paired medians of 3 alternated runs of
+                    // `examples/gemm_time` against one burst of prefetches here: f64
+                    // 64 x 4096 x 4096 +10%, 64 x 4096 x 4095 +8%, 16 x 4096 x 4096 +27%.
+                    // From a smaller block, nothing is prefetched: the bursts cost f64 n = 200
+                    // and 256 4-10%.
+                    let mut stream = None;
                     if j0 + cols < ncb {
                         let next = b.sub(0, j0 + cols, kcb, nr.min(ncb - j0 - cols));
-                        if copy {
-                            prefetch_block_l2(next);
-                        } else {
+                        if !in_place {
                             prefetch_block(next);
+                        } else if big {
+                            stream = Some(next);
                         }
                     }
                     let panel = if in_place && cols == nr && !copy {
@@ -725,7 +736,17 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     // SAFETY: forwarded; an in-place panel is a full `kcb x NR` block of op(B)
                     // (or its copy).
                     unsafe {
-                        loop1::<T, K>(alpha, ap, panel, beta, c, (tri, k_range(j)), j0, k_real)
+                        loop1::<T, K>(
+                            stream,
+                            alpha,
+                            ap,
+                            panel,
+                            beta,
+                            c,
+                            (tri, k_range(j)),
+                            j0,
+                            k_real,
+                        )
                     };
                 }
             })
@@ -752,6 +773,7 @@ enum BMicro<'a, R> {
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
+    stream: Option<RawMat<T>>,
     alpha: T,
     ap: &[T::Real],
     b_panel: BMicro<'_, T::Real>,
@@ -771,6 +793,25 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
     let aux = Aux::NONE;
     let f = factor::<T>();
     let real_update = T::IS_COMPLEX && c.rs == 1 && alpha.im().is_zero() && beta.im().is_zero();
+    // The share of `stream` (a real block with contiguous columns) that micro-panel i's call
+    // prefetches: its columns split evenly between the calls of this pass.
+    let passes = ap.len() / (mr * k_real).max(1);
+    let stream_aux = |i: usize| match stream {
+        Some(s) if s.rs == 1 && !T::IS_COMPLEX => {
+            let (c0, c1) = (i * s.cols / passes, (i + 1) * s.cols / passes);
+            // Whole lines of a column, one more for a start inside a line.
+            let lines = (s.rows * size_of::<T>()).div_ceil(64) + 1;
+            Aux {
+                b_next: s.at(0, c0) as *const T::Real,
+                b_next_cs: s.cs,
+                b_next_lines: lines,
+                b_next_cols: c1 - c0,
+                b_next_per_step: (lines * (c1 - c0)).div_ceil(k_real.max(1)),
+                ..Aux::NONE
+            }
+        }
+        _ => Aux::NONE,
+    };
     // LOOP 1 (ir): MR rows of C at a time.
     {
         for (i, a_panel) in ap.chunks_exact(mr * k_real).enumerate() {
@@ -830,6 +871,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                             tile.as_mut_ptr(),
                             1,
                             mr as isize,
+                            &aux,
                         )
                     },
                     // SAFETY: as above.
@@ -870,6 +912,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                             c_tile.ptr as *mut T::Real,
                             c_tile.rs,
                             c_tile.cs,
+                            &stream_aux(i),
                         )
                     };
                     continue;

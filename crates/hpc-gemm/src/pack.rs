@@ -19,7 +19,7 @@
 //! arithmetic when the tile is merged into C (`loops.rs`).
 
 use crate::raw::RawMat;
-use crate::simd::{GemmScalar, factor, prefetch, prefetch_l2};
+use crate::simd::{GemmScalar, factor, prefetch};
 use hpc_core::Scalar;
 use num_traits::Zero;
 
@@ -423,25 +423,13 @@ fn prefetch_lines<T>(p: *const T, len: usize, fetch: fn(*const u8)) {
 /// elements each sit on their own line).
 #[inline]
 pub(crate) fn prefetch_block<T>(m: RawMat<T>) {
-    prefetch_block_with(m, prefetch::<u8>);
-}
-
-/// As [`prefetch_block`], into L2 only (for a block needed after the current one).
-#[inline]
-pub(crate) fn prefetch_block_l2<T>(m: RawMat<T>) {
-    prefetch_block_with(m, prefetch_l2::<u8>);
-}
-
-/// [`prefetch_block`] with `fetch` for each line.
-#[inline(always)]
-fn prefetch_block_with<T>(m: RawMat<T>, fetch: fn(*const u8)) {
     if m.rs == 1 {
         for j in 0..m.cols {
-            prefetch_lines(m.at(0, j), m.rows, fetch);
+            prefetch_contiguous(m.at(0, j), m.rows);
         }
     } else if m.cs == 1 {
         for i in 0..m.rows {
-            prefetch_lines(m.at(i, 0), m.cols, fetch);
+            prefetch_contiguous(m.at(i, 0), m.cols);
         }
     }
 }

@@ -49,9 +49,12 @@
 //!    leak. β = 1 adds without a multiply. α = 0 is not special-cased: the driver never calls a
 //!    kernel with α = 0 (BLAS says A and B are then not read at all). The driver passes the
 //!    caller's β on the first KC block (`pc = 0`) and β = 1 on the later ones.
-//! 8. **Hints**: [`Aux`] carries the next micro-panels; the kernels ignore them today. Within
-//!    a call the packed body prefetches its panels a few k steps ahead (`PREFETCH_STEPS`), which
-//!    may touch up to that many rows past their ends (prefetches never fault).
+//! 8. **Hints**: [`Aux`] carries the next micro-panels. `ukr` ignores them; `ukr_b_in_place`
+//!    prefetches the stream of lines `aux` names into L2, a few per k step, spread over the call
+//!    (the next micro-panel of B, which LOOP 1's later calls would otherwise wait for from
+//!    memory). Within a call the packed body prefetches its panels a few k steps ahead
+//!    (`PREFETCH_STEPS`), which may touch up to that many rows past their ends (prefetches
+//!    never fault, nor do they need valid addresses).
 //! 9. **Safety**: the kernel's ISA is present (`available()`); `a` is valid for `k * MR` reads
 //!    and `b` for `k * NR`; `c` is valid for reads and writes of the `m x n` tile under the
 //!    given strides, its elements distinct; C does not overlap the packed panels.
@@ -65,7 +68,7 @@
 
 use pulp::Simd;
 
-use crate::simd::{KernelReal, lanes, prefetch};
+use crate::simd::{KernelReal, lanes, prefetch, prefetch_l2};
 
 pub mod generic;
 #[cfg(test)]
@@ -80,8 +83,18 @@ pub mod x86_v4;
 pub struct Aux<R> {
     /// The next packed A micro-panel.
     pub a_next: *const R,
-    /// The next packed B micro-panel.
+    /// The next B micro-panel.
     pub b_next: *const R,
+    /// For `ukr_b_in_place` (contract point 8): `b_next_cols` columns of `b_next_lines` cache
+    /// lines each, from `b_next` with column stride `b_next_cs` elements, to prefetch into L2
+    /// while the call runs, `b_next_per_step` lines per k step. None when `b_next_cols` is 0.
+    pub b_next_cs: isize,
+    /// Cache lines per column of the stream.
+    pub b_next_lines: usize,
+    /// Columns of the stream.
+    pub b_next_cols: usize,
+    /// Lines of the stream per k step.
+    pub b_next_per_step: usize,
 }
 
 impl<R> Aux<R> {
@@ -89,6 +102,10 @@ impl<R> Aux<R> {
     pub const NONE: Aux<R> = Aux {
         a_next: core::ptr::null(),
         b_next: core::ptr::null(),
+        b_next_cs: 0,
+        b_next_lines: 0,
+        b_next_cols: 0,
+        b_next_per_step: 0,
     };
 }
 
@@ -215,7 +232,8 @@ pub trait Microkernel<R: KernelReal>: 'static {
     );
 
     /// The kernel with B read in place (point 11 of the contract): element (p, j) of the
-    /// `k x NR` block of B at `b + p * rs_b + j * cs_b`; `n == NR`.
+    /// `k x NR` block of B at `b + p * rs_b + j * cs_b`; `n == NR`. `aux` may name a stream of
+    /// lines to prefetch meanwhile (point 8).
     ///
     /// # Safety
     /// Points 3, 4, 6, 7, 9 and 11 of the contract.
@@ -232,6 +250,7 @@ pub trait Microkernel<R: KernelReal>: 'static {
         c: *mut R,
         rs_c: isize,
         cs_c: isize,
+        aux: &Aux<R>,
     );
 }
 
@@ -254,21 +273,31 @@ pub(crate) struct UkrCall<R> {
     pub c: *mut R,
     pub rs_c: isize,
     pub cs_c: isize,
+    /// The prefetch stream of [`Aux`] (read by the in-place body only).
+    pub next: Aux<R>,
 }
 
 /// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns,
-/// reading B packed (`PACKED_B`) or in place.
-pub(crate) struct Body<R, const MV: usize, const NR: usize, const PACKED_B: bool>(pub UkrCall<R>);
+/// reading B packed (`PACKED_B`) or in place, with the prefetch stream of [`Aux`] (`STREAM`,
+/// in place only: a separate instantiation, because its bookkeeping in the k loop slowed the
+/// body without it by 6-8%, f64 n = 200 and 256).
+pub(crate) struct Body<
+    R,
+    const MV: usize,
+    const NR: usize,
+    const PACKED_B: bool,
+    const STREAM: bool = false,
+>(pub UkrCall<R>);
 
-impl<R: KernelReal, const MV: usize, const NR: usize, const PACKED_B: bool> pulp::WithSimd
-    for Body<R, MV, NR, PACKED_B>
+impl<R: KernelReal, const MV: usize, const NR: usize, const PACKED_B: bool, const STREAM: bool>
+    pulp::WithSimd for Body<R, MV, NR, PACKED_B, STREAM>
 {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         // SAFETY: `Body` is only built by kernel entries whose callers meet the contract, and
         // `with_simd` runs under the ISA token the entry checked for.
-        unsafe { ukr_body::<S, R, MV, NR, PACKED_B>(simd, &self.0) }
+        unsafe { ukr_body::<S, R, MV, NR, PACKED_B, STREAM>(simd, &self.0) }
     }
 }
 
@@ -303,6 +332,7 @@ pub(crate) unsafe fn ukr_body<
     const MV: usize,
     const NR: usize,
     const PACKED_B: bool,
+    const STREAM: bool,
 >(
     simd: S,
     call: &UkrCall<R>,
@@ -324,7 +354,24 @@ pub(crate) unsafe fn ukr_body<
         (call.rs_b, call.cs_b)
     };
     let (mut a, mut b) = (call.a, call.b);
+    // The in-place body's prefetch stream (contract point 8): the next column and line.
+    let next = &call.next;
+    let (mut pf_col, mut pf_line) = (0usize, 0usize);
+    let pf_cs_bytes = next.b_next_cs * size_of::<R>() as isize;
     for _ in 0..call.k {
+        if STREAM {
+            for _ in 0..next.b_next_per_step {
+                if pf_col < next.b_next_cols {
+                    let at = pf_col as isize * pf_cs_bytes + (pf_line * 64) as isize;
+                    prefetch_l2(next.b_next.wrapping_byte_offset(at));
+                    pf_line += 1;
+                    if pf_line == next.b_next_lines {
+                        pf_line = 0;
+                        pf_col += 1;
+                    }
+                }
+            }
+        }
         if PACKED_B {
             // The rows of the packed panels `PREFETCH_STEPS` k steps ahead, into L1.
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
@@ -456,8 +503,9 @@ macro_rules! microkernel {
             ) {
                 debug_assert!(m <= Self::MR && n <= Self::NR);
                 let (rs_b, cs_b, a_step) = ($nr, 1, Self::MR);
+                let next = $crate::kernels::Aux::NONE;
                 let call = $crate::kernels::UkrCall {
-                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
                 };
                 if m < Self::MR || n < $nr {
                     // SAFETY: forwarded (contract point 3: an edge tile).
@@ -482,15 +530,21 @@ macro_rules! microkernel {
                 c: *mut $r,
                 rs_c: isize,
                 cs_c: isize,
+                aux: &$crate::kernels::Aux<$r>,
             ) {
                 debug_assert!(m <= Self::MR);
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let (n, a_step) = ($nr, Self::MR);
+                let (n, a_step, next) = ($nr, Self::MR, *aux);
                 let call = $crate::kernels::UkrCall {
-                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c,
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
                 };
-                pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
+                if next.b_next_cols > 0 {
+                    let body = $crate::kernels::Body::<$r, $mv, $nr, false, true>(call);
+                    pulp::Simd::vectorize(simd, body);
+                } else {
+                    pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
+                }
             }
         }
 

@@ -199,10 +199,19 @@ fn test_b_in_place<R: KernelReal, K: Microkernel<R>>() {
                 } else {
                     c0
                 };
-                let (mut want, mut got) = (c0.clone(), c0);
+                let (mut want, mut got, mut streamed) = (c0.clone(), c0.clone(), c0);
+                // With a prefetch stream (point 8) over B's own buffer: the same bits.
+                let stream = Aux {
+                    b_next: b.as_ptr(),
+                    b_next_cs: (k + 2) as isize,
+                    b_next_lines: 3,
+                    b_next_cols: 1 + t % nr,
+                    b_next_per_step: 1 + t % 2,
+                    ..Aux::NONE
+                };
                 // SAFETY: the ISA was checked by the caller; `a` holds k * MR elements, the
                 // packed B k * NR, and B's layout puts every (p, j) inside `b`; the tile lies
-                // inside both C buffers (the layouts fit the span).
+                // inside both C buffers (the layouts fit the span); prefetches never fault.
                 unsafe {
                     K::ukr(
                         m,
@@ -217,20 +226,33 @@ fn test_b_in_place<R: KernelReal, K: Microkernel<R>>() {
                         cs,
                         &Aux::NONE,
                     );
-                    K::ukr_b_in_place(
-                        m,
-                        k,
-                        alpha,
-                        a.as_ptr(),
-                        b.as_ptr().wrapping_add(origin),
-                        rs_b,
-                        cs_b,
-                        beta,
-                        got.as_mut_ptr().wrapping_add(c_origin),
-                        rs,
-                        cs,
-                    );
+                    for (out, aux) in [(&mut got, Aux::NONE), (&mut streamed, stream)] {
+                        K::ukr_b_in_place(
+                            m,
+                            k,
+                            alpha,
+                            a.as_ptr(),
+                            b.as_ptr().wrapping_add(origin),
+                            rs_b,
+                            cs_b,
+                            beta,
+                            out.as_mut_ptr().wrapping_add(c_origin),
+                            rs,
+                            cs,
+                            &aux,
+                        );
+                    }
                 }
+                let same_bits = |x: &[R], y: &[R]| {
+                    x.iter()
+                        .zip(y)
+                        .all(|(w, g)| w == g || (w.is_nan() && g.is_nan()))
+                };
+                assert!(
+                    same_bits(&got, &streamed),
+                    "{}: B in place with a prefetch stream differs (m={m} k={k})",
+                    K::NAME
+                );
                 let same = want
                     .iter()
                     .zip(&got)
