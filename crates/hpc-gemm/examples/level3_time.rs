@@ -2,7 +2,8 @@
 //! f64, for quick tuning runs:
 //! `cargo run --release -p hpc-gemm --example level3_time -- 2048 symm trmm`.
 //! `trmm` and `trsm` take options after a colon: side, triangle and op, as in `trmm:RLT` (right,
-//! lower, transposed); the defaults are `trmm:LUN` and `trsm:LLN`.
+//! lower, transposed); the defaults are `trmm:LUN` and `trsm:LLN`. `symm` takes side and
+//! triangle (`symm:RL`; default `symm:LU`).
 //! Prints the median GFLOP/s (true flops) of 5 timings. The benchmark of record is
 //! `cargo xtask bench --filter level3`.
 
@@ -34,9 +35,20 @@ fn main() {
             let flops = {
                 let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
                 match routine.as_str() {
-                    "symm" => {
-                        f.symm(Side::Left, Uplo::Upper, 1.0, av, bv, 0.5, cv)
-                            .unwrap();
+                    r if r.starts_with("symm") => {
+                        // Options after a colon: side (L/R), triangle (L/U).
+                        let o: Vec<char> = r.split(':').nth(1).unwrap_or("LU").chars().collect();
+                        let side = if o.first() == Some(&'R') {
+                            Side::Right
+                        } else {
+                            Side::Left
+                        };
+                        let uplo = if o.get(1) == Some(&'L') {
+                            Uplo::Lower
+                        } else {
+                            Uplo::Upper
+                        };
+                        f.symm(side, uplo, 1.0, av, bv, 0.5, cv).unwrap();
                         2.0 * (n * n * n) as f64
                     }
                     r if r.starts_with("trmm") || r.starts_with("trsm") => {

@@ -90,8 +90,7 @@ mod tests {
             beta: 0.0,
             c,
             region: crate::loops::Region::All,
-            tri_a: None,
-            tri_b: None,
+            structure: crate::loops::Structure::General,
         }
     }
 

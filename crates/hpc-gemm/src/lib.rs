@@ -66,7 +66,7 @@ use std::sync::OnceLock;
 
 use hpc_core::{MatMut, MatRef, Result, Trans};
 
-use crate::loops::{Problem, Region};
+use crate::loops::{Problem, Region, Structure};
 use crate::raw::{RawMat, RawMatMut};
 
 /// Products below this many multiply-adds (`m * n * k`, times 4 for complex types) stay on the
@@ -118,8 +118,7 @@ pub fn gemm_op<T: GemmScalar>(
         beta,
         c: RawMatMut::from_mut(&mut c),
         region: Region::All,
-        tri_a: None,
-        tri_b: None,
+        structure: Structure::General,
     };
     // SAFETY: the views were checked by their constructors (every element in bounds, C's
     // elements distinct), and `c` stays mutably borrowed for the whole call.
@@ -191,28 +190,41 @@ pub(crate) unsafe fn gemmt_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     unsafe { T::Real::run(isa, &p, nt) };
 }
 
-/// A triangular product in place (`trmm`): `p.tri_a` set, op(A) square and `p.c` the same
-/// elements as `p.b` (`B <- alpha op(A) B`), or `p.tri_b` set, op(B) square and `p.c` the same
-/// elements as `p.a` (`B <- alpha B op(A)`); `p.beta` zero, `p.alpha != 0`. Run on the loops
-/// directly: canonicalisation would swap or flip the operands, and the small path does not
-/// know triangles.
+/// A product with structured operands ([`Structure`]), run on the loops directly:
+/// canonicalisation would swap or flip the operands, and the small path does not know them.
+/// - `TriA`/`TriB` (`trmm` in place): op(A) square and `p.c` the same elements as `p.b`
+///   (`B <- alpha op(A) B`), or op(B) square and `p.c` the same elements as `p.a`
+///   (`B <- alpha B op(A)`); `p.beta` zero.
+/// - `SymA`/`SymB` (`symm`/`hemm`): `p.a` (or `p.b`) the whole square symmetric matrix.
+///
+/// `p.alpha != 0`, `k > 0`.
 ///
 /// # Safety
 /// As [`gemm_raw`], except that `p.c` aliases `p.b` or `p.a` as said.
-pub(crate) unsafe fn trmm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
-    debug_assert!(p.beta.is_zero() && !p.alpha.is_zero());
-    debug_assert!(match (p.tri_a, p.tri_b) {
-        (Some(_), None) => p.a.rows == p.a.cols && core::ptr::eq(p.b.ptr, p.c.ptr),
-        (None, Some(_)) => p.b.rows == p.b.cols && core::ptr::eq(p.a.ptr, p.c.ptr),
-        _ => false,
+pub(crate) unsafe fn structured_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
+    debug_assert!(!p.alpha.is_zero() && p.a.cols > 0);
+    debug_assert!(match p.structure {
+        Structure::TriA(_) => {
+            p.beta.is_zero() && p.a.rows == p.a.cols && core::ptr::eq(p.b.ptr, p.c.ptr)
+        }
+        Structure::TriB(_) => {
+            p.beta.is_zero() && p.b.rows == p.b.cols && core::ptr::eq(p.a.ptr, p.c.ptr)
+        }
+        Structure::SymA(_) => p.a.rows == p.a.cols,
+        Structure::SymB(_) => p.b.rows == p.b.cols,
+        Structure::General => false,
     });
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
     if m == 0 || n == 0 {
         return;
     }
     let isa = selected_isa();
-    // Half the product's work.
-    let nt = threads_for::<T>(par, m, n, k.div_ceil(2));
+    // A triangle is half the product's work.
+    let work_k = match p.structure {
+        Structure::TriA(_) | Structure::TriB(_) => k.div_ceil(2),
+        _ => k,
+    };
+    let nt = threads_for::<T>(par, m, n, work_k);
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
     unsafe { T::Real::run(isa, &p, nt) };
 }

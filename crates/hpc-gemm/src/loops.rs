@@ -61,7 +61,8 @@ use crate::blocking::{Blocking, Caches};
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
 use crate::pack::{
-    pack_a, pack_b, packed_a_len, packed_b_len, prefetch_block, triangle_a, triangle_b,
+    pack_a, pack_a_sym, pack_b, pack_b_sym, packed_a_len, packed_b_len, prefetch_block, triangle_a,
+    triangle_b,
 };
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
@@ -81,9 +82,19 @@ pub struct Problem<T> {
     /// Which elements of C are computed: all of them, or one triangle (gemmt, for
     /// `syrk`/`syr2k`); the others are neither read nor written.
     pub region: Region,
-    /// op(A) is a triangle and C is op(B) itself, overwritten in place (`trmm`): see
-    /// [`TriA`]. `None` for every other product.
-    pub tri_a: Option<TriA>,
+    /// What op(A) or op(B) is beyond a general matrix ([`Structure`]).
+    pub structure: Structure,
+}
+
+/// What the operands are beyond general matrices: the in-place triangular products of `trmm`
+/// and the symmetric ones of `symm`/`hemm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Structure {
+    /// General operands.
+    General,
+    /// op(A) is a triangle and C is op(B) itself, overwritten in place (`trmm` from the
+    /// left): see [`TriA`].
+    TriA(TriA),
     /// op(B) is a triangle (`k x k`, so `n = k`) and C is op(A) itself, overwritten in place
     /// (`trmm` from the right: `B <- alpha B op(A)`, β = 0). Every column of op(A) must be packed
     /// into A~ before a write reaches it. Column j of the product reads columns `l <= j` of
@@ -92,7 +103,42 @@ pub struct Problem<T> {
     /// squares packed as A~'s are under [`TriA`], each micro-panel of B~ on its k range), then
     /// the slices of columns not yet written. Threads split LOOP 3 only (a thread packs A~'s
     /// rows before any write reaches them); no shares.
-    pub tri_b: Option<TriA>,
+    TriB(TriA),
+    /// op(A) is symmetric or Hermitian (`symm`/`hemm` from the left): see [`Sym`].
+    SymA(Sym),
+    /// op(B) is symmetric or Hermitian (`symm`/`hemm` from the right): see [`Sym`].
+    SymB(Sym),
+}
+
+impl Structure {
+    /// The triangle of [`Structure::TriA`].
+    pub(crate) fn tri_a(self) -> Option<TriA> {
+        match self {
+            Structure::TriA(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The triangle of [`Structure::TriB`].
+    pub(crate) fn tri_b(self) -> Option<TriA> {
+        match self {
+            Structure::TriB(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A symmetric or Hermitian (`herm`) operand of `symm`/`hemm`: the whole square matrix, of
+/// which only the `lower` or upper triangle is read. Packing takes each element of the other
+/// triangle from its mirror (conjugated if `herm`), and with `herm` the diagonal's imaginary
+/// part as zero, so the product runs on the loops as one GEMM (BLIS's way), with no dense copy
+/// of any block. No shares at the top (the packing needs each block's place in the matrix).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sym {
+    /// The stored triangle is the lower one (else the upper).
+    pub lower: bool,
+    /// Hermitian (else symmetric).
+    pub herm: bool,
 }
 
 /// A triangular op(A) (square, `k x k`) multiplying op(B) in place: `C = op(B)`, the same
@@ -139,7 +185,7 @@ impl TriA {
         }
     }
 
-    /// As a triangular op(B) ([`Problem::tri_b`]): the k range of the micro-panel of B~ whose
+    /// As a triangular op(B) ([`Structure::TriB`]): the k range of the micro-panel of B~ whose
     /// first column is `d` columns right of its own KC slice's first row (column j takes rows
     /// `l <= j` under an upper triangle, `l >= j` under a lower one).
     #[inline(always)]
@@ -274,9 +320,14 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     let by_cols = share_ways(nt, n / COL_SHARE);
     // Row shares neither for a triangle of C nor in place (a share's writes would reach rows
     // another share still packs); no shares at all under a triangular op(B) (columns).
-    let ways = if p.tri_b.is_some() {
+    // No shares at all under a triangular op(B) (columns) nor a symmetric operand (whose
+    // packing needs each block's place in the whole matrix).
+    let ways = if matches!(
+        p.structure,
+        Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
+    ) {
         1
-    } else if by_cols > 1 || p.region != Region::All || p.tri_a.is_some() {
+    } else if by_cols > 1 || p.region != Region::All || p.structure.tri_a().is_some() {
         by_cols
     } else {
         share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
@@ -364,11 +415,11 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
     // Rows of T per A micro-panel, and MC/KC in elements of T (1m halves them for complex).
     let mr_t = mr / f;
     let mut kc_t = (blk.kc / f).max(1);
-    if p.tri_a.is_some() {
+    if p.structure.tri_a().is_some() {
         // In place: whole micro-panels of A per KC slice ([`TriA`]).
         kc_t = (kc_t / mr_t).max(1) * mr_t;
     }
-    if p.tri_b.is_some() {
+    if p.structure.tri_b().is_some() {
         // In place, op(B) triangular: whole micro-panels of B per KC slice, and NC = KC.
         kc_t = (kc_t / nr).max(1) * nr;
     }
@@ -377,15 +428,15 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
     // LOOP 5 (jc): NC columns of C at a time.
     // NC shrunk so that the panels come out even (a multiple of NR each): 1024 columns are
     // two panels of 518 and 506, not 602 and 422. In place under a triangular op(B), NC = KC,
-    // and the panels run backwards under an upper triangle ([`Problem::tri_b`]).
-    let nc = if p.tri_b.is_some() {
+    // and the panels run backwards under an upper triangle ([`Structure::TriB`]).
+    let nc = if p.structure.tri_b().is_some() {
         kc_t
     } else {
         n.div_ceil(n.div_ceil(blk.nc)).next_multiple_of(nr)
     };
     let panels = n.div_ceil(nc);
     for jp in 0..panels {
-        let jc = if p.tri_b.is_some_and(|t| !t.lower) {
+        let jc = if p.structure.tri_b().is_some_and(|t| !t.lower) {
             panels - 1 - jp
         } else {
             jp
@@ -396,28 +447,28 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
         // In place under a lower triangular op(A), backwards ([`TriA`]). Under a triangular
         // op(B), the panel's own slice first (`pc = jc`), then those the triangle takes left
         // (upper) or right (lower) of it.
-        let backwards = p.tri_a.is_some_and(|t| t.lower);
-        let slices = match p.tri_b {
+        let backwards = p.structure.tri_a().is_some_and(|t| t.lower);
+        let slices = match p.structure.tri_b() {
             None => k.div_ceil(kc_t),
             Some(t) if t.lower => 1 + (k - jc - ncb).div_ceil(kc_t),
             Some(_) => 1 + jc / kc_t,
         };
         for s in 0..slices {
-            let pc = match p.tri_b {
+            let pc = match p.structure.tri_b() {
                 None if backwards => (slices - 1 - s) * kc_t,
                 None => s * kc_t,
                 Some(_) if s == 0 => jc,
                 Some(t) if t.lower => jc + ncb + (s - 1) * kc_t,
                 Some(_) => (s - 1) * kc_t,
             };
-            let kcb = if p.tri_b.is_some() && s == 0 {
+            let kcb = if p.structure.tri_b().is_some() && s == 0 {
                 ncb
             } else {
                 kc_t.min(k - pc)
             };
             // β on the first rank-KC update only; the later ones add to what is there. Under
             // a triangular op(A) LOOP 1 decides per micro-panel.
-            let first = match (p.tri_a, p.tri_b) {
+            let first = match (p.structure.tri_a(), p.structure.tri_b()) {
                 (Some(_), _) => true,
                 (_, Some(_)) => s == 0,
                 _ => pc == 0,
@@ -430,7 +481,8 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
             if tri.cover(m, ncb) == Cover::None {
                 continue;
             }
-            if m * kcb <= blk.mc / f * kc_t && p.tri_a.is_none() && p.tri_b.is_none() {
+            let fused_ok = matches!(p.structure, Structure::General | Structure::SymA(_));
+            if m * kcb <= blk.mc / f * kc_t && fused_ok {
                 // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
                 // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
                 // micro-panel of B~ would serve one pass of LOOP 1 only, so it is packed right
@@ -462,14 +514,14 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                                 let j0 = t * per * nr;
                                 let cols = (per * nr).min(ncb - j0);
                                 // SAFETY: the block lies inside op(B) (caller's contract).
-                                unsafe { pack_b(b_blk.sub(0, j0, kcb, cols), p.conj_b, nr, chunk) };
+                                unsafe { pack_b_block(p, (pc, jc + j0, kcb, cols), nr, chunk) };
                             });
                     } else {
                         // SAFETY: as above.
-                        unsafe { pack_b(b_blk, p.conj_b, nr, bp) };
+                        unsafe { pack_b_block(p, (pc, jc, kcb, ncb), nr, bp) };
                     }
                     // Under a triangular op(B), the panel's own slice holds the diagonal.
-                    let b_diag = p.tri_b.filter(|_| s == 0);
+                    let b_diag = p.structure.tri_b().filter(|_| s == 0);
                     if let Some(t) = b_diag {
                         triangle_b::<T>(bp, nr, (kcb, ncb), (t.lower, t.unit));
                     }
@@ -479,6 +531,28 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
                     unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
                 },
             );
+        }
+    }
+}
+
+/// Packs the `kcb x cols` block of op(B) at (`pc`, `j0`) into B~ micro-panels: from op(B), or
+/// from the whole symmetric matrix under [`Structure::SymB`].
+///
+/// # Safety
+/// The block lies inside op(B); `dst` holds its packed length.
+unsafe fn pack_b_block<T: GemmScalar>(
+    p: &Problem<T>,
+    (pc, j0, kcb, cols): (usize, usize, usize, usize),
+    nr: usize,
+    dst: &mut [T::Real],
+) {
+    // SAFETY: forwarded.
+    unsafe {
+        match p.structure {
+            Structure::SymB(sym) => {
+                pack_b_sym(p.b, (pc, j0, kcb, cols), (sym.lower, sym.herm), nr, dst)
+            }
+            _ => pack_b(p.b.sub(pc, j0, kcb, cols), p.conj_b, nr, dst),
         }
     }
 }
@@ -518,8 +592,8 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     let m_blocks = m.div_ceil(mc_t);
     let ic_ways = nt.min(m_blocks).max(1);
     // Under a triangular op(B) in place, one thread per block of A~ (its rows are written
-    // right after it packs them, [`Problem::tri_b`]).
-    let jr_ways = if p.tri_b.is_some() {
+    // right after it packs them, [`Structure::TriB`]).
+    let jr_ways = if p.structure.tri_b().is_some() {
         1
     } else {
         (nt / ic_ways).clamp(1, jr_panels)
@@ -551,7 +625,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                 }
                 // Under a triangular op(A): row ic's diagonal element is `d0` into the slice;
                 // blocks the triangle gives nothing from this slice are skipped.
-                let tri_a = p.tri_a.map(|t| (t, ic as isize - pc as isize));
+                let tri_a = p.structure.tri_a().map(|t| (t, ic as isize - pc as isize));
                 if let Some((t, d0)) = tri_a {
                     let outside = if t.lower {
                         d0 + mcb as isize <= 0
@@ -564,7 +638,14 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                 }
                 let ap = &mut ap[..packed_a_len::<T>(mcb, kcb, mr)];
                 // SAFETY: the block lies inside op(A) (caller's contract).
-                unsafe { pack_a(a_blk.sub(ic, 0, mcb, kcb), p.conj_a, mr, ap) };
+                unsafe {
+                    match p.structure {
+                        Structure::SymA(sym) => {
+                            pack_a_sym(p.a, (ic, pc, mcb, kcb), (sym.lower, sym.herm), mr, ap)
+                        }
+                        _ => pack_a(a_blk.sub(ic, 0, mcb, kcb), p.conj_a, mr, ap),
+                    }
+                };
                 if let Some((t, d0)) = tri_a {
                     triangle_a::<T>(ap, mr, (mcb, kcb), (t.lower, t.unit), d0);
                 }

@@ -323,7 +323,7 @@ pub(crate) fn triangle_a<T: GemmScalar>(
     }
 }
 
-/// As [`triangle_a`] for a packed B~ under a triangular op(B) ([`crate::loops::Problem::tri_b`]):
+/// As [`triangle_a`] for a packed B~ under a triangular op(B) ([`crate::loops::Structure::TriB`]):
 /// `bp` holds the `kcb x cols` slice of op(B) whose diagonal is its own (column j's diagonal
 /// element is in row j), packed by [`pack_b`].
 pub(crate) fn triangle_b<T: GemmScalar>(
@@ -356,6 +356,152 @@ pub(crate) fn triangle_b<T: GemmScalar>(
                 bp[jp * panel + (2 * kk + 1) * nr + c] = zero;
             } else {
                 bp[jp * panel + kk * nr + c] = value;
+            }
+        }
+    }
+}
+
+/// Element (i, j) of the symmetric or Hermitian (`herm`) matrix `s` whose `lower` or upper
+/// triangle is stored: from the stored triangle or from its mirror (conjugated if `herm`), the
+/// diagonal of a Hermitian one real.
+///
+/// # Safety
+/// `i, j` inside `s` (square).
+#[inline]
+unsafe fn sym_elem<T: GemmScalar>(
+    s: RawMat<T>,
+    (lower, herm): (bool, bool),
+    i: usize,
+    j: usize,
+) -> T {
+    let stored = if lower { i >= j } else { i <= j };
+    // SAFETY: (i, j) and (j, i) are inside the square `s`.
+    let v = unsafe { if stored { s.get(i, j) } else { s.get(j, i) } };
+    if herm && i == j {
+        T::from_real(v.re())
+    } else if herm && !stored {
+        v.conj()
+    } else {
+        v
+    }
+}
+
+/// The segments of the k range `p0..p1` of a micro-panel whose own rows (A) or columns (B) are
+/// `d0..d1` of a symmetric matrix: before the diagonal square, the square, after it.
+fn sym_segments(p0: usize, p1: usize, d0: usize, d1: usize) -> [(usize, usize); 3] {
+    let lo = d0.clamp(p0, p1);
+    let hi = d1.clamp(p0, p1);
+    [(p0, lo), (lo, hi), (hi, p1)]
+}
+
+/// Packs the `rows x k` block at (`i0`, `p0`) of the symmetric or Hermitian (`herm`) square
+/// `s`, whose `lower` or upper triangle is stored, as [`pack_a`] packs a block of the full
+/// matrix: each micro-panel's k range left of its diagonal square from the stored triangle
+/// or the mirror of the other (conjugated if `herm`, as a view of `s^T`), the square element
+/// by element ([`crate::loops::Sym`]).
+///
+/// # Safety
+/// The block lies inside `s`; `dst.len() == packed_a_len::<T>(rows, k, mr)`.
+pub(crate) unsafe fn pack_a_sym<T: GemmScalar>(
+    s: RawMat<T>,
+    (i0, p0, rows, k): (usize, usize, usize, usize),
+    (lower, herm): (bool, bool),
+    mr: usize,
+    dst: &mut [T::Real],
+) {
+    let f = factor::<T>();
+    let rows_per = mr / f;
+    let panel = mr * f * k;
+    for (ip, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
+        let r0 = i0 + ip * rows_per;
+        if ip * rows_per >= rows {
+            break;
+        }
+        let nrow = rows_per.min(rows - ip * rows_per);
+        if nrow < rows_per {
+            chunk.fill(T::Real::zero());
+        }
+        let [before, square, after] = sym_segments(p0, p0 + k, r0, r0 + nrow);
+        // Left of the square every element has p < i: stored if lower. Right of it, p > i.
+        for ((a, b), stored) in [(before, lower), (after, !lower)] {
+            if a < b {
+                let part = &mut chunk[f * (a - p0) * mr..f * (b - p0) * mr];
+                let (view, conj) = if stored {
+                    (s.sub(r0, a, nrow, b - a), false)
+                } else {
+                    (s.t().sub(r0, a, nrow, b - a), herm)
+                };
+                // SAFETY: the segment lies inside `s` (or `s^T`).
+                unsafe { pack_a_panel(view, conj, mr, part) };
+            }
+        }
+        for p in square.0..square.1 {
+            for r in 0..nrow {
+                // SAFETY: inside the square `s`.
+                let v: T = unsafe { sym_elem(s, (lower, herm), r0 + r, p) };
+                if T::IS_COMPLEX {
+                    // 1m: [re, im] over [-im, re] (`pack_1m_step`).
+                    let at = 2 * (p - p0) * mr + 2 * r;
+                    chunk[at] = v.re();
+                    chunk[at + 1] = v.im();
+                    chunk[at + mr] = -v.im();
+                    chunk[at + mr + 1] = v.re();
+                } else {
+                    chunk[(p - p0) * mr + r] = v.re();
+                }
+            }
+        }
+    }
+}
+
+/// Packs the `k x cols` block at (`p0`, `j0`) of the symmetric or Hermitian square `s` as
+/// [`pack_b`] packs a block of the full matrix (see [`pack_a_sym`]).
+///
+/// # Safety
+/// The block lies inside `s`; `dst.len() == packed_b_len::<T>(k, cols, nr)`.
+pub(crate) unsafe fn pack_b_sym<T: GemmScalar>(
+    s: RawMat<T>,
+    (p0, j0, k, cols): (usize, usize, usize, usize),
+    (lower, herm): (bool, bool),
+    nr: usize,
+    dst: &mut [T::Real],
+) {
+    let f = factor::<T>();
+    let panel = nr * f * k;
+    for (jp, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
+        let c0 = j0 + jp * nr;
+        if jp * nr >= cols {
+            break;
+        }
+        let ncol = nr.min(cols - jp * nr);
+        if ncol < nr {
+            chunk.fill(T::Real::zero());
+        }
+        let [before, square, after] = sym_segments(p0, p0 + k, c0, c0 + ncol);
+        // Above the square every element has p < j: stored if upper. Below it, p > j.
+        for ((a, b), stored) in [(before, !lower), (after, lower)] {
+            if a < b {
+                let part = &mut chunk[f * (a - p0) * nr..f * (b - p0) * nr];
+                let (view, conj) = if stored {
+                    (s.sub(a, c0, b - a, ncol), false)
+                } else {
+                    (s.t().sub(a, c0, b - a, ncol), herm)
+                };
+                // SAFETY: the segment lies inside `s` (or `s^T`).
+                unsafe { pack_b_panel(view, conj, nr, part) };
+            }
+        }
+        for p in square.0..square.1 {
+            for c in 0..ncol {
+                // SAFETY: inside the square `s`.
+                let v: T = unsafe { sym_elem(s, (lower, herm), p, c0 + c) };
+                if T::IS_COMPLEX {
+                    // 1m: the re row over the im row (`pack_b_panel`).
+                    chunk[2 * (p - p0) * nr + c] = v.re();
+                    chunk[(2 * (p - p0) + 1) * nr + c] = v.im();
+                } else {
+                    chunk[(p - p0) * nr + c] = v.re();
+                }
             }
         }
     }

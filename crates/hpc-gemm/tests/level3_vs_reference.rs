@@ -429,6 +429,50 @@ fn large_trmm_on_the_loops_matches_the_reference_exactly() {
     }
 }
 
+/// symm/hemm with C stored by columns run on the GEMM loops, A~ (left) or B~ (right) packed
+/// from the stored triangle and its mirror: at order 600 the packing crosses KC slices and MC
+/// blocks (and NC panels on the right), so every micro-panel kind is met: wholly stored,
+/// wholly mirrored, and cut by the diagonal. Exact data, NaN in the unreferenced triangle (and
+/// in the imaginary part of a Hermitian diagonal), every special beta, one and two threads.
+#[test]
+fn large_symm_hemm_on_the_loops_match_the_reference_exactly() {
+    let l = Layout::COL_MAJOR;
+    for (i, uplo) in [Uplo::Lower, Uplo::Upper].into_iter().enumerate() {
+        for threads in [1, 2] {
+            let seed = 20 + 2 * i as u64 + threads as u64;
+            let (sp, sb) = (Special::Other, [Special::Zero, Special::One][i]);
+            symm_case::<f64>(false, Side::Left, uplo, 600, 40, l, sp, sb, threads, seed);
+            symm_case::<f32>(false, Side::Right, uplo, 30, 600, l, sp, sb, threads, seed);
+            symm_case::<c64>(true, Side::Left, uplo, 600, 20, l, sp, sb, threads, seed);
+            symm_case::<c64>(false, Side::Right, uplo, 20, 600, l, sp, sb, threads, seed);
+            symm_case::<c32>(
+                true,
+                Side::Right,
+                uplo,
+                25,
+                300,
+                l,
+                Special::MinusOne,
+                sb,
+                threads,
+                seed,
+            );
+            symm_case::<c32>(
+                false,
+                Side::Left,
+                uplo,
+                300,
+                25,
+                l,
+                sp,
+                Special::MinusOne,
+                threads,
+                seed,
+            );
+        }
+    }
+}
+
 /// trmm and trsm split B's columns between threads when B is wide: each split is checked
 /// against the reference (in `tri_case`) and must give the same bits as one thread, on both
 /// sides and for lower and upper triangles. B is wide enough (600) that one thread's leaves
