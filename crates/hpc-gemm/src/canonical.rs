@@ -17,29 +17,30 @@ use crate::loops::Problem;
 use crate::raw::RawMatMut;
 use crate::simd::GemmScalar;
 
-/// Canonicalises `p`; `None` when the call is complete (no product to compute).
+/// Canonicalises `p` in place; false when the call is complete (no product to compute).
+/// In place, not by value: a `Problem` is large enough (over 128 bytes) that each copy was a
+/// call to `memcpy`, a quarter of the time of an f64 4 x 4 x 4 product (perf).
 ///
 /// # Safety
 /// `p.c` is readable and writable (it is scaled in place when there is no product).
-pub(crate) unsafe fn canonicalize<T: GemmScalar>(mut p: Problem<T>) -> Option<Problem<T>> {
+#[inline]
+pub(crate) unsafe fn canonicalize<T: GemmScalar>(p: &mut Problem<T>) -> bool {
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
     if m == 0 || n == 0 {
-        return None;
+        return false;
     }
     if k == 0 || p.alpha.is_zero() {
         // SAFETY: forwarded.
         unsafe { scale(p.beta, p.c) };
-        return None;
+        return false;
     }
     if p.c.rs.unsigned_abs() != 1 && p.c.cs.unsigned_abs() == 1 && m > 1 {
-        p = Problem {
-            a: p.b.t(),
-            conj_a: p.conj_b,
-            b: p.a.t(),
-            conj_b: p.conj_a,
-            c: p.c.t(),
-            ..p
-        };
+        let (a, conj_a) = (p.a, p.conj_a);
+        p.a = p.b.t();
+        p.conj_a = p.conj_b;
+        p.b = a.t();
+        p.conj_b = conj_a;
+        p.c = p.c.t();
     }
     if p.c.rs < 0 {
         p.c = p.c.flip_rows();
@@ -49,7 +50,7 @@ pub(crate) unsafe fn canonicalize<T: GemmScalar>(mut p: Problem<T>) -> Option<Pr
         p.c = p.c.t().flip_rows().t();
         p.b = p.b.t().flip_rows().t();
     }
-    Some(p)
+    true
 }
 
 /// `C <- beta * C`; β = 0 writes zeros without reading C, β = 1 touches nothing.
@@ -121,8 +122,9 @@ mod tests {
             rs: 1,
             cs: 4,
         };
+        let mut p = problem(c, a, b);
         // SAFETY: all three cover their arrays.
-        let p = unsafe { canonicalize(problem(c, a, b)) }.unwrap();
+        assert!(unsafe { canonicalize(&mut p) });
         assert_eq!((p.c.rows, p.c.cols, p.c.rs, p.c.cs), (3, 2, 1, 3));
         assert_eq!((p.a.rows, p.a.cols, p.a.rs, p.a.cs), (3, 4, 4, 1));
         assert_eq!((p.b.rows, p.b.cols, p.b.rs, p.b.cs), (4, 2, 2, 1));
@@ -136,8 +138,9 @@ mod tests {
             rs: -3,
             cs: -1,
         };
+        let mut q = problem(c_neg, a, b);
         // SAFETY: as above.
-        let q = unsafe { canonicalize(problem(c_neg, a, b)) }.unwrap();
+        assert!(unsafe { canonicalize(&mut q) });
         assert_eq!((q.c.rs, q.c.cs), (1, 3));
         assert_eq!(q.c.ptr, cd.as_mut_ptr());
         assert_eq!((q.a.rs, q.b.cs), (-4, -1));
@@ -164,7 +167,7 @@ mod tests {
         let mut p = problem(c, a, a);
         p.alpha = 0.0;
         // SAFETY: as above.
-        assert!(unsafe { canonicalize(p) }.is_none());
+        assert!(!unsafe { canonicalize(&mut p) });
         assert_eq!(cd, [0.0; 4], "beta = 0 overwrites NaN without reading it");
     }
 }

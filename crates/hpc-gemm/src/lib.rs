@@ -152,11 +152,11 @@ pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usi
 ///
 /// # Safety
 /// `p.a`, `p.b` readable; `p.c` readable and writable and accessed by no one else meanwhile.
-pub(crate) unsafe fn gemm_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
+pub(crate) unsafe fn gemm_raw<T: GemmScalar>(mut p: Problem<T>, par: Par) {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { canonical::canonicalize(p) }) else {
+    if !unsafe { canonical::canonicalize(&mut p) } {
         return;
-    };
+    }
     let isa = selected_isa();
     if small::applies(&p, isa) {
         // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
