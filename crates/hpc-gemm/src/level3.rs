@@ -14,10 +14,11 @@
 //!   The stored triangle is used directly for one part and transposed (conjugate-transposed for
 //!   Hermitian A) for the other; only the diagonal block is expanded into a dense temporary.
 //!   With threads to spare, each thread runs all of it on its own share of C's columns.
-//! - `syrk`/`syr2k` on real types with C stored by columns: one pass of the GEMM loops per
+//! - `syrk`/`herk`/`syr2k`/`her2k` with C stored by columns: one pass of the GEMM loops per
 //!   term over C's triangle only (gemmt, `loops::Region`): micro-tiles off the triangle are
 //!   skipped, those it cuts are computed into a buffer and merged into the triangle, so X and
-//!   Y are packed once, as for one large GEMM.
+//!   Y are packed once, as for one large GEMM. A Hermitian C's diagonal is made real before
+//!   (when β reads it) and after.
 //! - `syrk`/`herk`/`syr2k`/`her2k` otherwise: recursive halving of C's triangle. Each level is
 //!   one GEMM (two for the rank-2k updates) on the square block between the two half triangles,
 //!   straight into C, so most flops run in a few large GEMMs; the leaves (at most `NB`) are
@@ -388,18 +389,26 @@ unsafe fn rank_k_update<T: GemmScalar>(
     c: RawMatMut<T>,
     par: Par,
 ) {
-    let direct = !T::IS_COMPLEX
-        && (c.rs == 1 || c.rows <= 1)
-        && c.cs > 0
-        && terms.iter().all(|t| !t.alpha.is_zero());
+    let direct = (c.rs == 1 || c.rows <= 1) && c.cs > 0 && terms.iter().all(|t| !t.alpha.is_zero());
     if direct {
-        // Real types with C stored by columns: one pass of the GEMM loops over the triangle
-        // per term (gemmt: tiles off the triangle skipped, tiles it cuts merged), which packs
-        // X and Y once each, where the recursion repacks them for every block and computes
-        // its leaves' squares whole. For a real type the Hermitian rules change nothing.
-        // Measured on the Xeon build machine (one thread, paired medians of 3 alternated runs
-        // of `examples/level3_time`): dsyrk n = 2048 +19% (79 -> 94 GFLOP/s), n = 512 +31%;
-        // 2 threads n = 2048 +14%.
+        let real_diagonal = |c: RawMatMut<T>| {
+            for i in 0..c.rows {
+                // SAFETY: (i, i) is inside the square C.
+                unsafe { c.set(i, i, T::from_real(c.get(i, i).re())) };
+            }
+        };
+        // Hermitian C: the diagonal's imaginary part is neither read (zeroed before, so that
+        // β times it cannot reach the real part through a complex product) nor kept.
+        if herm && T::IS_COMPLEX && !beta.is_zero() {
+            real_diagonal(c);
+        }
+        // C stored by columns: one pass of the GEMM loops over the triangle per term (gemmt:
+        // tiles off the triangle skipped, tiles it cuts merged), which packs X and Y once
+        // each, where the recursion repacks them for every block and computes its leaves'
+        // squares whole. Measured on the Xeon build machine (one thread, paired medians of 3
+        // alternated runs of `examples/level3_time`): dsyrk n = 2048 +19% (79 -> 94
+        // GFLOP/s), n = 512 +31%; 2 threads n = 2048 +14%. zherk (medians of 5 timings, two
+        // runs each): n = 512 +35% (64 -> 86), 1024 +26%, 2048 +18% (84 -> 99).
         let (n, k) = (c.rows, terms[0].x.cols);
         let tri = if lower {
             Region::Lower(0)
@@ -422,6 +431,9 @@ unsafe fn rank_k_update<T: GemmScalar>(
             // SAFETY: forwarded; C is square, stored by columns, alpha != 0 and k > 0.
             unsafe { gemmt_raw(p, par) };
             b = T::one();
+        }
+        if herm && T::IS_COMPLEX {
+            real_diagonal(c);
         }
         return;
     }

@@ -473,6 +473,81 @@ fn large_symm_hemm_on_the_loops_match_the_reference_exactly() {
     }
 }
 
+/// The syrk family with C stored by columns runs on the GEMM loops over C's triangle (gemmt),
+/// complex types included: at n = 300 with k = 270 the triangle crosses MC blocks and (c64,
+/// whose KC is halved by 1m) KC slices. Exact data, NaN outside the triangle and in a
+/// Hermitian diagonal's imaginary part, beta 0, 1 and other, one and two threads.
+#[test]
+fn large_complex_rank_k_updates_on_the_loops_match_the_reference_exactly() {
+    let l = Layout::COL_MAJOR;
+    for (i, (uplo, trans)) in [(Uplo::Lower, Trans::No), (Uplo::Upper, Trans::ConjTrans)]
+        .into_iter()
+        .enumerate()
+    {
+        for threads in [1, 2] {
+            let seed = 40 + 2 * i as u64 + threads as u64;
+            let beta = [Special::Zero, Special::One, Special::Other][(i + threads) % 3];
+            let trans_s = if trans == Trans::No {
+                Trans::No
+            } else {
+                Trans::Trans
+            };
+            rank_k_case::<c64>(
+                true,
+                false,
+                uplo,
+                trans,
+                300,
+                270,
+                l,
+                Special::Other,
+                beta,
+                threads,
+                seed,
+            );
+            rank_k_case::<c32>(
+                true,
+                true,
+                uplo,
+                trans,
+                300,
+                270,
+                l,
+                Special::MinusOne,
+                beta,
+                threads,
+                seed,
+            );
+            rank_k_case::<c64>(
+                false,
+                true,
+                uplo,
+                trans_s,
+                300,
+                270,
+                l,
+                Special::Other,
+                beta,
+                threads,
+                seed,
+            );
+            rank_k_case::<c32>(
+                false,
+                false,
+                uplo,
+                trans_s,
+                300,
+                270,
+                l,
+                Special::One,
+                beta,
+                threads,
+                seed,
+            );
+        }
+    }
+}
+
 /// trmm and trsm split B's columns between threads when B is wide: each split is checked
 /// against the reference (in `tri_case`) and must give the same bits as one thread, on both
 /// sides and for lower and upper triangles. B is wide enough (600) that one thread's leaves
