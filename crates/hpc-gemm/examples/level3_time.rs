@@ -36,44 +36,13 @@ fn main() {
                 let cv = MatMut::from_col_major(&mut c, n, n, n).unwrap();
                 match routine.as_str() {
                     r if r.starts_with("symm") => {
-                        // Options after a colon: side (L/R), triangle (L/U).
-                        let o: Vec<char> = r.split(':').nth(1).unwrap_or("LU").chars().collect();
-                        let side = if o.first() == Some(&'R') {
-                            Side::Right
-                        } else {
-                            Side::Left
-                        };
-                        let uplo = if o.get(1) == Some(&'L') {
-                            Uplo::Lower
-                        } else {
-                            Uplo::Upper
-                        };
+                        let (side, uplo, _) = options(r, "LU");
                         f.symm(side, uplo, 1.0, av, bv, 0.5, cv).unwrap();
                         2.0 * (n * n * n) as f64
                     }
                     r if r.starts_with("trmm") || r.starts_with("trsm") => {
-                        // Options after a colon: side (L/R), triangle (L/U), op (N/T).
                         let solve = r.starts_with("trsm");
-                        let opts = r
-                            .split(':')
-                            .nth(1)
-                            .unwrap_or(if solve { "LLN" } else { "LUN" });
-                        let o: Vec<char> = opts.chars().collect();
-                        let side = if o.first() == Some(&'R') {
-                            Side::Right
-                        } else {
-                            Side::Left
-                        };
-                        let uplo = if o.get(1) == Some(&'L') {
-                            Uplo::Lower
-                        } else {
-                            Uplo::Upper
-                        };
-                        let trans = if o.get(2) == Some(&'T') {
-                            Trans::Trans
-                        } else {
-                            Trans::No
-                        };
+                        let (side, uplo, trans) = options(r, if solve { "LLN" } else { "LUN" });
                         if solve {
                             f.trsm(side, uplo, trans, Diag::NonUnit, 1.0, av, cv)
                                 .unwrap();
@@ -99,4 +68,30 @@ fn main() {
         rates.sort_by(f64::total_cmp);
         println!("{routine:8} n={n} {:7.1} GFLOP/s", rates[2]);
     }
+}
+
+/// The options after a routine's colon (or `default`): side (L/R), triangle (L/U), op (N/T).
+fn options(routine: &str, default: &str) -> (Side, Uplo, Trans) {
+    let o: Vec<char> = routine
+        .split(':')
+        .nth(1)
+        .unwrap_or(default)
+        .chars()
+        .collect();
+    let side = if o.first() == Some(&'R') {
+        Side::Right
+    } else {
+        Side::Left
+    };
+    let uplo = if o.get(1) == Some(&'L') {
+        Uplo::Lower
+    } else {
+        Uplo::Upper
+    };
+    let trans = if o.get(2) == Some(&'T') {
+        Trans::Trans
+    } else {
+        Trans::No
+    };
+    (side, uplo, trans)
 }
