@@ -317,6 +317,19 @@ impl Region {
 pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
     let (m, n) = (p.c.rows, p.c.cols);
     let mr_t = K::MR / factor::<T>();
+    // A narrow product over several blocks of A~: each block serves a few micro-panels of B~
+    // only, so packing A (from memory, for a large A) takes much of the time. Half MC and half
+    // KC make it faster: A's columns are read in shorter runs, and the L2 streamer, fetching
+    // on to the end of each 4 KiB page, brings in the next blocks' runs of the same columns
+    // while the kernels use this one. One thread, paired medians of 3 alternated runs of
+    // `examples/gemm_time`: f64 4096 x 64 x 4096 +13% (two threads +10%), 4096 x 32 x 4096
+    // +22%, 4096 x 112 x 4096 +4%, 2048 x 64 x 2048 +6%; f32 4096 x 64 x 4096 +7%; c64 +6%;
+    // at 4096 x 256 x 4096 -2%, hence at most `NARROW_PANELS` micro-panels; with one block
+    // of A (the fused LOOP 2, 200 x 50 x 300) -1 to -4%, hence more rows than MC. KC changes
+    // the order of the k sums, so the choice is made here, on the whole product, and every
+    // share follows it: the bits never depend on the thread count.
+    let mc_t = Blocking::for_kernel(K::MR, K::NR, size_of::<T::Real>()).mc / factor::<T>();
+    let narrow = n <= NARROW_PANELS * K::NR && m > mc_t && p.structure == Structure::General;
     let by_cols = share_ways(nt, n / COL_SHARE);
     // Row shares neither for a triangle of C nor in place (a share's writes would reach rows
     // another share still packs); no shares at all under a triangular op(B) (columns).
@@ -334,7 +347,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     };
     if ways == 1 {
         // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt) };
+        unsafe { run_shared::<T, K>(p, nt, narrow) };
         return;
     }
     if p.region != Region::All {
@@ -350,7 +363,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
                 ..*p
             };
             // SAFETY: as below.
-            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1)) };
+            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), narrow) };
         });
         return;
     }
@@ -384,12 +397,15 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         };
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways) };
+        unsafe { run_shared::<T, K>(&share, nt / ways, narrow) };
     });
 }
 
 /// Fewest columns of C per column share.
 pub(crate) const COL_SHARE: usize = 256;
+
+/// Most micro-panels of B (NR columns each) in a narrow product.
+const NARROW_PANELS: usize = 8;
 
 /// Fewest micro-panels of A (MR rows each) per row share.
 pub(crate) const ROW_SHARE_PANELS: usize = 4;
@@ -404,14 +420,24 @@ fn share_ways(nt: usize, most: usize) -> usize {
         .unwrap_or(1)
 }
 
-/// The five loops, with `nt` threads sharing each packed panel of B.
+/// The five loops, with `nt` threads sharing each packed panel of B; MC and KC halved for a
+/// `narrow` product ([`run`]).
 ///
 /// # Safety
 /// As [`run`].
-unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
+unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
+    p: &Problem<T>,
+    nt: usize,
+    narrow: bool,
+) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
-    let blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
+    let mut blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
+    if narrow {
+        blk.mc = (blk.mc / 2).next_multiple_of(mr);
+        blk.kc = (blk.kc / 2).max(8);
+    }
     // Rows of T per A micro-panel, and MC/KC in elements of T (1m halves them for complex).
     let mr_t = mr / f;
     let mut kc_t = (blk.kc / f).max(1);
@@ -423,7 +449,6 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt:
         // In place, op(B) triangular: whole micro-panels of B per KC slice, and NC = KC.
         kc_t = (kc_t / nr).max(1) * nr;
     }
-    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
 
     // LOOP 5 (jc): NC columns of C at a time.
     // NC shrunk so that the panels come out even (a multiple of NR each): 1024 columns are
