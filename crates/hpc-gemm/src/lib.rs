@@ -12,8 +12,9 @@
 //!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
 //!        |
 //!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
-//!        |                  (or one triangle of C: gemmt, for syrk/syr2k from level3.rs;
-//!        |                  or a triangular A times B in place: trmm, from level3.rs)
+//!        |                  (or one triangle of C: gemmt, for the syrk family; or a
+//!        |                  triangular A times B in place: trmm; or a symmetric A packed
+//!        |                  from one triangle: symm/hemm; all three from level3.rs)
 //!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): straight from A, B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,

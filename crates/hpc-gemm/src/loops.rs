@@ -21,14 +21,17 @@
 //! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread), unless B's columns
 //! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`).
 //!
-//! A product may be asked for one triangle of C only (gemmt, [`Region`], for `syrk`/`syr2k`):
+//! A product may be asked for one triangle of C only (gemmt, [`Region`], for the syrk family):
 //! LOOP 3 skips blocks of A~ and LOOP 2 micro-panels of B~ that the triangle misses, and LOOP 1
 //! skips such tiles and computes those the triangle cuts into the tile buffer, merging the kept
 //! elements into C. With threads, C's columns are then shared by equal work, not equal width.
 //!
-//! A triangular op(A) may multiply op(B) in place (`trmm`, [`TriA`]): A~ is packed with zeros
-//! beyond the diagonal, LOOP 1 trims each micro-panel's k range to the triangle, and LOOP 4 runs
-//! in the order that packs every row of op(B) into B~ before the product overwrites it.
+//! Operands may be structured ([`Structure`]). A triangular op(A) may multiply op(B) in place
+//! (`trmm`, [`TriA`]): A~ is packed with zeros beyond the diagonal, LOOP 1 trims each
+//! micro-panel's k range to the triangle, and LOOP 4 runs in the order that packs every row of
+//! op(B) into B~ before the product overwrites it; a triangular op(B) likewise from the right.
+//! A symmetric or Hermitian op(A) or op(B) (`symm`/`hemm`, [`Sym`]) is packed from its stored
+//! triangle and the mirror of the other, so it runs as one GEMM.
 //!
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
 //! (matrixmultiply's `betap`).
