@@ -952,9 +952,9 @@ fn tri_like<T: GemmScalar>(
         // on B stored by rows is the left side on B^T, stored by columns. The loops store
         // whole columns of a tile: on B stored by rows they were slower than the recursion
         // below (f64 n = 2048, one thread: 70 against 80 GFLOP/s).
-        let tri_mode = TriA {
-            lower: tri.lower,
-            unit: tri.unit,
+        let mode = |t: Tri<T>| TriA {
+            lower: t.lower,
+            unit: t.unit,
         };
         if !solve && side == Side::Right && b.rs == 1 && b.cols > LEAF {
             let p = Problem {
@@ -966,7 +966,7 @@ fn tri_like<T: GemmScalar>(
                 beta: T::zero(),
                 c: b,
                 region: Region::All,
-                structure: Structure::TriB(tri_mode),
+                structure: Structure::TriB(mode(tri)),
             };
             structured_raw(p, par);
             return Ok(());
@@ -985,10 +985,7 @@ fn tri_like<T: GemmScalar>(
                 beta: T::zero(),
                 c: b,
                 region: Region::All,
-                structure: Structure::TriA(TriA {
-                    lower: tri.lower,
-                    unit: tri.unit,
-                }),
+                structure: Structure::TriA(mode(tri)),
             };
             structured_raw(p, par);
             return Ok(());

@@ -331,13 +331,20 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // of A (the fused LOOP 2, 200 x 50 x 300) -1 to -4%, hence more rows than MC. KC changes
     // the order of the k sums, so the choice is made here, on the whole product, and every
     // share follows it: the bits never depend on the thread count.
-    let mc_t = Blocking::for_kernel(K::MR, K::NR, size_of::<T::Real>()).mc / factor::<T>();
-    let narrow = n <= NARROW_PANELS * K::NR && m > mc_t && p.structure == Structure::General;
+    let mut blk = Blocking::for_kernel(K::MR, K::NR, size_of::<T::Real>());
+    let narrow = n <= NARROW_PANELS * K::NR
+        && m > blk.mc / factor::<T>()
+        && p.structure == Structure::General;
+    if narrow {
+        blk.mc = (blk.mc / 2).next_multiple_of(K::MR);
+        blk.kc = (blk.kc / 2).max(8);
+    }
+    let blk = &blk;
     let by_cols = share_ways(nt, n / COL_SHARE);
-    // Row shares neither for a triangle of C nor in place (a share's writes would reach rows
-    // another share still packs); no shares at all under a triangular op(B) (columns).
-    // No shares at all under a triangular op(B) (columns) nor a symmetric operand (whose
-    // packing needs each block's place in the whole matrix).
+    // Row shares neither for a triangle of C nor in place under a triangular op(A) (a share's
+    // writes would reach rows another share still packs); no shares at all under a triangular
+    // op(B) (the same with columns) nor a symmetric operand (whose packing needs each block's
+    // place in the whole matrix).
     let ways = if matches!(
         p.structure,
         Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
@@ -350,7 +357,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     };
     if ways == 1 {
         // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt, narrow) };
+        unsafe { run_shared::<T, K>(p, nt, blk) };
         return;
     }
     if p.region != Region::All {
@@ -366,7 +373,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
                 ..*p
             };
             // SAFETY: as below.
-            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), narrow) };
+            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk) };
         });
         return;
     }
@@ -400,7 +407,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         };
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways, narrow) };
+        unsafe { run_shared::<T, K>(&share, nt / ways, blk) };
     });
 }
 
@@ -423,24 +430,19 @@ fn share_ways(nt: usize, most: usize) -> usize {
         .unwrap_or(1)
 }
 
-/// The five loops, with `nt` threads sharing each packed panel of B; MC and KC halved for a
-/// `narrow` product ([`run`]).
+/// The five loops with block sizes `blk` (chosen by [`run`] for the whole product), with `nt`
+/// threads sharing each packed panel of B.
 ///
 /// # Safety
 /// As [`run`].
 unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     nt: usize,
-    narrow: bool,
+    blk: &Blocking,
 ) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
-    let mut blk = Blocking::for_kernel(mr, nr, size_of::<T::Real>());
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
-    if narrow {
-        blk.mc = (blk.mc / 2).next_multiple_of(mr);
-        blk.kc = (blk.kc / 2).max(8);
-    }
     // Rows of T per A micro-panel, and MC/KC in elements of T (1m halves them for complex).
     let mr_t = mr / f;
     let mut kc_t = (blk.kc / f).max(1);
