@@ -2,7 +2,8 @@
 //! tuning runs:
 //! `cargo run --release -p hpc-gemm --example gemm_time -- f64 8 16 32 64 64x4096x4096`
 //! (a size `n` is n x n x n, `MxNxK` any shape).
-//! Prints the median GFLOP/s of 15 timings per size (each long enough to be measurable).
+//! Prints the median GFLOP/s of 15 timings per size (each long enough to be measurable: at
+//! least `HPC_TIME_FLOPS` flops, default 2e7; raise it to run long enough for `perf record`).
 //! The benchmark of record is `cargo xtask bench`.
 
 use std::hint::black_box;
@@ -27,7 +28,11 @@ fn run<T: GemmScalar>((m, n, k): (usize, usize, usize)) -> f64 {
     let b: Vec<T> = (0..k * n).map(|i| T::from_real(v(i))).collect();
     let mut c = vec![T::zero(); m * n];
     let flops = if T::IS_COMPLEX { 8.0 } else { 2.0 } * (m * n * k) as f64;
-    let reps = ((2e7 / flops) as usize).max(1);
+    let least = std::env::var("HPC_TIME_FLOPS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(2e7);
+    let reps = ((least / flops) as usize).max(1);
     let par = par();
     let mut rates = Vec::new();
     for _ in 0..15 {

@@ -1,6 +1,6 @@
 //! Times the AVX-512 microkernels alone, without the driver, on packed panels that stay in L1
 //! (`k = 64`) or stream from L2 (`k = 256`, and 16 A micro-panels at `k = 512`), for kernel
-//! tuning: `cargo run --release -p hpc-gemm --example kernel_time`.
+//! tuning, B packed and in column form: `cargo run --release -p hpc-gemm --example kernel_time`.
 //! Prints the best GFLOP/s of 7 timings per case. On a CPU without AVX-512 it says so and exits.
 
 #[cfg(target_arch = "x86_64")]
@@ -21,47 +21,77 @@ fn main() {
     println!("kernel_time: the AVX-512 kernels exist on x86-64 only");
 }
 
-/// `reps` passes over `panels` micro-panels of A (each `MR x k`) against one of B.
+/// `reps` passes over `panels` micro-panels of A (each `MR x k`) against one of B, packed
+/// (contract point 5, `ukr`) and in column form (point 12, `ukr_b_cols`).
 #[cfg(target_arch = "x86_64")]
 fn run<R: hpc_gemm::KernelReal, K: hpc_gemm::kernels::Microkernel<R>>(k: usize, panels: usize) {
     use std::time::Instant;
     let (mr, nr) = (K::MR, K::NR);
+    let ld = hpc_gemm::kernels::b_cols_ld(size_of::<R>());
     let a: Vec<R> = (0..mr * k * panels)
         .map(|i| R::from(i % 7).unwrap())
         .collect();
-    let b: Vec<R> = (0..nr * k).map(|i| R::from(i % 5).unwrap()).collect();
+    // Room for either form: `k x NR` packed, or NR columns of stride `ld`.
+    let b: Vec<R> = (0..nr * ld.max(k))
+        .map(|i| R::from(i % 5).unwrap())
+        .collect();
     let mut c = vec![R::zero(); mr * nr * panels];
     let reps = 20_000 / panels;
-    let mut best = 0.0f64;
-    for _ in 0..7 {
-        let t = Instant::now();
-        for _ in 0..reps {
-            for p in 0..panels {
-                // SAFETY: AVX-512 is present (checked in main); the panels hold `k * MR` and
-                // `k * NR` elements and the tile `MR x NR` with column stride MR.
-                unsafe {
-                    K::ukr(
-                        mr,
-                        nr,
-                        k,
-                        R::one(),
-                        a.as_ptr().add(p * mr * k),
-                        b.as_ptr(),
-                        R::one(),
-                        c.as_mut_ptr().add(p * mr * nr),
-                        1,
-                        mr as isize,
-                        &hpc_gemm::kernels::Aux::NONE,
-                    )
-                };
+    for column_form in [false, true] {
+        let mut best = 0.0f64;
+        for _ in 0..7 {
+            let t = Instant::now();
+            for _ in 0..reps {
+                for p in 0..panels {
+                    let (ap, cp) = (a[p * mr * k..].as_ptr(), c[p * mr * nr..].as_mut_ptr());
+                    let aux = hpc_gemm::kernels::Aux::NONE;
+                    // SAFETY: AVX-512 is present (checked in main); the panels hold `k * MR`
+                    // and `k * NR` elements (or NR columns of `ld >= k`), and the tile
+                    // `MR x NR` with column stride MR lies inside `c`.
+                    unsafe {
+                        if column_form {
+                            K::ukr_b_cols(
+                                mr,
+                                k,
+                                R::one(),
+                                ap,
+                                b.as_ptr(),
+                                R::one(),
+                                cp,
+                                1,
+                                mr as isize,
+                                &aux,
+                            )
+                        } else {
+                            K::ukr(
+                                mr,
+                                nr,
+                                k,
+                                R::one(),
+                                ap,
+                                b.as_ptr(),
+                                R::one(),
+                                cp,
+                                1,
+                                mr as isize,
+                                &aux,
+                            )
+                        }
+                    };
+                }
             }
+            let flops = 2.0 * (mr * nr * k * panels * reps) as f64;
+            best = best.max(flops / t.elapsed().as_secs_f64() / 1e9);
         }
-        let flops = 2.0 * (mr * nr * k * panels * reps) as f64;
-        best = best.max(flops / t.elapsed().as_secs_f64() / 1e9);
+        std::hint::black_box(&c);
+        let form = if column_form {
+            "B in column form"
+        } else {
+            "B packed"
+        };
+        println!(
+            "{} k = {k}, {panels} A panel(s), {form}: {best:.1} GFLOP/s",
+            K::NAME
+        );
     }
-    std::hint::black_box(&c);
-    println!(
-        "{} k = {k}, {panels} A panel(s): {best:.1} GFLOP/s",
-        K::NAME
-    );
 }

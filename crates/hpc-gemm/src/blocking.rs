@@ -132,7 +132,7 @@ impl Blocking {
     ///     f64 n = 1024 +6%, 2048 +8%, 4096 +9%; f32 (4200) n = 1024 and 2048 +4%; c64
     ///     n = 1024 +5%. The L3 / 32 rule gives 3840 (f64) and 4200 (f32).
     pub fn derive(caches: Caches, mr: usize, nr: usize, elem: usize) -> Blocking {
-        let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, 512) / 8 * 8;
+        let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
         let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
         let panel = caches.l2.max(caches.l3 / 32);
         let nc = (panel / (kc * elem)).clamp(512, 4200) / nr * nr;

@@ -21,6 +21,11 @@
 //! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread), unless B's columns
 //! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`).
 //!
+//! B~ of a real op(B) with contiguous columns is packed in column form (kernel contract point
+//! 12): each micro-panel a plain copy of its NR columns at a fixed, odd-cache-line stride, which
+//! the kernel addresses with constant offsets. The usual packed form is a transposition of the
+//! same columns; the copy is cheaper and the kernel as fast ([`cols_form`]).
+//!
 //! A product may be asked for one triangle of C only (gemmt, [`Region`], for the syrk family):
 //! LOOP 3 skips blocks of A~ and LOOP 2 micro-panels of B~ that the triangle misses, and LOOP 1
 //! skips such tiles and computes those the triangle cuts into the tile buffer, merging the kept
@@ -64,8 +69,8 @@ use crate::blocking::{Blocking, Caches};
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
 use crate::pack::{
-    pack_a, pack_a_sym, pack_b, pack_b_sym, packed_a_len, packed_b_len, prefetch_block, triangle_a,
-    triangle_b,
+    pack_a, pack_a_sym, pack_b, pack_b_cols, pack_b_sym, packed_a_len, packed_b_cols_len,
+    packed_b_len, prefetch_block, triangle_a, triangle_b,
 };
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::{GemmScalar, factor};
@@ -529,6 +534,39 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 };
                 continue;
             }
+            if cols_form(p, kcb) {
+                // B~ in column form (contract point 12): a copy of each column where the packed
+                // form is a transposition, and a kernel that reads it as fast or faster. One
+                // thread, paired medians of 5 alternated runs of `examples/gemm_time`: f64
+                // n = 512 +3%, 1000 +2%, 2048 +2%, 4096 x 4096 x 64 +11%, 4096 x 64 x 4096 +2%;
+                // f32 n = 1024 +5%, 2048 +3%; f64 two threads n = 1024 and 2048 +2%.
+                let ld = cols_ld::<T>();
+                let len = packed_b_cols_len(ncb, nr, ld);
+                with_buffer(Slot::B, len, |bp: &mut [T::Real]| {
+                    let b_blk = p.b.sub(pc, jc, kcb, ncb);
+                    if nt > 1 {
+                        // In parallel over whole micro-panels.
+                        let per = ncb.div_ceil(nr).div_ceil(nt);
+                        bp.par_chunks_mut(nr * ld * per)
+                            .enumerate()
+                            .for_each(|(t, chunk)| {
+                                let j0 = t * per * nr;
+                                let cols = (per * nr).min(ncb - j0);
+                                // SAFETY: as below, for this thread's micro-panels.
+                                unsafe { pack_b_cols(b_blk.sub(0, j0, kcb, cols), nr, ld, chunk) };
+                            });
+                    } else {
+                        // SAFETY: the block lies inside op(B) (caller's contract), which is
+                        // real with contiguous columns and `kcb <= ld` (`cols_form`).
+                        unsafe { pack_b_cols(b_blk, nr, ld, bp) };
+                    }
+                    let mc_t = blk.mc / f;
+                    let b = (BPanels::Cols(bp), None);
+                    // SAFETY: forwarded from the caller; B~ holds the packed panel.
+                    unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
+                });
+                continue;
+            }
             with_buffer(
                 Slot::B,
                 packed_b_len::<T>(kcb, ncb, nr),
@@ -565,6 +603,24 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     }
 }
 
+/// The column stride of B micro-panels in column form for `T` (contract point 12).
+fn cols_ld<T>() -> usize {
+    crate::kernels::b_cols_ld(size_of::<T>())
+}
+
+/// Whether B~ is packed in column form (contract point 12) for a KC slice `kcb` deep: for a
+/// real op(B) with contiguous columns, `kcb` within the form's depth, and a structure whose
+/// B~ is a plain copy of op(B) (under a triangular or symmetric op(B) it is not).
+fn cols_form<T: GemmScalar>(p: &Problem<T>, kcb: usize) -> bool {
+    !T::IS_COMPLEX
+        && p.b.rs == 1
+        && kcb <= cols_ld::<T>()
+        && matches!(
+            p.structure,
+            Structure::General | Structure::TriA(_) | Structure::SymA(_)
+        )
+}
+
 /// Packs the `kcb x cols` block of op(B) at (`pc`, `j0`) into B~ micro-panels: from op(B), or
 /// from the whole symmetric matrix under [`Structure::SymB`].
 ///
@@ -592,6 +648,8 @@ unsafe fn pack_b_block<T: GemmScalar>(
 enum BPanels<'a, T: GemmScalar> {
     /// All of B~, packed before LOOP 3.
     Packed(&'a [T::Real]),
+    /// All of B~ in column form ([`pack_b_cols`]), packed before LOOP 3.
+    Cols(&'a [T::Real]),
     /// Not packed yet: LOOP 2 packs each micro-panel of this `kcb x ncb` block of op(B) just
     /// before it uses it.
     Fused { b: RawMat<T>, conj: bool },
@@ -760,6 +818,36 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 };
             }
         }
+        BPanels::Cols(bp) => {
+            // LOOP 2 (jr): NR columns of C at a time; a last micro-panel narrower than NR is
+            // packed as point 5 says, at the start of its slot.
+            let slot = nr * cols_ld::<T>();
+            for j in jr {
+                if skip(j) {
+                    continue;
+                }
+                let panel = &bp[j * slot..(j + 1) * slot];
+                let b_panel = if nr.min(ncb - j * nr) == nr {
+                    BMicro::Cols(panel.as_ptr())
+                } else {
+                    BMicro::Packed(&panel[..nr * k_real])
+                };
+                // SAFETY: forwarded.
+                unsafe {
+                    loop1::<T, K>(
+                        None,
+                        alpha,
+                        ap,
+                        b_panel,
+                        beta,
+                        c,
+                        (tri, k_range(j)),
+                        j * nr,
+                        k_real,
+                    )
+                };
+            }
+        }
         BPanels::Fused { b, conj } => {
             // A full micro-panel of a real op(B) whose columns are contiguous is read in place
             // by the kernel (contract point 11): packing it would copy it for the few passes
@@ -771,9 +859,12 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             // L1 sets, more than the cache's ways hold): then the micro-panel does not stay in
             // L1 between the passes of LOOP 1, and each pass after the first reads it again
             // from L2 or beyond. Beyond two passes, its columns are copied (contiguous copies,
-            // no transposition) to a buffer whose column stride is an odd number of cache
-            // lines, so that they fall in distinct sets, and the kernel reads that copy in
-            // place (the next micro-panel prefetched as below). Against packing
+            // no transposition) into column form (contract point 12: a column stride of an
+            // odd number of cache lines, so that they fall in distinct sets), which the kernel
+            // reads with that stride as a constant (the next micro-panel prefetched as below).
+            // The constant stride, against the same copy read through its strides: one thread,
+            // paired medians of 5 alternated runs, f64 64 x 4096 x 4096 +7%, 128 x 4096 x 4096
+            // +9%, n = 256 +6%; f32 n = 512 +6%. Against packing
             // the micro-panel (a transposition, 23% of the time of f64 64 x 4096 x 4096 on one
             // thread; perf), one thread, paired medians of 5 alternated runs of
             // `examples/gemm_time`: 64 x 4096 x 4096 +10%, 128 x 4096 x 4096 +8%,
@@ -783,12 +874,9 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             let aliasing = (b.cs.unsigned_abs() * size_of::<T>()) % 2048 == 0;
             let passes = c.rows.div_ceil(K::MR);
             let in_place = !T::IS_COMPLEX && b.rs == 1;
-            let copy = in_place && aliasing && passes > 2;
+            let ld = cols_ld::<T>();
+            let copy = in_place && aliasing && passes > 2 && kcb <= ld;
             let big = kcb * ncb * size_of::<T>() > Caches::detect().l2;
-            // The copy's column stride: whole cache lines, an odd number of them.
-            let per_line = (64 / size_of::<T>()).max(1);
-            let lines = kcb.div_ceil(per_line);
-            let ld = (lines + 1 - lines % 2) * per_line;
             let len = if copy { nr * ld } else { nr * k_real };
             with_buffer(Slot::B, len, |b_panel: &mut [T::Real]| {
                 // LOOP 2 (jr): NR columns of C at a time, packing each micro-panel first.
@@ -825,19 +913,10 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                             cs: b.cs,
                         }
                     } else if copy && cols == nr {
-                        for (jj, dst) in b_panel.chunks_exact_mut(ld).enumerate() {
-                            // SAFETY: T is real (so T::Real is T); rows 0..kcb of this column
-                            // are readable and contiguous (rs == 1), inside the block.
-                            let src = unsafe {
-                                core::slice::from_raw_parts(b.at(0, j0 + jj) as *const T::Real, kcb)
-                            };
-                            dst[..kcb].copy_from_slice(src);
-                        }
-                        BMicro::InPlace {
-                            ptr: b_panel.as_ptr(),
-                            rs: 1,
-                            cs: ld as isize,
-                        }
+                        // SAFETY: T is real, the columns are contiguous (rs == 1) and lie
+                        // inside the block, kcb <= ld, and the buffer holds one slot.
+                        unsafe { pack_b_cols(b.sub(0, j0, kcb, nr), nr, ld, b_panel) };
+                        BMicro::Cols(b_panel.as_ptr())
                     } else {
                         let b_panel = &mut b_panel[..nr * k_real];
                         // SAFETY: the columns lie inside the block of op(B) (caller's contract).
@@ -872,6 +951,8 @@ enum BMicro<'a, R> {
     Packed(&'a [R]),
     /// A full `k x NR` block of a real op(B), read in place (contract point 11).
     InPlace { ptr: *const R, rs: isize, cs: isize },
+    /// A full `k x NR` block of a real op(B) in column form (contract point 12).
+    Cols(*const R),
 }
 
 /// LOOP 1 (ir) for the micro-panel of B~ that computes columns `j0..` of the block `c`, each
@@ -958,6 +1039,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                         rs,
                         cs,
                     },
+                    BMicro::Cols(ptr) => BMicro::Cols(ptr.wrapping_add(ks)),
                 };
                 (&a_panel[f * ks * mr..], b_panel, f * (ke - ks))
             };
@@ -978,6 +1060,21 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                             ptr,
                             rs,
                             cs,
+                            zero,
+                            tile.as_mut_ptr(),
+                            1,
+                            mr as isize,
+                            &aux,
+                        )
+                    },
+                    // SAFETY: as above.
+                    BMicro::Cols(ptr) => unsafe {
+                        K::ukr_b_cols(
+                            mrb,
+                            k_real,
+                            one,
+                            a_panel.as_ptr(),
+                            ptr,
                             zero,
                             tile.as_mut_ptr(),
                             1,
@@ -1019,6 +1116,24 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                             ptr,
                             rs,
                             cs,
+                            beta.re(),
+                            c_tile.ptr as *mut T::Real,
+                            c_tile.rs,
+                            c_tile.cs,
+                            &stream_aux(i),
+                        )
+                    };
+                    continue;
+                }
+                BMicro::Cols(ptr) => {
+                    // SAFETY: as below; B is a full `k_real x NR` micro-panel in column form.
+                    unsafe {
+                        K::ukr_b_cols(
+                            mrb,
+                            k_real,
+                            alpha.re(),
+                            a_panel.as_ptr(),
+                            ptr,
                             beta.re(),
                             c_tile.ptr as *mut T::Real,
                             c_tile.rs,

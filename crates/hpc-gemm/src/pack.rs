@@ -274,6 +274,49 @@ pub(crate) unsafe fn pack_b<T: GemmScalar>(
     }
 }
 
+/// The length in reals of a `k x n` block of a real op(B) packed in column form
+/// ([`pack_b_cols`]): one slot of `nr * ld` per micro-panel.
+pub(crate) fn packed_b_cols_len(n: usize, nr: usize, ld: usize) -> usize {
+    n.div_ceil(nr) * nr * ld
+}
+
+/// Packs the `k x n` block `b` of a real op(B) with contiguous columns (`rs == 1`) for the
+/// column-form kernel (contract point 12): each full micro-panel as a copy of its `nr` columns,
+/// column stride `ld` (no transposition: a plain copy per column, prefetching the next
+/// micro-panel's columns meanwhile); a last micro-panel of fewer than `nr` columns packed as
+/// point 5 says, at the start of its slot. Slot `j` is `dst[j * nr * ld..][..nr * ld]`.
+///
+/// # Safety
+/// Every element of `b` is readable; `T` is real; `b.rs == 1`, `k <= ld`;
+/// `dst.len() == packed_b_cols_len(n, nr, ld)`.
+pub(crate) unsafe fn pack_b_cols<T: GemmScalar>(
+    b: RawMat<T>,
+    nr: usize,
+    ld: usize,
+    dst: &mut [T::Real],
+) {
+    let (k, n) = (b.rows, b.cols);
+    debug_assert!(!T::IS_COMPLEX && b.rs == 1 && k <= ld);
+    for (jp, slot) in dst.chunks_exact_mut(nr * ld).enumerate() {
+        let j0 = jp * nr;
+        let cols = nr.min(n - j0);
+        if cols < nr {
+            // SAFETY: the sub-block lies inside `b`.
+            unsafe { pack_b_panel(b.sub(0, j0, k, cols), false, nr, &mut slot[..nr * k]) };
+            break;
+        }
+        if j0 + nr < n {
+            prefetch_block(b.sub(0, j0 + nr, k, nr.min(n - j0 - nr)));
+        }
+        for (jj, col) in slot.chunks_exact_mut(ld).enumerate() {
+            // SAFETY: rows 0..k of column j0 + jj are readable and contiguous (rs == 1), and
+            // T is real, so T::Real is T.
+            let src = unsafe { core::slice::from_raw_parts(b.at(0, j0 + jj) as *const T::Real, k) };
+            col[..k].copy_from_slice(src);
+        }
+    }
+}
+
 /// Makes a packed block of A~ triangular where the kernel reads it (`trmm`, [`crate::loops::TriA`]):
 /// over each micro-panel's diagonal square, the elements on the far side of the diagonal become
 /// zero and, with a unit diagonal, the diagonal one. `ap` holds `rows` rows of op(A) packed by

@@ -2,7 +2,7 @@
 //!
 //! A microkernel computes one `MR x NR` tile of C from an `MR x k` micro-panel of packed A and a
 //! `k x NR` micro-panel of packed B, keeping the tile in registers for the whole k loop. Every
-//! kernel is the same generic body ([`ukr_body`]), written once against `pulp`'s [`Simd`]
+//! kernel is the same generic body (`ukr_body`), written once against `pulp`'s [`Simd`]
 //! abstraction and instantiated per ISA with a register block sized for it:
 //!
 //! | kernel                 | ISA (pulp token)  | MR x NR (elements) | vectors x columns | accumulators |
@@ -28,7 +28,7 @@
 //!    to the vectors and columns the tile needs (one vector when `m` fits in one, else all
 //!    `MV`; the kernel's smallest `EDGE_NR` width that holds `n` columns, else `NR`), so that a
 //!    2-column edge costs about 2/NR of a full call rather than a whole one; where that
-//!    narrowed block is still wider than the tile, [`store_partial`], the one edge helper
+//!    narrowed block is still wider than the tile, `store_partial`, the one edge helper
 //!    every kernel shares, writes the `m x n` corner. Edge and full calls do the same
 //!    arithmetic per element, so results do not depend on where the tile edges fall.
 //! 4. **Packed A**: `MR x k`, column by column, stride `MR` (edge tiles too), rows `m..MR` zero
@@ -44,13 +44,13 @@
 //! 6. **C**: element strides `rs_c`, `cs_c`, either may be negative. Stored natively with
 //!    vector loads and stores when `rs_c == 1` and the tile is full (`RowOrCol` after the
 //!    driver's canonicalisation, which makes `rs_c == 1` whenever C has a unit stride);
-//!    any other layout goes through [`store_partial`].
+//!    any other layout goes through `store_partial`.
 //! 7. **α/β**: β = 0 means C is write-only: it is never read, so NaN or garbage in C does not
 //!    leak. β = 1 adds without a multiply. α = 0 is not special-cased: the driver never calls a
 //!    kernel with α = 0 (BLAS says A and B are then not read at all). The driver passes the
 //!    caller's β on the first KC block (`pc = 0`) and β = 1 on the later ones.
 //! 8. **Hints**: [`Aux`] carries the next micro-panels. `ukr` ignores them; `ukr_b_in_place`
-//!    prefetches the stream of lines `aux` names into L2, a few per k step, spread over the call
+//!    and `ukr_b_cols` prefetch the stream of lines `aux` names into L2, a few per k step, spread over the call
 //!    (the next micro-panel of B, which LOOP 1's later calls would otherwise wait for from
 //!    memory). Within a call the packed body prefetches its panels a few k steps ahead
 //!    (`PREFETCH_STEPS`), which may touch up to that many rows past their ends (prefetches
@@ -65,6 +65,15 @@
 //!     B would be packed for one or two kernel calls only): instead of point 5, element
 //!     (p, j) of B is read at `b + p * rs_b + j * cs_b` (any strides), for `p < k` and all
 //!     `j < NR` (`n == NR`: a full block, so nothing past B is read).
+//! 12. **B in column form** (`ukr_b_cols`, for a real op(B) whose columns are contiguous):
+//!     instead of point 5, the micro-panel holds B's `NR` columns as they are, column `j` at
+//!     `b + j * LD` with `LD =` [`b_cols_ld`] (a constant, so the kernel addresses the columns
+//!     with immediate offsets), element (p, j) at `b + p + j * LD`, for `p < k <= LD` and all
+//!     `j < NR` (`n == NR`). Packing it is a plain copy of each column, where point 5 is a
+//!     transposition.
+//!     ```text
+//!     b: [b(0,0) b(1,0) .. b(k-1,0) (pad to LD) | b(0,1) .. b(k-1,1) (pad) | .. ]
+//!     ```
 
 use pulp::Simd;
 
@@ -108,6 +117,19 @@ impl<R> Aux<R> {
         b_next_per_step: 0,
     };
 }
+
+/// The column stride of a B micro-panel in column form (contract point 12), in elements of
+/// `elem_bytes` bytes: an odd number of cache lines, at least [`MAX_KC`] elements. Odd, so
+/// that the `NR` columns' lines at one k step fall in distinct L1 sets (a power-of-two stride
+/// puts them all in one set, more lines than its ways hold).
+pub const fn b_cols_ld(elem_bytes: usize) -> usize {
+    let per_line = 64 / elem_bytes;
+    let lines = MAX_KC.div_ceil(per_line);
+    (lines + 1 - lines % 2) * per_line
+}
+
+/// The deepest k a B micro-panel in column form holds: the largest KC the blocking derives.
+pub const MAX_KC: usize = 512;
 
 /// The signature every microkernel coerces to (BLIS's `?gemm_ukr_ft`), in BLIS argument order.
 pub type GemmUkr<R> = unsafe fn(
@@ -252,6 +274,26 @@ pub trait Microkernel<R: KernelReal>: 'static {
         cs_c: isize,
         aux: &Aux<R>,
     );
+
+    /// The kernel with B in column form (point 12 of the contract): element (p, j) of the
+    /// `k x NR` micro-panel at `b + p + j * b_cols_ld(size_of::<R>())`; `n == NR`. `aux` may
+    /// name a stream of lines to prefetch meanwhile (point 8).
+    ///
+    /// # Safety
+    /// Points 3, 4, 6, 7, 9 and 12 of the contract.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ukr_b_cols(
+        m: usize,
+        k: usize,
+        alpha: R,
+        a: *const R,
+        b: *const R,
+        beta: R,
+        c: *mut R,
+        rs_c: isize,
+        cs_c: isize,
+        aux: &Aux<R>,
+    );
 }
 
 /// Arguments of one kernel call, carried into `pulp`'s `with_simd`.
@@ -278,26 +320,34 @@ pub(crate) struct UkrCall<R> {
 }
 
 /// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns,
-/// reading B packed (`PACKED_B`) or in place, with the prefetch stream of [`Aux`] (`STREAM`,
-/// in place only: a separate instantiation, because its bookkeeping in the k loop slowed the
-/// body without it by 6-8%, f64 n = 200 and 256).
+/// reading B packed (`PACKED_B`), in column form with column stride `B_COLS` (when not 0), or
+/// in place through its strides, with the prefetch stream of [`Aux`] (`STREAM`, B unpacked
+/// only: a separate instantiation, because its bookkeeping in the k loop slowed the body
+/// without it by 6-8%, f64 n = 200 and 256).
 pub(crate) struct Body<
     R,
     const MV: usize,
     const NR: usize,
     const PACKED_B: bool,
     const STREAM: bool = false,
+    const B_COLS: usize = 0,
 >(pub UkrCall<R>);
 
-impl<R: KernelReal, const MV: usize, const NR: usize, const PACKED_B: bool, const STREAM: bool>
-    pulp::WithSimd for Body<R, MV, NR, PACKED_B, STREAM>
+impl<
+    R: KernelReal,
+    const MV: usize,
+    const NR: usize,
+    const PACKED_B: bool,
+    const STREAM: bool,
+    const B_COLS: usize,
+> pulp::WithSimd for Body<R, MV, NR, PACKED_B, STREAM, B_COLS>
 {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         // SAFETY: `Body` is only built by kernel entries whose callers meet the contract, and
         // `with_simd` runs under the ISA token the entry checked for.
-        unsafe { ukr_body::<S, R, MV, NR, PACKED_B, STREAM>(simd, &self.0) }
+        unsafe { ukr_body::<S, R, MV, NR, PACKED_B, STREAM, B_COLS>(simd, &self.0) }
     }
 }
 
@@ -320,8 +370,8 @@ fn prefetch_lines<R>(p: *const R, len: usize) {
 }
 
 /// The microkernel body shared by every ISA. With `PACKED_B`, B is the packed micro-panel of
-/// point 5 of the contract; without, element (p, j) of B is read at `b + p * rs_b + j * cs_b`
-/// (point 11).
+/// point 5 of the contract; with `B_COLS > 0`, the column form of point 12 (column stride
+/// `B_COLS`); otherwise element (p, j) of B is read at `b + p * rs_b + j * cs_b` (point 11).
 ///
 /// # Safety
 /// The contract of the module doc, with `MR = MV * lanes::<S, R>()`.
@@ -333,6 +383,7 @@ pub(crate) unsafe fn ukr_body<
     const NR: usize,
     const PACKED_B: bool,
     const STREAM: bool,
+    const B_COLS: usize,
 >(
     simd: S,
     call: &UkrCall<R>,
@@ -350,6 +401,8 @@ pub(crate) unsafe fn ukr_body<
     }
     let (rs_b, cs_b) = if PACKED_B {
         (NR as isize, 1)
+    } else if B_COLS > 0 {
+        (1, B_COLS as isize)
     } else {
         (call.rs_b, call.cs_b)
     };
@@ -376,6 +429,14 @@ pub(crate) unsafe fn ukr_body<
             // The rows of the packed panels `PREFETCH_STEPS` k steps ahead, into L1.
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
             prefetch_lines(b.wrapping_offset(PREFETCH_STEPS as isize * rs_b), NR);
+        } else if B_COLS > 0 {
+            // In column form, A's rows only. Each of B's column lines serves 8 k steps (f64),
+            // and the hardware prefetchers follow those streams; prefetching them as well, two
+            // lines per step, cost 3% in the GEMM (f64 n = 2048, one thread). The kernel alone
+            // on panels streamed from L2 (`examples/kernel_time`, f64 k = 512): 108 GFLOP/s
+            // without the rows of A, 114-118 with them, as fast as the packed form. In the GEMM
+            // the column form wins by its packing, a copy where the packed form transposes.
+            prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
         }
         let mut av = [zero; MV];
         for (i, v) in av.iter_mut().enumerate() {
@@ -544,6 +605,37 @@ macro_rules! microkernel {
                     pulp::Simd::vectorize(simd, body);
                 } else {
                     pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
+                }
+            }
+
+            #[inline(never)]
+            unsafe fn ukr_b_cols(
+                m: usize,
+                k: usize,
+                alpha: $r,
+                a: *const $r,
+                b: *const $r,
+                beta: $r,
+                c: *mut $r,
+                rs_c: isize,
+                cs_c: isize,
+                aux: &$crate::kernels::Aux<$r>,
+            ) {
+                const LD: usize = $crate::kernels::b_cols_ld(size_of::<$r>());
+                debug_assert!(m <= Self::MR && k <= LD);
+                // SAFETY: the caller guarantees the ISA is present (contract point 9).
+                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
+                let (n, a_step, next) = ($nr, Self::MR, *aux);
+                let (rs_b, cs_b) = (1, LD as isize);
+                let call = $crate::kernels::UkrCall {
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
+                };
+                if next.b_next_cols > 0 {
+                    let body = $crate::kernels::Body::<$r, $mv, $nr, false, true, LD>(call);
+                    pulp::Simd::vectorize(simd, body);
+                } else {
+                    let body = $crate::kernels::Body::<$r, $mv, $nr, false, false, LD>(call);
+                    pulp::Simd::vectorize(simd, body);
                 }
             }
         }

@@ -7,8 +7,9 @@
 //! every `m in 0..=MR`, `n in 0..=NR`, `k in {0, 1, 3, 5, 17}`, C column-major, row-major,
 //! general stride and negative strides, β = 0 over NaN, β in {1, 2.5}, α in {0, 1, 2.5}, and
 //! that nothing outside the `m x n` tile is written.
+//! Points 11 and 12 (B in place, B in column form) against the packed kernel, bit for bit.
 
-use super::{Aux, Microkernel};
+use super::{Aux, Microkernel, b_cols_ld};
 use crate::simd::KernelReal;
 
 /// A packed operand of small integers (exact arithmetic).
@@ -160,24 +161,28 @@ pub(crate) fn test_kernel<R: KernelReal, K: Microkernel<R>>() -> bool {
     true
 }
 
-/// Point 11: `ukr_b_in_place` on B stored column-major, row-major, with general and with
-/// negative strides gives exactly what `ukr` gives on the same B packed, and writes nothing
-/// outside the tile.
+/// Points 11 and 12: `ukr_b_in_place` on B stored column-major, row-major, with general and
+/// with negative strides, and `ukr_b_cols` on B in column form (NaN between its columns, at
+/// every depth up to the form's stride), give exactly what `ukr` gives on the same B packed,
+/// and write nothing outside the tile.
 fn test_b_in_place<R: KernelReal, K: Microkernel<R>>() {
     let (mr, nr) = (K::MR, K::NR);
     let ls = layouts(mr, nr);
+    let ld = b_cols_ld(size_of::<R>());
     let mut t = 0;
-    for k in [0usize, 1, 3, 17] {
+    for k in [0usize, 1, 3, 17, ld - 1, ld] {
         let a = ints::<R>(k * mr, k + 2);
         let packed = ints::<R>(k * nr, k + 5);
         let (ki, nri) = (k as isize, nr as isize);
-        // (rs_b, cs_b, offset of (0, 0)) in a buffer of `span` elements.
-        let span = 3 * (k + 2) * (nr + 2) + 8;
+        // (rs_b, cs_b, offset of (0, 0)) in a buffer of `span` elements; the last is the
+        // column form of point 12.
+        let span = (3 * (k + 2) * (nr + 2) + 8).max(nr * ld);
         let b_layouts = [
             (1, ki + 2, 0),                                        // column-major, padded
             (nri + 1, 1, 0),                                       // row-major, padded
             (2, 2 * ki + 3, 1),                                    // general
             (-1, -(ki + 1), ((k + 1) * nr).saturating_sub(1) + 1), // negative
+            (1, ld as isize, 0),                                   // column form
         ];
         for &(rs_b, cs_b, origin) in &b_layouts {
             let mut b = vec![R::nan(); span];
@@ -226,21 +231,28 @@ fn test_b_in_place<R: KernelReal, K: Microkernel<R>>() {
                         cs,
                         &Aux::NONE,
                     );
+                    let column_form = (rs_b, cs_b) == (1, ld as isize);
                     for (out, aux) in [(&mut got, Aux::NONE), (&mut streamed, stream)] {
-                        K::ukr_b_in_place(
-                            m,
-                            k,
-                            alpha,
-                            a.as_ptr(),
-                            b.as_ptr().wrapping_add(origin),
-                            rs_b,
-                            cs_b,
-                            beta,
-                            out.as_mut_ptr().wrapping_add(c_origin),
-                            rs,
-                            cs,
-                            &aux,
-                        );
+                        let b = b.as_ptr().wrapping_add(origin);
+                        let c = out.as_mut_ptr().wrapping_add(c_origin);
+                        if column_form {
+                            K::ukr_b_cols(m, k, alpha, a.as_ptr(), b, beta, c, rs, cs, &aux);
+                        } else {
+                            K::ukr_b_in_place(
+                                m,
+                                k,
+                                alpha,
+                                a.as_ptr(),
+                                b,
+                                rs_b,
+                                cs_b,
+                                beta,
+                                c,
+                                rs,
+                                cs,
+                                &aux,
+                            );
+                        }
                     }
                 }
                 let same_bits = |x: &[R], y: &[R]| {
