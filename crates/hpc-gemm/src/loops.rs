@@ -561,7 +561,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                         unsafe { pack_b_cols(b_blk, nr, ld, bp) };
                     }
                     let mc_t = blk.mc / f;
-                    let b = (BPanels::Cols(bp), None);
+                    let b = (BPanels::Packed { bp, cols: true }, None);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
                     unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
                 });
@@ -593,7 +593,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     if let Some(t) = b_diag {
                         triangle_b::<T>(bp, nr, (kcb, ncb), (t.lower, t.unit));
                     }
-                    let b = (BPanels::Packed(bp), b_diag);
+                    let b = (BPanels::Packed { bp, cols: false }, b_diag);
                     let mc_t = blk.mc / f;
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
                     unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
@@ -646,10 +646,9 @@ unsafe fn pack_b_block<T: GemmScalar>(
 /// Where LOOP 2 finds its micro-panels of B~.
 #[derive(Clone, Copy)]
 enum BPanels<'a, T: GemmScalar> {
-    /// All of B~, packed before LOOP 3.
-    Packed(&'a [T::Real]),
-    /// All of B~ in column form ([`pack_b_cols`]), packed before LOOP 3.
-    Cols(&'a [T::Real]),
+    /// All of B~, packed before LOOP 3: in the packed form (contract point 5), or in column
+    /// form if `cols` ([`pack_b_cols`], point 12).
+    Packed { bp: &'a [T::Real], cols: bool },
     /// Not packed yet: LOOP 2 packs each micro-panel of this `kcb x ncb` block of op(B) just
     /// before it uses it.
     Fused { b: RawMat<T>, conj: bool },
@@ -795,39 +794,21 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     let k_real = factor::<T>() * kcb;
     let ncb = c.cols;
     match b {
-        BPanels::Packed(bp) => {
-            // LOOP 2 (jr): NR columns of C at a time.
-            for j in jr {
-                if skip(j) {
-                    continue;
-                }
-                let b_panel = BMicro::Packed(&bp[j * nr * k_real..(j + 1) * nr * k_real]);
-                // SAFETY: forwarded.
-                unsafe {
-                    loop1::<T, K>(
-                        None,
-                        alpha,
-                        ap,
-                        b_panel,
-                        beta,
-                        c,
-                        (tri, k_range(j)),
-                        j * nr,
-                        k_real,
-                    )
-                };
-            }
-        }
-        BPanels::Cols(bp) => {
-            // LOOP 2 (jr): NR columns of C at a time; a last micro-panel narrower than NR is
-            // packed as point 5 says, at the start of its slot.
-            let slot = nr * cols_ld::<T>();
+        BPanels::Packed { bp, cols } => {
+            // LOOP 2 (jr): NR columns of C at a time. In column form, each micro-panel has a
+            // slot of NR columns of stride `cols_ld`; a last one narrower than NR is packed as
+            // point 5 says, at the start of its slot.
+            let slot = if cols {
+                nr * cols_ld::<T>()
+            } else {
+                nr * k_real
+            };
             for j in jr {
                 if skip(j) {
                     continue;
                 }
                 let panel = &bp[j * slot..(j + 1) * slot];
-                let b_panel = if nr.min(ncb - j * nr) == nr {
+                let b_panel = if cols && nr.min(ncb - j * nr) == nr {
                     BMicro::Cols(panel.as_ptr())
                 } else {
                     BMicro::Packed(&panel[..nr * k_real])
