@@ -867,22 +867,25 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     }
                     let j0 = j * nr;
                     let cols = nr.min(ncb - j0);
-                    // The next micro-panel is on its way from memory while this one is used.
                     // The next micro-panel is on its way while this one is used: packed, it is
-                    // prefetched here; read in place or copied from a block of B larger than
-                    // L2 (so likely not in it), the kernel calls of LOOP 1 prefetch it into L2
-                    // a few lines per k step (contract point 8), each call its share of the
-                    // columns. One thread, paired medians of 3 alternated runs of
-                    // `examples/gemm_time` against one burst of prefetches here: f64
-                    // 64 x 4096 x 4096 +10%, 64 x 4096 x 4095 +8%, 16 x 4096 x 4096 +27%.
-                    // From a smaller block, nothing is prefetched: the bursts cost f64 n = 200
-                    // and 256 4-10%.
+                    // prefetched here; copied from a block of B larger than L2 (so likely not
+                    // in it), the kernel calls of LOOP 1 prefetch it into L2 a few lines per k
+                    // step (contract point 8), each call its share of the columns. One thread,
+                    // paired medians of 3 alternated runs of `examples/gemm_time` against one
+                    // burst of prefetches here: f64 64 x 4096 x 4096 +10%; against none, +10%
+                    // (f32 128 x 4096 x 4096 +2%). From a smaller block, nothing is prefetched:
+                    // the bursts cost f64 n = 200 and 256 4-10%. Read in place, nothing either:
+                    // the hardware prefetchers follow its NR column streams, and the stream's
+                    // extra work in the kernel costs more than it saves. Against the stream,
+                    // one thread: f64 64 x 4095 x 4095 +14%, 32 x 4096 x 4096 +6%,
+                    // 16 x 4096 x 4096 +22%, f32 64 x 4096 x 4096 +12%; two threads f64
+                    // 64 x 4095 x 4095 +15%, f32 64 x 4096 x 4096 +15%.
                     let mut stream = None;
                     if j0 + cols < ncb {
                         let next = b.sub(0, j0 + cols, kcb, nr.min(ncb - j0 - cols));
                         if !in_place {
                             prefetch_block(next);
-                        } else if big {
+                        } else if big && copy {
                             stream = Some(next);
                         }
                     }
