@@ -1114,7 +1114,7 @@ unsafe fn loop1<T: GemmScalar, K: Microkernel<T::Real>>(
                             c_tile.ptr as *mut T::Real,
                             c_tile.rs,
                             c_tile.cs,
-                            &stream_aux(i),
+                            &aux,
                         )
                     };
                     continue;

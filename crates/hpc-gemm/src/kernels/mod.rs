@@ -49,10 +49,11 @@
 //!    leak. β = 1 adds without a multiply. α = 0 is not special-cased: the driver never calls a
 //!    kernel with α = 0 (BLAS says A and B are then not read at all). The driver passes the
 //!    caller's β on the first KC block (`pc = 0`) and β = 1 on the later ones.
-//! 8. **Hints**: [`Aux`] carries the next micro-panels. `ukr` ignores them; `ukr_b_in_place`
-//!    and `ukr_b_cols` prefetch the stream of lines `aux` names into L2, a few per k step, spread over the call
-//!    (the next micro-panel of B, which LOOP 1's later calls would otherwise wait for from
-//!    memory). Within a call the packed body prefetches its panels a few k steps ahead
+//! 8. **Hints**: [`Aux`] carries the next micro-panels. `ukr` and `ukr_b_in_place` ignore
+//!    them (the hardware prefetchers follow the columns of a B read in place); `ukr_b_cols`
+//!    prefetches the stream of lines `aux` names into L2, a few per k step, spread over the
+//!    call (the next micro-panel of B, which the driver copies next and would otherwise wait
+//!    for from memory). Within a call the packed body prefetches its panels a few k steps ahead
 //!    (`PREFETCH_STEPS`), which may touch up to that many rows past their ends (prefetches
 //!    never fault, nor do they need valid addresses).
 //! 9. **Safety**: the kernel's ISA is present (`available()`); `a` is valid for `k * MR` reads
@@ -254,8 +255,7 @@ pub trait Microkernel<R: KernelReal>: 'static {
     );
 
     /// The kernel with B read in place (point 11 of the contract): element (p, j) of the
-    /// `k x NR` block of B at `b + p * rs_b + j * cs_b`; `n == NR`. `aux` may name a stream of
-    /// lines to prefetch meanwhile (point 8).
+    /// `k x NR` block of B at `b + p * rs_b + j * cs_b`; `n == NR`. `aux` is ignored (point 8).
     ///
     /// # Safety
     /// Points 3, 4, 6, 7, 9 and 11 of the contract.
@@ -321,7 +321,7 @@ pub(crate) struct UkrCall<R> {
 
 /// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns,
 /// reading B packed (`PACKED_B`), in column form with column stride `B_COLS` (when not 0), or
-/// in place through its strides, with the prefetch stream of [`Aux`] (`STREAM`, B unpacked
+/// in place through its strides, with the prefetch stream of [`Aux`] (`STREAM`, column form
 /// only: a separate instantiation, because its bookkeeping in the k loop slowed the body
 /// without it by 6-8%, f64 n = 200 and 256).
 pub(crate) struct Body<
@@ -591,21 +591,16 @@ macro_rules! microkernel {
                 c: *mut $r,
                 rs_c: isize,
                 cs_c: isize,
-                aux: &$crate::kernels::Aux<$r>,
+                _aux: &$crate::kernels::Aux<$r>,
             ) {
                 debug_assert!(m <= Self::MR);
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let (n, a_step, next) = ($nr, Self::MR, *aux);
+                let (n, a_step, next) = ($nr, Self::MR, $crate::kernels::Aux::NONE);
                 let call = $crate::kernels::UkrCall {
                     m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
                 };
-                if next.b_next_cols > 0 {
-                    let body = $crate::kernels::Body::<$r, $mv, $nr, false, true>(call);
-                    pulp::Simd::vectorize(simd, body);
-                } else {
-                    pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
-                }
+                pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
             }
 
             #[inline(never)]
