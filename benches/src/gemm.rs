@@ -22,8 +22,9 @@ pub struct Options {
     pub full: bool,
     pub threads: usize,
     pub filter: Option<String>,
-    /// `--sizes`: these square GEMM sizes instead of the default ones (and no skinny shapes).
-    pub sizes: Option<Vec<usize>>,
+    /// `--sizes`: these GEMM shapes `(m, n, k)` instead of the default ones (square sizes and
+    /// the skinny shapes).
+    pub sizes: Option<Vec<(usize, usize, usize)>>,
 }
 
 /// One measured row: a case and each contender's median GFLOP/s, with every sample.
@@ -396,8 +397,8 @@ pub fn gemm_plan(opts: &Options, prefix: char, complex: bool) -> Vec<(usize, usi
     if !wanted(opts, &format!("{prefix}gemm")) {
         return Vec::new();
     }
-    let squares: Vec<usize> = if let Some(sizes) = &opts.sizes {
-        sizes.clone()
+    let squares: Vec<usize> = if opts.sizes.is_some() {
+        Vec::new()
     } else if opts.tiny {
         vec![8, 32]
     } else if opts.quick {
@@ -418,6 +419,9 @@ pub fn gemm_plan(opts: &Options, prefix: char, complex: bool) -> Vec<(usize, usi
     for threads in thread_counts {
         for &n in &squares {
             plan.push((threads, n, n, n));
+        }
+        for &(m, n, k) in opts.sizes.iter().flatten() {
+            plan.push((threads, m, n, k));
         }
         if skinny {
             for (m, n, k) in [(4096, 4096, 64), (64, 4096, 4096), (4096, 64, 4096)] {

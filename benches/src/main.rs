@@ -10,10 +10,11 @@
 //! Level 3 routines against OpenBLAS, BLIS, MKL and the `gemm` and `matrixmultiply` crates,
 //! with the machine's FMA peak measured in the same run (`gemm.rs`, `peers.rs`, `peak.rs`).
 //!
-//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N,N,..]
+//! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N|MxNxK,..]
 //! [--out DIR]` measures and writes `DIR/results.json` (default `target/bench`); `--filter`
 //! keeps the sections whose name contains NAME (`level1`, `level2`, `sgemm`, `dgemm`, `cgemm`,
-//! `zgemm`, `level3`); `--sizes` runs only those square GEMM sizes.
+//! `zgemm`, `level3`); `--sizes` runs only those GEMM shapes
+//! (`n` for n x n x n, or `MxNxK`).
 //! `hpc-benches --report DIR [--compare OLD.json]` renders `report.md` and the plots from
 //! `DIR/results.json` (plus `DIR/python-*.json` and `DIR/gpu.json` when present, which it
 //! merges into `results.json`) and prints the main tables (`report.rs`).
@@ -287,7 +288,7 @@ fn level12(quick: bool, tiny: bool) -> Vec<report::Case> {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N,N,..] [--out DIR]\n       hpc-benches --report DIR [--compare OLD.json]"
+        "usage: hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N|MxNxK,..] [--out DIR]\n       hpc-benches --report DIR [--compare OLD.json]"
     );
     std::process::exit(2)
 }
@@ -313,10 +314,20 @@ fn main() {
             "--filter" => opts.filter = Some(it.next().cloned().unwrap_or_else(|| usage())),
             "--sizes" => {
                 let list = it.next().unwrap_or_else(|| usage());
-                let sizes: Option<Vec<usize>> = list
-                    .split(',')
-                    .map(|v| v.trim().parse().ok().filter(|&n: &usize| n > 0))
-                    .collect();
+                // `n` (n x n x n) or `MxNxK`.
+                let shape = |v: &str| -> Option<(usize, usize, usize)> {
+                    let dims: Option<Vec<usize>> = v
+                        .trim()
+                        .split('x')
+                        .map(|d| d.parse().ok().filter(|&n: &usize| n > 0))
+                        .collect();
+                    match dims?[..] {
+                        [n] => Some((n, n, n)),
+                        [m, n, k] => Some((m, n, k)),
+                        _ => None,
+                    }
+                };
+                let sizes: Option<Vec<_>> = list.split(',').map(shape).collect();
                 opts.sizes = Some(sizes.unwrap_or_else(|| usage()));
             }
             "--out" => out = it.next().unwrap_or_else(|| usage()).into(),
