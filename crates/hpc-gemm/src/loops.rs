@@ -19,7 +19,11 @@
 //! A real op(B) with contiguous columns is not even packed there: the kernel reads its full
 //! micro-panels in place (`ukr_b_in_place`), which took that shape from 56 to 81 GFLOP/s in
 //! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread), unless B's columns
-//! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`).
+//! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`). A short, wide
+//! product (at most four micro-panels of the wide block's rows, at least twice as many columns
+//! as rows) runs the kernel's wide register block instead (32 x 6 f64, 64 x 6 f32, kernel
+//! contract point 13), reading B in place six columns at a time: 64 x 4096 x 4096 from 82 to 93
+//! GFLOP/s in f64 ([`wide_applies`]).
 //!
 //! B~ of a real op(B) with contiguous columns is packed in column form (kernel contract point
 //! 12): each micro-panel a plain copy of its NR columns at a fixed, odd-cache-line stride, which
@@ -530,6 +534,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 let b = BPanels::Fused {
                     b: b_blk,
                     conj: p.conj_b,
+                    wide: wide_applies::<T, K>(p),
                 };
                 let mc_t = m.max(blk.mc / f);
                 // SAFETY: forwarded from the caller.
@@ -654,8 +659,13 @@ enum BPanels<'a, T: GemmScalar> {
     /// form if `cols` ([`pack_b_cols`], point 12).
     Packed { bp: &'a [T::Real], cols: bool },
     /// Not packed yet: LOOP 2 packs each micro-panel of this `kcb x ncb` block of op(B) just
-    /// before it uses it.
-    Fused { b: RawMat<T>, conj: bool },
+    /// before it uses it, or with `wide`, reads the block in place with the wide register
+    /// block ([`loop2_wide`]).
+    Fused {
+        b: RawMat<T>,
+        conj: bool,
+        wide: bool,
+    },
 }
 
 /// LOOP 3 (ic) and the split of the threads between LOOP 3 and LOOP 2, for the KC slice of
@@ -676,7 +686,10 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     nt: usize,
 ) {
     let (m, ncb, kcb) = (c_blk.rows, c_blk.cols, a_blk.cols);
-    let mr = K::MR;
+    // The wide block's LOOP 2 takes A~ in micro-panels of its own height (contract point 13).
+    let wide = matches!(b, BPanels::Fused { wide: true, .. });
+    let mr = if wide { K::WIDE_MR } else { K::MR };
+    let mr_t = if wide { mr / factor::<T>() } else { mr_t };
     let jr_panels = ncb.div_ceil(K::NR);
     // Threads go to LOOP 3 first (each packs its own A~), the rest to LOOP 2. When LOOP 3 is
     // parallel, MC is shrunk (to a multiple of MR) so that the blocks divide evenly.
@@ -833,7 +846,11 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 };
             }
         }
-        BPanels::Fused { b, conj } => {
+        BPanels::Fused { b, wide: true, .. } => {
+            // SAFETY: forwarded; `ap` holds A~ in micro-panels of `WIDE_MR` rows (`loop3`).
+            unsafe { loop2_wide::<T, K>(alpha, ap, b, beta, c, jr) }
+        }
+        BPanels::Fused { b, conj, .. } => {
             // A full micro-panel of a real op(B) whose columns are contiguous is read in place
             // by the kernel (contract point 11): packing it would copy it for the few passes
             // of LOOP 1 it serves. Other layouts (and complex types, whose 1m form differs
@@ -934,6 +951,87 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     };
                 }
             })
+        }
+    }
+}
+
+/// Whether the fused LOOP 2 of `p` runs the wide register block (contract point 13): a real
+/// op(B) with contiguous columns, read in place `WIDE_NR` columns at a time, against A~ in
+/// micro-panels of `WIDE_MR` rows, on kernels whose wide block is taller than their own; for a
+/// short, wide product: more than half a wide micro-panel of rows, at most four, and at least
+/// twice as many columns as rows.
+///
+/// It is the `gemm` crate's way with such products: few passes of LOOP 1 over each group of
+/// B's columns, too few to pay for copying or packing them, and few enough column streams (6)
+/// that they do not crowd L1's sets when B's leading dimension is a power of two. The
+/// 16 x 14 block reads 14 streams in place (which alias there) or copies them into column
+/// form first (a tenth of the time of f64 64 x 4096 x 4096, perf). The wide block, on the
+/// other hand, reads more of A per flop (4 vectors per 24 FMAs against 2 per 28), so with
+/// more passes the copies pay off. Measured on the Xeon build machine, one thread, paired
+/// medians of 3 alternated runs of `examples/gemm_time`, against the 16 x 14 (32 x 14) block:
+/// - f64 m x 4096 x 4096: m = 24 +13%, 32 +15%, 40 +16%, 64 +22%, 100 +8%, 128 +7%, 256
+///   +3%; m = 16 (half a micro-panel) -1%; f64 64 x 1000 x 1000 +3%, 100 x 2000 x 500 +3%;
+///   square n = 256 +3%, 300 +2%, 200 -2%.
+/// - f32 m x 4096 x 4096: m = 64 +5%, 80 +6%, 100 +6%, 128 +7%, 160 +3%, 256 even; m = 32
+///   (half a micro-panel) -10%, 48 -3%; 128 x 1000 x 1000 +6%; square n = 256 -3%, 300 -5%,
+///   362 -3%, 200 even.
+/// - Two threads: f64 64 x 4096 x 4096 +17%, 128 x 4096 x 4096 +7%; f32 +5% and +7%.
+fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>) -> bool {
+    let (m, n) = (p.c.rows, p.c.cols);
+    K::WIDE_MR > K::MR
+        && !T::IS_COMPLEX
+        && p.b.rs == 1
+        && p.structure == Structure::General
+        && p.region == Region::All
+        && 2 * m > K::WIDE_MR
+        && m <= 4 * K::WIDE_MR
+        && n >= 2 * m
+}
+
+/// LOOP 2 and LOOP 1 of the wide register block (contract point 13), for the columns of the
+/// micro-panels `jr` of B~'s block `b` (real, contiguous columns, read in place): `WIDE_NR`
+/// columns at a time, the last group narrower, each against every micro-panel of A~.
+///
+/// # Safety
+/// As [`macro_kernel`], with `ap` packed in micro-panels of `K::WIDE_MR` rows and `T` real.
+unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
+    alpha: T,
+    ap: &[T::Real],
+    b: RawMat<T>,
+    beta: T,
+    c: RawMatMut<T>,
+    jr: core::ops::Range<usize>,
+) {
+    let (mr, nr) = (K::WIDE_MR, K::WIDE_NR);
+    let k = b.rows;
+    let (c0, c1) = (jr.start * K::NR, (jr.end * K::NR).min(c.cols));
+    // LOOP 2: WIDE_NR columns of C at a time.
+    for j0 in (c0..c1).step_by(nr) {
+        let cols = nr.min(c1 - j0);
+        // T is real here, so a pointer to T is a pointer to T::Real.
+        let b_panel = b.sub(0, j0, k, cols).ptr as *const T::Real;
+        // LOOP 1: WIDE_MR rows of C at a time.
+        for (i, a_panel) in ap.chunks_exact(mr * k).enumerate() {
+            let i0 = i * mr;
+            let c_tile = c.sub(i0, j0, mr.min(c.rows - i0), cols);
+            // SAFETY: the tile is inside C and this thread's alone; the A micro-panel holds
+            // `WIDE_MR x k` reals; B's `cols` columns of this group lie inside the block.
+            unsafe {
+                K::ukr_wide(
+                    c_tile.rows,
+                    cols,
+                    k,
+                    alpha.re(),
+                    a_panel.as_ptr(),
+                    b_panel,
+                    b.rs,
+                    b.cs,
+                    beta.re(),
+                    c_tile.ptr as *mut T::Real,
+                    c_tile.rs,
+                    c_tile.cs,
+                )
+            };
         }
     }
 }

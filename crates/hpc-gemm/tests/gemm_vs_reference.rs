@@ -489,6 +489,75 @@ fn aliasing_column_strides_match_the_reference() {
     }
 }
 
+/// The wide register block (kernel contract point 13) of a short, wide product (at most four
+/// wide micro-panels of rows, at least twice as many columns as rows, B's columns
+/// contiguous): row counts around its micro-panel's height (twice the kernel's MR on
+/// AVX-512; elsewhere these shapes take the other paths, and are checked all the same), every
+/// column tail of its 6-column groups, depths across KC (with an aliasing leading dimension at
+/// k = 512), every layout of A, B with its columns reversed, every special alpha and beta, on
+/// one and two threads. All exactly equal to the reference.
+fn wide_block_matches_the_reference<T: GemmScalar>() {
+    let (_, mr, _) = kernel_info::<T>();
+    let w = 2 * mr;
+    let specials = [
+        Special::Zero,
+        Special::One,
+        Special::MinusOne,
+        Special::Other,
+    ];
+    let mut neg_cols = Layout::COL_MAJOR;
+    neg_cols.neg_cols = true;
+    let mut case_no = 0;
+    for m in [w / 2 + 1, w - 1, w, w + 1, 2 * w + 3, 4 * w] {
+        for k in [1, 9, 512, 520] {
+            for tail in [0, 1, 5] {
+                let n = 2 * m + tail + (m % 3);
+                let c = case_no;
+                case_no += 1;
+                let case = Case {
+                    m,
+                    n,
+                    k,
+                    ta: Trans::No,
+                    tb: Trans::No,
+                    la: layouts()[c % 4],
+                    lb: if c % 5 == 4 {
+                        neg_cols
+                    } else {
+                        Layout::COL_MAJOR
+                    },
+                    lc: if c % 7 == 6 {
+                        layouts()[2]
+                    } else {
+                        Layout::COL_MAJOR
+                    },
+                    alpha: specials[(c + 1) % 4],
+                    beta: specials[c % 4],
+                    seed: c as u64,
+                };
+                check_exact::<T>(
+                    &case,
+                    if c % 2 == 0 {
+                        Par::Seq
+                    } else {
+                        Par::from_count(2)
+                    },
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_block_matches_the_reference_f64() {
+    wide_block_matches_the_reference::<f64>();
+}
+
+#[test]
+fn wide_block_matches_the_reference_f32() {
+    wide_block_matches_the_reference::<f32>();
+}
+
 fn nan_and_inf_propagate<T: GemmScalar>() {
     let (m, n, k) = (37, 33, 29);
     let mut rng = Gen::new(5);

@@ -5,14 +5,14 @@
 //! kernel is the same generic body (`ukr_body`), written once against `pulp`'s [`Simd`]
 //! abstraction and instantiated per ISA with a register block sized for it:
 //!
-//! | kernel                 | ISA (pulp token)  | MR x NR (elements) | vectors x columns | accumulators |
-//! |------------------------|-------------------|--------------------|-------------------|--------------|
-//! | `dgemm_x86_v4_16x14`   | AVX-512 (`V4`)    | 16 x 14            | 2 x 14            | 28 zmm       |
-//! | `sgemm_x86_v4_32x14`   | AVX-512 (`V4`)    | 32 x 14            | 2 x 14            | 28 zmm       |
-//! | `dgemm_x86_v3_8x6`     | AVX2+FMA (`V3`)   | 8 x 6              | 2 x 6             | 12 ymm       |
-//! | `sgemm_x86_v3_16x6`    | AVX2+FMA (`V3`)   | 16 x 6             | 2 x 6             | 12 ymm       |
-//! | `dgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   |
-//! | `sgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   |
+//! | kernel                 | ISA (pulp token)  | MR x NR (elements) | vectors x columns | accumulators | wide block (point 13) |
+//! |------------------------|-------------------|--------------------|-------------------|--------------|-----------------------|
+//! | `dgemm_x86_v4_16x14`   | AVX-512 (`V4`)    | 16 x 14            | 2 x 14            | 28 zmm       | 32 x 6 (4 x 6, 24 zmm) |
+//! | `sgemm_x86_v4_32x14`   | AVX-512 (`V4`)    | 32 x 14            | 2 x 14            | 28 zmm       | 64 x 6 (4 x 6, 24 zmm) |
+//! | `dgemm_x86_v3_8x6`     | AVX2+FMA (`V3`)   | 8 x 6              | 2 x 6             | 12 ymm       | 8 x 6 (the same)      |
+//! | `sgemm_x86_v3_16x6`    | AVX2+FMA (`V3`)   | 16 x 6             | 2 x 6             | 12 ymm       | 16 x 6 (the same)     |
+//! | `dgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   | 4 x 4 (the same)      |
+//! | `sgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   | 4 x 4 (the same)      |
 //!
 //! On aarch64 the portable kernel runs today; a NEON entry is one more instantiation of the same
 //! body with `pulp::aarch64::NeonFcma` (not written yet: no aarch64 machine to measure on).
@@ -75,6 +75,14 @@
 //!     ```text
 //!     b: [b(0,0) b(1,0) .. b(k-1,0) (pad to LD) | b(0,1) .. b(k-1,1) (pad) | .. ]
 //!     ```
+//! 13. **The wide block** (`ukr_wide`, for the driver's short, wide products, whose B the
+//!     `gemm` crate reads in place the same way): a second register block of
+//!     `WIDE_MR x WIDE_NR`, taller and narrower than `MR x NR`, so that B is read in place
+//!     (point 11's addressing) from `WIDE_NR` column streams only: A packed as point 4 says
+//!     with `WIDE_MR` for `MR`, `m <= WIDE_MR`, `1 <= n <= WIDE_NR`, and only B's `n` columns
+//!     read. The body runs with exactly `n` columns, and with half its vectors when `m` fits in
+//!     them. Where the wide block is no taller than `MR x NR` (AVX2, portable: a taller one
+//!     would spill), it is that block, and the driver does not use it.
 
 use pulp::Simd;
 
@@ -235,6 +243,10 @@ pub trait Microkernel<R: KernelReal>: 'static {
     const MR: usize;
     /// Columns of the register block.
     const NR: usize;
+    /// Rows of the wide register block (contract point 13): `ukr_wide`'s A micro-panels.
+    const WIDE_MR: usize;
+    /// Columns of the wide register block (contract point 13).
+    const WIDE_NR: usize;
 
     /// The kernel itself, with the [`GemmUkr`] signature.
     ///
@@ -273,6 +285,28 @@ pub trait Microkernel<R: KernelReal>: 'static {
         rs_c: isize,
         cs_c: isize,
         aux: &Aux<R>,
+    );
+
+    /// The wide kernel (point 13 of the contract): a `WIDE_MR x WIDE_NR` register block,
+    /// `m <= WIDE_MR`, `1 <= n <= WIDE_NR`, A packed in micro-panels of `WIDE_MR` rows, and
+    /// element (p, j) of B read in place at `b + p * rs_b + j * cs_b` for `j < n` only.
+    ///
+    /// # Safety
+    /// Points 4 (with `WIDE_MR` rows), 6, 7, 9 and 13 of the contract.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ukr_wide(
+        m: usize,
+        n: usize,
+        k: usize,
+        alpha: R,
+        a: *const R,
+        b: *const R,
+        rs_b: isize,
+        cs_b: isize,
+        beta: R,
+        c: *mut R,
+        rs_c: isize,
+        cs_c: isize,
     );
 
     /// The kernel with B in column form (point 12 of the contract): element (p, j) of the
@@ -541,7 +575,8 @@ macro_rules! microkernel {
     (
         $(#[$doc:meta])*
         $name:ident: $r:ty, $isa:expr, $token:ty, MV = $mv:literal, NR = $nr:literal,
-        EDGE_NR = [$($enr:literal),*], $label:literal
+        EDGE_NR = [$($enr:literal),*], WIDE = ($wmv:literal x [$($wn:literal),*] $wnr:literal),
+        $label:literal
     ) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
@@ -552,6 +587,8 @@ macro_rules! microkernel {
             const ISA: $crate::kernels::Isa = $isa;
             const MR: usize = $mv * $crate::simd::lanes::<$token, $r>();
             const NR: usize = $nr;
+            const WIDE_MR: usize = $wmv * $crate::simd::lanes::<$token, $r>();
+            const WIDE_NR: usize = $wnr;
 
             #[inline(never)]
             unsafe fn ukr(
@@ -607,6 +644,40 @@ macro_rules! microkernel {
                     m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
                 };
                 pulp::Simd::vectorize(simd, $crate::kernels::Body::<$r, $mv, $nr, false>(call));
+            }
+
+            #[inline(never)]
+            unsafe fn ukr_wide(
+                m: usize,
+                n: usize,
+                k: usize,
+                alpha: $r,
+                a: *const $r,
+                b: *const $r,
+                rs_b: isize,
+                cs_b: isize,
+                beta: $r,
+                c: *mut $r,
+                rs_c: isize,
+                cs_c: isize,
+            ) {
+                debug_assert!(m <= Self::WIDE_MR && (1..=$wnr).contains(&n));
+                // SAFETY: the caller guarantees the ISA is present (contract point 9).
+                let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
+                let next: *const $crate::kernels::Aux<$r> = &$crate::kernels::Aux::NONE;
+                let a_step = Self::WIDE_MR;
+                let call = $crate::kernels::UkrCall {
+                    m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
+                };
+                // Half the vectors when the rows fit in them (contract point 3's narrowing),
+                // and exactly the `n` columns, so that nothing past B's `n` columns is read.
+                if m <= Self::WIDE_MR / 2 {
+                    $crate::kernels::edge_ladder!(
+                        simd, call, $r, { $wmv / 2 }, $wnr, [$($wn),*], exact
+                    );
+                } else {
+                    $crate::kernels::edge_ladder!(simd, call, $r, $wmv, $wnr, [$($wn),*], exact);
+                }
             }
 
             #[inline(never)]
@@ -672,6 +743,16 @@ macro_rules! edge_ladder {
     ($simd:ident, $call:ident, $r:ty, $mv:literal, $nr:literal, [$($enr:literal),*]) => {{
         $(
             if $call.n <= $enr {
+                pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $enr, false>($call));
+                return;
+            }
+        )*
+        pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $nr, false>($call));
+    }};
+    // The body with exactly `call.n` columns (one of the widths, else `NR`).
+    ($simd:ident, $call:ident, $r:ty, $mv:tt, $nr:literal, [$($enr:literal),*], exact) => {{
+        $(
+            if $call.n == $enr {
                 pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $enr, false>($call));
                 return;
             }

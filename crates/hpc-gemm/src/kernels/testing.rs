@@ -7,7 +7,8 @@
 //! every `m in 0..=MR`, `n in 0..=NR`, `k in {0, 1, 3, 5, 17}`, C column-major, row-major,
 //! general stride and negative strides, β = 0 over NaN, β in {1, 2.5}, α in {0, 1, 2.5}, and
 //! that nothing outside the `m x n` tile is written.
-//! Points 11 and 12 (B in place, B in column form) against the packed kernel, bit for bit.
+//! Points 11 and 12 (B in place, B in column form) against the packed kernel, bit for bit;
+//! point 13 (the wide block) against the naive product of its panels.
 
 use super::{Aux, Microkernel, b_cols_ld};
 use crate::simd::KernelReal;
@@ -158,7 +159,120 @@ pub(crate) fn test_kernel<R: KernelReal, K: Microkernel<R>>() -> bool {
     // A = I (MR x MR): packed column by column.
     case::<R, K>(mr, nr, mr, &ident(mr, mr, false), &b, one, R::zero(), ls[0]);
     test_b_in_place::<R, K>();
+    test_wide::<R, K>();
     true
+}
+
+/// Point 13: `ukr_wide` on every `m in 0..=WIDE_MR`, `n in 1..=WIDE_NR`, depths 0 to 40, B
+/// stored column-major, row-major, with general and with negative strides (NaN around its `n`
+/// columns), against the naive product, exactly, over C layouts and special α and β (β = 0
+/// over NaN), writing nothing outside the tile.
+fn test_wide<R: KernelReal, K: Microkernel<R>>() {
+    let (mr, nr) = (K::WIDE_MR, K::WIDE_NR);
+    let ls = layouts(mr, nr);
+    let sentinel = R::from_f64(-777.0);
+    let mut t = 0;
+    for k in [0usize, 1, 3, 17, 40] {
+        let a = ints::<R>(k * mr, k + 3);
+        let ki = k as isize;
+        let span = 3 * (k + 2) * (nr + 2) + 8;
+        for m in 0..=mr {
+            for n in 1..=nr {
+                t += 1;
+                let ni = n as isize;
+                // (rs_b, cs_b, offset of (0, 0)).
+                let (rs_b, cs_b, origin) = [
+                    (1, ki + 2, 0),
+                    (ni + 1, 1, 0),
+                    (2, 2 * ki + 3, 1),
+                    (-1, -(ki + 1), (k + 1) * n),
+                ][t % 4];
+                let mut b = vec![R::nan(); span];
+                let at_b = |p: usize, j: usize| {
+                    (origin as isize + p as isize * rs_b + j as isize * cs_b) as usize
+                };
+                for p in 0..k {
+                    for j in 0..n {
+                        b[at_b(p, j)] = R::from_f64((((p * 5 + j * 3 + t) % 9) as f64) - 4.0);
+                    }
+                }
+                let alpha = [R::one(), R::from_f64(2.5), R::zero(), -R::one()][t % 4];
+                let beta = [R::zero(), R::one(), R::from_f64(-1.5)][(t / 4) % 3];
+                let (rs, cs, c_origin) = ls[t % ls.len()];
+                let c_span = 4 * (mr + 3) * (nr + 3) + 64;
+                let at = |i: usize, j: usize| {
+                    (c_origin as isize + i as isize * rs + j as isize * cs) as usize
+                };
+                let c0: Vec<R> = (0..c_span)
+                    .map(|i| {
+                        if beta == R::zero() {
+                            R::nan()
+                        } else {
+                            R::from_f64((i % 5) as f64)
+                        }
+                    })
+                    .collect();
+                let mut inside = vec![false; c_span];
+                for j in 0..n {
+                    for i in 0..m {
+                        inside[at(i, j)] = true;
+                    }
+                }
+                let mut c: Vec<R> = c0
+                    .iter()
+                    .zip(&inside)
+                    .map(|(&v, &ins)| if ins { v } else { sentinel })
+                    .collect();
+                // SAFETY: the ISA was checked by the caller; `a` holds k * WIDE_MR elements,
+                // B's layout puts every (p, j < n) inside `b`, and the tile lies inside `c`.
+                unsafe {
+                    K::ukr_wide(
+                        m,
+                        n,
+                        k,
+                        alpha,
+                        a.as_ptr(),
+                        b.as_ptr().wrapping_add(origin),
+                        rs_b,
+                        cs_b,
+                        beta,
+                        c.as_mut_ptr().wrapping_add(c_origin),
+                        rs,
+                        cs,
+                    )
+                };
+                for (idx, (&v, &ins)) in c.iter().zip(&inside).enumerate() {
+                    if !ins {
+                        assert!(
+                            v == sentinel,
+                            "{}: wide wrote outside the tile at {idx}",
+                            K::NAME
+                        );
+                        continue;
+                    }
+                }
+                for j in 0..n {
+                    for i in 0..m {
+                        let mut ab = R::zero();
+                        for p in 0..k {
+                            ab += a[p * mr + i] * b[at_b(p, j)];
+                        }
+                        let want = if beta == R::zero() {
+                            alpha * ab
+                        } else {
+                            beta * c0[at(i, j)] + alpha * ab
+                        };
+                        let got = c[at(i, j)];
+                        assert!(
+                            got == want,
+                            "{}: wide m={m} n={n} k={k} alpha={alpha} beta={beta} B ({rs_b}, {cs_b}): C({i},{j}) = {got}, expected {want}",
+                            K::NAME
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Points 11 and 12: `ukr_b_in_place` on B stored column-major, row-major, with general and

@@ -2,7 +2,8 @@
 //!
 //! # Contract
 //! The module contract of `kernels` with `MR x NR = 16 x 6` f32: 2 ymm vectors (8 lanes) by 6
-//! columns = 12 accumulators, within the 16 ymm registers of AVX2. Requires AVX2 + FMA
+//! columns = 12 accumulators, within the 16 ymm registers of AVX2. The wide block (point 13) is the
+//! same 16 x 6 (a taller one would spill), so the driver does not use it. Requires AVX2 + FMA
 //! (`pulp::x86::V3`). Tested by `kernels::testing::x86_v3` and by the driver tests with
 //! `HPC_FORCE_ISA=avx2`.
 
@@ -10,5 +11,7 @@ use crate::kernels::{Isa, microkernel};
 
 microkernel! {
     /// `sgemm_x86_v3_16x6`: f32, AVX2 + FMA.
-    Sgemm16x6: f32, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, EDGE_NR = [2, 4], "sgemm_x86_v3_16x6"
+    Sgemm16x6: f32, Isa::Avx2, pulp::x86::V3, MV = 2, NR = 6, EDGE_NR = [2, 4],
+    WIDE = (2 x [1, 2, 3, 4, 5] 6),
+    "sgemm_x86_v3_16x6"
 }
