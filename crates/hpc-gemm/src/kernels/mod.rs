@@ -54,8 +54,8 @@
 //!    prefetches the stream of lines `aux` names into L2, a few per k step, spread over the
 //!    call (the next micro-panel of B, which the driver copies next and would otherwise wait
 //!    for from memory). Within a call the packed body prefetches its panels a few k steps ahead
-//!    (`PREFETCH_STEPS`), which may touch up to that many rows past their ends (prefetches
-//!    never fault, nor do they need valid addresses).
+//!    (`PREFETCH_STEPS`), the other bodies A's rows only, which may touch up to that many rows
+//!    past their ends (prefetches never fault, nor do they need valid addresses).
 //! 9. **Safety**: the kernel's ISA is present (`available()`); `a` is valid for `k * MR` reads
 //!    and `b` for `k * NR`; `c` is valid for reads and writes of the `m x n` tile under the
 //!    given strides, its elements distinct; C does not overlap the packed panels.
@@ -475,6 +475,12 @@ pub(crate) unsafe fn ukr_body<
             // on panels streamed from L2 (`examples/kernel_time`, f64 k = 512): 108 GFLOP/s
             // without the rows of A, 114-118 with them, as fast as the packed form. In the GEMM
             // the column form wins by its packing, a copy where the packed form transposes.
+            prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
+        } else {
+            // B in place (and the edge bodies): A's rows as well. One thread, paired medians of
+            // 3 alternated runs of `examples/gemm_time`, on the wide block (point 13): f64
+            // 64 x 4096 x 4096 +6%, 128 x 4096 x 4096 +6%; f32 +4% and +7%; in place with the
+            // 16 x 14 block, f64 16 x 4096 x 4095 +8%; f64 n = 1000 (edge tiles) even.
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
         }
         let mut av = [zero; MV];
