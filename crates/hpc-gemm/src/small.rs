@@ -457,10 +457,13 @@ impl<T: GemmScalar> SmallComplexOp<T> {
         for (jj, (col_re, col_im)) in sums_re.iter().zip(&sums_im).enumerate() {
             let cj = self.c.wrapping_offset((j0 + jj) as isize * self.cs_c) as *mut T::Real;
             for (v, (&x_re, &x_im)) in col_re.iter().zip(col_im).enumerate() {
-                let prod = T::Real::v_add(
+                // One FMA: both products are exact (the signs are ±1), so this is the sum of
+                // the two, rounded once, as an add of them would be.
+                let prod = T::Real::v_mul_add(
                     simd,
+                    T::Real::v_swap_pairs(simd, x_im),
+                    s_im,
                     T::Real::v_mul(simd, x_re, s_re),
-                    T::Real::v_mul(simd, T::Real::v_swap_pairs(simd, x_im), s_im),
                 );
                 // α = 1 (the common case) and real α skip the complex scaling.
                 let ab = if self.alpha.is_one() {
