@@ -518,7 +518,12 @@ pub(crate) unsafe fn ukr_body<
             let cj = call.c.wrapping_offset(j as isize * call.cs_c);
             for (i, &acc_ij) in col.iter().enumerate() {
                 let p = cj.wrapping_add(i * l) as *mut R::V<S>;
-                let ab = R::v_mul(simd, va, acc_ij);
+                // α = 1 (the common case) needs no multiply (and the product would be exact).
+                let ab = if alpha == R::one() {
+                    acc_ij
+                } else {
+                    R::v_mul(simd, va, acc_ij)
+                };
                 let v = if beta == R::zero() {
                     ab
                 } else if beta == R::one() {
