@@ -31,6 +31,109 @@ fn layouts(mr: usize, nr: usize) -> Vec<(isize, isize, usize)> {
     ]
 }
 
+/// C for one kernel call on an `m x n` tile placed by `layout` (rs, cs, offset of (0, 0)) in a
+/// buffer with room for an `mr x nr` one: `c0`, NaN everywhere for β = 0, and `c`, the buffer
+/// the kernel writes, which holds `c0` inside the tile and a sentinel outside, so that stray
+/// writes show.
+struct Tile<R> {
+    c0: Vec<R>,
+    c: Vec<R>,
+    inside: Vec<bool>,
+    layout: (isize, isize, usize),
+    m: usize,
+    n: usize,
+}
+
+impl<R: KernelReal> Tile<R> {
+    fn sentinel() -> R {
+        R::from_f64(-777.0)
+    }
+
+    fn new(
+        (mr, nr): (usize, usize),
+        (m, n): (usize, usize),
+        layout: (isize, isize, usize),
+        beta: R,
+    ) -> Self {
+        let span = 4 * (mr + 3) * (nr + 3) + 64;
+        let c0: Vec<R> = (0..span)
+            .map(|i| {
+                if beta == R::zero() {
+                    R::nan()
+                } else {
+                    R::from_f64((i % 5) as f64)
+                }
+            })
+            .collect();
+        let mut tile = Tile {
+            c: Vec::new(),
+            inside: vec![false; span],
+            c0,
+            layout,
+            m,
+            n,
+        };
+        for j in 0..n {
+            for i in 0..m {
+                let at = tile.at(i, j);
+                tile.inside[at] = true;
+            }
+        }
+        tile.c = (tile.c0.iter().zip(&tile.inside))
+            .map(|(&v, &ins)| if ins { v } else { Self::sentinel() })
+            .collect();
+        tile
+    }
+
+    /// Where element (i, j) of the tile is in the buffers.
+    fn at(&self, i: usize, j: usize) -> usize {
+        let (rs, cs, origin) = self.layout;
+        (origin as isize + i as isize * rs + j as isize * cs) as usize
+    }
+
+    /// Element (0, 0) of the tile in the buffer the kernel writes.
+    fn ptr(&mut self) -> *mut R {
+        self.c.as_mut_ptr().wrapping_add(self.layout.2)
+    }
+
+    /// Asserts that the kernel wrote `beta * C0 + alpha * sum_p a(i, p) b(p, j)` (exactly: the
+    /// data are small integers) into the tile and nothing outside it.
+    fn check(
+        &self,
+        k: usize,
+        (alpha, beta): (R, R),
+        a: impl Fn(usize, usize) -> R,
+        b: impl Fn(usize, usize) -> R,
+        what: &str,
+    ) {
+        for j in 0..self.n {
+            for i in 0..self.m {
+                let mut ab = R::zero();
+                for p in 0..k {
+                    ab += a(i, p) * b(p, j);
+                }
+                let want = if beta == R::zero() {
+                    alpha * ab
+                } else {
+                    beta * self.c0[self.at(i, j)] + alpha * ab
+                };
+                let got = self.c[self.at(i, j)];
+                assert!(
+                    got == want,
+                    "{what} k={k} alpha={alpha} beta={beta} layout={:?}: C({i},{j}) = {got}, expected {want}",
+                    self.layout
+                );
+            }
+        }
+        for (idx, (&v, &ins)) in self.c.iter().zip(&self.inside).enumerate() {
+            assert!(
+                ins || v == Self::sentinel(),
+                "{what}: wrote outside the tile at {idx}"
+            );
+        }
+    }
+}
+
 /// Runs kernel `K` on one case and checks it against the naive product of the packed panels.
 #[allow(clippy::too_many_arguments)]
 fn case<R: KernelReal, K: Microkernel<R>>(
@@ -44,32 +147,8 @@ fn case<R: KernelReal, K: Microkernel<R>>(
     layout: (isize, isize, usize),
 ) {
     let (mr, nr) = (K::MR, K::NR);
-    let (rs, cs, origin) = layout;
-    let span = 4 * (mr + 3) * (nr + 3) + 64;
-    let sentinel = R::from_f64(-777.0);
-    let c0: Vec<R> = (0..span)
-        .map(|i| {
-            if beta == R::zero() {
-                R::nan()
-            } else {
-                R::from_f64((i % 5) as f64)
-            }
-        })
-        .collect();
-    let mut c = c0.clone();
-    let at = |i: usize, j: usize| (origin as isize + i as isize * rs + j as isize * cs) as usize;
-    // Everything outside the tile is a sentinel, so stray writes show.
-    let mut inside = vec![false; span];
-    for j in 0..n {
-        for i in 0..m {
-            inside[at(i, j)] = true;
-        }
-    }
-    for (v, &ins) in c.iter_mut().zip(&inside) {
-        if !ins {
-            *v = sentinel;
-        }
-    }
+    let mut tile = Tile::new((mr, nr), (m, n), layout, beta);
+    let (rs, cs, _) = layout;
     // SAFETY: the ISA was checked by the caller; `a`/`b` hold k * MR and k * NR elements; the
     // tile lies inside `c` (the layouts fit the span); no aliasing.
     unsafe {
@@ -81,38 +160,20 @@ fn case<R: KernelReal, K: Microkernel<R>>(
             a.as_ptr(),
             b.as_ptr(),
             beta,
-            c.as_mut_ptr().wrapping_add(origin),
+            tile.ptr(),
             rs,
             cs,
             &Aux::NONE,
         )
     };
-    for j in 0..n {
-        for i in 0..m {
-            let mut ab = R::zero();
-            for p in 0..k {
-                ab += a[p * mr + i] * b[p * nr + j];
-            }
-            let want = if beta == R::zero() {
-                alpha * ab
-            } else {
-                beta * c0[at(i, j)] + alpha * ab
-            };
-            let got = c[at(i, j)];
-            assert!(
-                got == want,
-                "{}: m={m} n={n} k={k} alpha={alpha} beta={beta} layout={layout:?}: C({i},{j}) = {got}, expected {want}",
-                K::NAME
-            );
-        }
-    }
-    for (idx, (&v, &ins)) in c.iter().zip(&inside).enumerate() {
-        assert!(
-            ins || v == sentinel,
-            "{}: wrote outside the tile at {idx}",
-            K::NAME
-        );
-    }
+    let what = format!("{}: m={m} n={n}", K::NAME);
+    tile.check(
+        k,
+        (alpha, beta),
+        |i, p| a[p * mr + i],
+        |p, j| b[p * nr + j],
+        &what,
+    );
 }
 
 /// The contract tests of one kernel; returns `false` (after printing why) if the CPU lacks its
@@ -170,7 +231,6 @@ pub(crate) fn test_kernel<R: KernelReal, K: Microkernel<R>>() -> bool {
 fn test_wide<R: KernelReal, K: Microkernel<R>>() {
     let (mr, nr) = (K::WIDE_MR, K::WIDE_NR);
     let ls = layouts(mr, nr);
-    let sentinel = R::from_f64(-777.0);
     let mut t = 0;
     for k in [0usize, 1, 3, 17, 40] {
         let a = ints::<R>(k * mr, k + 3);
@@ -198,31 +258,9 @@ fn test_wide<R: KernelReal, K: Microkernel<R>>() {
                 }
                 let alpha = [R::one(), R::from_f64(2.5), R::zero(), -R::one()][t % 4];
                 let beta = [R::zero(), R::one(), R::from_f64(-1.5)][(t / 4) % 3];
-                let (rs, cs, c_origin) = ls[t % ls.len()];
-                let c_span = 4 * (mr + 3) * (nr + 3) + 64;
-                let at = |i: usize, j: usize| {
-                    (c_origin as isize + i as isize * rs + j as isize * cs) as usize
-                };
-                let c0: Vec<R> = (0..c_span)
-                    .map(|i| {
-                        if beta == R::zero() {
-                            R::nan()
-                        } else {
-                            R::from_f64((i % 5) as f64)
-                        }
-                    })
-                    .collect();
-                let mut inside = vec![false; c_span];
-                for j in 0..n {
-                    for i in 0..m {
-                        inside[at(i, j)] = true;
-                    }
-                }
-                let mut c: Vec<R> = c0
-                    .iter()
-                    .zip(&inside)
-                    .map(|(&v, &ins)| if ins { v } else { sentinel })
-                    .collect();
+                let layout = ls[t % ls.len()];
+                let mut tile = Tile::new((mr, nr), (m, n), layout, beta);
+                let (rs, cs, _) = layout;
                 // SAFETY: the ISA was checked by the caller; `a` holds k * WIDE_MR elements,
                 // B's layout puts every (p, j < n) inside `b`, and the tile lies inside `c`.
                 unsafe {
@@ -236,40 +274,19 @@ fn test_wide<R: KernelReal, K: Microkernel<R>>() {
                         rs_b,
                         cs_b,
                         beta,
-                        c.as_mut_ptr().wrapping_add(c_origin),
+                        tile.ptr(),
                         rs,
                         cs,
                     )
                 };
-                for (idx, (&v, &ins)) in c.iter().zip(&inside).enumerate() {
-                    if !ins {
-                        assert!(
-                            v == sentinel,
-                            "{}: wide wrote outside the tile at {idx}",
-                            K::NAME
-                        );
-                        continue;
-                    }
-                }
-                for j in 0..n {
-                    for i in 0..m {
-                        let mut ab = R::zero();
-                        for p in 0..k {
-                            ab += a[p * mr + i] * b[at_b(p, j)];
-                        }
-                        let want = if beta == R::zero() {
-                            alpha * ab
-                        } else {
-                            beta * c0[at(i, j)] + alpha * ab
-                        };
-                        let got = c[at(i, j)];
-                        assert!(
-                            got == want,
-                            "{}: wide m={m} n={n} k={k} alpha={alpha} beta={beta} B ({rs_b}, {cs_b}): C({i},{j}) = {got}, expected {want}",
-                            K::NAME
-                        );
-                    }
-                }
+                let what = format!("{}: wide m={m} n={n} B ({rs_b}, {cs_b})", K::NAME);
+                tile.check(
+                    k,
+                    (alpha, beta),
+                    |i, p| a[p * mr + i],
+                    |p, j| b[at_b(p, j)],
+                    &what,
+                );
             }
         }
     }
