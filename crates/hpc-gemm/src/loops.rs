@@ -45,20 +45,24 @@
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
 //! (matrixmultiply's `betap`).
 //!
-//! Threads. When C is wide enough (at least `COL_SHARE` = 256 columns per share), the threads
-//! first split C's columns into shares at the top, above LOOP 5, and each share runs the five
-//! loops on its own: one fork and one join per call, where sharing B~ costs two per packed
-//! panel. The price is that every share packs all of op(A), which is small beside its
-//! `2 * m * k * cols` flops at 256 columns or more. Measured on the 2-core build machine
+//! Threads. The threads first split C into shares at the top, above LOOP 5, and each share
+//! runs the five loops on its own: one fork and one join per call, where sharing B~ costs two
+//! per packed panel. When C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A
+//! per share) and at least as tall as it is wide, the shares are rows: each packs its own rows
+//! of op(A), none packs them twice, and every share reads all of op(B) (in place when a share
+//! is one MC block; packing B~ in column form is a copy, the cheaper packing to do twice).
+//! Against splitting LOOP 2 with every thread packing the same A~, f64 2 threads (paired
+//! medians of 6 alternated runs): n = 256 +30%, n = 384 +11%, 4096 x 64 x 4096 +7%,
+//! 600 x 200 x 600 +24%, 128 x 400 x 4096 +12%; c64 4096 x 64 x 1024 +27%, c32 n = 256 +27%.
+//! When C is wider than tall (and has at least `COL_SHARE` = 256 columns per share), or too
+//! short for row shares, the shares are columns, and every share packs all of op(A), which is
+//! small beside its `2 * m * k * cols` flops at 256 columns or more. Against no shares
 //! (`examples/gemm_time`, 2 threads, medians of 6-8 alternated runs): f64 n = 512 +8%,
 //! n = 768 +7%, 64 x 4096 x 4096 +4%, f32 n = 1024 +6%, c64 n = 256 +48%; n = 2048 even.
-//! Otherwise, when C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A per
-//! share), the threads split C's rows the same way: each share packs its own rows of op(A),
-//! none packs them twice, and every share reads all of op(B) (in place when a share is one MC
-//! block). Against splitting LOOP 2 with every thread packing the same A~, f64 2 threads
-//! (paired medians of 6 alternated runs): n = 256 +30%, n = 384 +11%, 4096 x 64 x 4096 +7%,
-//! 600 x 200 x 600 +24%, 128 x 400 x 4096 +12%; c64 4096 x 64 x 1024 +27%, c32 n = 256 +27%;
-//! f32 n = 256 even (noisy).
+//! Rows against columns where both apply (paired medians of 5): f64 4096 x 4096 x 64 +14%,
+//! n = 512 +2-4%, 768 +2%, 1024 +1%, 2048 +1%; f32 n = 1024 +2-3%, 2048 +1%, 512 even (noisy),
+//! 4096 x 4096 x 64 -1%; c64 and c32 n = 1024 +1%; but 64 x 4096 x 4096 -10%, hence columns
+//! for a wide C.
 //! Within a share, or for a narrower C, the threads split LOOP 3 and LOOP 2 between them
 //! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
 //! turns packing B~ in parallel. No split changes which kernel computes an element nor the
@@ -350,19 +354,25 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     }
     let blk = &blk;
     let by_cols = share_ways(nt, n / COL_SHARE);
-    // Row shares neither for a triangle of C nor in place under a triangular op(A) (a share's
-    // writes would reach rows another share still packs); no shares at all under a triangular
-    // op(B) (the same with columns) nor a symmetric operand (whose packing needs each block's
-    // place in the whole matrix).
-    let ways = if matches!(
+    let by_rows = share_ways(nt, m / (ROW_SHARE_PANELS * mr_t));
+    // Into how many shares, and whether by columns. Row shares neither for a triangle of C
+    // nor in place under a triangular op(A) (a share's writes would reach rows another share
+    // still packs); no shares at all under a triangular op(B) (the same with columns) nor a
+    // symmetric operand (whose packing needs each block's place in the whole matrix).
+    // Otherwise rows when C is at least as tall as it is wide (each share packs only its own
+    // rows of op(A), and B~, a copy in column form, is the cheaper to pack twice), columns
+    // when it is wider.
+    let (ways, cols) = if matches!(
         p.structure,
         Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
     ) {
-        1
-    } else if by_cols > 1 || p.region != Region::All || p.structure.tri_a().is_some() {
-        by_cols
+        (1, false)
+    } else if p.region != Region::All || p.structure.tri_a().is_some() {
+        (by_cols, true)
+    } else if by_rows > 1 && (m >= n || by_cols == 1) {
+        (by_rows, false)
     } else {
-        share_ways(nt, m / (ROW_SHARE_PANELS * mr_t))
+        (by_cols, true)
     };
     if ways == 1 {
         // SAFETY: forwarded.
@@ -388,7 +398,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     }
     // Shares are whole micro-panels: every share but the last is a multiple of NR columns, or
     // of MR rows.
-    let (len, per) = if by_cols > 1 {
+    let (len, per) = if cols {
         (n, n.div_ceil(ways).next_multiple_of(K::NR))
     } else {
         (m, m.div_ceil(ways).next_multiple_of(mr_t))
@@ -399,7 +409,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             return;
         }
         let cnt = per.min(len - s0);
-        let share = if by_cols > 1 {
+        let share = if cols {
             Problem {
                 b: p.b.sub(0, s0, p.b.rows, cnt),
                 c: p.c.sub(0, s0, m, cnt),
