@@ -428,19 +428,28 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         // writes its own columns (or rows) of C, which no other share touches.
         unsafe { run_shared::<T, K>(&share, nt / ways, blk) };
     };
-    // The calling thread runs the first share itself while the pool takes the others, rather
-    // than handing them all to the pool and sleeping until they are done (which, from outside
-    // the pool, left three threads on two cores and a wake-up per call). Two threads, paired
-    // medians of 5-7 alternated runs of `examples/gemm_time`: f64 n = 256 +17%, 384 +5%, 512
-    // +2%, f32 256 +11%, c64 256 +5% (noisy); n = 768 and up, and the skinny shapes, even.
-    rayon::in_place_scope(|s| {
-        let work = &work;
-        for w in 1..ways {
-            s.spawn(move |_| work(w));
-        }
-        work(0);
-    });
+    // For a short call, the calling thread runs the first share itself while the pool takes
+    // the others, rather than handing them all to the pool and sleeping until they are done
+    // (which, from outside the pool, left three threads on two cores and a wake-up per call).
+    // Two threads, paired medians of 5-7 alternated runs of `examples/gemm_time`: f64 n = 256
+    // +17%, 384 +5%, 512 +2%, f32 256 +11%, c64 256 +5% (noisy). For long calls that fixed cost
+    // does not show, and the pool alone did better: f32 n = 2048 -2% the other way; f32 1024,
+    // f64 768 and 2048 and the skinny shapes even.
+    if m * n * p.a.cols <= SHORT_CALL {
+        rayon::in_place_scope(|s| {
+            let work = &work;
+            for w in 1..ways {
+                s.spawn(move |_| work(w));
+            }
+            work(0);
+        });
+    } else {
+        (0..ways).into_par_iter().for_each(work);
+    }
 }
+
+/// The most work (`m * n * k`) of a call whose calling thread runs a share itself ([`run`]).
+const SHORT_CALL: usize = 512 * 512 * 512;
 
 /// Fewest columns of C per column share.
 pub(crate) const COL_SHARE: usize = 256;
