@@ -452,7 +452,7 @@ pub(crate) unsafe fn ukr_body<
         (call.rs_b, call.cs_b)
     };
     let (mut a, mut b) = (call.a, call.b);
-    // The in-place body's prefetch stream (contract point 8): the next column and line.
+    // The column-form body's prefetch stream (contract point 8): the next column and line.
     // SAFETY: `next` points to the caller's `Aux` (or `Aux::NONE`), alive for the call.
     let next = unsafe { &*call.next };
     let (mut pf_col, mut pf_line) = (0usize, 0usize);
@@ -694,10 +694,10 @@ macro_rules! microkernel {
                 // and exactly the `n` columns, so that nothing past B's `n` columns is read.
                 if m <= Self::WIDE_MR / 2 {
                     $crate::kernels::edge_ladder!(
-                        simd, call, $r, { $wmv / 2 }, $wnr, [$($wn),*], exact
+                        simd, call, $r, { $wmv / 2 }, $wnr, [$($wn),*], ==
                     );
                 } else {
-                    $crate::kernels::edge_ladder!(simd, call, $r, $wmv, $wnr, [$($wn),*], exact);
+                    $crate::kernels::edge_ladder!(simd, call, $r, $wmv, $wnr, [$($wn),*], ==);
                 }
             }
 
@@ -749,9 +749,9 @@ macro_rules! microkernel {
                 let call = $crate::kernels::UkrCall { rs_b: $nr, cs_b: 1, a_step, ..call };
                 let m = call.m;
                 if m <= $crate::simd::lanes::<$token, $r>() {
-                    $crate::kernels::edge_ladder!(simd, call, $r, 1, $nr, [$($enr),*]);
+                    $crate::kernels::edge_ladder!(simd, call, $r, 1, $nr, [$($enr),*], <=);
                 } else {
-                    $crate::kernels::edge_ladder!(simd, call, $r, $mv, $nr, [$($enr),*]);
+                    $crate::kernels::edge_ladder!(simd, call, $r, $mv, $nr, [$($enr),*], <=);
                 }
             }
         }
@@ -759,21 +759,12 @@ macro_rules! microkernel {
 }
 
 /// The column ladder of an edge tile: the body with `MV` vectors and the first of the widths
-/// that holds `call.n` columns (else `NR`), B read through its strides.
+/// that holds `call.n` columns (`<=`), or that equals it (`==`: exactly `call.n` columns, so
+/// nothing past them is read; the wide block), else `NR`; B read through its strides.
 macro_rules! edge_ladder {
-    ($simd:ident, $call:ident, $r:ty, $mv:literal, $nr:literal, [$($enr:literal),*]) => {{
+    ($simd:ident, $call:ident, $r:ty, $mv:tt, $nr:literal, [$($enr:literal),*], $cmp:tt) => {{
         $(
-            if $call.n <= $enr {
-                pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $enr, false>($call));
-                return;
-            }
-        )*
-        pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $nr, false>($call));
-    }};
-    // The body with exactly `call.n` columns (one of the widths, else `NR`).
-    ($simd:ident, $call:ident, $r:ty, $mv:tt, $nr:literal, [$($enr:literal),*], exact) => {{
-        $(
-            if $call.n == $enr {
+            if $call.n $cmp $enr {
                 pulp::Simd::vectorize($simd, $crate::kernels::Body::<$r, $mv, $enr, false>($call));
                 return;
             }
