@@ -351,7 +351,10 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // write-backs). Left out: the kernels prefetching the next block into L2 (their `Aux`
     // stream), +2% on one thread, even on two, because the prefetches slow the kernels; and
     // packing each micro-panel into L1 right before its calls, 0.62x, since each micro-panel
-    // takes two lines from each of 256 pages where a block takes sixteen.
+    // takes two lines from each of 256 pages where a block takes sixteen. The same stream of
+    // one line per column (for the L2 streamer to fetch the rest) was 0.975. Splitting k
+    // between two threads instead of m (as MKL does here, `gblock_by_k`), with a sum of the
+    // two halves: 0.97-0.98 against two row halves, and the bits would depend on the threads.
     let mut blk = Blocking::for_kernel(K::MR, K::NR, size_of::<T::Real>());
     let narrow = n <= NARROW_PANELS * K::NR
         && m > blk.mc / factor::<T>()
@@ -369,7 +372,12 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // symmetric operand (whose packing needs each block's place in the whole matrix).
     // Otherwise rows when C is at least as tall as it is wide (each share packs only its own
     // rows of op(A), and B~, a copy in column form, is the cheaper to pack twice), columns
-    // when it is wider.
+    // when it is wider. Packing B~ once for both shares does not pay here: with each of two
+    // row shares copying half of its micro-panels into one buffer that both read (timing only,
+    // no synchronisation at all), f64 n = 2048 came out 1.00 and 1024 0.98 (two threads,
+    // paired medians of 5): reading the other core's fresh copies costs what copying them
+    // saves. One share over both threads (`run_shared`, B~ packed together, a fork and join
+    // per KC slice): n = 1024 0.95, 2048 and 4096 0.98.
     let (ways, cols) = if matches!(
         p.structure,
         Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
