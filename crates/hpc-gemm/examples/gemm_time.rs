@@ -1,7 +1,8 @@
 //! Times `hpc_gemm::gemm` on square products (one thread, or `HPC_TIME_THREADS`), for quick
 //! tuning runs:
 //! `cargo run --release -p hpc-gemm --example gemm_time -- f64 8 16 32 64 64x4096x4096`
-//! (a size `n` is n x n x n, `MxNxK` any shape).
+//! (a size `n` is n x n x n, `MxNxK` any shape). `HPC_TIME_B_ROWS=1` stores B row-major (so
+//! that a real B~ is packed, not copied in column form).
 //! Prints the median GFLOP/s of 15 timings per size (each long enough to be measurable: at
 //! least `HPC_TIME_FLOPS` flops, default 2e7; raise it to run long enough for `perf record`).
 //! The benchmark of record is `cargo xtask bench`.
@@ -34,13 +35,18 @@ fn run<T: GemmScalar>((m, n, k): (usize, usize, usize)) -> f64 {
         .unwrap_or(2e7);
     let reps = ((least / flops) as usize).max(1);
     let par = par();
+    let b_rows = std::env::var("HPC_TIME_B_ROWS").is_ok_and(|v| v == "1");
     let mut rates = Vec::new();
     for _ in 0..15 {
         let t = Instant::now();
         for _ in 0..reps {
             let (av, bv) = (
                 MatRef::from_col_major(&a, m, k, m).unwrap(),
-                MatRef::from_col_major(&b, k, n, k).unwrap(),
+                if b_rows {
+                    MatRef::from_row_major(&b, k, n, n).unwrap()
+                } else {
+                    MatRef::from_col_major(&b, k, n, k).unwrap()
+                },
             );
             let cv = MatMut::from_col_major(&mut c, m, n, m).unwrap();
             gemm(T::one(), black_box(av), black_box(bv), T::zero(), cv, par).unwrap();
