@@ -393,10 +393,12 @@ impl<
 /// load). The entries copy their arguments into a [`UkrCall`] for `pulp`'s dispatch; left to
 /// itself the compiler copies two neighbouring stack arguments (`rs_c` and `cs_c`, or `c` and
 /// `rs_c`) with one 16-byte load, which the caller's two 8-byte stores cannot forward, so each
-/// call waited until the store buffer had drained, the last call's C tile included (perf: 2.6-
-/// 2.9% of the time in the entry's prologue, f32 and c32). One thread, paired medians of 5
-/// alternated runs of `examples/gemm_time`: c32 n = 1024 +2.9%, 512 +2.3%, c64 1024 +1.7%; with
-/// B row-major (packed, through `ukr`) f32 2048 x 2048 x 1024 +1.7%, f64 2048 +2.2%.
+/// call waited until the store buffer had drained, the last call's C tile included (perf: about
+/// 3% of the time in the entry's prologue, c32 and f32). One thread, paired medians of 5
+/// alternated runs of `examples/gemm_time`: c32 n = 1024 +2 to +3%, 256 +3.6%; c64 1024 +2 to
+/// +3% (two threads +1.9%); B row-major (`HPC_TIME_B_ROWS=1`: packed, through `ukr`) f64
+/// n = 2048 +2%, 512 +3.4%, f32 2048 x 2048 x 1024 +1.7%; the column-form entry had no such
+/// load and its paths are even.
 /// `black_box` is a hint, not a guarantee: if it ever stops splitting the load, only that time
 /// comes back; results do not depend on it.
 #[inline(always)]
