@@ -6,6 +6,7 @@
 //! - `cargo xtask bench`: the benchmarks (the main job), ending with a table.
 //! - `cargo xtask capi`: the C library laid out for installation.
 
+mod aarch64;
 mod bench;
 mod blas_testers;
 mod capi;

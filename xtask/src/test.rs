@@ -3,7 +3,8 @@
 //! Steps: `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`,
 //! `cargo test --workspace`, then hpc-gemm's tests again under `HPC_FORCE_ISA=avx2` and
 //! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU) and with tiny
-//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`). A step that cannot run here is reported as
+//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`), and for aarch64 under qemu (the NEON kernels,
+//! `aarch64.rs`). A step that cannot run here is reported as
 //! skipped with its reason; a step that fails fails the whole command, after the summary is
 //! printed.
 
@@ -140,6 +141,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
             ))
         },
     );
+
+    // The NEON kernels, on an emulated aarch64: lint, then hpc-gemm's tests (kernel contract,
+    // driver against the reference, Level 3), which select NEON there as the best ISA.
+    step("aarch64 NEON under qemu (hpc-gemm)", &mut steps, || {
+        if let Some(why) = crate::aarch64::missing() {
+            return Outcome::Skipped(why);
+        }
+        if has_cargo_subcommand("clippy") {
+            let mut lint =
+                crate::aarch64::cargo_for_aarch64(&["clippy", "-p", "hpc-gemm", "--all-targets"]);
+            if let Err(e) = run_echoed(lint.args(["--", "-D", "warnings"])) {
+                return Outcome::Failed(e);
+            }
+        }
+        outcome_of(run_counting(
+            &mut crate::aarch64::cargo_for_aarch64(&["test", "-p", "hpc-gemm", "--tests"]),
+            &mut counts,
+        ))
+    });
 
     step("reference BLAS testers (Fortran ABI)", &mut steps, || {
         if !std::path::Path::new(crate::blas_testers::TESTER_DIR)

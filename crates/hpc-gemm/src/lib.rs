@@ -18,7 +18,7 @@
 //!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): straight from A, B)
 //!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
-//!                           instantiated in generic.rs, x86_v3/, x86_v4/
+//!                           instantiated in generic.rs, x86_v3/, x86_v4/, neon/ (aarch64)
 //! ```
 //!
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type

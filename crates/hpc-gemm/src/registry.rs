@@ -1,7 +1,7 @@
 //! ISA detection and the kernel registry: which microkernel a GEMM of each type runs.
 //!
 //! The best ISA is detected once (`pulp`'s runtime detection). `HPC_FORCE_ISA=scalar|avx2|avx512`
-//! (read once) forces a lower one, so that the fallback paths are tested on a machine that has
+//! (or `neon` on aarch64; read once) forces a lower one, so that the fallback paths are tested on a machine that has
 //! better; forcing an ISA the CPU lacks is refused with a message on stderr, and the best
 //! available one runs instead.
 //!
@@ -16,7 +16,7 @@ use crate::simd::{GemmScalar, KernelReal};
 
 /// The best ISA this CPU has.
 pub fn detected_isa() -> Isa {
-    [Isa::Avx512, Isa::Avx2]
+    [Isa::Avx512, Isa::Avx2, Isa::Neon]
         .into_iter()
         .find(|isa| isa.available())
         .unwrap_or(Isa::Scalar)
@@ -41,7 +41,7 @@ pub fn selected_isa() -> Isa {
                 }
                 None => {
                     eprintln!(
-                        "hpc-gemm: HPC_FORCE_ISA={v} is not one of scalar, avx2, avx512; using {}",
+                        "hpc-gemm: HPC_FORCE_ISA={v} is not one of scalar, avx2, avx512, neon; using {}",
                         best.name()
                     );
                     best
@@ -67,7 +67,7 @@ fn describe<R: KernelReal, K: Microkernel<R>>() -> (&'static str, usize, usize) 
 }
 
 macro_rules! family {
-    ($r:ty, scalar: $scalar:ty, avx2: $avx2:ty, avx512: $avx512:ty) => {
+    ($r:ty, scalar: $scalar:ty, avx2: $avx2:ty, avx512: $avx512:ty, neon: $neon:ty) => {
         impl Family for $r {
             unsafe fn run<T: GemmScalar<Real = Self>>(isa: Isa, p: &Problem<T>, nt: usize) {
                 match isa {
@@ -77,6 +77,9 @@ macro_rules! family {
                     #[cfg(target_arch = "x86_64")]
                     // SAFETY: the caller checked that `isa` (AVX2) is available.
                     Isa::Avx2 => unsafe { run::<T, $avx2>(p, nt) },
+                    #[cfg(target_arch = "aarch64")]
+                    // SAFETY: the caller checked that `isa` (NEON) is available.
+                    Isa::Neon => unsafe { run::<T, $neon>(p, nt) },
                     // SAFETY: the portable kernel runs everywhere; operands forwarded.
                     _ => unsafe { run::<T, $scalar>(p, nt) },
                 }
@@ -87,6 +90,8 @@ macro_rules! family {
                     Isa::Avx512 => describe::<$r, $avx512>(),
                     #[cfg(target_arch = "x86_64")]
                     Isa::Avx2 => describe::<$r, $avx2>(),
+                    #[cfg(target_arch = "aarch64")]
+                    Isa::Neon => describe::<$r, $neon>(),
                     _ => describe::<$r, $scalar>(),
                 }
             }
@@ -94,17 +99,29 @@ macro_rules! family {
     };
 }
 
+// The slots of the other architecture's ISAs name the portable kernel: they are never
+// selected there (`Isa::available` is false), and their match arms are compiled out.
 #[cfg(target_arch = "x86_64")]
 use crate::kernels::{x86_v3, x86_v4};
 
 #[cfg(target_arch = "x86_64")]
-family!(f64, scalar: generic::Dgemm4x4, avx2: x86_v3::Dgemm8x6, avx512: x86_v4::Dgemm16x14);
+family!(f64, scalar: generic::Dgemm4x4, avx2: x86_v3::Dgemm8x6, avx512: x86_v4::Dgemm16x14,
+    neon: generic::Dgemm4x4);
 #[cfg(target_arch = "x86_64")]
-family!(f32, scalar: generic::Sgemm4x4, avx2: x86_v3::Sgemm16x6, avx512: x86_v4::Sgemm32x14);
-#[cfg(not(target_arch = "x86_64"))]
-family!(f64, scalar: generic::Dgemm4x4, avx2: generic::Dgemm4x4, avx512: generic::Dgemm4x4);
-#[cfg(not(target_arch = "x86_64"))]
-family!(f32, scalar: generic::Sgemm4x4, avx2: generic::Sgemm4x4, avx512: generic::Sgemm4x4);
+family!(f32, scalar: generic::Sgemm4x4, avx2: x86_v3::Sgemm16x6, avx512: x86_v4::Sgemm32x14,
+    neon: generic::Sgemm4x4);
+#[cfg(target_arch = "aarch64")]
+family!(f64, scalar: generic::Dgemm4x4, avx2: generic::Dgemm4x4, avx512: generic::Dgemm4x4,
+    neon: crate::kernels::neon::Dgemm8x6);
+#[cfg(target_arch = "aarch64")]
+family!(f32, scalar: generic::Sgemm4x4, avx2: generic::Sgemm4x4, avx512: generic::Sgemm4x4,
+    neon: crate::kernels::neon::Sgemm16x6);
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+family!(f64, scalar: generic::Dgemm4x4, avx2: generic::Dgemm4x4, avx512: generic::Dgemm4x4,
+    neon: generic::Dgemm4x4);
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+family!(f32, scalar: generic::Sgemm4x4, avx2: generic::Sgemm4x4, avx512: generic::Sgemm4x4,
+    neon: generic::Sgemm4x4);
 
 #[cfg(test)]
 mod tests {
@@ -112,7 +129,7 @@ mod tests {
 
     #[test]
     fn isa_names_round_trip() {
-        for isa in [Isa::Scalar, Isa::Avx2, Isa::Avx512] {
+        for isa in [Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon] {
             assert_eq!(Isa::parse(isa.name()), Some(isa));
         }
         assert_eq!(Isa::parse(" AVX512\n"), Some(Isa::Avx512));

@@ -5,7 +5,8 @@
 //! zero-padding a 16 x 14 tile for a 4 x 4 result, the blocking bookkeeping). Here C is
 //! computed block by block straight from A and B: up to 4 vectors of rows of A are loaded per
 //! k step (a masked load for the last, partial one), each multiplied by broadcast elements of
-//! B for up to 6 columns (as many as keep 24 accumulators with AVX-512, 8 otherwise). A is
+//! B for up to 6 columns (as many as keep 24 accumulators with 32 vector registers, AVX-512
+//! and NEON, 8 with 16). A is
 //! read in place when its columns are contiguous (unit row stride), else copied once into a
 //! column-major buffer on the stack; B is read with any strides.
 //!
@@ -206,6 +207,9 @@ unsafe fn on_isa<Op: WithSimd<Output = ()>>(isa: Isa, op: Op) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the caller checked that AVX2 is available.
         Isa::Avx2 => Simd::vectorize(unsafe { pulp::x86::V3::assume() }, op),
+        #[cfg(target_arch = "aarch64")]
+        // SAFETY: the caller checked that NEON is available.
+        Isa::Neon => Simd::vectorize(unsafe { pulp::aarch64::Neon::assume() }, op),
         _ => Simd::vectorize(pulp::Scalar::new(), op),
     }
 }
@@ -256,13 +260,13 @@ impl<R: KernelReal> WithSimd for SmallOp<R> {
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let l = lanes::<S, R>();
-        // Accumulators per block: with 32 vector registers (512-bit vectors: AVX-512) up to
-        // 24 (NV x NJ, up to 4 x 6), with room for the 4 vectors of A and a broadcast of B;
-        // with 16 (AVX2, portable) up to 8, so nothing spills. 24 against 12 on the Xeon build
+        // Accumulators per block: with 32 vector registers (AVX-512, NEON) up to 24 (NV x NJ,
+        // up to 4 x 6), with room for the 4 vectors of A and a broadcast of B; with 16 (AVX2,
+        // portable) up to 8, so nothing spills. 24 against 12 on the Xeon build
         // machine (one thread, paired medians of 3 alternated runs of `examples/gemm_time`):
         // f64 n = 32 +8%, 64 +10%, 16 +4%; f32 n = 32 +6%, 64 +10%. (Before the masked loads
         // were made native, 24 spilled: pulp's partial loads were calls.)
-        let acc_max = if l * size_of::<R>() >= 64 { 24 } else { 8 };
+        let acc_max = if S::REGISTER_COUNT >= 32 { 24 } else { 8 };
         let nv_full = self.m.div_ceil(l).min(4);
         let nj_max = (acc_max / nv_full).clamp(1, 6);
         // Blocks of columns evened out: n = 8 is two blocks of 4, not 6 and 2.
@@ -353,15 +357,11 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
     fn with_simd<S: Simd>(self, simd: S) {
         // Complex elements per vector (at least one: the portable ISA never gets here).
         let lc = (lanes::<S, T::Real>() / 2).max(1);
-        // Pairs of accumulators per block: 12 (24 registers) with 32 vector registers, 4 with
-        // 16, so nothing spills. 12 against 8 (paired medians of 5-6 alternated runs of
+        // Pairs of accumulators per block: 12 (24 registers) with 32 vector registers (AVX-512,
+        // NEON), 4 with 16, so nothing spills. 12 against 8 (paired medians of 5-6 alternated runs of
         // `examples/gemm_time`, one thread): c64 n = 16 +4%, 32 +10%, 48 +6%; c32 n = 32 +8%,
         // 64 +9%, 16 even.
-        let pairs_max = if lanes::<S, T::Real>() * size_of::<T::Real>() >= 64 {
-            12
-        } else {
-            4
-        };
+        let pairs_max = if S::REGISTER_COUNT >= 32 { 12 } else { 4 };
         // The sign patterns of the epilogue, made once per call.
         // Conjugating B flips the sign of every a * im(b) term, which the k loop then need not
         // do per element (see `block`).

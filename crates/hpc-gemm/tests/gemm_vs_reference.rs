@@ -664,6 +664,7 @@ fn the_selected_kernel_is_reported() {
         let want = match isa.as_str() {
             "scalar" => "generic",
             "avx2" => "x86_v3",
+            "neon" => "neon",
             _ => "x86_v4",
         };
         if hpc_gemm::Isa::parse(&isa).is_some_and(|i| i.available()) {

@@ -11,11 +11,14 @@
 //! | `sgemm_x86_v4_32x14`   | AVX-512 (`V4`)    | 32 x 14            | 2 x 14            | 28 zmm       | 64 x 6 (4 x 6, 24 zmm) |
 //! | `dgemm_x86_v3_8x6`     | AVX2+FMA (`V3`)   | 8 x 6              | 2 x 6             | 12 ymm       | 8 x 6 (the same)      |
 //! | `sgemm_x86_v3_16x6`    | AVX2+FMA (`V3`)   | 16 x 6             | 2 x 6             | 12 ymm       | 16 x 6 (the same)     |
+//! | `dgemm_neon_8x6`       | aarch64 NEON (`Neon`) | 8 x 6          | 4 x 6             | 24 q         | 8 x 6 (the same)      |
+//! | `sgemm_neon_16x6`      | aarch64 NEON (`Neon`) | 16 x 6         | 4 x 6             | 24 q         | 16 x 6 (the same)     |
 //! | `dgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   | 4 x 4 (the same)      |
 //! | `sgemm_generic_4x4`    | portable (`Scalar`) | 4 x 4            | 4 x 4             | 16 scalars   | 4 x 4 (the same)      |
 //!
-//! On aarch64 the portable kernel runs today; a NEON entry is one more instantiation of the same
-//! body with `pulp::aarch64::NeonFcma` (not written yet: no aarch64 machine to measure on).
+//! On aarch64 the NEON kernels are two more instantiations of the same body, with
+//! `pulp::aarch64::Neon`; they are tested under qemu, and not tuned (no aarch64 machine to
+//! measure on; see `neon`).
 //!
 //! Complex GEMM runs on these real kernels through the 1m method (`pack.rs`).
 //!
@@ -61,7 +64,7 @@
 //!    given strides, its elements distinct; C does not overlap the packed panels.
 //! 10. **Tested by**: `kernels::testing` (every kernel the CPU has; others skip with a printed
 //!     reason) and, through the driver, `tests/gemm_vs_reference.rs` under each
-//!     `HPC_FORCE_ISA=scalar|avx2|avx512`.
+//!     `HPC_FORCE_ISA=scalar|avx2|avx512`, and on aarch64 (under qemu) with NEON.
 //! 11. **B in place** (`ukr_b_in_place`, for the driver's skinny case where a micro-panel of
 //!     B would be packed for one or two kernel calls only): instead of point 5, element
 //!     (p, j) of B is read at `b + p * rs_b + j * cs_b` (any strides), for `p < k` and all
@@ -89,6 +92,8 @@ use pulp::Simd;
 use crate::simd::{KernelReal, lanes, prefetch, prefetch_l2};
 
 pub mod generic;
+#[cfg(target_arch = "aarch64")]
+pub mod neon;
 #[cfg(test)]
 mod testing;
 #[cfg(target_arch = "x86_64")]
@@ -164,6 +169,8 @@ pub enum Isa {
     Avx2,
     /// x86-64-v4: AVX-512 F/BW/CD/DQ/VL (pulp's `V4`).
     Avx512,
+    /// aarch64 Advanced SIMD (pulp's `aarch64::Neon`).
+    Neon,
 }
 
 impl Isa {
@@ -173,6 +180,7 @@ impl Isa {
             Isa::Scalar => "scalar",
             Isa::Avx2 => "avx2",
             Isa::Avx512 => "avx512",
+            Isa::Neon => "neon",
         }
     }
 
@@ -182,6 +190,7 @@ impl Isa {
             "scalar" | "generic" | "portable" => Some(Isa::Scalar),
             "avx2" | "v3" | "x86-64-v3" => Some(Isa::Avx2),
             "avx512" | "v4" | "x86-64-v4" => Some(Isa::Avx512),
+            "neon" | "asimd" => Some(Isa::Neon),
             _ => None,
         }
     }
@@ -194,7 +203,9 @@ impl Isa {
             Isa::Avx2 => pulp::x86::V3::is_available(),
             #[cfg(target_arch = "x86_64")]
             Isa::Avx512 => pulp::x86::V4::is_available(),
-            #[cfg(not(target_arch = "x86_64"))]
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon => pulp::aarch64::Neon::is_available(),
+            #[allow(unreachable_patterns)]
             _ => false,
         }
     }
@@ -221,6 +232,15 @@ impl Token for pulp::x86::V3 {
     unsafe fn assume() -> Self {
         // SAFETY: forwarded to the caller (AVX2 and FMA are present).
         unsafe { pulp::x86::V3::new_unchecked() }
+    }
+}
+
+#[cfg(target_arch = "aarch64")]
+impl Token for pulp::aarch64::Neon {
+    #[inline(always)]
+    unsafe fn assume() -> Self {
+        // SAFETY: forwarded to the caller (NEON is present).
+        unsafe { pulp::aarch64::Neon::new_unchecked() }
     }
 }
 

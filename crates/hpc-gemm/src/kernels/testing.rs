@@ -457,3 +457,19 @@ mod x86_v4 {
         test_kernel::<f32, Sgemm32x14>();
     }
 }
+
+#[cfg(target_arch = "aarch64")]
+mod neon {
+    use super::test_kernel;
+    use crate::kernels::neon::{Dgemm8x6, Sgemm16x6};
+
+    #[test]
+    fn dgemm_neon_8x6() {
+        test_kernel::<f64, Dgemm8x6>();
+    }
+
+    #[test]
+    fn sgemm_neon_16x6() {
+        test_kernel::<f32, Sgemm16x6>();
+    }
+}
