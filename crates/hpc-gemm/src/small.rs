@@ -6,9 +6,8 @@
 //! computed block by block straight from A and B: up to 4 vectors of rows of A are loaded per
 //! k step (a masked load for the last, partial one), each multiplied by broadcast elements of
 //! B for up to 6 columns (as many as keep 24 accumulators with 32 vector registers, AVX-512
-//! and NEON, 8 with 16). A is
-//! read in place when its columns are contiguous (unit row stride), else copied once into a
-//! column-major buffer on the stack; B is read with any strides.
+//! and NEON, 8 with 16). A is read in place when its columns are contiguous (unit row stride),
+//! else copied once into a column-major buffer on the stack; B is read with any strides.
 //!
 //! Complex products use the same blocks on the interleaved reals of A's columns: each complex
 //! element b of B is broadcast twice, as re(b) and im(b), into two accumulators per vector,
@@ -262,10 +261,10 @@ impl<R: KernelReal> WithSimd for SmallOp<R> {
         let l = lanes::<S, R>();
         // Accumulators per block: with 32 vector registers (AVX-512, NEON) up to 24 (NV x NJ,
         // up to 4 x 6), with room for the 4 vectors of A and a broadcast of B; with 16 (AVX2,
-        // portable) up to 8, so nothing spills. 24 against 12 on the Xeon build
-        // machine (one thread, paired medians of 3 alternated runs of `examples/gemm_time`):
-        // f64 n = 32 +8%, 64 +10%, 16 +4%; f32 n = 32 +6%, 64 +10%. (Before the masked loads
-        // were made native, 24 spilled: pulp's partial loads were calls.)
+        // portable) up to 8, so nothing spills. 24 against 12 on the Xeon build machine (one
+        // thread, paired medians of 3 alternated runs of `examples/gemm_time`): f64 n = 32
+        // +8%, 64 +10%, 16 +4%; f32 n = 32 +6%, 64 +10%. (Before the masked loads were made
+        // native, 24 spilled: pulp's partial loads were calls.)
         let acc_max = if S::REGISTER_COUNT >= 32 { 24 } else { 8 };
         let nv_full = self.m.div_ceil(l).min(4);
         let nj_max = (acc_max / nv_full).clamp(1, 6);
@@ -357,10 +356,10 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
     fn with_simd<S: Simd>(self, simd: S) {
         // Complex elements per vector (at least one: the portable ISA never gets here).
         let lc = (lanes::<S, T::Real>() / 2).max(1);
-        // Pairs of accumulators per block: 12 (24 registers) with 32 vector registers (AVX-512,
-        // NEON), 4 with 16, so nothing spills. 12 against 8 (paired medians of 5-6 alternated runs of
-        // `examples/gemm_time`, one thread): c64 n = 16 +4%, 32 +10%, 48 +6%; c32 n = 32 +8%,
-        // 64 +9%, 16 even.
+        // Pairs of accumulators per block: 12 (24 registers) with 32 vector registers
+        // (AVX-512, NEON), 4 with 16, so nothing spills. 12 against 8 (paired medians of 5-6
+        // alternated runs of `examples/gemm_time`, one thread): c64 n = 16 +4%, 32 +10%, 48
+        // +6%; c32 n = 32 +8%, 64 +9%, 16 even.
         let pairs_max = if S::REGISTER_COUNT >= 32 { 12 } else { 4 };
         // The sign patterns of the epilogue, made once per call.
         // Conjugating B flips the sign of every a * im(b) term, which the k loop then need not
