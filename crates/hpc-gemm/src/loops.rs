@@ -596,6 +596,12 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 // thread, paired medians of 5 alternated runs of `examples/gemm_time`: f64
                 // n = 512 +3%, 1000 +2%, 2048 +2%, 4096 x 4096 x 64 +11%, 4096 x 64 x 4096 +2%;
                 // f32 n = 1024 +5%, 2048 +3%; f64 two threads n = 1024 and 2048 +2%.
+                // Left out: copying each micro-panel during the first block of LOOP 3 instead,
+                // right before its pass, while that pass's kernel calls prefetch the next
+                // one's columns into L2 (the fused LOOP 2's stream), so that fetching B
+                // overlaps the kernels: one thread f64 n = 2048 +0.7%, 1024 -0.8%, f32 2048
+                // +0.3%; two threads f64 2048 +0.7%, 1024 +1.3% (paired medians of 5, all
+                // within the noise).
                 let ld = cols_ld::<T>();
                 let len = packed_b_cols_len(ncb, nr, ld);
                 with_buffer(Slot::B, len, |bp: &mut [T::Real]| {
