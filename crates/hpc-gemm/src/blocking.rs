@@ -120,7 +120,8 @@ impl Blocking {
     ///   gives KC = 512 and MC = 256 (f64), and other depths lost, one thread, paired medians
     ///   of 3-5: KC = 1024 (`MAX_KC` raised, so B~ in column form) n = 2048 -3%, 512 -3%,
     ///   4096 x 4096 x 64 -18%; KC = 1024 with MC = 128 (B~ packed) n = 2048 even; KC 256 or
-    ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even.
+    ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even; MC = 384 (1.5 MiB of
+    ///   A~) one thread even, two threads n = 2048 -3%, 1024 -2%.
     /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3, whichever is
     ///   more, a multiple of NR, within about 512..=4200 (and the driver evens out the panels
     ///   of each product). The price of a narrow panel is that op(A) is packed once per NC
