@@ -13,7 +13,7 @@ use std::process::Command;
 use crate::cargo;
 
 /// The target triple.
-pub const TARGET: &str = "aarch64-unknown-linux-gnu";
+const TARGET: &str = "aarch64-unknown-linux-gnu";
 /// The cross linker (Debian's `gcc-aarch64-linux-gnu`).
 const LINKER: &str = "aarch64-linux-gnu-gcc";
 /// qemu's user-mode emulator (Debian's `qemu-user`).

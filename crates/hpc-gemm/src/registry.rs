@@ -1,9 +1,9 @@
 //! ISA detection and the kernel registry: which microkernel a GEMM of each type runs.
 //!
 //! The best ISA is detected once (`pulp`'s runtime detection). `HPC_FORCE_ISA=scalar|avx2|avx512`
-//! (or `neon` on aarch64; read once) forces a lower one, so that the fallback paths are tested on a machine that has
-//! better; forcing an ISA the CPU lacks is refused with a message on stderr, and the best
-//! available one runs instead.
+//! (`scalar|neon` on aarch64; read once) forces a lower one, so that the fallback paths are
+//! tested on a machine that has better; forcing an ISA the CPU lacks is refused with a message
+//! on stderr, and the best available one runs instead.
 //!
 //! Each real type maps an ISA to its kernel ([`Family`]); the driver `loops::run::<T, K>` is
 //! monomorphised per kernel and chosen here, once per call, by one `match`.
