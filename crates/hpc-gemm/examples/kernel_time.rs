@@ -1,7 +1,11 @@
-//! Times the AVX-512 microkernels alone, without the driver, on packed panels that stay in L1
+//! Times the SIMD microkernels alone, without the driver, on packed panels that stay in L1
 //! (`k = 64`) or stream from L2 (`k = 256`, and 16 A micro-panels at `k = 512`), for kernel
 //! tuning, B packed and in column form: `cargo run --release -p hpc-gemm --example kernel_time`.
-//! Prints the best GFLOP/s of 7 timings per case. On a CPU without AVX-512 it says so and exits.
+//! Prints the best GFLOP/s of 7 timings per case. Times the AVX-512 kernels on x86-64 (on a CPU
+//! without AVX-512 it says so and exits) and the NEON kernels on aarch64.
+
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+const CASES: [(usize, usize); 3] = [(64, 1), (256, 1), (512, 16)];
 
 #[cfg(target_arch = "x86_64")]
 fn main() {
@@ -10,20 +14,33 @@ fn main() {
         println!("kernel_time: this CPU has no AVX-512; nothing to time");
         return;
     }
-    for (k, panels) in [(64, 1), (256, 1), (512, 16)] {
+    for (k, panels) in CASES {
         run::<f64, Dgemm16x14>(k, panels);
         run::<f32, Sgemm32x14>(k, panels);
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(target_arch = "aarch64")]
 fn main() {
-    println!("kernel_time: the AVX-512 kernels exist on x86-64 only");
+    use hpc_gemm::kernels::neon::{Dgemm8x6, Sgemm16x6};
+    if !hpc_gemm::Isa::Neon.available() {
+        println!("kernel_time: this CPU has no NEON; nothing to time");
+        return;
+    }
+    for (k, panels) in CASES {
+        run::<f64, Dgemm8x6>(k, panels);
+        run::<f32, Sgemm16x6>(k, panels);
+    }
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+fn main() {
+    println!("kernel_time: SIMD kernels exist on x86-64 and aarch64 only");
 }
 
 /// `reps` passes over `panels` micro-panels of A (each `MR x k`) against one of B, packed
 /// (contract point 5, `ukr`) and in column form (point 12, `ukr_b_cols`).
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 fn run<R: hpc_gemm::KernelReal, K: hpc_gemm::kernels::Microkernel<R>>(k: usize, panels: usize) {
     use std::time::Instant;
     let (mr, nr) = (K::MR, K::NR);
@@ -45,7 +62,7 @@ fn run<R: hpc_gemm::KernelReal, K: hpc_gemm::kernels::Microkernel<R>>(k: usize, 
                 for p in 0..panels {
                     let (ap, cp) = (a[p * mr * k..].as_ptr(), c[p * mr * nr..].as_mut_ptr());
                     let aux = hpc_gemm::kernels::Aux::NONE;
-                    // SAFETY: AVX-512 is present (checked in main); the panels hold `k * MR`
+                    // SAFETY: the kernel's ISA is present (checked in main); the panels hold `k * MR`
                     // and `k * NR` elements (or NR columns of `ld >= k`), and the tile
                     // `MR x NR` with column stride MR lies inside `c`.
                     unsafe {
