@@ -4,32 +4,26 @@
 //! Prints the best GFLOP/s of 7 timings per case. Times the AVX-512 kernels on x86-64 (on a CPU
 //! without AVX-512 it says so and exits) and the NEON kernels on aarch64.
 
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-const CASES: [(usize, usize); 3] = [(64, 1), (256, 1), (512, 16)];
-
-#[cfg(target_arch = "x86_64")]
-fn main() {
-    use hpc_gemm::kernels::x86_v4::{Dgemm16x14, Sgemm32x14};
-    if !hpc_gemm::Isa::Avx512.available() {
-        println!("kernel_time: this CPU has no AVX-512; nothing to time");
-        return;
-    }
-    for (k, panels) in CASES {
-        run::<f64, Dgemm16x14>(k, panels);
-        run::<f32, Sgemm32x14>(k, panels);
-    }
-}
-
+// The kernels timed: the AVX-512 ones on x86-64, the NEON ones on aarch64.
 #[cfg(target_arch = "aarch64")]
+use hpc_gemm::kernels::neon::{Dgemm8x6 as DKernel, Sgemm16x6 as SKernel};
+#[cfg(target_arch = "x86_64")]
+use hpc_gemm::kernels::x86_v4::{Dgemm16x14 as DKernel, Sgemm32x14 as SKernel};
+
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 fn main() {
-    use hpc_gemm::kernels::neon::{Dgemm8x6, Sgemm16x6};
-    if !hpc_gemm::Isa::Neon.available() {
-        println!("kernel_time: this CPU has no NEON; nothing to time");
+    use hpc_gemm::kernels::Microkernel;
+    let isa = <DKernel as Microkernel<f64>>::ISA;
+    if !isa.available() {
+        println!(
+            "kernel_time: this CPU has no {}; nothing to time",
+            isa.name()
+        );
         return;
     }
-    for (k, panels) in CASES {
-        run::<f64, Dgemm8x6>(k, panels);
-        run::<f32, Sgemm16x6>(k, panels);
+    for (k, panels) in [(64, 1), (256, 1), (512, 16)] {
+        run::<f64, DKernel>(k, panels);
+        run::<f32, SKernel>(k, panels);
     }
 }
 
