@@ -5,7 +5,12 @@
 //! columns = 28 accumulators, 2 registers for A, B broadcast from memory into each FMA; 28
 //! independent FMA chains per k step hide the FMA latency of two 512-bit pipes (4 cycles x 2 pipes
 //! = 8 chains needed). The wide block (point 13) is 32 x 6: 4 vectors by 6 columns = 24
-//! accumulators, 4 registers for A. Requires AVX-512 F/BW/CD/DQ/VL (`pulp::x86::V4`). Tested by
+//! accumulators, 4 registers for A. Other main blocks, measured on the Xeon build machine with
+//! `examples/kernel_time` (f64, the same moment, GFLOP/s at k = 64 in L1 / k = 512 with 16 A
+//! micro-panels from L2, B packed): 16 x 14 90 / 90, 24 x 8 85 / 84, 24 x 9 88 / 86 (in column
+//! form 75-77), 32 x 6 81 / 69; in the GEMM (f64 n = 2048, one thread, paired medians of 3):
+//! 24 x 8 even, 24 x 9 0.92. The blocks that load A in more vectors per broadcast of B read
+//! fewer operands per FMA, but have fewer accumulators (24), and lose. Requires AVX-512 F/BW/CD/DQ/VL (`pulp::x86::V4`). Tested by
 //! `kernels::testing::x86_v4` and by the driver tests with `HPC_FORCE_ISA=avx512`.
 
 use crate::kernels::{Isa, microkernel};
