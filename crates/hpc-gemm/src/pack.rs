@@ -17,6 +17,14 @@
 //! the same size, which is the complex flop count. An A micro-panel of `MR` real rows covers
 //! `MR / 2` complex rows; k complex steps are `2k` real steps. α and β are applied in complex
 //! arithmetic when the tile is merged into C (`loops.rs`).
+//!
+//! Not done: a native complex product on the same real kernel (A~ a plain copy of the complex
+//! columns, B~ rows of `NR / 2` complex elements, each pair of accumulator columns merged as
+//! `u + i v` after the k loop). It packs half as much of A and updates C half as often, so it
+//! would run like a real GEMM of shape `(2m, 2n, k)` where 1m runs like `(2m, n, 2k)`. That
+//! bounds its gain: f64 2048 x 2048 x 1024 against 2048 x 1024 x 2048, one thread, paired
+//! median of 5 alternated runs of `examples/gemm_time`: 1.02 (Xeon build machine), before the
+//! cost of the merge, which would need its own kernel epilogue.
 
 use crate::raw::RawMat;
 use crate::simd::{GemmScalar, factor, prefetch};
