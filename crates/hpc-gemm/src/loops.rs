@@ -506,6 +506,12 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     // Rows of T per A micro-panel, and MC/KC in elements of T (1m halves them for complex).
     let mr_t = mr / f;
     let mut kc_t = (blk.kc / f).max(1);
+    if matches!(
+        p.structure,
+        Structure::General | Structure::SymA(_) | Structure::SymB(_)
+    ) {
+        kc_t = even_depth::<T>(k, kc_t);
+    }
     if p.structure.tri_a().is_some() {
         // In place: whole micro-panels of A per KC slice ([`TriA`]).
         kc_t = (kc_t / mr_t).max(1) * mr_t;
@@ -572,7 +578,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 continue;
             }
             let fused_ok = matches!(p.structure, Structure::General | Structure::SymA(_));
-            if m * kcb <= blk.mc / f * kc_t && fused_ok {
+            if m * kcb <= blk.mc / f * (blk.kc / f).max(1) && fused_ok {
                 // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
                 // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
                 // micro-panel of B~ would serve one pass of LOOP 1 only, so it is packed right
@@ -663,6 +669,20 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
             );
         }
     }
+}
+
+/// KC for a product `k` deep, from the blocking's `kc_t`: LOOP 4's slices of equal depth (to
+/// one), each at most a sixteenth deeper than `kc_t` (and, for a real op(B), no deeper than the
+/// column form holds, [`cols_form`]). A product a little deeper than a multiple of KC then runs
+/// no extra slice for the remainder (a pass over all of C for a few rank-1 updates): f64
+/// k = 513 one slice of 513 where it took 512 + 1. One thread, paired medians of 3 alternated
+/// runs of `examples/gemm_time` with `HPC_KC=520`: f64 n = 513 +6%, 520 +1%.
+fn even_depth<T: GemmScalar>(k: usize, kc_t: usize) -> usize {
+    let mut most = kc_t + kc_t / 16;
+    if !T::IS_COMPLEX && kc_t <= cols_ld::<T>() {
+        most = most.min(cols_ld::<T>());
+    }
+    k.div_ceil(k.div_ceil(most).max(1)).max(1)
 }
 
 /// The column stride of B micro-panels in column form for `T` (contract point 12).
@@ -759,7 +779,13 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
         let blocks = m_blocks.div_ceil(ic_ways) * ic_ways;
         m.div_ceil(blocks).next_multiple_of(mr_t)
     } else {
-        mc_t
+        // One thread on LOOP 3: blocks of equal height (whole micro-panels), each at most a
+        // sixteenth taller than MC, so that a few rows past a multiple of MC ride along in
+        // the last block rather than take a pass over all of B~ of their own (f64 m = 513:
+        // two blocks of 272 rows for 256 + 256 + 1). One thread, paired medians of 3 with
+        // `HPC_MC=272`: f64 n = 513 +2%.
+        let most = mc_t + (mc_t / 16).next_multiple_of(mr_t);
+        m.div_ceil(m.div_ceil(most).max(1)).next_multiple_of(mr_t)
     };
     let m_blocks = m.div_ceil(mc_t);
     let a_len = packed_a_len::<T>(mc_t.min(m), kcb, mr);
