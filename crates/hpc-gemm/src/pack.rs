@@ -27,7 +27,7 @@
 //! cost of the merge, which would need its own kernel epilogue.
 
 use crate::raw::RawMat;
-use crate::simd::{GemmScalar, factor, prefetch};
+use crate::simd::{GemmScalar, KernelReal, factor, lanes, prefetch};
 use hpc_core::Scalar;
 use num_traits::Zero;
 
@@ -224,6 +224,10 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
         if a.rows % rows_per != 0 {
             dst[last * panel..].fill(T::Real::zero());
         }
+        if T::IS_COMPLEX {
+            pulp::Arch::new().dispatch(Pack1mCols { a, conj, mr, dst });
+            return;
+        }
         for p in 0..a.cols {
             if p + PREFETCH_AHEAD < a.cols {
                 prefetch_contiguous(a.at(0, p + PREFETCH_AHEAD), a.rows);
@@ -253,6 +257,66 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
         }
         // SAFETY: the sub-block lies inside `a`.
         unsafe { pack_a_panel(a.sub(i0, 0, rows, a.cols), conj, mr, chunk) };
+    }
+}
+
+/// The column-by-column 1m packing of a complex A with unit row stride ([`pack_a`]),
+/// vectorised on the best ISA the CPU has: each full run of `mr / 2` complex rows of a column
+/// is `mr` reals, loaded as vectors and stored twice, as they are (`[re, im]`, with `im` negated
+/// under `conj`) and with re and im swapped and one of them negated (`[-im, re]`), which is
+/// what [`pack_1m_step`] does one element at a time, bit for bit (copies, swaps and sign
+/// flips). A short last run, and vectors of one lane, take [`pack_1m_step`]. The element loop
+/// compiled for the baseline ISA was 8% of c64 n = 256 (one thread, perf).
+struct Pack1mCols<'a, T: GemmScalar> {
+    a: RawMat<T>,
+    conj: bool,
+    mr: usize,
+    dst: &'a mut [T::Real],
+}
+
+impl<T: GemmScalar> pulp::WithSimd for Pack1mCols<'_, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        type V<S, T> = <<T as Scalar>::Real as KernelReal>::V<S>;
+        let Self { a, conj, mr, dst } = self;
+        let rows_per = mr / 2;
+        let panel = 2 * mr * a.cols;
+        let l = lanes::<S, T::Real>();
+        // Vectors of at least one complex number that tile a run exactly; else element-wise.
+        let vectors = if l >= 2 && mr % l == 0 { mr / l } else { 0 };
+        for p in 0..a.cols {
+            if p + PREFETCH_AHEAD < a.cols {
+                prefetch_contiguous(a.at(0, p + PREFETCH_AHEAD), a.rows);
+            }
+            // SAFETY: rows 0..m of column p are readable and contiguous (rs == 1).
+            let src = unsafe { core::slice::from_raw_parts(a.at(0, p), a.rows) };
+            for (ip, s) in src.chunks(rows_per).enumerate() {
+                let d = &mut dst[ip * panel + 2 * p * mr..][..2 * mr];
+                if vectors == 0 || s.len() < rows_per {
+                    pack_1m_step(s, conj, d);
+                    continue;
+                }
+                let (src, d) = (s.as_ptr() as *const T::Real, d.as_mut_ptr());
+                for v in 0..vectors {
+                    // SAFETY: `s` holds `rows_per` complex numbers, `mr` reals laid out re, im
+                    // (the complex types are `repr(C)` pairs); `d` holds `2 * mr` reals.
+                    unsafe {
+                        let x: V<S, T> = core::ptr::read_unaligned(src.add(v * l) as *const _);
+                        // [re, im] -> [re, -im] -> [-im, re]; conjugated, [re, -im] and [im, re].
+                        let x_conj = T::Real::v_conj_pairs(simd, x);
+                        let (d0, d1) = if conj {
+                            (x_conj, T::Real::v_swap_pairs(simd, x))
+                        } else {
+                            (x, T::Real::v_swap_pairs(simd, x_conj))
+                        };
+                        core::ptr::write_unaligned(d.add(v * l) as *mut V<S, T>, d0);
+                        core::ptr::write_unaligned(d.add(mr + v * l) as *mut V<S, T>, d1);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -707,6 +771,66 @@ mod tests {
         // (1 + 2i)(1 + 2i) = -3 + 4i through the real product of the packed forms.
         let re = pa_times_pb([1.0, 2.0, -2.0, 1.0], [1.0, 2.0]);
         assert_eq!(re, [-3.0, 4.0]);
+    }
+
+    /// The vectorised 1m packing of a column-major complex A (`Pack1mCols`, through `pack_a`)
+    /// against the element loop (`pack_a_panel`, one micro-panel at a time), bit for bit:
+    /// signed zeros, infinities and NaNs of either sign, conjugated or not, full and short runs,
+    /// for the register heights of every kernel family.
+    fn vectorised_1m_matches_elementwise<T: GemmScalar>(mrs: &[usize]) {
+        let specials = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.25,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        let real = |i: usize| {
+            let x = specials[(i * 7 + i / 3) % specials.len()] + (i % 5) as f64;
+            <T::Real as num_traits::NumCast>::from(x).unwrap()
+        };
+        for &mr in mrs {
+            for rows in [1, mr / 2 - 1, mr / 2, mr / 2 + 1, 3 * mr / 2 + 1] {
+                let (rows, k) = (rows.max(1), 5);
+                let lda = rows + 2;
+                let data: Vec<T> = (0..lda * k)
+                    .map(|i| T::from_parts(real(2 * i), real(2 * i + 1)))
+                    .collect();
+                let a = RawMat {
+                    ptr: data.as_ptr(),
+                    rows,
+                    cols: k,
+                    rs: 1,
+                    cs: lda as isize,
+                };
+                for conj in [false, true] {
+                    let len = packed_a_len::<T>(rows, k, mr);
+                    let mut fast = vec![T::Real::zero(); len];
+                    // SAFETY: `a` lies inside `data`; `fast` holds the packed length.
+                    unsafe { pack_a(a, conj, mr, &mut fast) };
+                    let mut slow = vec![T::Real::zero(); len];
+                    for (ip, chunk) in slow.chunks_exact_mut(2 * mr * k).enumerate() {
+                        let i0 = ip * mr / 2;
+                        let sub = a.sub(i0, 0, (mr / 2).min(rows - i0), k);
+                        // SAFETY: the sub-block lies inside `a`.
+                        unsafe { pack_a_panel(sub, conj, mr, chunk) };
+                    }
+                    let bits = |v: &[T::Real]| -> Vec<u8> { bytemuck::cast_slice(v).to_vec() };
+                    assert_eq!(bits(&fast), bits(&slow), "mr {mr} rows {rows} conj {conj}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn vectorised_1m_packing_matches_the_element_loop() {
+        // MR in reals: the AVX-512, AVX2, NEON and portable kernels (and a height the vectors
+        // do not tile, which takes the element loop).
+        vectorised_1m_matches_elementwise::<c64>(&[16, 8, 4, 6]);
+        vectorised_1m_matches_elementwise::<hpc_core::c32>(&[32, 16, 8, 4, 6]);
     }
 
     fn pa_times_pb(a: [f64; 4], b: [f64; 2]) -> [f64; 2] {

@@ -40,10 +40,15 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     /// Swaps lanes 2i and 2i + 1 (re and im of interleaved complex numbers). Only for ISAs
     /// whose vectors hold at least two lanes; with one lane, `v` unchanged.
     fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S>;
+    /// Negates lanes 2i + 1 (the im of interleaved complex numbers), a sign flip (exact, NaN
+    /// included). Only for ISAs whose vectors hold at least two lanes; with one lane, `v`
+    /// unchanged.
+    fn v_conj_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S>;
 }
 
 macro_rules! kernel_real {
     ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $c:ident, $swap:ident,
+     $conj:ident,
      $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident, $ms:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
@@ -114,6 +119,15 @@ macro_rules! kernel_real {
                     v
                 }
             }
+            #[inline(always)]
+            fn v_conj_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S> {
+                // As above.
+                if size_of::<S::$c>() == size_of::<Self::V<S>>() {
+                    bytemuck::cast(simd.$conj(bytemuck::cast(v)))
+                } else {
+                    v
+                }
+            }
         }
     };
 }
@@ -126,6 +140,7 @@ kernel_real!(
     add_f32s,
     c32s,
     swap_re_im_c32s,
+    conj_c32s,
     u32,
     m32s,
     u32s,
@@ -143,6 +158,7 @@ kernel_real!(
     add_f64s,
     c64s,
     swap_re_im_c64s,
+    conj_c64s,
     u64,
     m64s,
     u64s,
