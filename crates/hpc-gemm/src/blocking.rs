@@ -96,7 +96,9 @@ pub struct Blocking {
     pub mc: usize,
     /// KC: the depth of one rank-KC update (LOOP 4, `pc`): each kernel call reads and writes
     /// its tile of C once per KC rank-1 updates, while the `MR x KC` and `KC x NR`
-    /// micro-panels stream from L2 and L1.
+    /// micro-panels stream from L2 and L1. The driver evens out the slices of each product,
+    /// each at most a sixteenth deeper than KC (`loops::even_depth`); on one thread it evens
+    /// out the blocks of MC rows likewise.
     pub kc: usize,
     /// NC: columns of B packed at a time (LOOP 5, `jc`); the `KC x NC` panel of B is sized
     /// like L2 (see [`Blocking::derive`]) and lives in L2 and L3.

@@ -675,8 +675,10 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
 /// one), each at most a sixteenth deeper than `kc_t` (and, for a real op(B), no deeper than the
 /// column form holds, [`cols_form`]). A product a little deeper than a multiple of KC then runs
 /// no extra slice for the remainder (a pass over all of C for a few rank-1 updates): f64
-/// k = 513 one slice of 513 where it took 512 + 1. One thread, paired medians of 3 alternated
-/// runs of `examples/gemm_time` with `HPC_KC=520`: f64 n = 513 +6%, 520 +1%.
+/// k = 513 one slice of 513 where it took 512 + 1. With the even MC blocks of [`loop3`], against
+/// neither (paired medians of 3-5 alternated runs of `examples/gemm_time`): f64 n = 513 +7%
+/// (two threads +9%), 1030 +2% (+3%); f32 513 +3%, 1030 +2%; c64 513 +3%, 260 +2%; f64
+/// n = 300, 1000 and 2048 even.
 fn even_depth<T: GemmScalar>(k: usize, kc_t: usize) -> usize {
     let mut most = kc_t + kc_t / 16;
     if !T::IS_COMPLEX && kc_t <= cols_ld::<T>() {
@@ -783,7 +785,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
         // sixteenth taller than MC, so that a few rows past a multiple of MC ride along in
         // the last block rather than take a pass over all of B~ of their own (f64 m = 513:
         // two blocks of 272 rows for 256 + 256 + 1). One thread, paired medians of 3 with
-        // `HPC_MC=272`: f64 n = 513 +2%.
+        // `HPC_MC=272` against 256: f64 n = 513 +2% (with [`even_depth`], see there).
         let most = mc_t + (mc_t / 16).next_multiple_of(mr_t);
         m.div_ceil(m.div_ceil(most).max(1)).next_multiple_of(mr_t)
     };
