@@ -47,9 +47,10 @@
 //!
 //! Threads. The threads first split C into shares at the top, above LOOP 5, and each share
 //! runs the five loops on its own: one fork and one join per call, where sharing B~ costs two
-//! per packed panel; the calling thread runs the first share itself. When C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A
-//! per share) and at least as tall as it is wide, the shares are rows: each packs its own rows
-//! of op(A), none packs them twice, and every share reads all of op(B) (in place when a share
+//! per packed panel; the pool runs every share (see [`run`] on why not the calling thread).
+//! When C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A per share) and at
+//! least as tall as it is wide, the shares are rows: each packs its own rows of op(A), none
+//! packs them twice, and every share reads all of op(B) (in place when a share
 //! is one MC block; packing B~ in column form is a copy, the cheaper packing to do twice).
 //! Against splitting LOOP 2 with every thread packing the same A~, f64 2 threads (paired
 //! medians of 6 alternated runs): n = 256 +30%, n = 384 +11%, 4096 x 64 x 4096 +7%,
@@ -444,28 +445,18 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         // writes its own columns (or rows) of C, which no other share touches.
         unsafe { run_shared::<T, K>(&share, nt / ways, blk) };
     };
-    // For a short call, the calling thread runs the first share itself while the pool takes
-    // the others, rather than handing them all to the pool and sleeping until they are done
-    // (which, from outside the pool, left three threads on two cores and a wake-up per call).
-    // Two threads, paired medians of 5-7 alternated runs of `examples/gemm_time`: f64 n = 256
-    // +17%, 384 +5%, 512 +2%, f32 256 +11%, c64 256 +5% (noisy). For long calls that fixed cost
-    // does not show, and the pool alone did better: f32 n = 2048 -2% the other way; f32 1024,
-    // f64 768 and 2048 and the skinny shapes even.
-    if m * n * p.a.cols <= SHORT_CALL {
-        rayon::in_place_scope(|s| {
-            let work = &work;
-            for w in 1..ways {
-                s.spawn(move |_| work(w));
-            }
-            work(0);
-        });
-    } else {
-        (0..ways).into_par_iter().for_each(work);
-    }
+    // The pool runs every share; the calling thread (outside the pool) waits. Having it run the
+    // first share itself while the pool took the others (`rayon::in_place_scope`) was faster in
+    // the paired medians that chose it (f64 n = 256 +17%, f32 256 +11%), but it is bimodal: on
+    // this 2-core VM about one process in four ran every call at the speed of one core, the
+    // woken worker apparently queued behind the calling thread on its core. Two threads,
+    // medians over 12-20 processes of `examples/gemm_time` (each the median of its 15 calls),
+    // caller-runs-a-share against the pool alone: f64 n = 256 126 / 134 GFLOP/s (8 of 20
+    // processes at about 85 against 1), 384 140 / 150 (5 of 20 against 0), 512 161 / 161 (3 of
+    // 20 against 0), 300 141 / 140; f32 256 173 / 240, 512 318 / 333; c64 256 141 / 141 (3 of
+    // 12 at about 81 against 0).
+    (0..ways).into_par_iter().for_each(work);
 }
-
-/// The most work (`m * n * k`) of a call whose calling thread runs a share itself ([`run`]).
-const SHORT_CALL: usize = 512 * 512 * 512;
 
 /// Fewest columns of C per column share.
 pub(crate) const COL_SHARE: usize = 256;
