@@ -56,8 +56,8 @@ fn run<R: hpc_gemm::KernelReal, K: hpc_gemm::kernels::Microkernel<R>>(k: usize, 
                 for p in 0..panels {
                     let (ap, cp) = (a[p * mr * k..].as_ptr(), c[p * mr * nr..].as_mut_ptr());
                     let aux = hpc_gemm::kernels::Aux::NONE;
-                    // SAFETY: the kernel's ISA is present (checked in main); the panels hold `k * MR`
-                    // and `k * NR` elements (or NR columns of `ld >= k`), and the tile
+                    // SAFETY: the kernel's ISA is present (checked in main); the panels hold
+                    // `k * MR` and `k * NR` elements (or NR columns of `ld >= k`), and the tile
                     // `MR x NR` with column stride MR lies inside `c`.
                     unsafe {
                         if column_form {
