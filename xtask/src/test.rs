@@ -294,11 +294,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
         counts.passed, counts.failed, counts.ignored, counts.binaries
     );
     println!("steps: {passed} passed, {failed} failed, {skipped} skipped");
+    if let Some(free) = disk_free(&crate::project_root().join("target")) {
+        // A CI run once failed five steps for want of disk: say how much is left.
+        println!("disk: {free} free where target/ is");
+    }
     if failed > 0 {
         Err(format!("{failed} step(s) failed"))
     } else {
         Ok(())
     }
+}
+
+/// The space left on the file system that holds `path`, as `df -h` gives it (`None` where
+/// `df` is missing or says nothing).
+fn disk_free(path: &std::path::Path) -> Option<String> {
+    let out = Command::new("df")
+        .args(["-h", "--output=avail"])
+        .arg(path)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let free = text.lines().nth(1)?.trim();
+    (out.status.success() && !free.is_empty()).then(|| free.to_owned())
 }
 
 /// Totals of the `test result:` lines of a `cargo test` run.
