@@ -103,7 +103,12 @@ def test_ctrl_c_during_a_long_call_raises_keyboard_interrupt():
     import subprocess
     import sys
 
+    # The child installs Python's own Ctrl-C handler: a process started in the background
+    # by a shell without job control inherits SIGINT ignored, and Python then leaves it so
+    # (a CI run launched with `nohup ... &` lost the signal that way).
     code = (
+        "import signal\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import numpy as np, hpc\n"
         "a = np.ones((1500, 1500))\n"
         "print('ready', flush=True)\n"
