@@ -63,7 +63,9 @@
 //! Rows against columns where both apply (paired medians of 5): f64 4096 x 4096 x 64 +14%,
 //! n = 512 +2-4%, 768 +2%, 1024 +1%, 2048 +1%; f32 n = 1024 +2-3%, 2048 +1%, 512 even (noisy),
 //! 4096 x 4096 x 64 -1%; c64 and c32 n = 1024 +1%; but 64 x 4096 x 4096 -10%, hence columns
-//! for a wide C.
+//! for a wide C. Re-measured later with the pool running every share, a large, deep, about
+//! square C (n >= 1024, k >= 512, m <= 1.25 n) came out the other way, columns +2-6% on f64
+//! n = 1024 to 4096 (figures at [`run`]), so it takes columns as well.
 //! Within a share, or for a narrower C, the threads split LOOP 3 and LOOP 2 between them
 //! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
 //! turns packing B~ in parallel. No split changes which kernel computes an element nor the
@@ -379,6 +381,17 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // paired medians of 5): reading the other core's fresh copies costs what copying them
     // saves. One share over both threads (`run_shared`, B~ packed together, a fork and join
     // per KC slice): n = 1024 0.95, 2048 and 4096 0.98.
+    // A large, deep, about square C takes column shares all the same: each share copies only
+    // its half of op(B) into B~, and packs all of op(A) (why that wins is not settled: row
+    // shares with NC halved, which pack as much of op(A), measured 0.94 at n = 2048). Two
+    // threads, paired medians of 6 alternated runs of `examples/gemm_time` (the host in its
+    // slow phase), columns against rows: f64 n = 1024 +6%, 1536 +4%, 2048 +6%, 3000 +4%,
+    // 4096 +3%; f32 2048 +3%, 4096 +5%; c64 1024 even. Not below: n = 512 0.95, 768 even,
+    // 2048 x 2048 x 256 +1%, and C taller than square, 1536 x 1024 x 1024 even, 2048 x 1024 x
+    // 2048 0.97, 4096 x 1024 x 1024 0.97, nor shallow, 4096 x 4096 x 64 0.91. This rule against
+    // the build before it, paired medians of 4-6, a faster moment: f64 n = 1024 +2%, 2048 +3%,
+    // 4096 +2%; f32 1024 +1%, 2048 +1%; c64 1024 +1%; f64 512 and 4096 x 4096 x 64 even.
+    let square_deep = n >= SQUARE_COLS && p.a.cols >= SQUARE_DEPTH && 4 * m <= 5 * n;
     let (ways, cols) = if matches!(
         p.structure,
         Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
@@ -386,7 +399,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         (1, false)
     } else if p.region != Region::All || p.structure.tri_a().is_some() {
         (by_cols, true)
-    } else if by_rows > 1 && (m >= n || by_cols == 1) {
+    } else if by_rows > 1 && ((m >= n && !square_deep) || by_cols == 1) {
         (by_rows, false)
     } else {
         (by_cols, true)
@@ -460,6 +473,11 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
 
 /// Fewest columns of C per column share.
 pub(crate) const COL_SHARE: usize = 256;
+
+/// Fewest columns, and least depth, of a product whose about square C takes column shares
+/// rather than row shares ([`run`]).
+const SQUARE_COLS: usize = 1024;
+const SQUARE_DEPTH: usize = 512;
 
 /// Most micro-panels of B (NR columns each) in a narrow product.
 const NARROW_PANELS: usize = 8;

@@ -357,11 +357,13 @@ fn product_on<T: GemmScalar>(m: usize, n: usize, k: usize, seed: u64, par: Par) 
 /// 257 x 300, 200 x 400 except f32), by row shares with threads left over inside each share
 /// (150 x 100 at 4 threads in f64 and c32: two shares, each split by micro-panels of B), by
 /// micro-panels of B alone (f32's 200 x 400 and 150 x 100, too short for row shares), by
-/// column shares (30 x 1200), and by column shares with threads left over inside each share
-/// (600 x 600 and 700 x 1100 at 4 threads).
+/// column shares (30 x 1200, and the large, deep, about square 1040 x 1030 x 520), and by
+/// column shares with threads left over inside each share (600 x 600 and 700 x 1100 at 4
+/// threads).
 fn threads_do_not_change_a_bit<T: GemmScalar>() {
     for (m, n, k) in [
         (257, 300, 513),
+        (1040, 1030, 520),
         (1000, 40, 300),
         (30, 1200, 400),
         (600, 600, 64),
@@ -443,7 +445,8 @@ fn residual<T: GemmScalar>(m: usize, n: usize, k: usize, ta: Trans, tb: Trans) {
 
 #[test]
 fn large_sizes_pass_the_residual_check() {
-    residual::<f64>(1100, 1000, 1050, Trans::No, Trans::No);
+    // Large, deep and about square: column shares on two threads or more.
+    residual::<f64>(1100, 1030, 1050, Trans::No, Trans::No);
     residual::<f32>(1030, 1010, 1200, Trans::Trans, Trans::No);
     residual::<c64>(700, 1020, 650, Trans::ConjTrans, Trans::Trans);
     residual::<c32>(1001, 300, 1003, Trans::No, Trans::ConjTrans);
