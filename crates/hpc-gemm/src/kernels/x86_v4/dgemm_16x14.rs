@@ -20,9 +20,9 @@
 //! way (unrolled by 1 or 4); with B's broadcasts embedded in the FMAs ({1to8}) 81-87. With A
 //! streamed from L2 as `kernel_time` does (16 panels, k = 512) that assembly loop ran 89-91
 //! where this kernel, epilogue and C prefetches included, ran 88-90: the compiled body is within
-//! about 2% of hand-written assembly of the same schedule. The loop
-//! is not front-end bound either: an FMA loop with one extra integer op per FMA runs at peak,
-//! with two at 0.95x. Requires AVX-512 F/BW/CD/DQ/VL (`pulp::x86::V4`). Tested by
+//! about 2% of hand-written assembly of the same schedule. The loop is not front-end bound
+//! either: an FMA loop with one extra integer op per FMA runs at peak, with two at 0.95x.
+//! Requires AVX-512 F/BW/CD/DQ/VL (`pulp::x86::V4`). Tested by
 //! `kernels::testing::x86_v4` and by the driver tests with `HPC_FORCE_ISA=avx512`.
 
 use crate::kernels::{Isa, microkernel};
