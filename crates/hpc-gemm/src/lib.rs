@@ -70,11 +70,18 @@ use hpc_core::{MatMut, MatRef, Result, Trans};
 use crate::loops::{Problem, Region, Structure};
 use crate::raw::{RawMat, RawMatMut};
 
-/// Products below this many multiply-adds (`m * n * k`, times 4 for complex types) stay on the
-/// calling thread: a rayon fork-join costs several microseconds here (core-to-core latency is
-/// about 95 ns), which a product this small does not repay. Above it, each thread gets at least
-/// this much work.
-pub const PAR_THRESHOLD: usize = 128 * 128 * 128;
+/// Products below two shares of this much work stay on the calling thread; above, each thread
+/// gets at least one share. Work is counted in f64 multiply-adds: `m * n * k` for f64, half of
+/// it for f32 (twice the lanes per vector, so half the time), four times for c64 (four real
+/// multiply-adds per complex one), twice for c32. A rayon fork-join costs several
+/// microseconds, which a share of about 80^3 f64 multiply-adds (20 us at 50 GFLOP/s) repays.
+/// Against the earlier 128^3 counted alike for every type, two threads, on the 2-core Zen 4
+/// VM (paired medians of 5-7 alternated runs of `examples/gemm_time` with
+/// `HPC_TIME_FLOPS=5e8`, so that each process warms its pool up): f64 n = 104 +4%, 112 +49%,
+/// 128 +57% (small path, now split), 144 +38%, 160 +52% (packed path); f32 128 +14%, 144
+/// +25%, 160 +37%; c64 64 +15%, 72 +35%, 80 +45%, 96 +35%; c32 80 +18%, 96 +38%. Two
+/// threads at smaller shares did not pay: f64 n = 96 with shares of 64^3 even, f32 96 0.67x.
+pub const PAR_THRESHOLD: usize = 80 * 80 * 80;
 
 /// `C <- alpha * A * B + beta * C`. A is `m x k`, B is `k x n`, C is `m x n`; any strides.
 ///
@@ -137,10 +144,14 @@ fn op<T>(t: Trans, a: RawMat<T>) -> RawMat<T> {
 
 /// The number of threads a product of this size gets under `par`.
 pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usize {
+    // In f64 multiply-adds: a complex one is four real ones, and an f32 one takes half the
+    // time of an f64 one (twice the lanes per vector).
+    let real_madds = if T::IS_COMPLEX { 4 } else { 1 };
     let work = m
         .saturating_mul(n)
         .saturating_mul(k)
-        .saturating_mul(if T::IS_COMPLEX { 4 } else { 1 });
+        .saturating_mul(real_madds * size_of::<T::Real>())
+        / 8;
     if par.threads() <= 1 || work < 2 * PAR_THRESHOLD {
         return 1;
     }
@@ -159,12 +170,12 @@ pub(crate) unsafe fn gemm_raw<T: GemmScalar>(mut p: Problem<T>, par: Par) {
         return;
     }
     let isa = selected_isa();
+    let nt = threads_for::<T>(par, p.c.rows, p.c.cols, p.a.cols);
     if small::applies(&p, isa) {
         // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
-        unsafe { small::run(isa, &p) };
+        unsafe { small::run_shares(isa, &p, nt) };
         return;
     }
-    let nt = threads_for::<T>(par, p.c.rows, p.c.cols, p.a.cols);
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
     unsafe { T::Real::run(isa, &p, nt) };
 }

@@ -26,6 +26,7 @@
 
 use num_traits::{One, Zero};
 use pulp::{Simd, WithSimd};
+use rayon::prelude::*;
 
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Isa, Token};
@@ -36,18 +37,17 @@ use crate::simd::{GemmScalar, KernelReal, factor, lanes};
 /// `examples/gemm_time.rs` against the packed path, one thread, paired medians of 3 alternated
 /// runs, after the native masked loads and the 24-accumulator blocks: f64 n = 72 1.41x, 96
 /// 1.24x, 128 1.15x, 160 0.99x, 256 0.96x; f32 n = 72 1.53x, 96 1.26x, 128 1.13x, 192 0.99x.
-/// Up to here the packed path would run on one thread anyway (below `PAR_THRESHOLD`'s two
-/// shares of work), so more threads lose nothing. (On Zen 5, with 12 accumulators and pulp's
-/// partial loads, the limit was 64.)
+/// On several threads both paths split the work (this one by [`run_shares`]), so the
+/// one-thread comparison stands. (On Zen 5, with 12 accumulators and pulp's partial loads, the
+/// limit was 64.)
 pub const SMALL: usize = 128;
 
 /// The largest m, n and k the complex small path takes: 96 for `c32`, 80 for `c64`. Measured
 /// on the 2-core Zen 5 machine with `examples/gemm_time.rs` against the packed 1m path, one
 /// thread, paired medians of 4-6 alternated runs, after the 12-pair blocks and plain stores:
 /// c64 n = 56 1.16x, 64 1.12x (A copied, see [`aliased`]), 72 1.15x, 80 1.10x, 96 0.96x,
-/// 128 0.93x; c32 n = 72 1.41x, 80 1.29x, 96 1.24x, 128 1.02x. Up to these limits the packed
-/// path would run on one thread anyway (below `PAR_THRESHOLD`'s two shares of work), so 2
-/// threads lose nothing; c32 at 128 would. (Earlier, with 8 pairs and masked stores, c64
+/// 128 0.93x; c32 n = 72 1.41x, 80 1.29x, 96 1.24x, 128 1.02x. On several threads both
+/// paths split the work (this one by [`run_shares`]). (Earlier, with 8 pairs and masked stores, c64
 /// stopped at 48: n = 56 and 64 were 0.7x the packed path.)
 pub const fn small_complex<R>() -> usize {
     if size_of::<R>() == 4 { 96 } else { 80 }
@@ -96,6 +96,47 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
         // SAFETY: forwarded.
         unsafe { run_copied(isa, p) }
     }
+}
+
+/// Runs the small path on up to `nt` threads (`nt` from [`crate::threads_for`]): C is cut into
+/// `nt` shares of its columns (or of its rows, when it is taller than wide), each run by
+/// [`run`] on a thread of the pool while the caller waits. Every element of C goes through
+/// the same k loop and the same alpha/beta step whichever block it falls in (the blocks differ
+/// in width only), so the bits do not depend on the split.
+///
+/// # Safety
+/// As [`run`].
+pub(crate) unsafe fn run_shares<T: GemmScalar>(isa: Isa, p: &Problem<T>, nt: usize) {
+    let (m, n) = (p.c.rows, p.c.cols);
+    let by_cols = n >= m;
+    // Shares of whole column blocks, or of whole vectors of rows.
+    let (len, step) = if by_cols { (n, 8) } else { (m, 16) };
+    let per = len.div_ceil(nt.max(1)).next_multiple_of(step);
+    let shares = len.div_ceil(per.max(1));
+    if shares <= 1 {
+        // SAFETY: forwarded.
+        unsafe { run(isa, p) };
+        return;
+    }
+    (0..shares).into_par_iter().for_each(|w| {
+        let (s0, cnt) = (w * per, per.min(len - w * per));
+        let share = if by_cols {
+            Problem {
+                b: p.b.sub(0, s0, p.b.rows, cnt),
+                c: p.c.sub(0, s0, m, cnt),
+                ..*p
+            }
+        } else {
+            Problem {
+                a: p.a.sub(s0, 0, cnt, p.a.cols),
+                c: p.c.sub(s0, 0, cnt, n),
+                ..*p
+            }
+        };
+        // SAFETY: forwarded; each share writes its own columns (or rows) of C, which no other
+        // share touches, and reads only its part of op(B) (or op(A)).
+        unsafe { run(isa, &share) };
+    });
 }
 
 /// Whether a complex product's A columns alias in L1: a block reads one line of each of A's k

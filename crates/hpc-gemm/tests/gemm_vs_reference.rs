@@ -12,7 +12,7 @@ mod common;
 use common::*;
 use hpc_core::reference::Reference;
 use hpc_core::{Level3, MatMut, MatRef, RealScalar, Scalar, Trans, c32, c64};
-use hpc_gemm::{Blocking, GemmScalar, Par, gemm_op, kernel_info};
+use hpc_gemm::{Blocking, GemmScalar, Par, gemm_op, kernel_info, threads_for};
 use num_traits::{Float, One};
 use proptest::prelude::*;
 
@@ -359,9 +359,14 @@ fn product_on<T: GemmScalar>(m: usize, n: usize, k: usize, seed: u64, par: Par) 
 /// micro-panels of B alone (f32's 200 x 400 and 150 x 100, too short for row shares), by
 /// column shares (30 x 1200, and the large, deep, about square 1040 x 1030 x 520), and by
 /// column shares with threads left over inside each share (600 x 600 and 700 x 1100 at 4
-/// threads).
+/// threads), and on the small path, split by columns (128 x 128 x 128 real, 72 x 96 x 96 c32)
+/// or by rows (128 x 127 x 128 real, 80 x 72 x 80 c64).
 fn threads_do_not_change_a_bit<T: GemmScalar>() {
     for (m, n, k) in [
+        (128, 128, 128),
+        (128, 127, 128),
+        (72, 96, 96),
+        (80, 72, 80),
         (257, 300, 513),
         (1040, 1030, 520),
         (1000, 40, 300),
@@ -388,6 +393,27 @@ fn threads_do_not_change_a_bit<T: GemmScalar>() {
         let in_pool = pool.install(|| product_on::<T>(m, n, k, 7, Par::from_count(8)));
         assert!(seq.iter().zip(&in_pool).all(|(x, y)| same(*x, *y)));
     }
+}
+
+/// The small shapes of [`threads_do_not_change_a_bit`] do take several threads (so that test
+/// compares split runs with whole ones), and the threshold counts each type's time: f32 half
+/// of f64's multiply-adds, complex four times.
+#[test]
+fn small_products_split_across_threads_above_the_threshold() {
+    if rayon::current_num_threads() < 2 {
+        println!("skipped: the rayon pool has one thread on this machine");
+        return;
+    }
+    let two = Par::from_count(2);
+    assert_eq!(threads_for::<f64>(two, 128, 128, 128), 2);
+    assert_eq!(threads_for::<f32>(two, 128, 127, 128), 2);
+    assert_eq!(threads_for::<c64>(two, 80, 72, 80), 2);
+    assert_eq!(threads_for::<c32>(two, 72, 96, 96), 2);
+    // Below two shares: one thread.
+    assert_eq!(threads_for::<f64>(two, 96, 96, 96), 1);
+    assert_eq!(threads_for::<f32>(two, 112, 112, 112), 1);
+    assert_eq!(threads_for::<c64>(two, 56, 56, 56), 1);
+    assert_eq!(threads_for::<f64>(Par::Seq, 1000, 1000, 1000), 1);
 }
 
 #[test]
