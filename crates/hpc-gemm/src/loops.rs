@@ -105,6 +105,30 @@ pub struct Problem<T> {
     pub structure: Structure,
 }
 
+impl<T: Copy> Problem<T> {
+    /// The part of the product that computes `cnt` columns of C from column `s0` (`cols`), or
+    /// `cnt` rows from row `s0`: the same operands, narrowed to the columns of op(B) (or rows
+    /// of op(A)) that part reads.
+    pub(crate) fn share(&self, cols: bool, s0: usize, cnt: usize) -> Problem<T> {
+        let (m, n) = (self.c.rows, self.c.cols);
+        if cols {
+            Problem {
+                b: self.b.sub(0, s0, self.b.rows, cnt),
+                c: self.c.sub(0, s0, m, cnt),
+                region: self.region.sub(0, s0),
+                ..*self
+            }
+        } else {
+            Problem {
+                a: self.a.sub(s0, 0, cnt, self.a.cols),
+                c: self.c.sub(s0, 0, cnt, n),
+                region: self.region.sub(s0, 0),
+                ..*self
+            }
+        }
+    }
+}
+
 /// What the operands are beyond general matrices: the in-place triangular products of `trmm`
 /// and the symmetric ones of `symm`/`hemm`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -415,12 +439,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         let shares = starts.len() - 1;
         (0..shares).into_par_iter().for_each(|w| {
             let (j0, j1) = (starts[w], starts[w + 1]);
-            let share = Problem {
-                b: p.b.sub(0, j0, p.b.rows, j1 - j0),
-                c: p.c.sub(0, j0, m, j1 - j0),
-                region: p.region.sub(0, j0),
-                ..*p
-            };
+            let share = p.share(true, j0, j1 - j0);
             // SAFETY: as below.
             unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk) };
         });
@@ -438,22 +457,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         if s0 >= len {
             return;
         }
-        let cnt = per.min(len - s0);
-        let share = if cols {
-            Problem {
-                b: p.b.sub(0, s0, p.b.rows, cnt),
-                c: p.c.sub(0, s0, m, cnt),
-                region: p.region.sub(0, s0),
-                ..*p
-            }
-        } else {
-            Problem {
-                a: p.a.sub(s0, 0, cnt, p.a.cols),
-                c: p.c.sub(s0, 0, cnt, n),
-                region: p.region.sub(s0, 0),
-                ..*p
-            }
-        };
+        let share = p.share(cols, s0, per.min(len - s0));
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
         unsafe { run_shared::<T, K>(&share, nt / ways, blk) };

@@ -47,8 +47,8 @@ pub const SMALL: usize = 128;
 /// thread, paired medians of 4-6 alternated runs, after the 12-pair blocks and plain stores:
 /// c64 n = 56 1.16x, 64 1.12x (A copied, see [`aliased`]), 72 1.15x, 80 1.10x, 96 0.96x,
 /// 128 0.93x; c32 n = 72 1.41x, 80 1.29x, 96 1.24x, 128 1.02x. On several threads both
-/// paths split the work (this one by [`run_shares`]). (Earlier, with 8 pairs and masked stores, c64
-/// stopped at 48: n = 56 and 64 were 0.7x the packed path.)
+/// paths split the work (this one by [`run_shares`]). (Earlier, with 8 pairs and masked
+/// stores, c64 stopped at 48: n = 56 and 64 were 0.7x the packed path.)
 pub const fn small_complex<R>() -> usize {
     if size_of::<R>() == 4 { 96 } else { 80 }
 }
@@ -119,20 +119,7 @@ pub(crate) unsafe fn run_shares<T: GemmScalar>(isa: Isa, p: &Problem<T>, nt: usi
         return;
     }
     (0..shares).into_par_iter().for_each(|w| {
-        let (s0, cnt) = (w * per, per.min(len - w * per));
-        let share = if by_cols {
-            Problem {
-                b: p.b.sub(0, s0, p.b.rows, cnt),
-                c: p.c.sub(0, s0, m, cnt),
-                ..*p
-            }
-        } else {
-            Problem {
-                a: p.a.sub(s0, 0, cnt, p.a.cols),
-                c: p.c.sub(s0, 0, cnt, n),
-                ..*p
-            }
-        };
+        let share = p.share(by_cols, w * per, per.min(len - w * per));
         // SAFETY: forwarded; each share writes its own columns (or rows) of C, which no other
         // share touches, and reads only its part of op(B) (or op(A)).
         unsafe { run(isa, &share) };
