@@ -101,15 +101,15 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
 /// Runs the small path on up to `nt` threads (`nt` from [`crate::threads_for`]): C is cut into
 /// `nt` shares of its columns (or of its rows, when it is taller than wide), each run by
 /// [`run`] on a thread of the pool while the caller waits. Every element of C goes through
-/// the same k loop and the same alpha/beta step whichever block it falls in (the blocks differ
-/// in width only), so the bits do not depend on the split.
+/// the same k loop and the same alpha/beta step whichever block it falls in (blocks differ
+/// only in how many rows and columns they hold), so the bits do not depend on the split.
 ///
 /// # Safety
 /// As [`run`].
 pub(crate) unsafe fn run_shares<T: GemmScalar>(isa: Isa, p: &Problem<T>, nt: usize) {
     let (m, n) = (p.c.rows, p.c.cols);
     let by_cols = n >= m;
-    // Shares of whole column blocks, or of whole vectors of rows.
+    // Shares of a multiple of 8 columns, or of 16 rows (whole vectors of f64 and f32).
     let (len, step) = if by_cols { (n, 8) } else { (m, 16) };
     let per = len.div_ceil(nt.max(1)).next_multiple_of(step);
     let shares = len.div_ceil(per.max(1));
