@@ -89,6 +89,56 @@ fn read_sysfs() -> Option<Caches> {
     Some(found)
 }
 
+/// The processor, where its best blocking was measured to differ from what the cache sizes
+/// alone give (BLIS keeps a configuration per sub-architecture for the same reason).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cpu {
+    /// AMD Zen 4: family 19h, models 10h-1Fh, 60h-7Fh or A0h-AFh.
+    Zen4,
+    /// Any other processor.
+    Other,
+}
+
+impl Cpu {
+    /// This machine's processor, detected once (through CPUID on x86-64).
+    pub fn detect() -> Cpu {
+        static CPU: OnceLock<Cpu> = OnceLock::new();
+        *CPU.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            {
+                use core::arch::x86_64::__cpuid;
+                let v = __cpuid(0);
+                let mut vendor = [0u8; 12];
+                for (d, r) in vendor.chunks_exact_mut(4).zip([v.ebx, v.edx, v.ecx]) {
+                    d.copy_from_slice(&r.to_le_bytes());
+                }
+                if v.eax == 0 {
+                    return Cpu::Other;
+                }
+                Cpu::from_signature(&vendor, __cpuid(1).eax)
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            Cpu::Other
+        })
+    }
+
+    /// The processor named by CPUID's vendor string (leaf 0: EBX, EDX, ECX) and signature
+    /// (leaf 1, EAX).
+    pub fn from_signature(vendor: &[u8; 12], eax: u32) -> Cpu {
+        let base_family = (eax >> 8) & 0xf;
+        let family = if base_family == 0xf {
+            base_family + ((eax >> 20) & 0xff)
+        } else {
+            base_family
+        };
+        let model = ((eax >> 4) & 0xf) | (((eax >> 16) & 0xf) << 4);
+        match (vendor, family, model) {
+            (b"AuthenticAMD", 0x19, 0x10..=0x1f | 0x60..=0x7f | 0xa0..=0xaf) => Cpu::Zen4,
+            _ => Cpu::Other,
+        }
+    }
+}
+
 /// Block sizes of one GEMM, in the kernel's real elements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocking {
@@ -124,9 +174,9 @@ impl Blocking {
     ///   4096 x 4096 x 64 -18%; KC = 1024 with MC = 128 (B~ packed) n = 2048 even; KC 256 or
     ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even; MC = 384 (1.5 MiB of
     ///   A~) one thread even, two threads n = 2048 -3%, 1024 -2%.
-    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3, whichever is
-    ///   more, a multiple of NR, within about 512..=4200 (and the driver evens out the panels
-    ///   of each product). The price of a narrow panel is that op(A) is packed once per NC
+    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (a quarter
+    ///   on Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the
+    ///   driver evens out the panels of each product). The price of a narrow panel is that op(A) is packed once per NC
     ///   columns (one element per `2 * NC` flops); the price of a wide one is a panel that
     ///   must survive in L3 while every block of A passes. Which wins depends on the L3:
     ///   - Zen 5 (1 MiB L2, 32 MiB L3 shared by the CCD; then the build machine): panels of
@@ -138,10 +188,20 @@ impl Blocking {
     ///     wide panels. NC = 3840 against 504 (L2's size), one thread, paired medians of 5:
     ///     f64 n = 1024 +6%, 2048 +8%, 4096 +9%; f32 (4200) n = 1024 and 2048 +4%; c64
     ///     n = 1024 +5%. The L3 / 32 rule gives 3840 (f64) and 4200 (f32).
-    pub fn derive(caches: Caches, mr: usize, nr: usize, elem: usize) -> Blocking {
+    ///   - Zen 4 (a 2-core EPYC VM, 1 MiB L2, 32 MiB L3; the build machine in December
+    ///     2026): the same caches as the Zen 5 above, and the other way round. NC = 2044
+    ///     (f64) against 504, the two alternated call by call in one process (a timing
+    ///     build that switches NC per call; medians of 9-11 pairs, several sets): one thread n = 1024 +0.5 to +2%, 1536
+    ///     +2 to +3%, 2048 +2 to +3%, 3000 +2%, 4096 +2 to +4%; two threads n = 1024 +2%, 1536
+    ///     +4%, 2048 +1%, 3000 -1%, 4096 +2%; f32 (4088) n = 2048 and 4096 +2%, two threads
+    ///     +2%; c64 even. Packing op(A) once or twice rather than four times at n = 2048
+    ///     halves its share (perf: 6.5% to 3.3%), and the kernel slows by a little less than
+    ///     that. 1022 and 4200 came out between, within the noise of 2044. L3 / 4 gives 2044
+    ///     (f64) and 4088 (f32).
+    pub fn derive(caches: Caches, cpu: Cpu, mr: usize, nr: usize, elem: usize) -> Blocking {
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
         let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
-        let panel = caches.l2.max(caches.l3 / 32);
+        let panel = caches.l2.max(caches.l3 / panel_share(cpu));
         let nc = (panel / (kc * elem)).clamp(512, 4200) / nr * nr;
         Blocking { mc, kc, nc }
     }
@@ -149,7 +209,7 @@ impl Blocking {
     /// The blocking for a kernel on this machine, with the `HPC_MC`/`HPC_KC`/`HPC_NC` overrides
     /// (rounded to the register block and to even numbers, so complex halves stay whole).
     pub fn for_kernel(mr: usize, nr: usize, elem: usize) -> Blocking {
-        let derived = Blocking::derive(Caches::detect(), mr, nr, elem);
+        let derived = Blocking::derive(Caches::detect(), Cpu::detect(), mr, nr, elem);
         let ov = overrides();
         let round = |v: usize, step: usize| v.div_ceil(step).max(1) * step;
         Blocking {
@@ -157,6 +217,14 @@ impl Blocking {
             kc: ov.1.map_or(derived.kc, |v| round(v, 2)),
             nc: ov.2.map_or(derived.nc, |v| round(v, nr)),
         }
+    }
+}
+
+/// The share of L3 that a panel of B~ takes (at least L2's size): see [`Blocking::derive`].
+fn panel_share(cpu: Cpu) -> usize {
+    match cpu {
+        Cpu::Zen4 => 4,
+        Cpu::Other => 32,
     }
 }
 
@@ -198,7 +266,7 @@ mod tests {
             l2: 2 << 20,
             l3: 480 << 20,
         };
-        let b = |c, mr, elem| Blocking::derive(c, mr, 14, elem);
+        let b = |c, mr, elem| Blocking::derive(c, Cpu::Other, mr, 14, elem);
         assert_eq!(
             b(zen5, 16, 8),
             Blocking {
@@ -231,6 +299,42 @@ mod tests {
                 nc: 4200
             }
         );
+        let zen4 = Caches {
+            l1: 32 << 10,
+            ..zen5
+        };
+        let z4 = |mr, elem| Blocking::derive(zen4, Cpu::Zen4, mr, 14, elem);
+        assert_eq!(
+            z4(16, 8),
+            Blocking {
+                mc: 128,
+                kc: 512,
+                nc: 2044
+            }
+        );
+        assert_eq!(
+            z4(32, 4),
+            Blocking {
+                mc: 256,
+                kc: 512,
+                nc: 4088
+            }
+        );
+    }
+
+    #[test]
+    fn cpuid_signatures_name_the_processor() {
+        let (amd, intel) = (b"AuthenticAMD", b"GenuineIntel");
+        // EPYC 9004 (Genoa, family 19h model 11h), the Zen 4 build VM's signature.
+        assert_eq!(Cpu::from_signature(amd, 0x00a1_0f11), Cpu::Zen4);
+        // Ryzen 7000 (Raphael, 19h model 61h).
+        assert_eq!(Cpu::from_signature(amd, 0x00a6_0f12), Cpu::Zen4);
+        // Zen 3 (19h model 01h) and Zen 5 (1Ah model 02h).
+        assert_eq!(Cpu::from_signature(amd, 0x00a0_0f11), Cpu::Other);
+        assert_eq!(Cpu::from_signature(amd, 0x00b0_0f20), Cpu::Other);
+        // Sapphire Rapids (family 6 model 8Fh), and an Intel part whose family bits read 19h.
+        assert_eq!(Cpu::from_signature(intel, 0x0008_06f8), Cpu::Other);
+        assert_eq!(Cpu::from_signature(intel, 0x00a1_0f11), Cpu::Other);
     }
 
     #[test]
@@ -249,8 +353,15 @@ mod tests {
                 l3: 4 << 10,
             },
         ] {
-            for (mr, nr, elem) in [(16, 14, 8), (32, 14, 4), (8, 6, 8), (4, 4, 4)] {
-                let b = Blocking::derive(caches, mr, nr, elem);
+            for (mr, nr, elem, cpu) in [
+                (16, 14, 8, Cpu::Other),
+                (32, 14, 4, Cpu::Other),
+                (8, 6, 8, Cpu::Other),
+                (4, 4, 4, Cpu::Other),
+                (16, 14, 8, Cpu::Zen4),
+                (32, 14, 4, Cpu::Zen4),
+            ] {
+                let b = Blocking::derive(caches, cpu, mr, nr, elem);
                 assert_eq!(b.mc % mr, 0, "{b:?}");
                 assert_eq!(b.nc % nr, 0, "{b:?}");
                 assert!(b.kc % 8 == 0 && (64..=512).contains(&b.kc), "{b:?}");
@@ -259,7 +370,8 @@ mod tests {
                     assert!(b.mc * b.kc * elem <= caches.l2 / 2, "{caches:?} {b:?}");
                     assert!(b.mc >= 8 * mr, "eight micro-panels of A per block: {b:?}");
                     assert!(
-                        b.nc <= 512 || b.kc * b.nc * elem <= caches.l2.max(caches.l3 / 32),
+                        b.nc <= 512
+                            || b.kc * b.nc * elem <= caches.l2.max(caches.l3 / panel_share(cpu)),
                         "{caches:?} {b:?}"
                     );
                     assert!(b.nc > 500, "{caches:?} {b:?}");

@@ -56,7 +56,7 @@ mod registry;
 mod simd;
 mod small;
 
-pub use blocking::{Blocking, Caches};
+pub use blocking::{Blocking, Caches, Cpu};
 pub use kernels::Isa;
 pub use level3::Fast;
 pub use registry::{Family, detected_isa, selected_isa};
