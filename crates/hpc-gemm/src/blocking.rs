@@ -143,6 +143,7 @@ impl Cpu {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocking {
     /// MC: rows of A packed at a time (LOOP 3, `ic`); the `MC x KC` block of A stays in L2.
+    /// A KC slice shallower than KC takes proportionally more rows (`loops::mc_for_depth`).
     pub mc: usize,
     /// KC: the depth of one rank-KC update (LOOP 4, `pc`): each kernel call reads and writes
     /// its tile of C once per KC rank-1 updates, while the `MR x KC` and `KC x NR`
