@@ -76,7 +76,7 @@
 use num_traits::{One, Zero};
 use rayon::prelude::*;
 
-use crate::blocking::{Blocking, Caches};
+use crate::blocking::{Blocking, Caches, Cpu};
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
 use crate::pack::{
@@ -361,16 +361,17 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     let (m, n) = (p.c.rows, p.c.cols);
     let mr_t = K::MR / factor::<T>();
     // A narrow product over several blocks of A~: each block serves a few micro-panels of B~
-    // only, so packing A (from memory, for a large A) takes much of the time. Half MC and half
-    // KC make it faster: A's columns are read in shorter runs, and the L2 streamer, fetching
-    // on to the end of each 4 KiB page, brings in the next blocks' runs of the same columns
-    // while the kernels use this one. One thread, paired medians of 3 alternated runs of
-    // `examples/gemm_time`: f64 4096 x 64 x 4096 +13% (two threads +10%), 4096 x 32 x 4096
-    // +22%, 4096 x 112 x 4096 +4%, 2048 x 64 x 2048 +6%; f32 4096 x 64 x 4096 +7%; c64 +6%;
-    // at 4096 x 256 x 4096 -2%, hence at most `NARROW_PANELS` micro-panels; with one block
-    // of A (the fused LOOP 2, 200 x 50 x 300) -1 to -4%, hence more rows than MC. KC changes
-    // the order of the k sums, so the choice is made here, on the whole product, and every
-    // share follows it: the bits never depend on the thread count.
+    // only, so packing A (from memory, for a large A) takes much of the time. Smaller blocks
+    // make it faster ([`Blocking::narrow`]: half MC and, but on Zen 4, half KC): A's columns
+    // are read in shorter runs, and the L2 streamer, fetching on to the end of each 4 KiB page,
+    // brings in the next blocks' runs of the same columns while the kernels use this one. On
+    // the Xeon, one thread, paired medians of 3 alternated runs of `examples/gemm_time`: f64
+    // 4096 x 64 x 4096 +13% (two threads +10%), 4096 x 32 x 4096 +22%, 4096 x 112 x 4096 +4%,
+    // 2048 x 64 x 2048 +6%; f32 4096 x 64 x 4096 +7%; c64 +6%; at 4096 x 256 x 4096 -2%,
+    // hence at most `NARROW_PANELS` micro-panels; with one block of A (the fused LOOP 2,
+    // 200 x 50 x 300) -1 to -4%, hence more rows than MC. KC changes the order of the k sums,
+    // so the choice is made here, on the whole product, and every share follows it: the bits
+    // never depend on the thread count.
     //
     // Packing A is still a third of f64 4096 x 64 x 4096 (perf). Bounds, one thread: packing
     // the same block over and over (from L2) would be 1.13x, no packing 1.4x. Packing from L2
@@ -387,8 +388,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         && m > blk.mc / factor::<T>()
         && p.structure == Structure::General;
     if narrow {
-        blk.mc = (blk.mc / 2).next_multiple_of(K::MR);
-        blk.kc = (blk.kc / 2).max(8);
+        blk = blk.narrow(Cpu::detect(), K::MR);
     }
     let blk = &blk;
     let by_cols = share_ways(nt, n / COL_SHARE);
