@@ -163,6 +163,13 @@ impl Blocking {
     ///   crate's choice: eight micro-panels of A per block), which sets KC; KC is rounded down
     ///   to a multiple of 8, within 64..=512, and MC is then recomputed from it (a multiple of
     ///   MR, at least MR). Here (1 MiB L2) that is KC = 512 and MC = 128 (f64) or 256 (f32).
+    ///   On Zen 4, MC is recomputed for three quarters of L2 instead (KC as before): MC = 192
+    ///   (f64) or 384 (f32). Calls alternated in one process, medians of 7-9 pairs, against
+    ///   half of L2 (with NC as below): f64 one thread n = 512 +1%, 1024 +1%, 1536 +2%, 2048
+    ///   +1 to +4%, 3000 +1%, 4096 +0 to +3%; two threads n = 1024 +1%, 2048 +2%, 4096 +1%;
+    ///   f32 n = 1024 +2%, 2048 +3%; c64 1024 +3%, 2048 even. (MC 160 came out between;
+    ///   MC 256 with KC 384 even to -2%.) On the Xeon, A~ in three quarters of L2 lost on two
+    ///   threads (below).
     ///   BLIS's model sizes KC from L1 instead, so that a `KC x NR` micro-panel of B stays
     ///   there (KC = 216 f64, 432 f32 here, with MC = 288); measured on this machine (Zen 5,
     ///   whose L2 feeds the kernel's two operand streams fast enough), the deeper updates,
@@ -201,26 +208,33 @@ impl Blocking {
     ///     (f64) and 4088 (f32).
     pub fn derive(caches: Caches, cpu: Cpu, mr: usize, nr: usize, elem: usize) -> Blocking {
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
-        let mc = (caches.l2 / 2 / (kc * elem) / mr).max(1) * mr;
+        let a_bytes = match cpu {
+            Cpu::Zen4 => caches.l2 / 4 * 3,
+            Cpu::Other => caches.l2 / 2,
+        };
+        let mc = (a_bytes / (kc * elem) / mr).max(1) * mr;
         let panel = caches.l2.max(caches.l3 / panel_share(cpu));
         let nc = (panel / (kc * elem)).clamp(512, 4200) / nr * nr;
         Blocking { mc, kc, nc }
     }
 
     /// The blocks of a narrow product (a few micro-panels of B over several blocks of A~,
-    /// `loops::run`): half MC (whole micro-panels of `mr` rows) and, but on Zen 4, half KC.
-    /// On Zen 4, keeping KC against halving it too, calls alternated in one process, medians
-    /// of 9 pairs: f64 4096 x 64 x 4096 +2-3% (two threads +2%), 4096 x 32 x 4096 +4-5%,
-    /// 4096 x 112 x 4096 +3%, 2048 x 64 x 2048 +1%; f32 4096 x 64 x 4096 +4%. Keeping MC as
-    /// well lost there (f64 -3%, -4%; f32 -3%). The Xeon's figures for halving both are at
+    /// `loops::run`): A~ in a quarter of L2. Half MC and half KC (whole micro-panels of `mr`
+    /// rows, KC at least 8); on Zen 4, whose MC fills three quarters of L2, a third of MC
+    /// and all of KC. There, keeping KC against halving it too (MC = 64 either way), calls
+    /// alternated in one process, medians of 9 pairs: f64 4096 x 64 x 4096 +2-3% (two threads
+    /// +2%), 4096 x 32 x 4096 +4-5%, 4096 x 112 x 4096 +3%, 2048 x 64 x 2048 +1%; f32
+    /// 4096 x 64 x 4096 +4%. Keeping all of KC with MC = 128 lost (f64 -3%, -4%; f32 -3%), and
+    /// with MC = 96 as well (f64 -2%, -7%). The Xeon's figures for halving both are at
     /// `loops::run`.
     pub fn narrow(self, cpu: Cpu, mr: usize) -> Blocking {
+        let (mc, kc) = match cpu {
+            Cpu::Zen4 => (self.mc / 3, self.kc),
+            Cpu::Other => (self.mc / 2, (self.kc / 2).max(8)),
+        };
         Blocking {
-            mc: (self.mc / 2).next_multiple_of(mr),
-            kc: match cpu {
-                Cpu::Zen4 => self.kc,
-                Cpu::Other => (self.kc / 2).max(8),
-            },
+            mc: mc.next_multiple_of(mr),
+            kc,
             nc: self.nc,
         }
     }
@@ -326,7 +340,7 @@ mod tests {
         assert_eq!(
             z4(16, 8),
             Blocking {
-                mc: 128,
+                mc: 192,
                 kc: 512,
                 nc: 2044
             }
@@ -334,7 +348,7 @@ mod tests {
         assert_eq!(
             z4(32, 4),
             Blocking {
-                mc: 256,
+                mc: 384,
                 kc: 512,
                 nc: 4088
             }
@@ -344,12 +358,13 @@ mod tests {
     #[test]
     fn narrow_products_take_smaller_blocks() {
         let b = Blocking {
-            mc: 128,
+            mc: 192,
             kc: 512,
             nc: 2044,
         };
         let zen4 = b.narrow(Cpu::Zen4, 16);
         assert_eq!((zen4.mc, zen4.kc, zen4.nc), (64, 512, 2044));
+        let b = Blocking { mc: 128, ..b };
         let other = b.narrow(Cpu::Other, 16);
         assert_eq!((other.mc, other.kc, other.nc), (64, 256, 2044));
         // Whole micro-panels, and a KC that stays usable.
@@ -407,7 +422,11 @@ mod tests {
                 assert!(b.kc % 8 == 0 && (64..=512).contains(&b.kc), "{b:?}");
                 assert!(b.mc >= mr && b.nc >= nr);
                 if caches.l1 >= 32 << 10 {
-                    assert!(b.mc * b.kc * elem <= caches.l2 / 2, "{caches:?} {b:?}");
+                    let a_share = if cpu == Cpu::Zen4 { 3 } else { 2 };
+                    assert!(
+                        b.mc * b.kc * elem <= caches.l2 / 4 * a_share,
+                        "{caches:?} {b:?}"
+                    );
                     assert!(b.mc >= 8 * mr, "eight micro-panels of A per block: {b:?}");
                     assert!(
                         b.nc <= 512
