@@ -689,8 +689,8 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
 /// keeps its size in L2. Each micro-panel of B~ then serves that many more kernel calls per
 /// pass of LOOP 2, and each column of C is written in longer runs (MC rows at a time), which
 /// is what a shallow product is bound by: with k = 64, C takes four times the bytes of A and B
-/// together. One thread, calls alternated in one process, medians of 7-9 pairs, against MC
-/// for every depth: f64 4096 x 4096 x 32 +18%, 4096 x 4096 x 64 +13%, 4096 x 4096 x 128 +7%,
+/// together. On the Zen 4 VM (MC = 128 then), one thread, calls alternated in one process,
+/// medians of 7-9 pairs, against MC for every depth: f64 4096 x 4096 x 32 +18%, 4096 x 4096 x 64 +13%, 4096 x 4096 x 128 +7%,
 /// 3000 x 3000 x 100 +9%, 2048 x 2048 x 200 +5%, 1024 x 1024 x 300 +3%, 2048 x 2048 x 256
 /// +1%, 4096 x 1024 x 64 +7%, 1024 x 4096 x 64 +2%; f32 4096 x 4096 x 64 +16%, 2048 x 2048 x
 /// 128 +12%; c64 +2% and even. Two threads: f64 4096 x 4096 x 64 +15%, 3000 x 3000 x 100 +6%,
