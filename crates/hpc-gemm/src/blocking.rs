@@ -182,11 +182,11 @@ impl Blocking {
     ///   4096 x 4096 x 64 -18%; KC = 1024 with MC = 128 (B~ packed) n = 2048 even; KC 256 or
     ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even; MC = 384 (1.5 MiB of
     ///   A~) one thread even, two threads n = 2048 -3%, 1024 -2%.
-    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (a quarter
-    ///   on Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the
-    ///   driver evens out the panels of each product). The price of a narrow panel is that op(A) is packed once per NC
-    ///   columns (one element per `2 * NC` flops); the price of a wide one is a panel that
-    ///   must survive in L3 while every block of A passes. Which wins depends on the L3:
+    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (a quarter on
+    ///   Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the driver evens
+    ///   out the panels of each product). The price of a narrow panel is that op(A) is packed once per
+    ///   NC columns (one element per `2 * NC` flops); the price of a wide one is a panel that must
+    ///   survive in L3 while every block of A passes. Which wins depends on the L3:
     ///   - Zen 5 (1 MiB L2, 32 MiB L3 shared by the CCD; then the build machine): panels of
     ///     L2's size. f64, one thread, NC = 518 against 4200 (paired medians of 4-6
     ///     alternated runs of `examples/gemm_time`): n = 1024 +4%, 2048 +6%, 4096 +5%; f32
@@ -196,16 +196,15 @@ impl Blocking {
     ///     wide panels. NC = 3840 against 504 (L2's size), one thread, paired medians of 5:
     ///     f64 n = 1024 +6%, 2048 +8%, 4096 +9%; f32 (4200) n = 1024 and 2048 +4%; c64
     ///     n = 1024 +5%. The L3 / 32 rule gives 3840 (f64) and 4200 (f32).
-    ///   - Zen 4 (a 2-core EPYC VM, 1 MiB L2, 32 MiB L3; the build machine in December
-    ///     2026): the same caches as the Zen 5 above, and the other way round. NC = 2044
-    ///     (f64) against 504, the two alternated call by call in one process (a timing
-    ///     build that switches NC per call; medians of 9-11 pairs, several sets): one thread n = 1024 +0.5 to +2%, 1536
-    ///     +2 to +3%, 2048 +2 to +3%, 3000 +2%, 4096 +2 to +4%; two threads n = 1024 +2%, 1536
-    ///     +4%, 2048 +1%, 3000 -1%, 4096 +2%; f32 (4088) n = 2048 and 4096 +2%, two threads
-    ///     +2%; c64 even. Packing op(A) once or twice rather than four times at n = 2048
-    ///     halves its share (perf: 6.5% to 3.3%), and the kernel slows by a little less than
-    ///     that. 1022 and 4200 came out between, within the noise of 2044. L3 / 4 gives 2044
-    ///     (f64) and 4088 (f32).
+    ///   - Zen 4 (a 2-core EPYC VM, 1 MiB L2, 32 MiB L3; the build machine in December 2026): the
+    ///     same caches as the Zen 5 above, and the other way round. NC = 2044 (f64) against 504,
+    ///     the two alternated call by call in one process (a timing build that switches NC per
+    ///     call; medians of 9-11 pairs, several sets): one thread n = 1024 +0.5 to +2%, 1536 +2 to
+    ///     +3%, 2048 +2 to +3%, 3000 +2%, 4096 +2 to +4%; two threads n = 1024 +2%, 1536 +4%, 2048
+    ///     +1%, 3000 -1%, 4096 +2%; f32 (4088) n = 2048 and 4096 +2%, two threads +2%; c64 even.
+    ///     Packing op(A) once or twice rather than four times at n = 2048 halves its share (perf:
+    ///     6.5% to 3.3%), and the kernel slows by a little less than that. 1022 and 4200 came out
+    ///     between, within the noise of 2044. L3 / 4 gives 2044 (f64) and 4088 (f32).
     pub fn derive(caches: Caches, cpu: Cpu, mr: usize, nr: usize, elem: usize) -> Blocking {
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
         let a_bytes = match cpu {

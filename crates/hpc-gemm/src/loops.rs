@@ -684,18 +684,18 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     }
 }
 
-/// MC (in rows of T) for a KC slice `kcb` deep of a product `m` tall: a slice shallower than
-/// KC takes as many more rows (`MC * KC / kcb`, whole micro-panels, at most `m`), so that A~
-/// keeps its size in L2. Each micro-panel of B~ then serves that many more kernel calls per
-/// pass of LOOP 2, and each column of C is written in longer runs (MC rows at a time), which
-/// is what a shallow product is bound by: with k = 64, C takes four times the bytes of A and B
-/// together. On the Zen 4 VM (MC = 128 then), one thread, calls alternated in one process,
-/// medians of 7-9 pairs, against MC for every depth: f64 4096 x 4096 x 32 +18%, 4096 x 4096 x 64 +13%, 4096 x 4096 x 128 +7%,
-/// 3000 x 3000 x 100 +9%, 2048 x 2048 x 200 +5%, 1024 x 1024 x 300 +3%, 2048 x 2048 x 256
-/// +1%, 4096 x 1024 x 64 +7%, 1024 x 4096 x 64 +2%; f32 4096 x 4096 x 64 +16%, 2048 x 2048 x
-/// 128 +12%; c64 +2% and even. Two threads: f64 4096 x 4096 x 64 +15%, 3000 x 3000 x 100 +6%,
-/// 2048 x 2048 x 128 +5%, 1024 x 1024 x 300 +3%; f32 4096 x 4096 x 64 +1%. MC does not change
-/// how any element is computed, so the bits stay the same.
+/// MC (in rows of T) for a KC slice `kcb` deep of a product `m` tall: a slice shallower than KC
+/// takes as many more rows (`MC * KC / kcb`, whole micro-panels, at most `m`), so that A~ keeps its
+/// size in L2. Each micro-panel of B~ then serves that many more kernel calls per pass of LOOP 2,
+/// and each column of C is written in longer runs (MC rows at a time), which is what a shallow
+/// product is bound by: with k = 64, C takes four times the bytes of A and B together. On the Zen 4
+/// VM (MC = 128 then), one thread, calls alternated in one process, medians of 7-9 pairs, against
+/// MC for every depth: f64 4096 x 4096 x 32 +18%, 4096 x 4096 x 64 +13%, 4096 x 4096 x 128 +7%,
+/// 3000 x 3000 x 100 +9%, 2048 x 2048 x 200 +5%, 1024 x 1024 x 300 +3%, 2048 x 2048 x 256 +1%,
+/// 4096 x 1024 x 64 +7%, 1024 x 4096 x 64 +2%; f32 4096 x 4096 x 64 +16%, 2048 x 2048 x 128 +12%;
+/// c64 +2% and even. Two threads: f64 4096 x 4096 x 64 +15%, 3000 x 3000 x 100 +6%,
+/// 2048 x 2048 x 128 +5%, 1024 x 1024 x 300 +3%; f32 4096 x 4096 x 64 +1%. MC does not change how
+/// any element is computed, so the bits stay the same.
 fn mc_for_depth<T: GemmScalar>(blk: &Blocking, kcb: usize, m: usize, mr_t: usize) -> usize {
     let f = factor::<T>();
     let (mc_t, kc_t) = (blk.mc / f, (blk.kc / f).max(1));
