@@ -376,8 +376,15 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // Packing A is still a third of f64 4096 x 64 x 4096 (perf). Bounds, one thread: packing
     // the same block over and over (from L2) would be 1.13x, no packing 1.4x. Packing from L2
     // is itself bound by L2's bandwidth (the source, and the destination's fills and
-    // write-backs). Left out: the kernels prefetching the next block into L2 (their `Aux`
-    // stream), +2% on one thread, even on two, because the prefetches slow the kernels; and
+    // write-backs). On one thread (`stream_a`), the kernels prefetch the next block into L2
+    // meanwhile (their `Aux` stream, [`loop3`]): on the Xeon +2%; on the Zen 4 VM, calls
+    // alternated in one process, medians of 7-21 pairs, f64 4096 x 64 x 4096 -3% to +7% over
+    // five runs (perf: `pack_a` from 20% of the samples to 14-16%, the kernels from 60% to
+    // 64-67%), 4096 x 32 x 4096 +3% to +14%, 2048 x 64 x 2048 +1% to +9%,
+    // 4096 x 112 x 4096 +1% to +3%; f32 4096 x 64 x 4096 -2% to +9%. Not on two threads
+    // (each packing its own rows from memory at once): -1 to -3%, as on the Xeon (even). Not
+    // for wider products either (4096 x 128 x 4096 and 4096 x 256 x 4096 -1%, n = 2048 and
+    // 1024 -1 to -4%), whose blocks of A~ each serve many more kernel calls. Left out:
     // packing each micro-panel into L1 right before its calls, 0.62x, since each micro-panel
     // takes two lines from each of 256 pages where a block takes sixteen. The same stream of
     // one line per column (for the L2 streamer to fetch the rest) was 0.975. Splitting k
@@ -391,6 +398,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         blk = blk.narrow(Cpu::detect(), K::MR);
     }
     let blk = &blk;
+    let stream_a = narrow && nt == 1;
     let by_cols = share_ways(nt, n / COL_SHARE);
     let by_rows = share_ways(nt, m / (ROW_SHARE_PANELS * mr_t));
     // Into how many shares, and whether by columns. Row shares neither for a triangle of C
@@ -430,7 +438,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     };
     if ways == 1 {
         // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt, blk) };
+        unsafe { run_shared::<T, K>(p, nt, blk, stream_a) };
         return;
     }
     if p.region != Region::All {
@@ -441,7 +449,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             let (j0, j1) = (starts[w], starts[w + 1]);
             let share = p.share(true, j0, j1 - j0);
             // SAFETY: as below.
-            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk) };
+            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk, false) };
         });
         return;
     }
@@ -460,7 +468,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         let share = p.share(cols, s0, per.min(len - s0));
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways, blk) };
+        unsafe { run_shared::<T, K>(&share, nt / ways, blk, false) };
     };
     // The pool runs every share; the calling thread (outside the pool) waits. Having it run the
     // first share itself while the pool took the others (`rayon::in_place_scope`) was faster in
@@ -504,7 +512,8 @@ fn share_ways(nt: usize, most: usize) -> usize {
 }
 
 /// The five loops with block sizes `blk` (chosen by [`run`] for the whole product), with `nt`
-/// threads sharing each packed panel of B.
+/// threads sharing each packed panel of B; with `stream_a`, the kernels prefetch the next block
+/// of op(A) into L2 ([`run`]).
 ///
 /// # Safety
 /// As [`run`].
@@ -512,6 +521,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     nt: usize,
     blk: &Blocking,
+    stream_a: bool,
 ) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
@@ -605,7 +615,17 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 let mc_t = m.max(blk.mc / f);
                 // SAFETY: forwarded from the caller.
                 unsafe {
-                    loop3::<T, K>(p, (a_blk, pc), (b, None), beta, c_blk, tri, mc_t, mr_t, nt)
+                    loop3::<T, K>(
+                        p,
+                        (a_blk, pc),
+                        (b, None),
+                        beta,
+                        c_blk,
+                        tri,
+                        mc_t,
+                        mr_t,
+                        (nt, false),
+                    )
                 };
                 continue;
             }
@@ -644,7 +664,19 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     let mc_t = mc_for_depth::<T>(blk, kcb, m, mr_t);
                     let b = (BPanels::Packed { bp, cols: true }, None);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
-                    unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
+                    unsafe {
+                        loop3::<T, K>(
+                            p,
+                            (a_blk, pc),
+                            b,
+                            beta,
+                            c_blk,
+                            tri,
+                            mc_t,
+                            mr_t,
+                            (nt, stream_a),
+                        )
+                    };
                 });
                 continue;
             }
@@ -677,7 +709,19 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     let b = (BPanels::Packed { bp, cols: false }, b_diag);
                     let mc_t = mc_for_depth::<T>(blk, kcb, m, mr_t);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
-                    unsafe { loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, mr_t, nt) };
+                    unsafe {
+                        loop3::<T, K>(
+                            p,
+                            (a_blk, pc),
+                            b,
+                            beta,
+                            c_blk,
+                            tri,
+                            mc_t,
+                            mr_t,
+                            (nt, stream_a),
+                        )
+                    };
                 },
             );
         }
@@ -781,7 +825,8 @@ enum BPanels<'a, T: GemmScalar> {
 }
 
 /// LOOP 3 (ic) and the split of the threads between LOOP 3 and LOOP 2, for the KC slice of
-/// op(A) `a_blk` whose first k is `pc`.
+/// op(A) `a_blk` whose first k is `pc`, on `nt` threads; with `stream_a`, the kernels of each
+/// block prefetch the next one into L2 ([`run`]).
 ///
 /// # Safety
 /// As [`run`]; `b` holds or reads the `kcb x ncb` panel of op(B).
@@ -795,7 +840,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     tri: Region,
     mc_t: usize,
     mr_t: usize,
-    nt: usize,
+    (nt, stream_a): (usize, bool),
 ) {
     let (m, ncb, kcb) = (c_blk.rows, c_blk.cols, a_blk.cols);
     // The wide block's LOOP 2 takes A~ in micro-panels of its own height (contract point 13).
@@ -871,12 +916,25 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                 if let Some((t, d0)) = tri_a {
                     triangle_a::<T>(ap, mr, (mcb, kcb), (t.lower, t.unit), d0);
                 }
+                // The next block of op(A), for the kernels to prefetch: this thread's, which
+                // one thread on LOOP 3 packs next. Read in place through unit row strides, as
+                // the stream of `Aux` is (contract point 8), by the column-form kernels.
+                let a_next = (stream_a
+                    && ic_ways == 1
+                    && ib + 1 < m_blocks
+                    && !T::IS_COMPLEX
+                    && a_blk.rs == 1
+                    && matches!(b, BPanels::Packed { cols: true, .. }))
+                .then(|| {
+                    let ic = ic + mcb;
+                    a_blk.sub(ic, 0, mc_t.min(m - ic), kcb)
+                });
                 // SAFETY: this thread owns rows ic.. and the micro-panels `jr` of this C block.
                 unsafe {
                     macro_kernel::<T, K>(
                         p.alpha,
                         ap,
-                        b,
+                        (b, a_next),
                         beta,
                         c_blk.sub(ic, 0, mcb, ncb),
                         (tri, tri_a, b_diag),
@@ -898,7 +956,8 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     }
 }
 
-/// LOOP 2 (jr) and LOOP 1 (ir) over one packed block of A and the micro-panels `jr` of B~.
+/// LOOP 2 (jr) and LOOP 1 (ir) over one packed block of A and the micro-panels `jr` of B~;
+/// `a_next`, a block of op(A) for the column-form kernel calls to prefetch into L2 meanwhile.
 ///
 /// # Safety
 /// `K::ISA` is available; `c` is the `mcb x ncb` block of C these panels compute, writable by
@@ -907,7 +966,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
 unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     alpha: T,
     ap: &[T::Real],
-    b: BPanels<'_, T>,
+    (b, a_next): (BPanels<'_, T>, Option<RawMat<T>>),
     beta: T,
     c: RawMatMut<T>,
     (tri, tri_a, b_diag): (Region, Option<(TriA, isize)>, Option<TriA>),
@@ -932,7 +991,9 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
         BPanels::Packed { bp, cols } => {
             // LOOP 2 (jr): NR columns of C at a time. In column form, each micro-panel has a
             // slot of NR columns of stride `cols_ld`; a last one narrower than NR is packed as
-            // point 5 says, at the start of its slot. No prefetch stream here: the kernel
+            // point 5 says, at the start of its slot. The calls on full micro-panels in column
+            // form share the prefetch stream of `a_next` by columns (each pass of LOOP 2 its
+            // share, which LOOP 1 splits between its calls). No stream of B~ here: the kernel
             // calls streaming the next micro-panel of a B~ larger than L2 into L2 (as the fused
             // LOOP 2 does with op(B)) measured 0.98 at f64 n = 2048 and 0.97 at 1024 on two
             // threads (paired medians of 5).
@@ -941,20 +1002,28 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             } else {
                 nr * k_real
             };
+            let full = |j: usize| cols && nr.min(ncb - j * nr) == nr;
+            let (first, streamed) = (jr.start, jr.clone().filter(|&j| full(j)).count());
             for j in jr {
                 if skip(j) {
                     continue;
                 }
                 let panel = &bp[j * slot..(j + 1) * slot];
-                let b_panel = if cols && nr.min(ncb - j * nr) == nr {
+                let b_panel = if full(j) {
                     BMicro::Cols(panel.as_ptr())
                 } else {
                     BMicro::Packed(&panel[..nr * k_real])
                 };
+                // Full micro-panels come first: the j-th of them streams the j-th share.
+                let stream = a_next.filter(|_| full(j)).map(|s| {
+                    let jj = j - first;
+                    let (c0, c1) = (jj * s.cols / streamed, (jj + 1) * s.cols / streamed);
+                    s.sub(0, c0, s.rows, c1 - c0)
+                });
                 // SAFETY: forwarded.
                 unsafe {
                     loop1::<T, K>(
-                        None,
+                        stream,
                         alpha,
                         ap,
                         b_panel,

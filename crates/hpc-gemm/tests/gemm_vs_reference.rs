@@ -589,6 +589,43 @@ fn wide_block_matches_the_reference_f32() {
     wide_block_matches_the_reference::<f32>();
 }
 
+/// Narrow products over several blocks of A~ on one thread, whose kernel calls on B~ in column
+/// form prefetch the next block of op(A) meanwhile (`stream_a` in `loops::run`): a partial last
+/// micro-panel of B (40 and 110 columns) or none (28), one and two KC slices, op(A) in place
+/// with unit row stride (streamed) and transposed (not), every special alpha and beta. All
+/// exactly equal to the reference.
+#[test]
+fn narrow_products_on_one_thread_match_the_reference() {
+    let specials = [
+        Special::Zero,
+        Special::One,
+        Special::MinusOne,
+        Special::Other,
+    ];
+    for (c, (m, n, k)) in [(1000, 40, 300), (333, 28, 700), (1500, 110, 200)]
+        .into_iter()
+        .enumerate()
+    {
+        for (t, ta) in [Trans::No, Trans::Trans].into_iter().enumerate() {
+            let case = Case {
+                m,
+                n,
+                k,
+                ta,
+                tb: Trans::No,
+                la: Layout::COL_MAJOR,
+                lb: Layout::COL_MAJOR,
+                lc: Layout::COL_MAJOR,
+                alpha: specials[(c + t + 1) % 4],
+                beta: specials[(2 * c + t) % 4],
+                seed: (10 * c + t) as u64,
+            };
+            check_exact::<f64>(&case, Par::Seq);
+            check_exact::<f32>(&case, Par::Seq);
+        }
+    }
+}
+
 fn nan_and_inf_propagate<T: GemmScalar>() {
     let (m, n, k) = (37, 33, 29);
     let mut rng = Gen::new(5);
