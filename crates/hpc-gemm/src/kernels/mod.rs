@@ -472,10 +472,28 @@ pub(crate) unsafe fn ukr_body<
     // burst of all of them up front stalled short calls on the line-fill buffers (perf, f64
     // 4096 x 4096 x 64); spread, one thread, paired medians of 3: f64 64 x 4096 x 4096 +4%,
     // 4096 x 4096 x 64 +2% (two threads +2%), n = 2048 +1%, others even.
+    //
+    // With unit row stride, a column of the tile is contiguous, and its lines between the first
+    // and the last are asked for too (at 64 and 128 bytes in, which covers 128-byte columns,
+    // and all but one line of the wide block's 256): a C not aligned to 64 bytes (a large
+    // `Vec`, which the allocator maps at 16 bytes past a page) spreads a 128-byte column over
+    // three lines, and the middle one otherwise came late. Calls alternated in one process,
+    // medians of 7 pairs, C 16 bytes off a line: f64 4096 x 4096 x 64 +6-9% (two threads
+    // +14%), f32 +10%; f64 4096 x 64 x 4096 +1-4%; n = 1024 and 2048, 64 x 4096 x 4096 even;
+    // aligned, even to +6%. The offsets are fixed outside the k loop: a loop over the
+    // column's lines here, even of fixed length, made the whole kernel three times slower (its
+    // accumulators left the registers).
     let c_cols = NR.min(call.n);
+    let c_last = (call.m * size_of::<R>()).saturating_sub(1);
+    let lines = call.rs_c == 1;
+    let (mid1, mid2) = (64.min(c_last), 128.min(c_last));
     let prefetch_c = |j: usize| {
         let cj = call.c.wrapping_offset(j as isize * call.cs_c);
         prefetch(cj);
+        if lines {
+            prefetch(cj.wrapping_byte_add(mid1));
+            prefetch(cj.wrapping_byte_add(mid2));
+        }
         prefetch(cj.wrapping_offset((call.m as isize - 1) * call.rs_c));
     };
     for j in call.k..c_cols {
