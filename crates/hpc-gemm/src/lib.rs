@@ -169,6 +169,23 @@ pub(crate) unsafe fn gemm_raw<T: GemmScalar>(mut p: Problem<T>, par: Par) {
     if !unsafe { canonical::canonicalize(&mut p) } {
         return;
     }
+    if let Some(s) = canonical::rows_to_align(&p) {
+        // SAFETY: forwarded; the two parts write disjoint rows of C.
+        unsafe {
+            gemm_canonical(p.share(false, 0, s), par);
+            gemm_canonical(p.share(false, s, p.c.rows - s), par);
+        }
+        return;
+    }
+    // SAFETY: forwarded.
+    unsafe { gemm_canonical(p, par) };
+}
+
+/// [`gemm_raw`] past canonicalisation.
+///
+/// # Safety
+/// As [`gemm_raw`], with `p` canonical.
+unsafe fn gemm_canonical<T: GemmScalar>(p: Problem<T>, par: Par) {
     let isa = selected_isa();
     let nt = threads_for::<T>(par, p.c.rows, p.c.cols, p.a.cols);
     if small::applies(&p, isa) {
