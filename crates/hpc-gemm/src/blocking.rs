@@ -137,6 +137,37 @@ impl Cpu {
             _ => Cpu::Other,
         }
     }
+
+    /// Where this processor's measured blocking departs from the cache sizes alone: the one
+    /// table of per-processor choices ([`Blocking::derive`], [`Blocking::narrow`]).
+    const fn tuning(self) -> Tuning {
+        match self {
+            Cpu::Zen4 => Tuning {
+                a_quarters_of_l2: 3,
+                panel_share_of_l3: 4,
+                narrow_mc_div: 3,
+                narrow_kc_div: 1,
+            },
+            Cpu::Other => Tuning {
+                a_quarters_of_l2: 2,
+                panel_share_of_l3: 32,
+                narrow_mc_div: 2,
+                narrow_kc_div: 2,
+            },
+        }
+    }
+}
+
+/// A processor's blocking choices ([`Cpu::tuning`]).
+struct Tuning {
+    /// The quarters of L2 that the `MC x KC` block of A~ takes.
+    a_quarters_of_l2: usize,
+    /// The share of L3 that the `KC x NC` panel of B~ takes (at least L2's size).
+    panel_share_of_l3: usize,
+    /// What a narrow product divides MC by.
+    narrow_mc_div: usize,
+    /// What a narrow product divides KC by.
+    narrow_kc_div: usize,
 }
 
 /// Block sizes of one GEMM, in the kernel's real elements.
@@ -206,34 +237,29 @@ impl Blocking {
     ///     6.5% to 3.3%), and the kernel slows by a little less than that. 1022 and 4200 came out
     ///     between, within the noise of 2044. L3 / 4 gives 2044 (f64) and 4088 (f32).
     pub fn derive(caches: Caches, cpu: Cpu, mr: usize, nr: usize, elem: usize) -> Blocking {
+        let t = cpu.tuning();
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
-        let a_bytes = match cpu {
-            Cpu::Zen4 => caches.l2 / 4 * 3,
-            Cpu::Other => caches.l2 / 2,
-        };
+        let a_bytes = caches.l2 / 4 * t.a_quarters_of_l2;
         let mc = (a_bytes / (kc * elem) / mr).max(1) * mr;
-        let panel = caches.l2.max(caches.l3 / panel_share(cpu));
+        let panel = caches.l2.max(caches.l3 / t.panel_share_of_l3);
         let nc = (panel / (kc * elem)).clamp(512, 4200) / nr * nr;
         Blocking { mc, kc, nc }
     }
 
     /// The blocks of a narrow product (a few micro-panels of B over several blocks of A~,
     /// `loops::run`): A~ in a quarter of L2. Half MC and half KC (whole micro-panels of `mr`
-    /// rows, KC at least 8); on Zen 4, whose MC fills three quarters of L2, a third of MC
-    /// and all of KC. There, keeping KC against halving it too (MC = 64 either way), calls
-    /// alternated in one process, medians of 9 pairs: f64 4096 x 64 x 4096 +2-3% (two threads
-    /// +2%), 4096 x 32 x 4096 +4-5%, 4096 x 112 x 4096 +3%, 2048 x 64 x 2048 +1%; f32
-    /// 4096 x 64 x 4096 +4%. Keeping all of KC with MC = 128 lost (f64 -3%, -4%; f32 -3%), and
-    /// with MC = 96 as well (f64 -2%, -7%). The Xeon's figures for halving both are at
-    /// `loops::run`.
+    /// rows, KC at least 8 unless it was less); on Zen 4, whose MC fills three quarters of L2,
+    /// a third of MC and all of KC. There, keeping KC against halving it too (MC = 64 either
+    /// way), calls alternated in one process, medians of 9 pairs: f64 4096 x 64 x 4096 +2-3%
+    /// (two threads +2%), 4096 x 32 x 4096 +4-5%, 4096 x 112 x 4096 +3%, 2048 x 64 x 2048
+    /// +1%; f32 4096 x 64 x 4096 +4%. Keeping all of KC with MC = 128 lost (f64 -3%, -4%; f32
+    /// -3%), and with MC = 96 as well (f64 -2%, -7%). The Xeon's figures for halving both are
+    /// at `loops::run`.
     pub fn narrow(self, cpu: Cpu, mr: usize) -> Blocking {
-        let (mc, kc) = match cpu {
-            Cpu::Zen4 => (self.mc / 3, self.kc),
-            Cpu::Other => (self.mc / 2, (self.kc / 2).max(8)),
-        };
+        let t = cpu.tuning();
         Blocking {
-            mc: mc.next_multiple_of(mr),
-            kc,
+            mc: (self.mc / t.narrow_mc_div).next_multiple_of(mr),
+            kc: (self.kc / t.narrow_kc_div).max(8).min(self.kc),
             nc: self.nc,
         }
     }
@@ -249,14 +275,6 @@ impl Blocking {
             kc: ov.1.map_or(derived.kc, |v| round(v, 2)),
             nc: ov.2.map_or(derived.nc, |v| round(v, nr)),
         }
-    }
-}
-
-/// The share of L3 that a panel of B~ takes (at least L2's size): see [`Blocking::derive`].
-fn panel_share(cpu: Cpu) -> usize {
-    match cpu {
-        Cpu::Zen4 => 4,
-        Cpu::Other => 32,
     }
 }
 
@@ -429,7 +447,8 @@ mod tests {
                     assert!(b.mc >= 8 * mr, "eight micro-panels of A per block: {b:?}");
                     assert!(
                         b.nc <= 512
-                            || b.kc * b.nc * elem <= caches.l2.max(caches.l3 / panel_share(cpu)),
+                            || b.kc * b.nc * elem
+                                <= caches.l2.max(caches.l3 / cpu.tuning().panel_share_of_l3),
                         "{caches:?} {b:?}"
                     );
                     assert!(b.nc > 500, "{caches:?} {b:?}");
