@@ -16,6 +16,14 @@ use hpc_gemm::{Blocking, GemmScalar, Par, gemm_op, kernel_info, threads_for};
 use num_traits::{Float, One};
 use proptest::prelude::*;
 
+/// The special values of alpha and beta.
+const SPECIALS: [Special; 4] = [
+    Special::Zero,
+    Special::One,
+    Special::MinusOne,
+    Special::Other,
+];
+
 /// Stored op(A) (`m x k` after `trans`) for dense logical content `m x k`.
 fn stored_op<T: Scalar>(d: &Dense<T>, trans: Trans, layout: Layout) -> Stored<T> {
     let s = match trans {
@@ -109,12 +117,6 @@ fn layouts() -> [Layout; 4] {
 
 fn every_size<T: GemmScalar>(step: usize) {
     let trans = [Trans::No, Trans::Trans, Trans::ConjTrans];
-    let specials = [
-        Special::Zero,
-        Special::One,
-        Special::MinusOne,
-        Special::Other,
-    ];
     let ls = layouts();
     let mut t = 0usize;
     for m in (0..=20).step_by(step) {
@@ -130,8 +132,8 @@ fn every_size<T: GemmScalar>(step: usize) {
                     la: ls[t % 4],
                     lb: ls[(t / 4) % 4],
                     lc: ls[(t / 16) % 4],
-                    alpha: specials[(t / 7) % 4],
-                    beta: specials[(t / 5) % 4],
+                    alpha: SPECIALS[(t / 7) % 4],
+                    beta: SPECIALS[(t / 5) % 4],
                     seed: t as u64,
                 };
                 check_exact::<T>(&case, Par::Seq);
@@ -150,12 +152,6 @@ fn every_small_block<T: GemmScalar>() {
     } else {
         &[Trans::No, Trans::Trans][..]
     };
-    let specials = [
-        Special::Zero,
-        Special::One,
-        Special::MinusOne,
-        Special::Other,
-    ];
     let ls = layouts();
     let mut t = 0usize;
     for m in (1..=33).chain([
@@ -175,8 +171,8 @@ fn every_small_block<T: GemmScalar>() {
                     la: ls[t % 4],
                     lb: ls[(t / 4) % 4],
                     lc: ls[(t / 16) % 4],
-                    alpha: specials[(t / 7) % 4],
-                    beta: specials[(t / 5) % 4],
+                    alpha: SPECIALS[(t / 7) % 4],
+                    beta: SPECIALS[(t / 5) % 4],
                     seed: t as u64,
                 };
                 check_exact::<T>(&case, Par::Seq);
@@ -490,17 +486,11 @@ fn large_sizes_pass_the_residual_check() {
 /// the reference, with every special alpha and beta.
 #[test]
 fn aliasing_column_strides_match_the_reference() {
-    let specials = [
-        Special::Zero,
-        Special::One,
-        Special::MinusOne,
-        Special::Other,
-    ];
     for (t, &(m, n, k)) in [(70, 100, 256), (20, 60, 512), (100, 40, 1024)]
         .iter()
         .enumerate()
     {
-        for (s, &beta) in specials.iter().enumerate() {
+        for (s, &beta) in SPECIALS.iter().enumerate() {
             let case = Case {
                 m,
                 n,
@@ -510,7 +500,7 @@ fn aliasing_column_strides_match_the_reference() {
                 la: Layout::COL_MAJOR,
                 lb: Layout::COL_MAJOR,
                 lc: Layout::COL_MAJOR,
-                alpha: specials[(s + 2) % 4],
+                alpha: SPECIALS[(s + 2) % 4],
                 beta,
                 seed: (t * 4 + s) as u64,
             };
@@ -530,12 +520,6 @@ fn aliasing_column_strides_match_the_reference() {
 fn wide_block_matches_the_reference<T: GemmScalar>() {
     let (_, mr, _) = kernel_info::<T>();
     let w = 2 * mr;
-    let specials = [
-        Special::Zero,
-        Special::One,
-        Special::MinusOne,
-        Special::Other,
-    ];
     let mut neg_cols = Layout::COL_MAJOR;
     neg_cols.neg_cols = true;
     let mut case_no = 0;
@@ -562,8 +546,8 @@ fn wide_block_matches_the_reference<T: GemmScalar>() {
                     } else {
                         Layout::COL_MAJOR
                     },
-                    alpha: specials[(c + 1) % 4],
-                    beta: specials[c % 4],
+                    alpha: SPECIALS[(c + 1) % 4],
+                    beta: SPECIALS[c % 4],
                     seed: c as u64,
                 };
                 check_exact::<T>(
@@ -596,12 +580,6 @@ fn wide_block_matches_the_reference_f32() {
 /// exactly equal to the reference.
 #[test]
 fn narrow_products_on_one_thread_match_the_reference() {
-    let specials = [
-        Special::Zero,
-        Special::One,
-        Special::MinusOne,
-        Special::Other,
-    ];
     for (c, (m, n, k)) in [(1000, 40, 300), (333, 28, 700), (1500, 110, 200)]
         .into_iter()
         .enumerate()
@@ -616,8 +594,8 @@ fn narrow_products_on_one_thread_match_the_reference() {
                 la: Layout::COL_MAJOR,
                 lb: Layout::COL_MAJOR,
                 lc: Layout::COL_MAJOR,
-                alpha: specials[(c + t + 1) % 4],
-                beta: specials[(2 * c + t) % 4],
+                alpha: SPECIALS[(c + t + 1) % 4],
+                beta: SPECIALS[(2 * c + t) % 4],
                 seed: (10 * c + t) as u64,
             };
             check_exact::<f64>(&case, Par::Seq);
@@ -671,12 +649,6 @@ fn product_into<T: GemmScalar>(
 /// packed one, split or not (k = 129 is past the depth that splits), every special beta, alpha
 /// 1, -1 and other.
 fn misaligned_c_matches<T: GemmScalar>() {
-    let specials = [
-        Special::Zero,
-        Special::One,
-        Special::MinusOne,
-        Special::Other,
-    ];
     for (c, (m, n, k)) in [
         (300, 70, 64),
         (257, 200, 128),
@@ -686,7 +658,7 @@ fn misaligned_c_matches<T: GemmScalar>() {
     .into_iter()
     .enumerate()
     {
-        let (alpha, beta): (T, T) = (specials[c % 3 + 1].value(), specials[c % 4].value());
+        let (alpha, beta): (T, T) = (SPECIALS[c % 3 + 1].value(), SPECIALS[c % 4].value());
         for data in [Data::Exact, Data::Real] {
             let mut rng = Gen::new(c as u64);
             let a = Dense::<T>::random(m, k, &mut rng, data);
