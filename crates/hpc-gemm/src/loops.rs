@@ -623,7 +623,6 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                         c_blk,
                         tri,
                         mc_t,
-                        mr_t,
                         (nt, false),
                     )
                 };
@@ -665,17 +664,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     let b = (BPanels::Packed { bp, cols: true }, None);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
                     unsafe {
-                        loop3::<T, K>(
-                            p,
-                            (a_blk, pc),
-                            b,
-                            beta,
-                            c_blk,
-                            tri,
-                            mc_t,
-                            mr_t,
-                            (nt, stream_a),
-                        )
+                        loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, (nt, stream_a))
                     };
                 });
                 continue;
@@ -710,17 +699,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     let mc_t = mc_for_depth::<T>(blk, kcb, m, mr_t);
                     // SAFETY: forwarded from the caller; B~ holds the packed panel.
                     unsafe {
-                        loop3::<T, K>(
-                            p,
-                            (a_blk, pc),
-                            b,
-                            beta,
-                            c_blk,
-                            tri,
-                            mc_t,
-                            mr_t,
-                            (nt, stream_a),
-                        )
+                        loop3::<T, K>(p, (a_blk, pc), b, beta, c_blk, tri, mc_t, (nt, stream_a))
                     };
                 },
             );
@@ -839,14 +818,13 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     c_blk: RawMatMut<T>,
     tri: Region,
     mc_t: usize,
-    mr_t: usize,
     (nt, stream_a): (usize, bool),
 ) {
     let (m, ncb, kcb) = (c_blk.rows, c_blk.cols, a_blk.cols);
     // The wide block's LOOP 2 takes A~ in micro-panels of its own height (contract point 13).
     let wide = matches!(b, BPanels::Fused { wide: true, .. });
     let mr = if wide { K::WIDE_MR } else { K::MR };
-    let mr_t = if wide { mr / factor::<T>() } else { mr_t };
+    let mr_t = mr / factor::<T>();
     let jr_panels = ncb.div_ceil(K::NR);
     // Threads go to LOOP 3 first (each packs its own A~), the rest to LOOP 2. When LOOP 3 is
     // parallel, MC is shrunk (to a multiple of MR) so that the blocks divide evenly.
