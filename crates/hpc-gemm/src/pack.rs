@@ -620,6 +620,8 @@ pub(crate) unsafe fn pack_b_sym<T: GemmScalar>(
 
 /// How many columns ahead the column-by-column packing of A prefetches (measured: 2 to 28
 /// columns ahead all double the packing rate of a DRAM-resident block; fewer is too late).
+/// In the GEMM on the Zen 4 VM (f64 n = 1024, one thread, calls alternated in one process,
+/// medians of 9 pairs), 2, 8 and 16 columns ahead came out 0.98-1.00 against 4.
 const PREFETCH_AHEAD: usize = 4;
 
 /// `d[i] <- s[i].re()` for real `T` (an identity), written so that LLVM keeps it inline

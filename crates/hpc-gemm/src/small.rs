@@ -350,6 +350,8 @@ impl<R: KernelReal> SmallOp<R> {
                 }
             }
         }
+        // α is applied even when it is 1: skipping the multiply then, as the packed kernels do,
+        // measured even (f64 n = 32 and 64, Zen 4, calls alternated in one process).
         let (va, vb) = (R::v_splat(simd, self.alpha), R::v_splat(simd, self.beta));
         for (jj, accj) in acc.iter().enumerate() {
             let cj = self
