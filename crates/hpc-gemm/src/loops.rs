@@ -412,7 +412,10 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // no synchronisation at all), f64 n = 2048 came out 1.00 and 1024 0.98 (two threads,
     // paired medians of 5): reading the other core's fresh copies costs what copying them
     // saves. One share over both threads (`run_shared`, B~ packed together, a fork and join
-    // per KC slice): n = 1024 0.95, 2048 and 4096 0.98.
+    // per KC slice): n = 1024 0.95, 2048 and 4096 0.98. Against row shares on the Zen 4 VM
+    // (calls alternated in one process, medians of 9-11 pairs): f64 n = 320 0.91, 384 0.82-0.96,
+    // 512 1.00-1.06, 576 0.96, 640-896 1.03-1.06, 1024 1.00; f32 512 0.93, 768 0.96: a window,
+    // not a rule.
     // A large, deep, about square C takes column shares all the same: each share copies only
     // its half of op(B) into B~, and packs all of op(A) (why that wins is not settled: row
     // shares with NC halved, which pack as much of op(A), measured 0.94 at n = 2048). Two
