@@ -16,14 +16,6 @@ use hpc_gemm::{Blocking, GemmScalar, Par, gemm_op, kernel_info, threads_for};
 use num_traits::{Float, One};
 use proptest::prelude::*;
 
-/// The special values of alpha and beta.
-const SPECIALS: [Special; 4] = [
-    Special::Zero,
-    Special::One,
-    Special::MinusOne,
-    Special::Other,
-];
-
 /// Stored op(A) (`m x k` after `trans`) for dense logical content `m x k`.
 fn stored_op<T: Scalar>(d: &Dense<T>, trans: Trans, layout: Layout) -> Stored<T> {
     let s = match trans {
@@ -132,8 +124,8 @@ fn every_size<T: GemmScalar>(step: usize) {
                     la: ls[t % 4],
                     lb: ls[(t / 4) % 4],
                     lc: ls[(t / 16) % 4],
-                    alpha: SPECIALS[(t / 7) % 4],
-                    beta: SPECIALS[(t / 5) % 4],
+                    alpha: Special::ALL[(t / 7) % 4],
+                    beta: Special::ALL[(t / 5) % 4],
                     seed: t as u64,
                 };
                 check_exact::<T>(&case, Par::Seq);
@@ -171,8 +163,8 @@ fn every_small_block<T: GemmScalar>() {
                     la: ls[t % 4],
                     lb: ls[(t / 4) % 4],
                     lc: ls[(t / 16) % 4],
-                    alpha: SPECIALS[(t / 7) % 4],
-                    beta: SPECIALS[(t / 5) % 4],
+                    alpha: Special::ALL[(t / 7) % 4],
+                    beta: Special::ALL[(t / 5) % 4],
                     seed: t as u64,
                 };
                 check_exact::<T>(&case, Par::Seq);
@@ -490,7 +482,7 @@ fn aliasing_column_strides_match_the_reference() {
         .iter()
         .enumerate()
     {
-        for (s, &beta) in SPECIALS.iter().enumerate() {
+        for (s, &beta) in Special::ALL.iter().enumerate() {
             let case = Case {
                 m,
                 n,
@@ -500,7 +492,7 @@ fn aliasing_column_strides_match_the_reference() {
                 la: Layout::COL_MAJOR,
                 lb: Layout::COL_MAJOR,
                 lc: Layout::COL_MAJOR,
-                alpha: SPECIALS[(s + 2) % 4],
+                alpha: Special::ALL[(s + 2) % 4],
                 beta,
                 seed: (t * 4 + s) as u64,
             };
@@ -546,8 +538,8 @@ fn wide_block_matches_the_reference<T: GemmScalar>() {
                     } else {
                         Layout::COL_MAJOR
                     },
-                    alpha: SPECIALS[(c + 1) % 4],
-                    beta: SPECIALS[c % 4],
+                    alpha: Special::ALL[(c + 1) % 4],
+                    beta: Special::ALL[c % 4],
                     seed: c as u64,
                 };
                 check_exact::<T>(
@@ -594,8 +586,8 @@ fn narrow_products_on_one_thread_match_the_reference() {
                 la: Layout::COL_MAJOR,
                 lb: Layout::COL_MAJOR,
                 lc: Layout::COL_MAJOR,
-                alpha: SPECIALS[(c + t + 1) % 4],
-                beta: SPECIALS[(2 * c + t) % 4],
+                alpha: Special::ALL[(c + t + 1) % 4],
+                beta: Special::ALL[(2 * c + t) % 4],
                 seed: (10 * c + t) as u64,
             };
             check_exact::<f64>(&case, Par::Seq);
@@ -658,7 +650,7 @@ fn misaligned_c_matches<T: GemmScalar>() {
     .into_iter()
     .enumerate()
     {
-        let (alpha, beta): (T, T) = (SPECIALS[c % 3 + 1].value(), SPECIALS[c % 4].value());
+        let (alpha, beta): (T, T) = (Special::ALL[c % 3 + 1].value(), Special::ALL[c % 4].value());
         for data in [Data::Exact, Data::Real] {
             let mut rng = Gen::new(c as u64);
             let a = Dense::<T>::random(m, k, &mut rng, data);

@@ -78,6 +78,14 @@ pub fn special() -> impl Strategy<Value = Special> {
 }
 
 impl Special {
+    /// Every special value, for tests that cycle through them.
+    pub const ALL: [Special; 4] = [
+        Special::Zero,
+        Special::One,
+        Special::MinusOne,
+        Special::Other,
+    ];
+
     pub fn value<T: Scalar>(self) -> T {
         match self {
             Special::Zero => T::zero(),
