@@ -2,8 +2,9 @@
 //!
 //! Steps: `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`,
 //! `cargo test --workspace`, then hpc-gemm's tests again under `HPC_FORCE_ISA=avx2` and
-//! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU) and with tiny
-//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`), and built for aarch64 and run under qemu (the
+//! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU), with tiny
+//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`) and with each processor's tuning (`HPC_CPU`),
+//! and built for aarch64 and run under qemu (the
 //! NEON kernels, `aarch64.rs`). A step that cannot run here is reported as skipped with its
 //! reason; a step that fails fails the whole command, after the summary is printed.
 
@@ -138,6 +139,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     .env("HPC_NC", "140"),
                 &mut counts,
             ))
+        },
+    );
+
+    // Once under each processor's tuning (`hpc_gemm::Cpu`), whichever this machine is: Zen 4
+    // runs most real products on the kernel's wide register block, reading op(B) in place,
+    // where other processors copy or pack it.
+    step(
+        "GEMM tests, each processor's tuning (HPC_CPU=zen4, other)",
+        &mut steps,
+        || {
+            outcome_of(["zen4", "other"].into_iter().try_for_each(|cpu| {
+                run_counting(
+                    cargo()
+                        .args(["test", "-p", "hpc-gemm", "--tests"])
+                        .env("HPC_CPU", cpu),
+                    &mut counts,
+                )
+            }))
         },
     );
 

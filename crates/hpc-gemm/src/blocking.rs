@@ -100,10 +100,15 @@ pub enum Cpu {
 }
 
 impl Cpu {
-    /// This machine's processor, detected once (through CPUID on x86-64).
+    /// This machine's processor, detected once (through CPUID on x86-64), or the one
+    /// `HPC_CPU=zen4|other` names (for tests, so that each processor's choices run on any
+    /// machine; read once).
     pub fn detect() -> Cpu {
         static CPU: OnceLock<Cpu> = OnceLock::new();
         *CPU.get_or_init(|| {
+            if let Some(cpu) = std::env::var("HPC_CPU").ok().and_then(|v| Cpu::parse(&v)) {
+                return cpu;
+            }
             #[cfg(target_arch = "x86_64")]
             {
                 use core::arch::x86_64::__cpuid;
@@ -122,6 +127,15 @@ impl Cpu {
         })
     }
 
+    /// The processor of a name as `HPC_CPU` takes it: `zen4` or `other` (any case).
+    pub fn parse(s: &str) -> Option<Cpu> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zen4" => Some(Cpu::Zen4),
+            "other" => Some(Cpu::Other),
+            _ => None,
+        }
+    }
+
     /// The processor named by CPUID's vendor string (leaf 0: EBX, EDX, ECX) and signature
     /// (leaf 1, EAX).
     pub fn from_signature(vendor: &[u8; 12], eax: u32) -> Cpu {
@@ -138,6 +152,13 @@ impl Cpu {
         }
     }
 
+    /// Whether the kernel's wide register block runs every real product whose op(B) has
+    /// contiguous columns but a narrow one, reading op(B) in place, and not only short, wide
+    /// products (`loops::wide_applies`).
+    pub fn wide_in_place(self) -> bool {
+        self.tuning().wide_in_place
+    }
+
     /// Where this processor's measured blocking departs from the cache sizes alone: the one
     /// table of per-processor choices ([`Blocking::derive`], [`Blocking::narrow`]).
     const fn tuning(self) -> Tuning {
@@ -147,12 +168,14 @@ impl Cpu {
                 panel_share_of_l3: 4,
                 narrow_mc_div: 3,
                 narrow_kc_div: 1,
+                wide_in_place: true,
             },
             Cpu::Other => Tuning {
                 a_quarters_of_l2: 2,
                 panel_share_of_l3: 32,
                 narrow_mc_div: 2,
                 narrow_kc_div: 2,
+                wide_in_place: false,
             },
         }
     }
@@ -168,6 +191,8 @@ struct Tuning {
     narrow_mc_div: usize,
     /// What a narrow product divides KC by.
     narrow_kc_div: usize,
+    /// [`Cpu::wide_in_place`].
+    wide_in_place: bool,
 }
 
 /// Block sizes of one GEMM, in the kernel's real elements.
@@ -407,6 +432,12 @@ mod tests {
         // Sapphire Rapids (family 6 model 8Fh), and an Intel part whose family bits read 19h.
         assert_eq!(Cpu::from_signature(intel, 0x0008_06f8), Cpu::Other);
         assert_eq!(Cpu::from_signature(intel, 0x00a1_0f11), Cpu::Other);
+        // `HPC_CPU`'s names.
+        assert_eq!(Cpu::parse("zen4"), Some(Cpu::Zen4));
+        assert_eq!(Cpu::parse(" Zen4\n"), Some(Cpu::Zen4));
+        assert_eq!(Cpu::parse("OTHER"), Some(Cpu::Other));
+        assert_eq!(Cpu::parse("zen5"), None);
+        assert!(Cpu::Zen4.wide_in_place() && !Cpu::Other.wide_in_place());
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //! product (at most four micro-panels of the wide block's rows, at least twice as many columns
 //! as rows) runs the kernel's wide register block instead (32 x 6 f64, 64 x 6 f32, kernel
 //! contract point 13), reading B in place six columns at a time: 64 x 4096 x 4096 from 82 to 93
-//! GFLOP/s in f64 ([`wide_applies`]).
+//! GFLOP/s in f64 ([`wide_applies`]). On Zen 4 every real product whose op(B) has contiguous
+//! columns does so (but a narrow one), over as many blocks of A~ as it takes: nothing of op(B)
+//! is packed there, and f64 n = 1024 runs 4-7% faster than with B~ in column form.
 //!
 //! B~ of a real op(B) with contiguous columns is packed in column form (kernel contract point
 //! 12): each micro-panel a plain copy of its NR columns at a fixed, odd-cache-line stride, which
@@ -390,15 +392,18 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // one line per column (for the L2 streamer to fetch the rest) was 0.975. Splitting k
     // between two threads instead of m (as MKL does here, `gblock_by_k`), with a sum of the
     // two halves: 0.97-0.98 against two row halves, and the bits would depend on the threads.
+    let cpu = Cpu::detect();
     let mut blk = Blocking::for_kernel(K::MR, K::NR, size_of::<T::Real>());
     let narrow = n <= NARROW_PANELS * K::NR
         && m > blk.mc / factor::<T>()
         && p.structure == Structure::General;
     if narrow {
-        blk = blk.narrow(Cpu::detect(), K::MR);
+        blk = blk.narrow(cpu, K::MR);
     }
     let blk = &blk;
     let stream_a = narrow && nt == 1;
+    // Which register block, decided on the whole product like the blocks.
+    let wide = wide_applies::<T, K>(p, cpu, narrow);
     let by_cols = share_ways(nt, n / COL_SHARE);
     let by_rows = share_ways(nt, m / (ROW_SHARE_PANELS * mr_t));
     // Into how many shares, and whether by columns. Row shares neither for a triangle of C
@@ -441,7 +446,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     };
     if ways == 1 {
         // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt, blk, stream_a) };
+        unsafe { run_shared::<T, K>(p, nt, blk, (stream_a, wide)) };
         return;
     }
     if p.region != Region::All {
@@ -452,7 +457,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             let (j0, j1) = (starts[w], starts[w + 1]);
             let share = p.share(true, j0, j1 - j0);
             // SAFETY: as below.
-            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk, false) };
+            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk, (false, wide)) };
         });
         return;
     }
@@ -471,7 +476,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         let share = p.share(cols, s0, per.min(len - s0));
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways, blk, false) };
+        unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide)) };
     };
     // The pool runs every share; the calling thread (outside the pool) waits. Having it run the
     // first share itself while the pool took the others (`rayon::in_place_scope`) was faster in
@@ -524,7 +529,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     nt: usize,
     blk: &Blocking,
-    stream_a: bool,
+    (stream_a, wide): (bool, bool),
 ) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
@@ -604,18 +609,27 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 continue;
             }
             let fused_ok = matches!(p.structure, Structure::General | Structure::SymA(_));
-            if m * kcb <= blk.mc / f * (blk.kc / f).max(1) && fused_ok {
+            let one_block = m * kcb <= blk.mc / f * (blk.kc / f).max(1);
+            if (one_block || wide) && fused_ok {
                 // All of op(A)'s rows fit one block of A~ (at most MC x KC elements, so a
                 // shallow KC block takes more rows than MC): LOOP 3 runs once, and each
                 // micro-panel of B~ would serve one pass of LOOP 1 only, so it is packed right
                 // before that pass (into L1) instead of all of B~ up front (into L3 and back).
                 // f64 n = 200 (k = 200 < KC): 0.91x when it took two MC blocks of 128 rows.
+                // The wide block reads op(B) in place, so it takes this path for any number
+                // of blocks of A~ (MC rows each, more for a shallow slice, [`mc_for_depth`]):
+                // nothing of op(B) is packed, and each block of A~ reads the slice of op(B)
+                // again, from L2 or L3.
                 let b = BPanels::Fused {
                     b: b_blk,
                     conj: p.conj_b,
-                    wide: wide_applies::<T, K>(p),
+                    wide,
                 };
-                let mc_t = m.max(blk.mc / f);
+                let mc_t = if one_block {
+                    m.max(blk.mc / f)
+                } else {
+                    mc_for_depth::<T>(blk, kcb, m, mr_t)
+                };
                 // SAFETY: forwarded from the caller.
                 unsafe {
                     loop3::<T, K>(
@@ -1129,8 +1143,10 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
 /// Whether the fused LOOP 2 of `p` runs the wide register block (contract point 13): a real
 /// op(B) with contiguous columns, read in place `WIDE_NR` columns at a time, against A~ in
 /// micro-panels of `WIDE_MR` rows, on kernels whose wide block is taller than their own; for a
-/// short, wide product: more than half a wide micro-panel of rows, at most four, and at least
-/// twice as many columns as rows.
+/// product with more than half a wide micro-panel of rows that is short and wide (at most four
+/// micro-panels of rows, at least twice as many columns as rows), or on a processor whose
+/// tuning says so ([`Cpu::wide_in_place`]: Zen 4), any such product but a narrow one
+/// ([`run`]).
 ///
 /// It is the `gemm` crate's way with such products: few passes of LOOP 1 over each group of
 /// B's columns, too few to pay for copying or packing them, and few enough column streams (6)
@@ -1147,16 +1163,44 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
 ///   (half a micro-panel) -10%, 48 -3%; 128 x 1000 x 1000 +6%; square n = 256 -3%, 300 -5%,
 ///   362 -3%, 200 even.
 /// - Two threads: f64 64 x 4096 x 4096 +17%, 128 x 4096 x 4096 +7%; f32 +5% and +7%.
-fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>) -> bool {
+///
+/// On the Zen 4 VM the wide block reading op(B) in place beat the 16 x 14 (32 x 14) block
+/// with B~ copied into column form for products of every size, as in the `gemm` crate, which
+/// runs the same 32 x 6 block and copies nothing of op(B) below m = 4096 (and which had run up
+/// to 1.08x as fast as hpc at n = 192-384 on one thread there). Calls alternated in one
+/// process, medians of 7-11 pairs, against the 16 x 14 block:
+/// - f64 one thread: n = 160 +6%, 192 +6%, 256 +5%, 320 +5%, 384 +7%, 512 +8%, 768 +5%,
+///   1024 +4 to +7%, 1536 +4%, 2048 +2 to +5%, 4096 even; n = 100 and 128 even; 4096 x 4096
+///   x 64 +3 to +6%, 4096 x 128 x 4096 +5%, 4096 x 256 x 4096 +3%, 200 x 2048 x 2048 +15%,
+///   1000 x 1000 x 300 +3%, 777 x 333 x 555 +4%, 1000 x 500 x 2000 even; C 16 bytes off a
+///   cache line, n = 512 +6%, 1024 +6%, 2048 +1%. In the bench harness (`hpc-benches
+///   --filter dgemm --threads 1`), n = 1024 ran at 91% of the FMA peak (1.08x OpenBLAS).
+/// - f64 two threads: n = 300 +8%, 512 +11%, 640 +7%, 768 +7%, 1024 +4%, 1536 +1%, 2048 +3%;
+///   n = 256 even; 4096 x 4096 x 64 +6%, 200 x 2048 x 2048 +13%, 4096 x 256 x 4096 +3%,
+///   64 x 4096 x 4096 (short and wide already) even.
+/// - f32 one thread: n = 512 +4%, 1024 +5%, 2048 +5%; n = 128-300 +0 to +3%; 4096 x 4096 x 64
+///   +4%; 4096 x 256 x 4096, 777 x 333 x 555 and 128 x 2048 x 2048 even (-1 to +1%).
+/// - A narrow product (4096 x 64 x 4096) lost 3%, so it keeps its own path.
+/// - The blocks stay as derived: MC = 128, 256 or 320 against 192, KC = 256, 384, 768 or 1024
+///   against 512 came out even or lost (f64 n = 768 to 3000, one thread).
+///
+/// On the Xeon the wide block streamed its panels from L2 at 69 GFLOP/s where the 16 x 14
+/// block ran 90 (`kernels::x86_v4`), and lost at f32 squares (above), so other processors
+/// keep it for short, wide products.
+fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(
+    p: &Problem<T>,
+    cpu: Cpu,
+    narrow: bool,
+) -> bool {
     let (m, n) = (p.c.rows, p.c.cols);
+    let short_wide = m <= 4 * K::WIDE_MR && n >= 2 * m;
     K::WIDE_MR > K::MR
         && !T::IS_COMPLEX
         && p.b.rs == 1
         && p.structure == Structure::General
         && p.region == Region::All
         && 2 * m > K::WIDE_MR
-        && m <= 4 * K::WIDE_MR
-        && n >= 2 * m
+        && (short_wide || (cpu.wide_in_place() && !narrow))
 }
 
 /// LOOP 2 and LOOP 1 of the wide register block (contract point 13), for the columns of the
@@ -1550,6 +1594,69 @@ mod tests {
             Region::All.balanced_columns(100, 100, 4, 14),
             vec![0, 28, 56, 84, 100]
         );
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn the_wide_block_takes_the_products_its_rule_names() {
+        use crate::kernels::x86_v4::Dgemm16x14 as K;
+        // An m x n x k f64 problem over dangling pointers (never dereferenced here), op(B)
+        // column-major unless `b_rows`.
+        let prob = |m: usize, n: usize, k: usize, b_rows: bool| Problem {
+            alpha: 1.0f64,
+            a: RawMat {
+                ptr: core::ptr::NonNull::dangling().as_ptr(),
+                rows: m,
+                cols: k,
+                rs: 1,
+                cs: m as isize,
+            },
+            conj_a: false,
+            b: RawMat {
+                ptr: core::ptr::NonNull::dangling().as_ptr(),
+                rows: k,
+                cols: n,
+                rs: if b_rows { n as isize } else { 1 },
+                cs: if b_rows { 1 } else { k as isize },
+            },
+            conj_b: false,
+            beta: 0.0,
+            c: RawMatMut {
+                ptr: core::ptr::NonNull::dangling().as_ptr(),
+                rows: m,
+                cols: n,
+                rs: 1,
+                cs: m as isize,
+            },
+            region: Region::All,
+            structure: Structure::General,
+        };
+        let wide = |p: &Problem<f64>, cpu, narrow| wide_applies::<f64, K>(p, cpu, narrow);
+        // Short and wide: on every processor.
+        for cpu in [Cpu::Zen4, Cpu::Other] {
+            assert!(wide(&prob(64, 4096, 4096, false), cpu, false));
+            // Half a wide micro-panel of rows or fewer: the 16 x 14 block.
+            assert!(!wide(&prob(16, 4096, 4096, false), cpu, false));
+            // op(B) not in columns: packed.
+            assert!(!wide(&prob(64, 4096, 4096, true), cpu, false));
+        }
+        // Squares and tall products: on Zen 4 only, and not when narrow.
+        for (m, n, k) in [(1024, 1024, 1024), (200, 200, 200), (4096, 4096, 64)] {
+            assert!(wide(&prob(m, n, k, false), Cpu::Zen4, false));
+            assert!(!wide(&prob(m, n, k, false), Cpu::Other, false));
+            assert!(!wide(&prob(m, n, k, true), Cpu::Zen4, false));
+        }
+        assert!(!wide(&prob(4096, 64, 4096, false), Cpu::Zen4, true));
+        // Neither a triangle of C nor a structured operand.
+        let mut p = prob(512, 512, 512, false);
+        p.region = Region::Lower(0);
+        assert!(!wide(&p, Cpu::Zen4, false));
+        let mut p = prob(512, 512, 512, false);
+        p.structure = Structure::SymA(Sym {
+            lower: true,
+            herm: false,
+        });
+        assert!(!wide(&p, Cpu::Zen4, false));
     }
 
     #[test]

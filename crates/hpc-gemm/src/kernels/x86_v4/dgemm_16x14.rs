@@ -5,7 +5,8 @@
 //! columns = 28 accumulators, 2 registers for A, each element of B broadcast once for its 2
 //! FMAs; 28 independent FMA chains per k step hide the FMA latency of two 512-bit pipes (4 cycles
 //! x 2 pipes = 8 chains needed). The wide block (point 13) is 32 x 6: 4 vectors by 6 columns = 24
-//! accumulators, 4 registers for A. Other main blocks, measured on the Xeon build machine with
+//! accumulators, 4 registers for A; on Zen 4 it runs most products, reading op(B) in place
+//! (`loops::wide_applies`), and this block the rest. Other main blocks, measured on the Xeon build machine with
 //! `examples/kernel_time` (f64, the same moment, GFLOP/s at k = 64 in L1 / k = 512 with 16 A
 //! micro-panels from L2, B packed): 16 x 14 90 / 90, 24 x 8 85 / 84, 24 x 9 88 / 86 (in column
 //! form 75-77), 32 x 6 81 / 69; in the GEMM (f64 n = 2048, one thread, paired medians of 3):
