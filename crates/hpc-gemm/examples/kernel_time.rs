@@ -25,6 +25,68 @@ fn main() {
         run::<f64, DKernel>(k, panels);
         run::<f32, SKernel>(k, panels);
     }
+    for (k, panels) in [(64, 1), (512, 1), (512, 6)] {
+        run_wide::<f64, DKernel>(k, panels);
+        run_wide::<f32, SKernel>(k, panels);
+    }
+}
+
+/// The wide register block (contract point 13): `reps` passes over `panels` micro-panels of A
+/// (each `WIDE_MR x k`) against `WIDE_NR` columns of a B read in place, its leading dimension
+/// 1024 elements (a power of two, as in the GEMM of a 1024 x 1024 matrix).
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+fn run_wide<R: hpc_gemm::KernelReal, K: hpc_gemm::kernels::Microkernel<R>>(
+    k: usize,
+    panels: usize,
+) {
+    use std::time::Instant;
+    let (mr, nr, ld) = (K::WIDE_MR, K::WIDE_NR, 1024);
+    if mr <= K::MR {
+        return;
+    }
+    let a: Vec<R> = (0..mr * k * panels)
+        .map(|i| R::from(i % 7).unwrap())
+        .collect();
+    let b: Vec<R> = (0..nr * ld.max(k))
+        .map(|i| R::from(i % 5).unwrap())
+        .collect();
+    let mut c = vec![R::zero(); mr * nr * panels];
+    let reps = 20_000 / panels;
+    let mut best = 0.0f64;
+    for _ in 0..7 {
+        let t = Instant::now();
+        for _ in 0..reps {
+            for p in 0..panels {
+                let (ap, cp) = (a[p * mr * k..].as_ptr(), c[p * mr * nr..].as_mut_ptr());
+                // SAFETY: the kernel's ISA is present (checked in main); the A panel holds
+                // `k * WIDE_MR` elements, B's `WIDE_NR` columns of stride `ld >= k` lie in `b`,
+                // and the tile `WIDE_MR x WIDE_NR` with column stride `WIDE_MR` inside `c`.
+                unsafe {
+                    K::ukr_wide(
+                        mr,
+                        nr,
+                        k,
+                        R::one(),
+                        ap,
+                        b.as_ptr(),
+                        1,
+                        ld as isize,
+                        R::one(),
+                        cp,
+                        1,
+                        mr as isize,
+                    )
+                };
+            }
+        }
+        let flops = 2.0 * (mr * nr * k * panels * reps) as f64;
+        best = best.max(flops / t.elapsed().as_secs_f64() / 1e9);
+    }
+    std::hint::black_box(&c);
+    println!(
+        "{} wide block {mr} x {nr}, k = {k}, {panels} A panel(s), B in place: {best:.1} GFLOP/s",
+        K::NAME
+    );
 }
 
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
