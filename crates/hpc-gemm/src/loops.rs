@@ -67,7 +67,8 @@
 //! 4096 x 4096 x 64 -1%; c64 and c32 n = 1024 +1%; but 64 x 4096 x 4096 -10%, hence columns
 //! for a wide C. Re-measured later with the pool running every share, a large, deep, about
 //! square C (n >= 1024, k >= 512, m <= 1.25 n) came out the other way, columns +2-6% on f64
-//! n = 1024 to 4096 (figures at [`run`]), so it takes columns as well.
+//! n = 1024 to 4096 (figures at [`run`]), so it takes columns as well, unless the wide block
+//! reads op(B) in place (Zen 4), where no share copies any of op(B) and rows win again.
 //! Within a share, or for a narrower C, the threads split LOOP 3 and LOOP 2 between them
 //! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
 //! turns packing B~ in parallel. No split changes which kernel computes an element nor the
@@ -431,7 +432,12 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     // 2048 0.97, 4096 x 1024 x 1024 0.97, nor shallow, 4096 x 4096 x 64 0.91. This rule against
     // the build before it, paired medians of 4-6, a faster moment: f64 n = 1024 +2%, 2048 +3%,
     // 4096 +2%; f32 1024 +1%, 2048 +1%; c64 1024 +1%; f64 512 and 4096 x 4096 x 64 even.
-    let square_deep = n >= SQUARE_COLS && p.a.cols >= SQUARE_DEPTH && 4 * m <= 5 * n;
+    // Not when the wide block reads op(B) in place (`wide`, Zen 4): no share copies any of it,
+    // and row shares pack op(A) once between them. Rows against columns there, calls
+    // alternated in one process, medians of 9-11 pairs: f64 n = 1024 +2 to +4%, 1536 +2%,
+    // 2048 +2%, 3000 +2%, 4096 even, 1024 x 1024 x 512 +2%, 1200 x 1000 x 1000 even; f32
+    // n = 1024 -1 to +1%, 2048 +2%, 3000 +2%.
+    let square_deep = !wide && n >= SQUARE_COLS && p.a.cols >= SQUARE_DEPTH && 4 * m <= 5 * n;
     let (ways, cols) = if matches!(
         p.structure,
         Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
