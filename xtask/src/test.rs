@@ -3,10 +3,10 @@
 //! Steps: `cargo fmt --check`, `cargo clippy --workspace --all-targets -- -D warnings`,
 //! `cargo test --workspace`, then hpc-gemm's tests again under `HPC_FORCE_ISA=avx2` and
 //! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU), with tiny
-//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`) and with each processor's tuning (`HPC_CPU`),
-//! and built for aarch64 and run under qemu (the
-//! NEON kernels, `aarch64.rs`). A step that cannot run here is reported as skipped with its
-//! reason; a step that fails fails the whole command, after the summary is printed.
+//! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`) and under each processor's tuning (`HPC_CPU`),
+//! and built for aarch64 and run under qemu (the NEON kernels, `aarch64.rs`). A step that
+//! cannot run here is reported as skipped with its reason; a step that fails fails the whole
+//! command, after the summary is printed.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
