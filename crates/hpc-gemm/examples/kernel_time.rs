@@ -148,6 +148,7 @@ fn run_wide<R: hpc_gemm::KernelReal, K: hpc_gemm::kernels::Microkernel<R>>(
                 cp,
                 1,
                 mr as isize,
+                &hpc_gemm::kernels::Aux::NONE,
             )
         }
     });

@@ -159,6 +159,12 @@ impl Cpu {
         self.tuning().wide_in_place
     }
 
+    /// Whether the wide register block's last call on each group of B's columns prefetches the
+    /// next group into L1 (`loops::loop2_wide`).
+    pub fn wide_prefetches_next(self) -> bool {
+        self.tuning().wide_prefetches_next
+    }
+
     /// Where this processor's measured blocking departs from the cache sizes alone: the one
     /// table of per-processor choices ([`Blocking::derive`], [`Blocking::narrow`]).
     const fn tuning(self) -> Tuning {
@@ -169,6 +175,7 @@ impl Cpu {
                 narrow_mc_div: 3,
                 narrow_kc_div: 1,
                 wide_in_place: true,
+                wide_prefetches_next: true,
             },
             Cpu::Other => Tuning {
                 a_quarters_of_l2: 2,
@@ -176,6 +183,7 @@ impl Cpu {
                 narrow_mc_div: 2,
                 narrow_kc_div: 2,
                 wide_in_place: false,
+                wide_prefetches_next: false,
             },
         }
     }
@@ -193,6 +201,8 @@ struct Tuning {
     narrow_kc_div: usize,
     /// [`Cpu::wide_in_place`].
     wide_in_place: bool,
+    /// [`Cpu::wide_prefetches_next`].
+    wide_prefetches_next: bool,
 }
 
 /// Block sizes of one GEMM, in the kernel's real elements.

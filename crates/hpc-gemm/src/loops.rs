@@ -403,8 +403,10 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     }
     let blk = &blk;
     let stream_a = narrow && nt == 1;
-    // Which register block, decided on the whole product like the blocks.
+    // Which register block, decided on the whole product like the blocks, and on one thread
+    // whether the wide block prefetches the next group of op(B)'s columns ([`loop2_wide`]).
     let wide = wide_applies::<T, K>(p, cpu, narrow);
+    let wide_next = wide && nt == 1 && cpu.wide_prefetches_next();
     let by_cols = share_ways(nt, n / COL_SHARE);
     let by_rows = share_ways(nt, m / (ROW_SHARE_PANELS * mr_t));
     // Into how many shares, and whether by columns. Row shares neither for a triangle of C
@@ -452,7 +454,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     };
     if ways == 1 {
         // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt, blk, (stream_a, wide)) };
+        unsafe { run_shared::<T, K>(p, nt, blk, (stream_a, wide, wide_next)) };
         return;
     }
     if p.region != Region::All {
@@ -463,7 +465,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             let (j0, j1) = (starts[w], starts[w + 1]);
             let share = p.share(true, j0, j1 - j0);
             // SAFETY: as below.
-            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk, (false, wide)) };
+            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk, (false, wide, false)) };
         });
         return;
     }
@@ -482,7 +484,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         let share = p.share(cols, s0, per.min(len - s0));
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide)) };
+        unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide, false)) };
     };
     // The pool runs every share; the calling thread (outside the pool) waits. Having it run the
     // first share itself while the pool took the others (`rayon::in_place_scope`) was faster in
@@ -527,7 +529,8 @@ fn share_ways(nt: usize, most: usize) -> usize {
 
 /// The five loops with block sizes `blk` (chosen by [`run`] for the whole product), with `nt`
 /// threads sharing each packed panel of B; with `stream_a`, the kernels prefetch the next block
-/// of op(A) into L2 ([`run`]).
+/// of op(A) into L2 ([`run`]); with `wide`, the wide register block runs ([`wide_applies`]), and
+/// with `wide_next` as well, it prefetches the next group of op(B)'s columns ([`loop2_wide`]).
 ///
 /// # Safety
 /// As [`run`].
@@ -535,7 +538,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     nt: usize,
     blk: &Blocking,
-    (stream_a, wide): (bool, bool),
+    (stream_a, wide, wide_next): (bool, bool, bool),
 ) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
@@ -630,6 +633,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     b: b_blk,
                     conj: p.conj_b,
                     wide,
+                    wide_next,
                 };
                 let mc_t = if one_block {
                     m.max(blk.mc / f)
@@ -818,11 +822,12 @@ enum BPanels<'a, T: GemmScalar> {
     Packed { bp: &'a [T::Real], cols: bool },
     /// Not packed yet: LOOP 2 packs each micro-panel of this `kcb x ncb` block of op(B) just
     /// before it uses it, or with `wide`, reads the block in place with the wide register
-    /// block ([`loop2_wide`]).
+    /// block ([`loop2_wide`]), prefetching each next group of its columns with `wide_next`.
     Fused {
         b: RawMat<T>,
         conj: bool,
         wide: bool,
+        wide_next: bool,
     },
 }
 
@@ -1037,9 +1042,14 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                 };
             }
         }
-        BPanels::Fused { b, wide: true, .. } => {
+        BPanels::Fused {
+            b,
+            wide: true,
+            wide_next,
+            ..
+        } => {
             // SAFETY: forwarded; `ap` holds A~ in micro-panels of `WIDE_MR` rows (`loop3`).
-            unsafe { loop2_wide::<T, K>(alpha, ap, b, beta, c, jr) }
+            unsafe { loop2_wide::<T, K>(alpha, ap, b, beta, c, jr, wide_next) }
         }
         BPanels::Fused { b, conj, .. } => {
             // A full micro-panel of a real op(B) whose columns are contiguous is read in place
@@ -1211,10 +1221,12 @@ fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(
 
 /// LOOP 2 and LOOP 1 of the wide register block (contract point 13), for the columns of the
 /// micro-panels `jr` of B~'s block `b` (real, contiguous columns, read in place): `WIDE_NR`
-/// columns at a time, the last group narrower, each against every micro-panel of A~.
+/// columns at a time, the last group narrower, each against every micro-panel of A~; with
+/// `prefetch_next`, the last call on each group prefetches the next.
 ///
 /// # Safety
 /// As [`macro_kernel`], with `ap` packed in micro-panels of `K::WIDE_MR` rows and `T` real.
+#[allow(clippy::too_many_arguments)]
 unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
     alpha: T,
     ap: &[T::Real],
@@ -1222,21 +1234,51 @@ unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
     beta: T,
     c: RawMatMut<T>,
     jr: core::ops::Range<usize>,
+    prefetch_next: bool,
 ) {
     let (mr, nr) = (K::WIDE_MR, K::WIDE_NR);
     let k = b.rows;
     let (c0, c1) = (jr.start * K::NR, (jr.end * K::NR).min(c.cols));
+    let panels = ap.len() / (mr * k).max(1);
     // LOOP 2: WIDE_NR columns of C at a time.
     for j0 in (c0..c1).step_by(nr) {
         let cols = nr.min(c1 - j0);
         // T is real here, so a pointer to T is a pointer to T::Real.
         let b_panel = b.sub(0, j0, k, cols).ptr as *const T::Real;
+        // The last call of LOOP 1 on a full group prefetches the next group into L1 (contract
+        // point 8), a line of each of its columns as it starts a line of its own. The first
+        // call on a group otherwise reads its columns from L3 or memory, where the other calls
+        // find them in L1: on the Zen 4 VM, one thread, f64 n = 2048 (6 or 7 calls a group),
+        // 11,400-12,500 time stamp counter cycles a first call against 9,200-9,400 for the
+        // others (medians of 7 products); with the prefetch 9,900-10,100, the last call slower
+        // by 1,200 for it. The next group into L2 instead, spread over all of the group's calls
+        // or all in the last, sped the first calls less and slowed the others more; into L1
+        // spread over the calls, a column each, left the first call as fast as the others but
+        // slowed each of them by 400; the first call prefetching its own columns a few lines
+        // ahead gained nothing. Calls alternated in one process, medians of 9 pairs, against
+        // none: f64 one thread n = 1024 +0 to +1%, 2048 +0 to +1.5%, 3000 +1 to +2%, 4096 even,
+        // 32 x 4096 x 4096 +5%, 64 x 4096 x 4096 +3%, 4096 x 4096 x 64 +2 to +3%, n = 256 and
+        // 500 +1%; f32 n = 1024 +0.3%, 2048 +0.5 to +1%. Not on two threads ([`run`]): f64
+        // n = 512 -1 to +1%, 1024 -2 to +0%, 2048 -1 to +3%.
+        let next = if prefetch_next && cols == nr && j0 + nr < c1 {
+            let next_cols = nr.min(c1 - j0 - nr);
+            Aux {
+                b_next: b.sub(0, j0 + nr, k, next_cols).ptr as *const T::Real,
+                b_next_cs: b.cs,
+                b_next_cols: next_cols,
+                ..Aux::NONE
+            }
+        } else {
+            Aux::NONE
+        };
         // LOOP 1: WIDE_MR rows of C at a time.
         for (i, a_panel) in ap.chunks_exact(mr * k).enumerate() {
             let i0 = i * mr;
             let c_tile = c.sub(i0, j0, mr.min(c.rows - i0), cols);
+            let aux = if i + 1 == panels { &next } else { &Aux::NONE };
             // SAFETY: the tile is inside C and this thread's alone; the A micro-panel holds
-            // `WIDE_MR x k` reals; B's `cols` columns of this group lie inside the block.
+            // `WIDE_MR x k` reals; B's `cols` columns of this group lie inside the block, and
+            // the next group's (the stream's, unit row stride: `wide_applies`) too.
             unsafe {
                 K::ukr_wide(
                     c_tile.rows,
@@ -1251,6 +1293,7 @@ unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
                     c_tile.ptr as *mut T::Real,
                     c_tile.rs,
                     c_tile.cs,
+                    aux,
                 )
             };
         }

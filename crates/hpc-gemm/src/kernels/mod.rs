@@ -56,9 +56,13 @@
 //!    them (the hardware prefetchers follow the columns of a B read in place); `ukr_b_cols`
 //!    prefetches the stream of lines `aux` names into L2, a few per k step, spread over the
 //!    call (the next micro-panel of B, which the driver copies next and would otherwise wait
-//!    for from memory). Within a call the packed body prefetches its panels a few k steps ahead
-//!    (`PREFETCH_STEPS`), the other bodies A's rows only, which may touch up to that many rows
-//!    past their ends (prefetches never fault, nor do they need valid addresses).
+//!    for from memory). `ukr_wide` with a full block (`n == WIDE_NR`) prefetches the columns
+//!    `aux` names (the next group of B's columns, which the driver's next call reads) into
+//!    L1, in step with its own: every cache line's worth of k steps (8 in f64, 16 in f32),
+//!    the same k step's line of each named column. Within a call the packed body prefetches its
+//!    panels a few k steps ahead (`PREFETCH_STEPS`), the other bodies A's rows only, which may
+//!    touch up to that many rows past their ends (prefetches never fault, nor do they need
+//!    valid addresses).
 //! 9. **Safety**: the kernel's ISA is present (`available()`); `a` is valid for `k * MR` reads
 //!    and `b` for `k * NR`; `c` is valid for reads and writes of the `m x n` tile under the
 //!    given strides, its elements distinct; C does not overlap the packed panels.
@@ -108,9 +112,13 @@ pub struct Aux<R> {
     pub a_next: *const R,
     /// The next B micro-panel.
     pub b_next: *const R,
-    /// For `ukr_b_in_place` (contract point 8): `b_next_cols` columns of `b_next_lines` cache
-    /// lines each, from `b_next` with column stride `b_next_cs` elements, to prefetch into L2
-    /// while the call runs, `b_next_per_step` lines per k step. None when `b_next_cols` is 0.
+    /// The stream of contract point 8, none when `b_next_cols` is 0. For `ukr_b_cols`:
+    /// `b_next_cols` columns of `b_next_lines` cache lines each, from `b_next` with column
+    /// stride `b_next_cs` elements, to prefetch into L2 while the call runs, `b_next_per_step`
+    /// lines per k step. For `ukr_wide`: `b_next_cols` columns from `b_next` with column stride
+    /// `b_next_cs` and unit row stride, element (p, j) at `b_next + p + j * b_next_cs` for
+    /// `p < k`, prefetched into L1 in step with the call's own k (`b_next_lines` and
+    /// `b_next_per_step` unused).
     pub b_next_cs: isize,
     /// Cache lines per column of the stream.
     pub b_next_lines: usize,
@@ -309,7 +317,9 @@ pub trait Microkernel<R: KernelReal>: 'static {
 
     /// The wide kernel (point 13 of the contract): a `WIDE_MR x WIDE_NR` register block,
     /// `m <= WIDE_MR`, `1 <= n <= WIDE_NR`, A packed in micro-panels of `WIDE_MR` rows, and
-    /// element (p, j) of B read in place at `b + p * rs_b + j * cs_b` for `j < n` only.
+    /// element (p, j) of B read in place at `b + p * rs_b + j * cs_b` for `j < n` only. With
+    /// `n == WIDE_NR`, `aux` may name the next group of B's columns to prefetch meanwhile
+    /// (point 8).
     ///
     /// # Safety
     /// Points 4 (with `WIDE_MR` rows), 6, 7, 9 and 13 of the contract.
@@ -327,6 +337,7 @@ pub trait Microkernel<R: KernelReal>: 'static {
         c: *mut R,
         rs_c: isize,
         cs_c: isize,
+        aux: &Aux<R>,
     );
 
     /// The kernel with B in column form (point 12 of the contract): element (p, j) of the
@@ -369,19 +380,19 @@ pub(crate) struct UkrCall<R> {
     pub c: *mut R,
     pub rs_c: isize,
     pub cs_c: isize,
-    /// The caller's [`Aux`], where the prefetch stream is (read by the column-form body with
-    /// `STREAM` only). A pointer, not a copy: copying it read the caller's just-written `Aux`
-    /// with wider loads than its stores, which cannot be forwarded, so each call waited for
-    /// the store buffer to drain, the last call's C tile included (3% of f64 n = 1024 on two
-    /// threads, perf).
+    /// The caller's [`Aux`], where the prefetch stream is (read by bodies with `STREAM` only).
+    /// A pointer, not a copy: copying it read the caller's just-written `Aux` with wider loads
+    /// than its stores, which cannot be forwarded, so each call waited for the store buffer to
+    /// drain, the last call's C tile included (3% of f64 n = 1024 on two threads, perf).
     pub next: *const Aux<R>,
 }
 
 /// The generic register-blocked body, as a `pulp` operation: `MV` vectors by `NR` columns,
 /// reading B packed (`PACKED_B`), in column form with column stride `B_COLS` (when not 0), or
-/// in place through its strides, with the prefetch stream of [`Aux`] (`STREAM`, column form
-/// only: a separate instantiation, because its bookkeeping in the k loop slowed the body
-/// without it by 6-8%, f64 n = 200 and 256).
+/// in place through its strides, with the prefetch stream of [`Aux`] (`STREAM`, contract point
+/// 8: into L2 in column form, into L1 in step with the k loop in place; never packed). A
+/// separate instantiation, because the column form's bookkeeping in the k loop slowed the body
+/// without it by 6-8% (f64 n = 200 and 256).
 pub(crate) struct Body<
     R,
     const MV: usize,
@@ -512,6 +523,7 @@ pub(crate) unsafe fn ukr_body<
     let next = unsafe { &*call.next };
     let (mut pf_col, mut pf_line) = (0usize, 0usize);
     let pf_cs_bytes = next.b_next_cs * size_of::<R>() as isize;
+    let per_line = 64 / size_of::<R>();
     // One k step per iteration (contract point 2). Measured on the Xeon build machine with
     // `examples/kernel_time` (f64, k = 512, 16 A micro-panels, 116-117 GFLOP/s as it is): the
     // loop unrolled by 4 or by 2 (the steps as a macro, the C-prefetching steps split off
@@ -520,7 +532,17 @@ pub(crate) unsafe fn ukr_body<
         if p < c_cols {
             prefetch_c(p);
         }
-        if STREAM {
+        if STREAM && !PACKED_B && B_COLS == 0 {
+            // The wide block's stream (contract point 8): this k step's line of each column,
+            // on every `per_line`-th step. Each line of a column holds one such step, but the
+            // last of a column not aligned to a line may not (its few rows come unasked).
+            if p % per_line == 0 {
+                for j in 0..next.b_next_cols {
+                    let at = (j as isize * next.b_next_cs + p as isize) * size_of::<R>() as isize;
+                    prefetch(next.b_next.wrapping_byte_offset(at));
+                }
+            }
+        } else if STREAM {
             for _ in 0..next.b_next_per_step {
                 if pf_col < next.b_next_cols {
                     let at = pf_col as isize * pf_cs_bytes + (pf_line * 64) as isize;
@@ -749,15 +771,27 @@ macro_rules! microkernel {
                 c: *mut $r,
                 rs_c: isize,
                 cs_c: isize,
+                aux: &$crate::kernels::Aux<$r>,
             ) {
                 debug_assert!(m <= Self::WIDE_MR && (1..=$wnr).contains(&n));
                 // SAFETY: the caller guarantees the ISA is present (contract point 9).
                 let simd = unsafe { <$token as $crate::kernels::Token>::assume() };
-                let next: *const $crate::kernels::Aux<$r> = &$crate::kernels::Aux::NONE;
+                let next: *const $crate::kernels::Aux<$r> = aux;
                 let a_step = Self::WIDE_MR;
                 let call = $crate::kernels::UkrCall {
                     m, n, k, alpha, a, a_step, b, rs_b, cs_b, beta, c, rs_c, cs_c, next,
                 };
+                // A full group of columns with the next group's stream (contract point 8).
+                if aux.b_next_cols > 0 && n == $wnr {
+                    if m <= Self::WIDE_MR / 2 {
+                        let body = $crate::kernels::Body::<$r, { $wmv / 2 }, $wnr, false, true>(call);
+                        pulp::Simd::vectorize(simd, body);
+                    } else {
+                        let body = $crate::kernels::Body::<$r, $wmv, $wnr, false, true>(call);
+                        pulp::Simd::vectorize(simd, body);
+                    }
+                    return;
+                }
                 // Half the vectors when the rows fit in them (contract point 3's narrowing),
                 // and exactly the `n` columns, so that nothing past B's `n` columns is read.
                 if m <= Self::WIDE_MR / 2 {

@@ -227,7 +227,8 @@ pub(crate) fn test_kernel<R: KernelReal, K: Microkernel<R>>() -> bool {
 /// Point 13: `ukr_wide` on every `m in 0..=WIDE_MR`, `n in 1..=WIDE_NR`, depths 0 to 40, B
 /// stored column-major, row-major, with general and with negative strides (NaN around its `n`
 /// columns), against the naive product, exactly, over C layouts and special α and β (β = 0
-/// over NaN), writing nothing outside the tile.
+/// over NaN), writing nothing outside the tile; every other `m` with the stream of point 8
+/// (the next group's columns, which must not change the result).
 fn test_wide<R: KernelReal, K: Microkernel<R>>() {
     let (mr, nr) = (K::WIDE_MR, K::WIDE_NR);
     let ls = layouts(mr, nr);
@@ -261,8 +262,20 @@ fn test_wide<R: KernelReal, K: Microkernel<R>>() {
                 let layout = ls[t % ls.len()];
                 let mut tile = Tile::new((mr, nr), (m, n), layout, beta);
                 let (rs, cs, _) = layout;
+                let next_b = ints::<R>(k.max(1) * nr, t);
+                let aux = if (m + k) % 2 == 0 {
+                    Aux {
+                        b_next: next_b.as_ptr(),
+                        b_next_cs: k.max(1) as isize,
+                        b_next_cols: nr,
+                        ..Aux::NONE
+                    }
+                } else {
+                    Aux::NONE
+                };
                 // SAFETY: the ISA was checked by the caller; `a` holds k * WIDE_MR elements,
-                // B's layout puts every (p, j < n) inside `b`, and the tile lies inside `c`.
+                // B's layout puts every (p, j < n) inside `b`, the tile lies inside `c`, and
+                // the stream's columns inside `next_b`.
                 unsafe {
                     K::ukr_wide(
                         m,
@@ -277,9 +290,14 @@ fn test_wide<R: KernelReal, K: Microkernel<R>>() {
                         tile.ptr(),
                         rs,
                         cs,
+                        &aux,
                     )
                 };
-                let what = format!("{}: wide m={m} n={n} B ({rs_b}, {cs_b})", K::NAME);
+                let stream = aux.b_next_cols > 0;
+                let what = format!(
+                    "{}: wide m={m} n={n} B ({rs_b}, {cs_b}), stream {stream}",
+                    K::NAME
+                );
                 tile.check(
                     k,
                     (alpha, beta),
