@@ -224,20 +224,7 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
         if a.rows % rows_per != 0 {
             dst[last * panel..].fill(T::Real::zero());
         }
-        if T::IS_COMPLEX {
-            pulp::Arch::new().dispatch(Pack1mCols { a, conj, mr, dst });
-            return;
-        }
-        for p in 0..a.cols {
-            if p + PREFETCH_AHEAD < a.cols {
-                prefetch_contiguous(a.at(0, p + PREFETCH_AHEAD), a.rows);
-            }
-            // SAFETY: rows 0..m of column p are readable and contiguous (rs == 1).
-            let src = unsafe { core::slice::from_raw_parts(a.at(0, p), a.rows) };
-            for (ip, s) in src.chunks(rows_per).enumerate() {
-                copy_re(&mut dst[ip * panel + p * mr..][..s.len()], s);
-            }
-        }
+        pulp::Arch::new().dispatch(PackCols { a, conj, mr, dst });
         return;
     }
     for (ip, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
@@ -254,34 +241,39 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
     }
 }
 
-/// The column-by-column 1m packing of a complex A with unit row stride ([`pack_a`]),
-/// vectorised on the best ISA the CPU has: each full run of `mr / 2` complex rows of a column
-/// is `mr` reals, loaded as vectors and stored twice, as they are (`[re, im]`, with `im` negated
-/// under `conj`) and with re and im swapped and one of them negated (`[-im, re]`), which is
-/// what [`pack_1m_step`] does one element at a time, bit for bit (copies, swaps and sign
-/// flips). A short last run, and vectors of one lane, take [`pack_1m_step`]. The element loop
-/// compiled for the baseline ISA was 8% of c64 n = 256 (one thread, perf). The column walk is
-/// the real path's of [`pack_a`] written again: shared through a closure, the vector step was
-/// not inlined into `with_simd`, so it lost the ISA's target features (c32 n = 128 0.74x).
-struct Pack1mCols<'a, T: GemmScalar> {
+/// The column-by-column packing of an A with unit row stride ([`pack_a`]), vectorised on the
+/// best ISA the CPU has: each column is dealt out to the micro-panels in runs of `mr / factor`
+/// rows, and each full run is loaded as vectors and stored.
+/// - Real: as it is. Left to the compiler, the copy of each run (256 bytes for the wide
+///   block's 32 f64 rows) was a call to `memmove`: 2.4% of f64 n = 256, one thread (perf).
+/// - Complex (1m): each run is `mr` reals, stored twice, as they are (`[re, im]`, with `im`
+///   negated under `conj`) and with re and im swapped and one of them negated (`[-im, re]`),
+///   which is what [`pack_1m_step`] does one element at a time, bit for bit (copies, swaps and
+///   sign flips). The element loop compiled for the baseline ISA was 8% of c64 n = 256 (one
+///   thread, perf).
+///
+/// A short last run, and complex vectors of one lane, are copied element by element.
+struct PackCols<'a, T: GemmScalar> {
     a: RawMat<T>,
     conj: bool,
     mr: usize,
     dst: &'a mut [T::Real],
 }
 
-impl<T: GemmScalar> pulp::WithSimd for Pack1mCols<'_, T> {
+impl<T: GemmScalar> pulp::WithSimd for PackCols<'_, T> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, simd: S) {
         type V<S, T> = <<T as Scalar>::Real as KernelReal>::V<S>;
         let Self { a, conj, mr, dst } = self;
-        let rows_per = mr / 2;
-        let panel = 2 * mr * a.cols;
+        let f = factor::<T>();
+        let rows_per = mr / f;
+        let panel = f * mr * a.cols;
         let l = lanes::<S, T::Real>();
-        // Vectors of at least one complex number that tile a run exactly; else element-wise.
-        let vectors = if l >= 2 && mr % l == 0 { mr / l } else { 0 };
+        // Vectors (of at least one complex number) that tile a run exactly; else element-wise.
+        let whole = l >= f && mr % l == 0;
+        let vectors = if whole { mr / l } else { 0 };
         for p in 0..a.cols {
             if p + PREFETCH_AHEAD < a.cols {
                 prefetch_contiguous(a.at(0, p + PREFETCH_AHEAD), a.rows);
@@ -289,17 +281,25 @@ impl<T: GemmScalar> pulp::WithSimd for Pack1mCols<'_, T> {
             // SAFETY: rows 0..m of column p are readable and contiguous (rs == 1).
             let src = unsafe { core::slice::from_raw_parts(a.at(0, p), a.rows) };
             for (ip, s) in src.chunks(rows_per).enumerate() {
-                let d = &mut dst[ip * panel + 2 * p * mr..][..2 * mr];
+                let d = &mut dst[ip * panel + f * p * mr..][..f * mr];
                 if vectors == 0 || s.len() < rows_per {
-                    pack_1m_step(s, conj, d);
+                    if T::IS_COMPLEX {
+                        pack_1m_step(s, conj, d);
+                    } else {
+                        copy_re(&mut d[..s.len()], s);
+                    }
                     continue;
                 }
                 let (src, d) = (s.as_ptr() as *const T::Real, d.as_mut_ptr());
                 for v in 0..vectors {
-                    // SAFETY: `s` holds `rows_per` complex numbers, `mr` reals laid out re, im
-                    // (the complex types are `repr(C)` pairs); `d` holds `2 * mr` reals.
+                    // SAFETY: `s` holds `rows_per` elements of T, `mr` reals (the complex
+                    // types are `repr(C)` pairs, re and im); `d` holds `f * mr` reals.
                     unsafe {
                         let x: V<S, T> = core::ptr::read_unaligned(src.add(v * l) as *const _);
+                        if !T::IS_COMPLEX {
+                            core::ptr::write_unaligned(d.add(v * l) as *mut V<S, T>, x);
+                            continue;
+                        }
                         // [re, im] -> [re, -im] -> [-im, re]; conjugated, [re, -im] and [im, re].
                         let x_conj = T::Real::v_conj_pairs(simd, x);
                         let (d0, d1) = if conj {
@@ -771,11 +771,12 @@ mod tests {
         assert_eq!(re, [-3.0, 4.0]);
     }
 
-    /// The vectorised 1m packing of a column-major complex A (`Pack1mCols`, through `pack_a`)
-    /// against the element loop (`pack_a_panel`, one micro-panel at a time), bit for bit:
-    /// signed zeros, infinities and NaNs of either sign, conjugated or not, full and short runs,
-    /// for the register heights of every kernel family.
-    fn vectorised_1m_matches_elementwise<T: GemmScalar>(mrs: &[usize]) {
+    /// The vectorised packing of a column-major A (`PackCols`, through `pack_a`: copies, or 1m
+    /// for complex types) against the element loop (`pack_a_panel`, one micro-panel at a time),
+    /// bit for bit: signed zeros, infinities and NaNs of either sign, conjugated or not, full
+    /// and short runs, for the register heights of every kernel family.
+    fn vectorised_packing_matches_elementwise<T: GemmScalar>(mrs: &[usize]) {
+        let f = factor::<T>();
         let specials = [
             0.0,
             -0.0,
@@ -797,11 +798,18 @@ mod tests {
             <T::Real as num_traits::NumCast>::from(x).unwrap()
         };
         for &mr in mrs {
-            for rows in [1, mr / 2 - 1, mr / 2, mr / 2 + 1, 3 * mr / 2 + 1] {
+            let per = mr / f;
+            for rows in [1, per - 1, per, per + 1, 3 * per + 1] {
                 let (rows, k) = (rows.max(1), 5);
                 let lda = rows + 2;
                 let data: Vec<T> = (0..lda * k)
-                    .map(|i| T::from_parts(real(2 * i), real(2 * i + 1)))
+                    .map(|i| {
+                        if T::IS_COMPLEX {
+                            T::from_parts(real(2 * i), real(2 * i + 1))
+                        } else {
+                            T::from_real(real(i))
+                        }
+                    })
                     .collect();
                 let a = RawMat {
                     ptr: data.as_ptr(),
@@ -816,9 +824,9 @@ mod tests {
                     // SAFETY: `a` lies inside `data`; `fast` holds the packed length.
                     unsafe { pack_a(a, conj, mr, &mut fast) };
                     let mut slow = vec![T::Real::zero(); len];
-                    for (ip, chunk) in slow.chunks_exact_mut(2 * mr * k).enumerate() {
-                        let i0 = ip * mr / 2;
-                        let sub = a.sub(i0, 0, (mr / 2).min(rows - i0), k);
+                    for (ip, chunk) in slow.chunks_exact_mut(f * mr * k).enumerate() {
+                        let i0 = ip * per;
+                        let sub = a.sub(i0, 0, per.min(rows - i0), k);
                         // SAFETY: the sub-block lies inside `a`.
                         unsafe { pack_a_panel(sub, conj, mr, chunk) };
                     }
@@ -830,11 +838,13 @@ mod tests {
     }
 
     #[test]
-    fn vectorised_1m_packing_matches_the_element_loop() {
-        // MR in reals: the AVX-512, AVX2, NEON and portable kernels (and a height the vectors
-        // do not tile, which takes the element loop).
-        vectorised_1m_matches_elementwise::<c64>(&[16, 8, 4, 6]);
-        vectorised_1m_matches_elementwise::<hpc_core::c32>(&[32, 16, 8, 4, 6]);
+    fn vectorised_column_packing_matches_the_element_loop() {
+        // MR in reals: the wide blocks and the AVX-512, AVX2, NEON and portable kernels (and
+        // heights the vectors do not tile, which take the element loop).
+        vectorised_packing_matches_elementwise::<f64>(&[32, 16, 8, 4, 6, 3]);
+        vectorised_packing_matches_elementwise::<f32>(&[64, 32, 16, 8, 6]);
+        vectorised_packing_matches_elementwise::<c64>(&[16, 8, 4, 6]);
+        vectorised_packing_matches_elementwise::<hpc_core::c32>(&[32, 16, 8, 4, 6]);
     }
 
     fn pa_times_pb(a: [f64; 4], b: [f64; 2]) -> [f64; 2] {
