@@ -51,7 +51,6 @@ use crate::canonical::scale;
 use crate::loops::{Problem, Region, Structure, Sym, TriA};
 use crate::raw::{RawMat, RawMatMut};
 use crate::simd::GemmScalar;
-use rayon::prelude::*;
 
 use crate::{Par, gemm_raw, gemmt_raw, structured_raw};
 
@@ -86,7 +85,7 @@ fn by_column_shares<T: GemmScalar>(
         .max(1);
     if ways > 1 {
         // Balanced shares: each at least `n / ways >= TRI_COLS` columns wide.
-        (0..ways).into_par_iter().for_each(|w| {
+        crate::fork::for_each(ways, |w| {
             let (j0, j1) = (w * n / ways, (w + 1) * n / ways);
             f(j0, j1 - j0, Par::Seq);
         });
@@ -502,7 +501,7 @@ unsafe fn rank_k_rec<T: GemmScalar>(
         )
     };
     if split {
-        rayon::join(first, second);
+        crate::fork::for_each(2, |w| if w == 0 { first() } else { second() });
     } else {
         first();
         second();

@@ -24,7 +24,9 @@
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
 //! gets the tuned real kernels (small complex products: re/im accumulator pairs, `small.rs`).
 //! Threads come from rayon: [`Par`] per call, [`default_threads`] (`HPC_NUM_THREADS`) for the
-//! process. Results do not depend on the thread count, bit for bit.
+//! process; a call made on a rayon pool's worker splits on that pool, any other call runs a
+//! share on the calling thread and the rest on hpc's own helper threads (`fork.rs`). Results
+//! do not depend on the thread count, bit for bit.
 //!
 //! ```
 //! use hpc_core::{MatMut, MatRef};
@@ -47,6 +49,7 @@
 mod blocking;
 mod buffer;
 mod canonical;
+mod fork;
 pub mod kernels;
 mod level3;
 mod loops;
@@ -155,8 +158,8 @@ pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usi
     if par.threads() <= 1 || work < 2 * PAR_THRESHOLD {
         return 1;
     }
-    // Inside a rayon pool this is that pool's size: never more threads than it has.
-    let want = par.threads().min(rayon::current_num_threads());
+    // Inside a rayon pool, never more threads than it has; elsewhere, than there are cores.
+    let want = par.threads().min(max_threads());
     want.min(work / PAR_THRESHOLD).max(1)
 }
 
@@ -256,6 +259,13 @@ pub(crate) unsafe fn structured_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     let nt = threads_for::<T>(par, m, n, work_k);
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
     unsafe { T::Real::run(isa, &p, nt) };
+}
+
+/// The most threads a call made on this thread can use: the size of the rayon pool it runs on,
+/// else the number of cores (the calling thread runs a share itself, hpc's helper threads
+/// the others).
+pub fn max_threads() -> usize {
+    fork::max_threads()
 }
 
 /// `(name, MR, NR)` of the microkernel a GEMM of type `T` runs on this machine.

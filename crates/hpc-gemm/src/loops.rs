@@ -77,7 +77,6 @@
 //! arithmetic as a full one), so results are bitwise identical whatever the number of threads.
 
 use num_traits::{One, Zero};
-use rayon::prelude::*;
 
 use crate::blocking::{Blocking, Caches, Cpu};
 use crate::buffer::{Slot, with_buffer};
@@ -461,7 +460,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         // A triangle: column shares of about equal work (whole micro-panels each).
         let starts = p.region.balanced_columns(m, n, ways, K::NR);
         let shares = starts.len() - 1;
-        (0..shares).into_par_iter().for_each(|w| {
+        crate::fork::for_each(shares, |w| {
             let (j0, j1) = (starts[w], starts[w + 1]);
             let share = p.share(true, j0, j1 - j0);
             // SAFETY: as below.
@@ -486,17 +485,9 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         // writes its own columns (or rows) of C, which no other share touches.
         unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide, false)) };
     };
-    // The pool runs every share; the calling thread (outside the pool) waits. Having it run the
-    // first share itself while the pool took the others (`rayon::in_place_scope`) was faster in
-    // the paired medians that chose it (f64 n = 256 +17%, f32 256 +11%), but it is bimodal: on
-    // this 2-core VM about one process in four ran every call at the speed of one core, the
-    // woken worker apparently queued behind the calling thread on its core. Two threads,
-    // medians over 12-20 processes of `examples/gemm_time` (each the median of its 15 calls),
-    // caller-runs-a-share against the pool alone: f64 n = 256 126 / 134 GFLOP/s (8 of 20
-    // processes at about 85 against 1), 384 140 / 150 (5 of 20 against 0), 512 161 / 161 (3 of
-    // 20 against 0), 300 141 / 140; f32 256 173 / 240, 512 318 / 333; c64 256 141 / 141 (3 of
-    // 12 at about 81 against 0).
-    (0..ways).into_par_iter().for_each(work);
+    // The calling thread runs the first share, hpc's helpers (or the pool it runs on) the
+    // others: `fork`.
+    crate::fork::for_each(ways, work);
 }
 
 /// Fewest columns of C per column share.
@@ -674,14 +665,12 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     if nt > 1 {
                         // In parallel over whole micro-panels.
                         let per = ncb.div_ceil(nr).div_ceil(nt);
-                        bp.par_chunks_mut(nr * ld * per)
-                            .enumerate()
-                            .for_each(|(t, chunk)| {
-                                let j0 = t * per * nr;
-                                let cols = (per * nr).min(ncb - j0);
-                                // SAFETY: as below, for this thread's micro-panels.
-                                unsafe { pack_b_cols(b_blk.sub(0, j0, kcb, cols), nr, ld, chunk) };
-                            });
+                        crate::fork::for_each_chunk_mut(bp, nr * ld * per, |t, chunk| {
+                            let j0 = t * per * nr;
+                            let cols = (per * nr).min(ncb - j0);
+                            // SAFETY: as below, for this thread's micro-panels.
+                            unsafe { pack_b_cols(b_blk.sub(0, j0, kcb, cols), nr, ld, chunk) };
+                        });
                     } else {
                         // SAFETY: the block lies inside op(B) (caller's contract), which is
                         // real with contiguous columns and `kcb <= ld` (`cols_form`).
@@ -704,15 +693,13 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                     if nt > 1 {
                         let panel = nr * f * kcb;
                         let per = ncb.div_ceil(nr).div_ceil(nt);
-                        bp.par_chunks_mut(panel * per)
-                            .enumerate()
-                            .for_each(|(t, chunk)| {
-                                // This thread's micro-panels: columns j0.. of the block.
-                                let j0 = t * per * nr;
-                                let cols = (per * nr).min(ncb - j0);
-                                // SAFETY: the block lies inside op(B) (caller's contract).
-                                unsafe { pack_b_block(p, (pc, jc + j0, kcb, cols), nr, chunk) };
-                            });
+                        crate::fork::for_each_chunk_mut(bp, panel * per, |t, chunk| {
+                            // This thread's micro-panels: columns j0.. of the block.
+                            let j0 = t * per * nr;
+                            let cols = (per * nr).min(ncb - j0);
+                            // SAFETY: the block lies inside op(B) (caller's contract).
+                            unsafe { pack_b_block(p, (pc, jc + j0, kcb, cols), nr, chunk) };
+                        });
                     } else {
                         // SAFETY: as above.
                         unsafe { pack_b_block(p, (pc, jc, kcb, ncb), nr, bp) };
@@ -956,9 +943,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     if ways == 1 {
         work(0, 0);
     } else {
-        (0..ways)
-            .into_par_iter()
-            .for_each(|t| work(t % ic_ways, t / ic_ways));
+        crate::fork::for_each(ways, |t| work(t % ic_ways, t / ic_ways));
     }
 }
 

@@ -26,7 +26,6 @@
 
 use num_traits::{One, Zero};
 use pulp::{Simd, WithSimd};
-use rayon::prelude::*;
 
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Isa, Token};
@@ -118,7 +117,7 @@ pub(crate) unsafe fn run_shares<T: GemmScalar>(isa: Isa, p: &Problem<T>, nt: usi
         unsafe { run(isa, p) };
         return;
     }
-    (0..shares).into_par_iter().for_each(|w| {
+    crate::fork::for_each(shares, |w| {
         let share = p.share(by_cols, w * per, per.min(len - w * per));
         // SAFETY: forwarded; each share writes its own columns (or rows) of C, which no other
         // share touches, and reads only its part of op(B) (or op(A)).
