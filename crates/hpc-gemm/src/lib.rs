@@ -76,15 +76,17 @@ use crate::raw::{RawMat, RawMatMut};
 /// Products below two shares of this much work stay on the calling thread; above, each thread
 /// gets at least one share. Work is counted in f64 multiply-adds: `m * n * k` for f64, half of
 /// it for f32 (twice the lanes per vector, so half the time), four times for c64 (four real
-/// multiply-adds per complex one), twice for c32. A rayon fork-join costs several
-/// microseconds, which a share of about 80^3 f64 multiply-adds (20 us at 50 GFLOP/s) repays.
-/// Against the earlier 128^3 counted alike for every type, two threads, on the 2-core Zen 4
-/// VM (paired medians of 5-7 alternated runs of `examples/gemm_time` with
-/// `HPC_TIME_FLOPS=5e8`, so that each process warms its pool up): f64 n = 104 +4%, 112 +49%,
-/// 128 +57% (small path, now split), 144 +38%, 160 +52% (packed path); f32 128 +14%, 144
-/// +25%, 160 +37%; c64 64 +15%, 72 +35%, 80 +45%, 96 +35%; c32 80 +18%, 96 +38%. Two
-/// threads at smaller shares did not pay: f64 n = 96 with shares of 64^3 even, f32 96 0.67x.
-pub const PAR_THRESHOLD: usize = 80 * 80 * 80;
+/// multiply-adds per complex one), twice for c32. A fork and join costs 1-3 us since the
+/// calling thread runs a share and spins for the others (`fork.rs`; it cost 5-20 us before,
+/// when the threshold was 80^3), which a share of 48^3 f64 multiply-adds (4-5 us at 50
+/// GFLOP/s) repays. Two threads against one, on the 2-core Zen 4 VM (calls alternated in one
+/// process, medians of 7-9 rounds, several processes): f64 n = 51 1.35x, 56 1.48x, 64
+/// 1.24-1.52x, 80 1.73x, 96 1.82x; f32 72 1.16x, 80 1.52x, 96 1.68x; c64 40 1.49x; c32 40
+/// 1.35x, 48 1.41-1.45x; 1000 x 4 x 32 1.65x, 8 x 512 x 32 1.48x. Around 64k multiply-adds in
+/// all two threads won in most processes but lost in some (f32 64 0.89-1.21x, c64 32
+/// 0.86-1.24x), and under that they lose (f64 32 0.62x, f32 48 0.85x), so the split starts
+/// at 2 x 48^3.
+pub const PAR_THRESHOLD: usize = 48 * 48 * 48;
 
 /// `C <- alpha * A * B + beta * C`. A is `m x k`, B is `k x n`, C is `m x n`; any strides.
 ///
