@@ -2,9 +2,11 @@
 //!
 //! - Called on a worker of a rayon pool, a call runs its shares on that pool (a parallel
 //!   iterator: the worker runs shares itself while it waits), so it never adds threads to it.
-//! - Called from any other thread, the calling thread runs the first share itself and hands the
-//!   others to hpc's own pool of `cores - 1` helper threads ([`helpers`]); once its share is
-//!   done it spins until the others are, for at most [`SPIN`], then sleeps.
+//! - Called from any other thread, the calling thread runs the first share itself and offers
+//!   the others to hpc's own pool of `cores - 1` helper threads ([`helpers`]). Shares are
+//!   claimed one at a time, so that a share no helper has started by the time the caller is
+//!   free, the caller runs too. Then it spins until every share has ended, for at most
+//!   [`SPIN`] at a time, then sleeps.
 //!
 //! The second form replaced a parallel iterator on rayon's global pool, under which the calling
 //! thread slept through the whole call while the pool ran every share. On the 2-core Zen 4 VM
@@ -23,10 +25,12 @@
 //! that ran a share and then *slept* until the others ended was bimodal in this way on an
 //! earlier host too (about one process in four). Using rayon's global pool for the helpers
 //! (`cores` workers beside the caller, one of them always idle) measured 1-8% slower than a
-//! pool of `cores - 1`.
+//! pool of `cores - 1`. Claiming shares, against handing each share to a helper in a rayon
+//! scope: c64 64 91-95 / 94-98, f64 64 76-86 / 85-91 GFLOP/s (6 processes each).
 
-use std::sync::OnceLock;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
@@ -78,58 +82,92 @@ pub(crate) fn for_each(ways: usize, work: impl Fn(usize) + Sync) {
         (0..ways).into_par_iter().for_each(&work);
         return;
     }
-    let left = AtomicUsize::new(ways);
-    let caller = thread::current();
-    helpers().in_place_scope(|s| caller_runs_first(s, ways, &left, &caller, &work));
-}
-
-/// [`for_each`] on the calling thread: spawns shares `1..ways` on the helpers, runs share 0,
-/// and waits for the rest.
-fn caller_runs_first<'s, F: Fn(usize) + Sync>(
-    s: &rayon::Scope<'s>,
-    ways: usize,
-    left: &'s AtomicUsize,
-    caller: &'s Thread,
-    work: &'s F,
-) {
-    for w in 1..ways {
-        s.spawn(move |_| {
-            let _end = End { left, caller };
-            work(w);
-        });
+    let work: *const (dyn Fn(usize) + Sync + '_) = &work;
+    // SAFETY: a pointer cast that only drops the lifetime bound (same layout). The helpers'
+    // jobs may outlive this call, so they hold the pointer, which they call through only
+    // while it is valid (see `Shares::work`).
+    let work: *const (dyn Fn(usize) + Sync) = unsafe { std::mem::transmute(work) };
+    let shares = Arc::new(Shares {
+        next: AtomicUsize::new(1),
+        left: AtomicUsize::new(ways),
+        ways,
+        work,
+        caller: thread::current(),
+        panic: Mutex::new(None),
+    });
+    for _ in 1..ways {
+        let shares = Arc::clone(&shares);
+        helpers().spawn(move || shares.run());
     }
-    {
-        let _end = End { left, caller };
-        work(0);
-    }
+    // Share 0, then any share no helper has claimed yet.
+    shares.run_one(0);
+    shares.run();
     // Spin, then sleep, until every share has ended. `park` may return early: the loop reads
     // `left` again after each return.
-    while left.load(Ordering::Acquire) != 0 {
+    while shares.left.load(Ordering::Acquire) != 0 {
         let start = Instant::now();
-        while left.load(Ordering::Acquire) != 0 && start.elapsed() < SPIN {
+        while shares.left.load(Ordering::Acquire) != 0 && start.elapsed() < SPIN {
             for _ in 0..32 {
                 std::hint::spin_loop();
             }
         }
-        if left.load(Ordering::Acquire) != 0 {
+        if shares.left.load(Ordering::Acquire) != 0 {
             thread::park();
         }
     }
-    // Leaving the scope waits for rayon to count the spawned jobs as done too: a few
-    // instructions after each one's `End`.
+    let panic = shares.panic.lock().map_or(None, |mut p| p.take());
+    if let Some(payload) = panic {
+        std::panic::resume_unwind(payload);
+    }
 }
 
-/// Counts one share as ended when dropped, even by a panic (the scope passes the panic on);
-/// the last one wakes the caller, in case it has stopped spinning.
-struct End<'a> {
-    left: &'a AtomicUsize,
-    caller: &'a Thread,
+/// The shares of one [`for_each`] call, claimed one at a time by the caller and the helpers:
+/// a share a helper has not started by the time the caller is free, the caller runs itself.
+/// A helper's job that finds nothing left to claim ends without touching `work`.
+struct Shares {
+    /// The next share to claim (share 0 is the caller's).
+    next: AtomicUsize,
+    /// Shares not yet ended.
+    left: AtomicUsize,
+    ways: usize,
+    /// The caller's `work`. Valid until `left` reaches 0: [`for_each`] returns only then.
+    /// Shares are claimed only while some are unclaimed, hence before `left` can reach 0, and
+    /// `work` is called only for a claimed share.
+    work: *const (dyn Fn(usize) + Sync),
+    caller: Thread,
+    /// The first panic of a share.
+    panic: Mutex<Option<Box<dyn std::any::Any + Send>>>,
 }
 
-impl Drop for End<'_> {
-    fn drop(&mut self) {
+// SAFETY: `work` points to a `Sync` closure (callable from any thread) and is used only as
+// `Shares::work` says; every other field is `Send` and `Sync`.
+unsafe impl Send for Shares {}
+// SAFETY: as above.
+unsafe impl Sync for Shares {}
+
+impl Shares {
+    /// Claims and runs shares until none is left to claim.
+    fn run(&self) {
+        loop {
+            let w = self.next.fetch_add(1, Ordering::AcqRel);
+            if w >= self.ways {
+                return;
+            }
+            self.run_one(w);
+        }
+    }
+
+    /// Runs claimed share `w`, keeps its panic if it panics, and counts it as ended; the last
+    /// one wakes the caller, in case it has stopped spinning.
+    fn run_one(&self, w: usize) {
+        // SAFETY: share `w` is claimed and has not ended, so `work` is valid (`Shares::work`).
+        let work = unsafe { &*self.work };
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| work(w))) {
+            if let Ok(mut first) = self.panic.lock() {
+                first.get_or_insert(payload);
+            }
+        }
         if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
-            // The scope outlives every share, so `caller` is still validly borrowed here.
             self.caller.unpark();
         }
     }
@@ -197,6 +235,25 @@ mod tests {
             let ran = runs(ways);
             assert_eq!(ran[0], me, "{ways} shares: the caller runs share 0");
         }
+    }
+
+    #[test]
+    fn callers_on_several_threads_at_once_each_get_every_share() {
+        // More callers than helpers: shares wait for a helper, or their own caller runs them.
+        thread::scope(|s| {
+            for c in 0..6 {
+                s.spawn(move || {
+                    for round in 0..50 {
+                        let ways = 2 + (c + round) % 5;
+                        let sum = AtomicUsize::new(0);
+                        for_each(ways, |w| {
+                            sum.fetch_add(w + 1, Ordering::Relaxed);
+                        });
+                        assert_eq!(sum.into_inner(), ways * (ways + 1) / 2);
+                    }
+                });
+            }
+        });
     }
 
     #[test]
