@@ -78,15 +78,18 @@ use crate::raw::{RawMat, RawMatMut};
 /// it for f32 (twice the lanes per vector, so half the time), four times for c64 (four real
 /// multiply-adds per complex one), twice for c32. A fork and join costs 1-3 us since the
 /// calling thread runs a share and spins for the others (`fork.rs`; it cost 5-20 us before,
-/// when the threshold was 80^3), which a share of 48^3 f64 multiply-adds (4-5 us at 50
-/// GFLOP/s) repays. Two threads against one, on the 2-core Zen 4 VM (calls alternated in one
-/// process, medians of 7-9 rounds, several processes): f64 n = 51 1.35x, 56 1.48x, 64
-/// 1.24-1.52x, 80 1.73x, 96 1.82x; f32 72 1.16x, 80 1.52x, 96 1.68x; c64 40 1.49x; c32 40
-/// 1.35x, 48 1.41-1.45x; 1000 x 4 x 32 1.65x, 8 x 512 x 32 1.48x. Around 64k multiply-adds in
-/// all two threads won in most processes but lost in some (f32 64 0.89-1.21x, c64 32
-/// 0.86-1.24x), and under that they lose (f64 32 0.62x, f32 48 0.85x), so the split starts
-/// at 2 x 48^3.
-pub const PAR_THRESHOLD: usize = 48 * 48 * 48;
+/// when the threshold was 80^3), which a share of 40^3 f64 multiply-adds (about 2.6 us at 50
+/// GFLOP/s) repays. Two threads against one on the 2-core Zen 4 VM, calls alternated in one
+/// process, medians of 7 rounds, 3-5 processes:
+/// - Just above two shares (128k): f32 64 1.28-1.38x, c64 32 1.27-1.35x, f64 51 1.44-1.48x,
+///   c32 40 1.49-1.52x; f64 64 x 64 x 32 1.20-1.36x, 32 x 32 x 128 1.32x (one process 0.96x),
+///   16 x 128 x 64 1.32-1.39x, 128 x 32 x 32 1.31-1.34x, 8 x 128 x 128 1.36x (one 0.88x);
+///   f32 32 x 32 x 256 1.10x, 128 x 128 x 16 1.25-1.40x; c64 16 x 16 x 128 1.13x.
+/// - Further up: f64 n = 64 1.24-1.52x, 96 1.82x; f32 80 1.52x; c64 40 1.49x.
+/// - At about 64k it depends on the shape: f64 n = 40 1.21-1.28x, 8 x 256 x 32 1.44-1.61x,
+///   but f64 41 0.80x (shares of 24 and 17 columns), f32 64 x 64 x 32 0.68x, f64 32 x 32 x 64
+///   0.67x, 16 x 128 x 32 0.91-1.04x. Smaller still, f32 48 lost (0.63-0.95x).
+pub const PAR_THRESHOLD: usize = 40 * 40 * 40;
 
 /// `C <- alpha * A * B + beta * C`. A is `m x k`, B is `k x n`, C is `m x n`; any strides.
 ///

@@ -399,15 +399,15 @@ fn small_products_split_across_threads_above_the_threshold() {
     assert_eq!(threads_for::<f32>(two, 128, 127, 128), 2);
     assert_eq!(threads_for::<c64>(two, 80, 72, 80), 2);
     assert_eq!(threads_for::<c32>(two, 72, 96, 96), 2);
-    // Just above and just below two shares of 48^3 f64 multiply-adds.
-    assert_eq!(threads_for::<f64>(two, 61, 61, 61), 2);
-    assert_eq!(threads_for::<f64>(two, 60, 60, 60), 1);
-    assert_eq!(threads_for::<f32>(two, 77, 77, 77), 2);
-    assert_eq!(threads_for::<f32>(two, 76, 76, 76), 1);
-    assert_eq!(threads_for::<c64>(two, 39, 39, 39), 2);
-    assert_eq!(threads_for::<c64>(two, 38, 38, 38), 1);
-    assert_eq!(threads_for::<c32>(two, 48, 48, 48), 2);
-    assert_eq!(threads_for::<c32>(two, 48, 48, 47), 1);
+    // Just above and just below two shares of 40^3 f64 multiply-adds.
+    assert_eq!(threads_for::<f64>(two, 51, 51, 51), 2);
+    assert_eq!(threads_for::<f64>(two, 50, 50, 50), 1);
+    assert_eq!(threads_for::<f32>(two, 64, 64, 64), 2);
+    assert_eq!(threads_for::<f32>(two, 63, 63, 63), 1);
+    assert_eq!(threads_for::<c64>(two, 32, 32, 32), 2);
+    assert_eq!(threads_for::<c64>(two, 31, 31, 31), 1);
+    assert_eq!(threads_for::<c32>(two, 40, 40, 40), 2);
+    assert_eq!(threads_for::<c32>(two, 40, 40, 39), 1);
     assert_eq!(threads_for::<f64>(Par::Seq, 1000, 1000, 1000), 1);
 }
 
