@@ -49,7 +49,7 @@
 //!
 //! Threads. The threads first split C into shares at the top, above LOOP 5, and each share
 //! runs the five loops on its own: one fork and one join per call, where sharing B~ costs two
-//! per packed panel; the pool runs every share (see [`run`] on why not the calling thread).
+//! per packed panel; the calling thread runs one share and hpc's helpers the others (`fork`).
 //! When C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A per share) and at
 //! least as tall as it is wide, the shares are rows: each packs its own rows of op(A), none
 //! packs them twice, and every share reads all of op(B) (in place when a share
@@ -65,7 +65,7 @@
 //! Rows against columns where both apply (paired medians of 5): f64 4096 x 4096 x 64 +14%,
 //! n = 512 +2-4%, 768 +2%, 1024 +1%, 2048 +1%; f32 n = 1024 +2-3%, 2048 +1%, 512 even (noisy),
 //! 4096 x 4096 x 64 -1%; c64 and c32 n = 1024 +1%; but 64 x 4096 x 4096 -10%, hence columns
-//! for a wide C. Re-measured later with the pool running every share, a large, deep, about
+//! for a wide C. Re-measured later with rayon's pool running every share, a large, deep, about
 //! square C (n >= 1024, k >= 512, m <= 1.25 n) came out the other way, columns +2-6% on f64
 //! n = 1024 to 4096 (figures at [`run`]), so it takes columns as well, unless the wide block
 //! reads op(B) in place (Zen 4), where no share copies any of op(B) and rows win again.

@@ -99,9 +99,10 @@ pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
 
 /// Runs the small path on up to `nt` threads (`nt` from [`crate::threads_for`]): C is cut into
 /// `nt` shares of its columns (or of its rows, when it is taller than wide), each run by
-/// [`run`] on a thread of the pool while the caller waits. Every element of C goes through
-/// the same k loop and the same alpha/beta step whichever block it falls in (blocks differ
-/// only in how many rows and columns they hold), so the bits do not depend on the split.
+/// [`run`], one on the calling thread and the others on hpc's helpers (`fork`). Every element
+/// of C goes through the same k loop and the same alpha/beta step whichever block it falls in
+/// (blocks differ only in how many rows and columns they hold), so the bits do not depend on
+/// the split.
 ///
 /// # Safety
 /// As [`run`].
