@@ -818,6 +818,47 @@ enum BPanels<'a, T: GemmScalar> {
     },
 }
 
+/// LOOP 3's blocks of rows: `m` rows in `blocks` blocks of whole micro-panels (`mr_t` rows;
+/// the last micro-panel may be short), as even as whole micro-panels make them, so that no
+/// block is left with a sliver of rows. Blocks of one height (MC rounded up to whole
+/// micro-panels) left one: f64 m = 2048 in blocks of 224 rows (seven 32-row panels of the
+/// wide block) ended in one of 32 rows, a pass over all of B~ for one kernel call per group of
+/// its columns, and m = 4096 ended in one of 64. Blocks of six or seven panels against those,
+/// calls alternated in one process, medians of 9-11 pairs (the Zen 4 VM): one thread f64
+/// n = 4096 +0.2, +0.6 and +1.7% (three runs), 2048 +0.5, +0.9 and +1.2%, 1000 +1.2%, 512
+/// +0.9%, 1500 +0.6%, 600 and 768 even, 3000 -0.8%; two threads (row shares of one thread
+/// each) n = 512 to 4096 -1 to +1.4%. A small gain where a sliver was left, noise elsewhere.
+#[derive(Clone, Copy, Debug)]
+struct RowBlocks {
+    m: usize,
+    mr_t: usize,
+    panels: usize,
+    blocks: usize,
+}
+
+impl RowBlocks {
+    fn new(m: usize, mr_t: usize, blocks: usize) -> RowBlocks {
+        RowBlocks {
+            m,
+            mr_t,
+            panels: m.div_ceil(mr_t),
+            blocks: blocks.max(1),
+        }
+    }
+
+    /// The first row and the rows of block `ib` (no rows past the last block).
+    fn block(&self, ib: usize) -> (usize, usize) {
+        let start = |b: usize| (b * self.panels / self.blocks * self.mr_t).min(self.m);
+        let (s, e) = (start(ib.min(self.blocks)), start((ib + 1).min(self.blocks)));
+        (s, e - s)
+    }
+
+    /// The rows of the tallest block.
+    fn most(&self) -> usize {
+        (self.panels.div_ceil(self.blocks) * self.mr_t).min(self.m)
+    }
+}
+
 /// LOOP 3 (ic) and the split of the threads between LOOP 3 and LOOP 2, for the KC slice of
 /// op(A) `a_blk` whose first k is `pc`, on `nt` threads; with `stream_a`, the kernels of each
 /// block prefetch the next one into L2 ([`run`]).
@@ -842,7 +883,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     let mr_t = mr / factor::<T>();
     let jr_panels = ncb.div_ceil(K::NR);
     // Threads go to LOOP 3 first (each packs its own A~), the rest to LOOP 2. When LOOP 3 is
-    // parallel, MC is shrunk (to a multiple of MR) so that the blocks divide evenly.
+    // parallel, its blocks are shrunk so that they divide evenly between the threads.
     let m_blocks = m.div_ceil(mc_t);
     let ic_ways = nt.min(m_blocks).max(1);
     // Under a triangular op(B) in place, one thread per block of A~ (its rows are written
@@ -852,20 +893,21 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     } else {
         (nt / ic_ways).clamp(1, jr_panels)
     };
-    let mc_t = if ic_ways > 1 {
-        let blocks = m_blocks.div_ceil(ic_ways) * ic_ways;
-        m.div_ceil(blocks).next_multiple_of(mr_t)
+    let blocks = if ic_ways > 1 {
+        // A multiple of the threads, so that each thread takes as many blocks.
+        m_blocks.div_ceil(ic_ways) * ic_ways
     } else {
-        // One thread on LOOP 3: blocks of equal height (whole micro-panels), each at most a
-        // sixteenth taller than MC, so that a few rows past a multiple of MC ride along in
-        // the last block rather than take a pass over all of B~ of their own (f64 m = 513:
-        // two blocks of 272 rows for 256 + 256 + 1). One thread, paired medians of 3 with
-        // `HPC_MC=272` against 256: f64 n = 513 +2% (with [`even_depth`], see there).
+        // One thread on LOOP 3: each block at most a sixteenth taller than MC, so that a few
+        // rows past a multiple of MC ride along rather than take a pass over all of B~ of
+        // their own (f64 m = 513: two blocks of 272 rows for 256 + 256 + 1). One thread,
+        // paired medians of 3 with `HPC_MC=272` against 256: f64 n = 513 +2% (with
+        // [`even_depth`], see there).
         let most = mc_t + (mc_t / 16).next_multiple_of(mr_t);
-        m.div_ceil(m.div_ceil(most).max(1)).next_multiple_of(mr_t)
+        m.div_ceil(most).max(1)
     };
-    let m_blocks = m.div_ceil(mc_t);
-    let a_len = packed_a_len::<T>(mc_t.min(m), kcb, mr);
+    let rows = RowBlocks::new(m, mr_t, blocks);
+    let m_blocks = rows.blocks;
+    let a_len = packed_a_len::<T>(rows.most().min(m), kcb, mr);
 
     let work = |iw: usize, jw: usize| {
         // This thread's share of LOOP 2.
@@ -877,8 +919,10 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
         with_buffer(Slot::A, a_len, |ap: &mut [T::Real]| {
             // LOOP 3 (ic): this thread's MC-row blocks.
             for ib in (iw..m_blocks).step_by(ic_ways) {
-                let ic = ib * mc_t;
-                let mcb = mc_t.min(m - ic);
+                let (ic, mcb) = rows.block(ib);
+                if mcb == 0 {
+                    continue;
+                }
                 let tri = tri.sub(ic, 0);
                 if tri.cover(mcb, ncb) == Cover::None {
                     continue;
@@ -919,8 +963,8 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
                     && a_blk.rs == 1
                     && matches!(b, BPanels::Packed { cols: true, .. }))
                 .then(|| {
-                    let ic = ic + mcb;
-                    a_blk.sub(ic, 0, mc_t.min(m - ic), kcb)
+                    let (ic, mcb) = rows.block(ib + 1);
+                    a_blk.sub(ic, 0, mcb, kcb)
                 });
                 // SAFETY: this thread owns rows ic.. and the micro-panels `jr` of this C block.
                 unsafe {
@@ -1584,6 +1628,34 @@ unsafe fn merge_tile<T: GemmScalar>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_blocks_cover_the_rows_in_even_whole_panels() {
+        // m = 2048 and 4096 in 32-row panels, at most seven a block: no sliver at the end.
+        let r = RowBlocks::new(2048, 32, 2048usize.div_ceil(224));
+        assert_eq!((r.blocks, r.most()), (10, 224));
+        assert_eq!((r.block(0), r.block(9)), ((0, 192), (1824, 224)));
+        let r = RowBlocks::new(4096, 32, 4096usize.div_ceil(224));
+        let heights: Vec<usize> = (0..r.blocks).map(|b| r.block(b).1).collect();
+        assert!(heights.iter().all(|&h| h == 192 || h == 224), "{heights:?}");
+        for (m, mr, blocks) in [(0, 8, 1), (1, 8, 1), (7, 8, 3), (100, 8, 3), (513, 16, 2)] {
+            for blocks in [blocks, blocks + 1, 40] {
+                let r = RowBlocks::new(m, mr, blocks);
+                let mut next = 0;
+                for b in 0..r.blocks {
+                    let (s, h) = r.block(b);
+                    assert_eq!(s, next, "m {m} mr {mr} blocks {blocks} block {b}");
+                    assert!(h <= r.most());
+                    // Whole panels but at the end; heights within one panel of each other.
+                    assert!(s + h == m || h % mr == 0);
+                    assert!(h + mr >= r.most() || s + h == m || h == 0 && r.panels < r.blocks);
+                    next = s + h;
+                }
+                assert_eq!(next, m);
+                assert_eq!(r.block(r.blocks), (m, 0));
+            }
+        }
+    }
 
     #[test]
     fn regions_classify_blocks_and_balance_shares() {
