@@ -453,7 +453,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
     };
     if ways == 1 {
         // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt, blk, (stream_a, wide, wide_next)) };
+        unsafe { run_shared::<T, K>(p, nt, blk, (stream_a, wide, wide_next, nt == 1)) };
         return;
     }
     if p.region != Region::All {
@@ -464,7 +464,14 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
             let (j0, j1) = (starts[w], starts[w + 1]);
             let share = p.share(true, j0, j1 - j0);
             // SAFETY: as below.
-            unsafe { run_shared::<T, K>(&share, (nt / shares).max(1), blk, (false, wide, false)) };
+            unsafe {
+                run_shared::<T, K>(
+                    &share,
+                    (nt / shares).max(1),
+                    blk,
+                    (false, wide, false, false),
+                )
+            };
         });
         return;
     }
@@ -483,7 +490,7 @@ pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>,
         let share = p.share(cols, s0, per.min(len - s0));
         // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
         // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide, false)) };
+        unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide, false, false)) };
     };
     // The calling thread runs the first share, hpc's helpers (or the pool it runs on) the
     // others: `fork`.
@@ -505,6 +512,19 @@ const NARROW_PANELS: usize = 8;
 /// op(B) with contiguous columns is copied into column form rather than read in place.
 const COPY_PASSES: usize = 8;
 
+/// Fewest blocks of A~ (MC rows each) for which the wide block, on one thread, copies each
+/// KC slice of op(B) into column form (contract point 12's layout, which no two columns share
+/// L1 sets in) while the first block of A~ reads it, for the other blocks to read the copy
+/// ([`run_shared`]). Read in place, each block's first kernel call on a group of columns took
+/// 10-12% longer than the others (its columns from L3, in a page each), and the call before
+/// it, prefetching them, 5-15% (time stamps per call, f64 n = 4096 on the Zen 4 VM); reading
+/// the copy, 3-5% and 2-5%, and the others 1-2% faster too. The copy costs the same for
+/// every block of A~ there is: calls alternated in one process, medians of 9 pairs, one
+/// thread, copying against not, f64 n = 4096 +0.7 and +1.8% (two runs), 3072 +1.1%, 2048
+/// +0.3%, 1024 -0.9%, 512 -2.3%. Not on two threads (each share copying its own): n = 4096
+/// -1.4%, 2048 -4.4%.
+const COPY_B_BLOCKS: usize = 12;
+
 /// Fewest micro-panels of A (MR rows each) per row share.
 pub(crate) const ROW_SHARE_PANELS: usize = 4;
 
@@ -521,7 +541,9 @@ fn share_ways(nt: usize, most: usize) -> usize {
 /// The five loops with block sizes `blk` (chosen by [`run`] for the whole product), with `nt`
 /// threads sharing each packed panel of B; with `stream_a`, the kernels prefetch the next block
 /// of op(A) into L2 ([`run`]); with `wide`, the wide register block runs ([`wide_applies`]), and
-/// with `wide_next` as well, it prefetches the next group of op(B)'s columns ([`loop2_wide`]).
+/// with `wide_next` as well, it prefetches the next group of op(B)'s columns ([`loop2_wide`]);
+/// `one_thread`: the whole call runs on this one thread (no shares), so that a tall product's
+/// wide block may copy op(B) ([`COPY_B_BLOCKS`]).
 ///
 /// # Safety
 /// As [`run`].
@@ -529,7 +551,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     nt: usize,
     blk: &Blocking,
-    (stream_a, wide, wide_next): (bool, bool, bool),
+    (stream_a, wide, wide_next, one_thread): (bool, bool, bool, bool),
 ) {
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
@@ -620,23 +642,65 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
                 // of blocks of A~ (MC rows each, more for a shallow slice, [`mc_for_depth`]):
                 // nothing of op(B) is packed, and each block of A~ reads the slice of op(B)
                 // again, from L2 or L3.
-                let b = BPanels::Fused {
-                    b: b_blk,
+                let fused = |b: RawMat<T>, copy_to: Option<RawMatMut<T>>| BPanels::Fused {
+                    b,
                     conj: p.conj_b,
                     wide,
                     wide_next,
+                    copy_to,
                 };
                 let mc_t = if one_block {
                     m.max(blk.mc / f)
                 } else {
                     mc_for_depth::<T>(blk, kcb, m, mr_t)
                 };
+                if wide && one_thread && m >= COPY_B_BLOCKS * mc_t && kcb <= cols_ld::<T>() {
+                    // Tall: the first block of A~ copies op(B)'s slice into column form as it
+                    // goes, and the others read the copy ([`COPY_B_BLOCKS`]).
+                    let ld = cols_ld::<T>();
+                    with_buffer(Slot::B, ld * ncb, |buf: &mut [T::Real]| {
+                        let copy = RawMatMut {
+                            ptr: buf.as_mut_ptr() as *mut T,
+                            rows: kcb,
+                            cols: ncb,
+                            rs: 1,
+                            cs: ld as isize,
+                        };
+                        let first = mc_t.min(m);
+                        // SAFETY: forwarded from the caller; T is real (`wide`), so the
+                        // buffer of `ld * ncb` reals holds the `kcb x ncb` copy (`kcb <= ld`),
+                        // which the first call writes in full before the second reads it.
+                        unsafe {
+                            loop3::<T, K>(
+                                p,
+                                (a_blk.sub(0, 0, first, kcb), pc),
+                                (fused(b_blk, Some(copy)), None),
+                                beta,
+                                c_blk.sub(0, 0, first, ncb),
+                                tri,
+                                mc_t,
+                                (1, false),
+                            );
+                            loop3::<T, K>(
+                                p,
+                                (a_blk.sub(first, 0, m - first, kcb), pc),
+                                (fused(copy.as_ref(), None), None),
+                                beta,
+                                c_blk.sub(first, 0, m - first, ncb),
+                                tri.sub(first, 0),
+                                mc_t,
+                                (1, false),
+                            )
+                        };
+                    });
+                    continue;
+                }
                 // SAFETY: forwarded from the caller.
                 unsafe {
                     loop3::<T, K>(
                         p,
                         (a_blk, pc),
-                        (b, None),
+                        (fused(b_blk, None), None),
                         beta,
                         c_blk,
                         tri,
@@ -809,12 +873,16 @@ enum BPanels<'a, T: GemmScalar> {
     Packed { bp: &'a [T::Real], cols: bool },
     /// Not packed yet: LOOP 2 packs each micro-panel of this `kcb x ncb` block of op(B) just
     /// before it uses it, or with `wide`, reads the block in place with the wide register
-    /// block ([`loop2_wide`]), prefetching each next group of its columns with `wide_next`.
+    /// block ([`loop2_wide`]), prefetching each next group of its columns with `wide_next`
+    /// (and copying each group first with `copy_to`).
     Fused {
         b: RawMat<T>,
         conj: bool,
         wide: bool,
         wide_next: bool,
+        /// With `wide`: where LOOP 2 copies each group of op(B)'s columns before its first
+        /// kernel call (a `kcb x ncb` matrix, unit row stride), for the calls to read there.
+        copy_to: Option<RawMatMut<T>>,
     },
 }
 
@@ -1075,10 +1143,11 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             b,
             wide: true,
             wide_next,
+            copy_to,
             ..
         } => {
             // SAFETY: forwarded; `ap` holds A~ in micro-panels of `WIDE_MR` rows (`loop3`).
-            unsafe { loop2_wide::<T, K>(alpha, ap, b, beta, c, jr, wide_next) }
+            unsafe { loop2_wide::<T, K>(alpha, ap, (b, copy_to), beta, c, jr, wide_next) }
         }
         BPanels::Fused { b, conj, .. } => {
             // A full micro-panel of a real op(B) whose columns are contiguous is read in place
@@ -1251,15 +1320,18 @@ fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(
 /// LOOP 2 and LOOP 1 of the wide register block (contract point 13), for the columns of the
 /// micro-panels `jr` of B~'s block `b` (real, contiguous columns, read in place): `WIDE_NR`
 /// columns at a time, the last group narrower, each against every micro-panel of A~; with
-/// `prefetch_next`, the last call on each group prefetches the next.
+/// `prefetch_next`, the last call on each group prefetches the next. With `copy_to`, each
+/// group is first copied there (the same rows and columns), and the calls read the copy.
 ///
 /// # Safety
-/// As [`macro_kernel`], with `ap` packed in micro-panels of `K::WIDE_MR` rows and `T` real.
+/// As [`macro_kernel`], with `ap` packed in micro-panels of `K::WIDE_MR` rows and `T` real;
+/// `copy_to`, if any, is as large as `b`, has unit row stride, overlaps nothing else, and no
+/// other thread touches the columns `jr` of it.
 #[allow(clippy::too_many_arguments)]
 unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
     alpha: T,
     ap: &[T::Real],
-    b: RawMat<T>,
+    (b, copy_to): (RawMat<T>, Option<RawMatMut<T>>),
     beta: T,
     c: RawMatMut<T>,
     jr: core::ops::Range<usize>,
@@ -1272,8 +1344,19 @@ unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
     // LOOP 2: WIDE_NR columns of C at a time.
     for j0 in (c0..c1).step_by(nr) {
         let cols = nr.min(c1 - j0);
+        let group = match copy_to {
+            Some(dst) => {
+                for j in j0..j0 + cols {
+                    // SAFETY: column j of `b` has `k` contiguous readable elements, and of
+                    // `dst` as many writable ones, apart from them (the caller's contract).
+                    unsafe { core::ptr::copy_nonoverlapping(b.at(0, j), dst.at(0, j), k) };
+                }
+                dst.as_ref().sub(0, j0, k, cols)
+            }
+            None => b.sub(0, j0, k, cols),
+        };
         // T is real here, so a pointer to T is a pointer to T::Real.
-        let b_panel = b.sub(0, j0, k, cols).ptr as *const T::Real;
+        let b_panel = group.ptr as *const T::Real;
         // The last call of LOOP 1 on a full group prefetches the next group into L1 (contract
         // point 8), a line of each of its columns as it starts a line of its own. The first
         // call on a group otherwise reads its columns from L3 or memory, where the other calls
@@ -1316,8 +1399,8 @@ unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
                     alpha.re(),
                     a_panel.as_ptr(),
                     b_panel,
-                    b.rs,
-                    b.cs,
+                    group.rs,
+                    group.cs,
                     beta.re(),
                     c_tile.ptr as *mut T::Real,
                     c_tile.rs,

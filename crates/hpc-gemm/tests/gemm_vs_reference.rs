@@ -570,6 +570,37 @@ fn wide_block_matches_the_reference_f32() {
     wide_block_matches_the_reference::<f32>();
 }
 
+/// Tall products on one thread whose wide block (on Zen 4, or under `HPC_CPU=zen4`) copies
+/// each KC slice of op(B) while the first block of A~ reads it, the other blocks reading the
+/// copy (`loops::COPY_B_BLOCKS`; with the test blocking of `cargo xtask test`,
+/// `HPC_MC=32 HPC_KC=24 HPC_NC=140`, every tall product here and above does): two slices of
+/// 515, B's columns reversed or not, a tail of the 6-column groups, special alpha and beta.
+/// Exactly equal to the reference.
+#[test]
+fn tall_products_reading_a_copy_of_b_match_the_reference() {
+    let mut neg_cols = Layout::COL_MAJOR;
+    neg_cols.neg_cols = true;
+    for (c, (m, n, k)) in [(2400, 130, 1030), (2333, 121, 1030)]
+        .into_iter()
+        .enumerate()
+    {
+        let case = Case {
+            m,
+            n,
+            k,
+            ta: Trans::No,
+            tb: Trans::No,
+            la: layouts()[c * 3 % 4],
+            lb: if c == 0 { neg_cols } else { Layout::COL_MAJOR },
+            lc: Layout::COL_MAJOR,
+            alpha: Special::ALL[(c + 1) % 4],
+            beta: Special::ALL[2 * c % 4],
+            seed: 40 + c as u64,
+        };
+        check_exact::<f64>(&case, Par::Seq);
+    }
+}
+
 /// Narrow products over several blocks of A~ on one thread, whose kernel calls on B~ in column
 /// form prefetch the next block of op(A) meanwhile (`stream_a` in `loops::run`): a partial last
 /// micro-panel of B (40 and 110 columns) or none (28), one and two KC slices, op(A) in place
