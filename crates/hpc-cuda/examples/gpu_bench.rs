@@ -3,12 +3,14 @@
 //! all in one run, square n x n, f32 and f64.
 //!
 //! `cargo run --release -p hpc-cuda --example gpu_bench -- [--sizes 1024,2048,4096,8192]
-//! [--json PATH]`; on a machine without cargo, build it here (`cargo build --release -p
-//! hpc-cuda --example gpu_bench`) and carry `target/release/examples/gpu_bench`.
+//! [--json PATH] [--kernels]`; `--kernels` also times each of our kernels by name. On a
+//! machine without cargo, build it here (`cargo build --release -p hpc-cuda --example
+//! gpu_bench`) and carry `target/release/examples/gpu_bench`.
 //!
-//! Kernel time: the product queued `reps` times between two synchronisations, per product,
-//! median of 5 such samples (each backend's samples interleaved with the others', so drift
-//! cancels in the ratios). End to end: `gemm_host` (copy A, B, C in, multiply, copy C out),
+//! Kernel time: the product queued about 0.1 s worth of times between two synchronisations,
+//! per product, median of 15 such samples (3 rounds of 5, each backend's rounds interleaved
+//! with the others', so drift cancels in the ratios). Each backend's C is also compared with
+//! cuBLAS's (largest difference over largest |C|). End to end: `gemm_host` (copy A, B, C in, multiply, copy C out),
 //! median of 3. Prints a Markdown table; `--json` also writes the medians as JSON lines.
 //! Without a GPU it says why and exits with status 0.
 
@@ -17,6 +19,7 @@ use std::time::Instant;
 
 use cudarc::cublas::sys::{cublasMath_t, cublasOperation_t};
 use cudarc::cublas::{CudaBlas, Gemm, GemmConfig};
+use hpc_cuda::kernels::Variant;
 use hpc_cuda::{Backend, Device, DeviceMatrix, GpuScalar, gemm, gemm_host};
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -24,8 +27,15 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Seconds per product of `f` (which queues one product), median of 5 samples.
-fn time_kernel(dev: &Device, reps: usize, f: &mut dyn FnMut()) -> Vec<f64> {
+/// Seconds per product of `f` (which queues one product): 5 samples, each `reps` products
+/// between two synchronisations, `reps` chosen from one timed product so that a sample takes
+/// about 0.1 s (1 to 200 products).
+fn time_kernel(dev: &Device, f: &mut dyn FnMut()) -> Vec<f64> {
+    dev.synchronize().expect("synchronize");
+    let t = Instant::now();
+    f();
+    dev.synchronize().expect("synchronize");
+    let reps = ((0.1 / t.elapsed().as_secs_f64()) as usize).clamp(1, 200);
     let mut out = Vec::new();
     for _ in 0..5 {
         dev.synchronize().expect("synchronize");
@@ -45,11 +55,30 @@ struct Row {
     backend: &'static str,
     kernel_s: f64,
     end_to_end_s: f64,
+    /// Largest |C - C_cuBLAS| / largest |C_cuBLAS|.
+    err: f64,
 }
 
-fn bench<T>(dev: &Device, direct: &CudaBlas, n: usize, dtype: &'static str, rows: &mut Vec<Row>)
-where
-    T: GpuScalar<Real = T> + From<f32>,
+/// The row name of one of our kernels run by name (`--kernels`).
+fn kernel_name(v: Variant) -> &'static str {
+    match v {
+        Variant::Naive => "kernel naive",
+        Variant::Smem => "kernel smem",
+        Variant::Reg2d => "kernel reg2d",
+        Variant::Vec => "kernel vec",
+        Variant::WarpTile => "kernel warptile",
+    }
+}
+
+fn bench<T>(
+    dev: &Device,
+    direct: &CudaBlas,
+    n: usize,
+    dtype: &'static str,
+    kernels: bool,
+    rows: &mut Vec<Row>,
+) where
+    T: GpuScalar<Real = T> + From<f32> + Into<f64>,
     CudaBlas: Gemm<T>,
 {
     let host: Vec<T> = (0..n * n)
@@ -59,19 +88,55 @@ where
     let b = DeviceMatrix::from_host(dev, &host, n, n, n).expect("copy B");
     let mut c = DeviceMatrix::<T>::zeros(dev, n, n).expect("alloc C");
     let (one, zero) = (T::from(1.0), T::from(0.0));
-    let flops = 2.0 * (n as f64).powi(3);
-    // About 0.2 s per sample at 20 TFLOP/s.
-    let reps = ((4e12 / flops) as usize).clamp(1, 200);
     let mut samples: Vec<(&'static str, Vec<f64>)> = Vec::new();
     let mut push = |name: &'static str, v: Vec<f64>| match samples.iter_mut().find(|s| s.0 == name)
     {
         Some(s) => s.1.extend(v),
         None => samples.push((name, v)),
     };
+    let cfg = GemmConfig {
+        transa: cublasOperation_t::CUBLAS_OP_N,
+        transb: cublasOperation_t::CUBLAS_OP_N,
+        m: n as i32,
+        n: n as i32,
+        k: n as i32,
+        alpha: one,
+        lda: n as i32,
+        ldb: n as i32,
+        beta: zero,
+        ldc: n as i32,
+    };
+    // Every kernel by name, with `--kernels` (the naive one only up to n = 4096: it takes
+    // seconds beyond).
+    let variants: Vec<Variant> = if kernels {
+        Variant::ALL
+            .into_iter()
+            .filter(|&v| v != Variant::Naive || n <= 4096)
+            .collect()
+    } else {
+        Vec::new()
+    };
     for _ in 0..3 {
+        for &v in &variants {
+            let mut run = || {
+                gemm(
+                    dev,
+                    Backend::Kernel(v),
+                    one,
+                    false,
+                    &a,
+                    false,
+                    &b,
+                    zero,
+                    &mut c,
+                )
+                .expect("kernel")
+            };
+            push(kernel_name(v), time_kernel(dev, &mut run));
+        }
         let mut tiled =
             || gemm(dev, Backend::Tiled, one, false, &a, false, &b, zero, &mut c).expect("tiled");
-        push("hpc tiled", time_kernel(dev, reps, &mut tiled));
+        push("hpc tiled", time_kernel(dev, &mut tiled));
         let mut hpc_cublas = || {
             gemm(
                 dev,
@@ -86,65 +151,81 @@ where
             )
             .expect("cublas")
         };
-        push("hpc cuBLAS", time_kernel(dev, reps, &mut hpc_cublas));
-        let cfg = GemmConfig {
-            transa: cublasOperation_t::CUBLAS_OP_N,
-            transb: cublasOperation_t::CUBLAS_OP_N,
-            m: n as i32,
-            n: n as i32,
-            k: n as i32,
-            alpha: one,
-            lda: n as i32,
-            ldb: n as i32,
-            beta: zero,
-            ldc: n as i32,
-        };
+        push("hpc cuBLAS", time_kernel(dev, &mut hpc_cublas));
         let mut direct_call = || {
             let (pa, pb) = (a.storage(), b.storage());
             // SAFETY: all three are n x n with leading dimension n (made above).
             unsafe { direct.gemm(cfg, pa, pb, c.storage_mut()) }.expect("direct cuBLAS");
         };
-        push("cuBLAS direct", time_kernel(dev, reps, &mut direct_call));
+        push("cuBLAS direct", time_kernel(dev, &mut direct_call));
     }
+    // Each backend's product against cuBLAS called directly: the largest difference,
+    // relative to the largest |C| (a check that the timed kernels compute the product).
+    // SAFETY: as above.
+    unsafe { direct.gemm(cfg, a.storage(), b.storage(), c.storage_mut()) }.expect("direct cuBLAS");
+    let reference: Vec<f64> = c
+        .to_host(dev)
+        .expect("copy C")
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let scale = reference.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     for (name, v) in samples {
         let backend = match name {
-            "hpc tiled" => Backend::Tiled,
-            "hpc cuBLAS" => Backend::Cublas,
-            _ => {
-                rows.push(Row {
-                    dtype,
-                    n,
-                    backend: name,
-                    kernel_s: median(v),
-                    end_to_end_s: f64::NAN,
-                });
-                continue;
+            "hpc tiled" => Some(Backend::Tiled),
+            "hpc cuBLAS" => Some(Backend::Cublas),
+            "cuBLAS direct" => None,
+            _ => Some(Backend::Kernel(
+                Variant::ALL
+                    .into_iter()
+                    .find(|&k| kernel_name(k) == name)
+                    .expect("a kernel's row"),
+            )),
+        };
+        let err = match backend {
+            None => 0.0,
+            Some(backend) => {
+                c = DeviceMatrix::<T>::zeros(dev, n, n).expect("alloc C");
+                gemm(dev, backend, one, false, &a, false, &b, zero, &mut c).expect("product");
+                let got = c.to_host(dev).expect("copy C");
+                got.into_iter()
+                    .zip(&reference)
+                    .fold(0.0f64, |m, (g, r)| m.max((Into::<f64>::into(g) - r).abs()))
+                    / scale
             }
         };
-        let mut e2e = Vec::new();
-        for _ in 0..3 {
-            let mut out = vec![zero; n * n];
-            let t = Instant::now();
-            gemm_host(
-                dev,
-                backend,
-                one,
-                false,
-                (&host, n, n),
-                false,
-                (&host, n, n),
-                zero,
-                (&mut out, n, n),
-            )
-            .expect("gemm_host");
-            e2e.push(t.elapsed().as_secs_f64());
-        }
+        // End to end for the two backends a user picks by default.
+        let end_to_end_s = match backend {
+            Some(backend @ (Backend::Tiled | Backend::Cublas)) => {
+                let mut e2e = Vec::new();
+                for _ in 0..3 {
+                    let mut out = vec![zero; n * n];
+                    let t = Instant::now();
+                    gemm_host(
+                        dev,
+                        backend,
+                        one,
+                        false,
+                        (&host, n, n),
+                        false,
+                        (&host, n, n),
+                        zero,
+                        (&mut out, n, n),
+                    )
+                    .expect("gemm_host");
+                    e2e.push(t.elapsed().as_secs_f64());
+                }
+                median(e2e)
+            }
+            _ => f64::NAN,
+        };
         rows.push(Row {
             dtype,
             n,
             backend: name,
             kernel_s: median(v),
-            end_to_end_s: median(e2e),
+            end_to_end_s,
+            err,
         });
     }
 }
@@ -153,6 +234,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut sizes = vec![1024, 2048, 4096, 8192];
     let mut json = None;
+    let mut kernels = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -163,9 +245,10 @@ fn main() {
                     .unwrap_or_default()
             }
             "--json" => json = it.next().cloned(),
+            "--kernels" => kernels = true,
             other => {
                 eprintln!(
-                    "gpu_bench: unknown option {other:?} (accepted: --sizes N,N,.. --json PATH)"
+                    "gpu_bench: unknown option {other:?} (accepted: --sizes N,N,.. --json PATH --kernels)"
                 );
                 std::process::exit(2);
             }
@@ -187,15 +270,17 @@ fn main() {
     };
     let mut rows = Vec::new();
     for &n in &sizes {
-        bench::<f32>(&dev, &direct, n, "f32", &mut rows);
-        bench::<f64>(&dev, &direct, n, "f64", &mut rows);
+        bench::<f32>(&dev, &direct, n, "f32", kernels, &mut rows);
+        bench::<f64>(&dev, &direct, n, "f64", kernels, &mut rows);
     }
     println!(
         "GPU GEMM on {} (kernel: median of 15 timed batches; end to end: gemm_host, median of 3)\n",
         dev.arch()
     );
-    println!("| dtype | n | backend | kernel TFLOP/s | vs cuBLAS direct | end to end ms |");
-    println!("|---|---:|---|---:|---:|---:|");
+    println!(
+        "| dtype | n | backend | kernel TFLOP/s | vs cuBLAS direct | end to end ms | max diff / max C |"
+    );
+    println!("|---|---:|---|---:|---:|---:|---:|");
     let tflops = |n: usize, s: f64| 2.0 * (n as f64).powi(3) / s / 1e12;
     let mut out = json
         .as_ref()
@@ -211,19 +296,20 @@ fn main() {
             format!("{:.1}", r.end_to_end_s * 1e3)
         };
         println!(
-            "| {} | {} | {} | {:.2} | {:.3} | {} |",
+            "| {} | {} | {} | {:.2} | {:.3} | {} | {:.1e} |",
             r.dtype,
             r.n,
             r.backend,
             tflops(r.n, r.kernel_s),
             direct_s / r.kernel_s,
-            e2e
+            e2e,
+            r.err
         );
         if let Some(f) = out.as_mut() {
             writeln!(
                 f,
-                "{{\"dtype\":\"{}\",\"n\":{},\"backend\":\"{}\",\"kernel_s\":{:e},\"end_to_end_s\":{:e},\"arch\":\"{}\"}}",
-                r.dtype, r.n, r.backend, r.kernel_s, if r.end_to_end_s.is_nan() { 0.0 } else { r.end_to_end_s }, dev.arch()
+                "{{\"dtype\":\"{}\",\"n\":{},\"backend\":\"{}\",\"kernel_s\":{:e},\"end_to_end_s\":{:e},\"max_rel_diff\":{:e},\"arch\":\"{}\"}}",
+                r.dtype, r.n, r.backend, r.kernel_s, if r.end_to_end_s.is_nan() { 0.0 } else { r.end_to_end_s }, r.err, dev.arch()
             )
             .expect("write --json");
         }

@@ -7,7 +7,9 @@
 //! panic or undefined behaviour.
 //!
 //! Element types: `f32` and `f64` run on our kernels and cuBLAS; [`c32`] and [`c64`] on cuBLAS
-//! (`cublasGemmEx` with `CUDA_C_32F`/`CUDA_C_64F`). A complex matrix lives on the device as its
+//! (the typed `cublas?gemm`, and `cublasGemmStridedBatchedEx`). Alpha and beta reach cuBLAS
+//! 16-byte aligned ([`Aligned`]): `cuDoubleComplex` is, and cuBLAS reads it with aligned
+//! loads (an 8-byte aligned `c64` crashed cuBLAS 13's ZGEMM on an H200). A complex matrix lives on the device as its
 //! interleaved real and imaginary parts (`cuComplex` has that layout), so that cudarc, which
 //! knows only real element types, can hold it.
 
@@ -18,7 +20,8 @@ use std::sync::{Arc, Mutex};
 
 use cudarc::cublas::CudaBlas;
 use cudarc::cublas::sys::{
-    cublasComputeType_t, cublasGemmAlgo_t, cublasMath_t, cublasOperation_t, cudaDataType,
+    cublasComputeType_t, cublasGemmAlgo_t, cublasHandle_t, cublasMath_t, cublasOperation_t,
+    cublasStatus_t, cudaDataType,
 };
 use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DeviceRepr, LaunchConfig};
 use cudarc::driver::{DevicePtr, DevicePtrMut, PushKernelArg, ValidAsZeroBits};
@@ -27,6 +30,13 @@ use hpc_core::{c32, c64};
 
 use crate::error::Error;
 use crate::kernels::{Precision, Variant, compile};
+
+/// A host scalar for cuBLAS, 16-byte aligned as CUDA's `cuDoubleComplex` (`double2`) is:
+/// cuBLAS loads alpha and beta with aligned vector loads, and Rust's `c64` is only 8-byte
+/// aligned.
+#[repr(C, align(16))]
+#[derive(Clone, Copy, Debug)]
+pub struct Aligned<T>(pub T);
 
 /// An element type of the GPU GEMM: `f32`, `f64`, [`c32`], [`c64`].
 pub trait GpuScalar: bytemuck::Pod + Default + PartialEq + Send + Sync + 'static {
@@ -42,10 +52,30 @@ pub trait GpuScalar: bytemuck::Pod + Default + PartialEq + Send + Sync + 'static
     const COMPUTE: cublasComputeType_t;
     /// BLAS prefix: `s`, `d`, `c`, `z`.
     const PREFIX: char;
+
+    /// cuBLAS's typed GEMM for the type (`cublasSgemm_v2` .. `cublasZgemm_v2`), column-major.
+    ///
+    /// # Safety
+    /// As cuBLAS's: `handle` is live; `alpha` and `beta` point at host values (the handle's
+    /// pointer mode is host); `a`, `b`, `c` are device addresses of matrices of `T` that
+    /// hold the shapes given with their leading dimensions.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn cublas_gemm(
+        handle: cublasHandle_t,
+        ta: cublasOperation_t,
+        tb: cublasOperation_t,
+        mnk: (i32, i32, i32),
+        alpha: &Aligned<Self>,
+        a: (u64, i32),
+        b: (u64, i32),
+        beta: &Aligned<Self>,
+        c: (u64, i32),
+    ) -> cublasStatus_t;
 }
 
 macro_rules! gpu_scalar {
-    ($t:ty, $r:ty, $f:literal, $kernel:expr, $data:ident, $compute:ident, $prefix:literal) => {
+    ($t:ty, $r:ty, $f:literal, $kernel:expr, $data:ident, $compute:ident, $prefix:literal,
+     $gemm:ident, $cu:ty) => {
         impl GpuScalar for $t {
             type Real = $r;
             const FACTOR: usize = $f;
@@ -53,6 +83,39 @@ macro_rules! gpu_scalar {
             const DATA_TYPE: cudaDataType = cudaDataType::$data;
             const COMPUTE: cublasComputeType_t = cublasComputeType_t::$compute;
             const PREFIX: char = $prefix;
+
+            unsafe fn cublas_gemm(
+                handle: cublasHandle_t,
+                ta: cublasOperation_t,
+                tb: cublasOperation_t,
+                (m, n, k): (i32, i32, i32),
+                alpha: &Aligned<Self>,
+                (a, lda): (u64, i32),
+                (b, ldb): (u64, i32),
+                beta: &Aligned<Self>,
+                (c, ldc): (u64, i32),
+            ) -> cublasStatus_t {
+                // SAFETY: the caller's contract; `$cu` is cuBLAS's type for `$t`, with the
+                // same layout (`FACTOR` reals, real part first).
+                unsafe {
+                    cudarc::cublas::sys::$gemm(
+                        handle,
+                        ta,
+                        tb,
+                        m,
+                        n,
+                        k,
+                        (&alpha.0 as *const $t).cast::<$cu>(),
+                        a as *const $cu,
+                        lda,
+                        b as *const $cu,
+                        ldb,
+                        (&beta.0 as *const $t).cast::<$cu>(),
+                        c as *mut $cu,
+                        ldc,
+                    )
+                }
+            }
         }
     };
 }
@@ -63,7 +126,9 @@ gpu_scalar!(
     Some(Precision::F32),
     CUDA_R_32F,
     CUBLAS_COMPUTE_32F,
-    's'
+    's',
+    cublasSgemm_v2,
+    f32
 );
 gpu_scalar!(
     f64,
@@ -72,10 +137,32 @@ gpu_scalar!(
     Some(Precision::F64),
     CUDA_R_64F,
     CUBLAS_COMPUTE_64F,
-    'd'
+    'd',
+    cublasDgemm_v2,
+    f64
 );
-gpu_scalar!(c32, f32, 2, None, CUDA_C_32F, CUBLAS_COMPUTE_32F, 'c');
-gpu_scalar!(c64, f64, 2, None, CUDA_C_64F, CUBLAS_COMPUTE_64F, 'z');
+gpu_scalar!(
+    c32,
+    f32,
+    2,
+    None,
+    CUDA_C_32F,
+    CUBLAS_COMPUTE_32F,
+    'c',
+    cublasCgemm_v2,
+    cudarc::cublas::sys::cuComplex
+);
+gpu_scalar!(
+    c64,
+    f64,
+    2,
+    None,
+    CUDA_C_64F,
+    CUBLAS_COMPUTE_64F,
+    'z',
+    cublasZgemm_v2,
+    cudarc::cublas::sys::cuDoubleComplex
+);
 
 fn driver(e: cudarc::driver::DriverError) -> Error {
     Error::Driver(format!("{e:?}"))
@@ -88,7 +175,7 @@ fn cublas(e: cudarc::cublas::result::CublasError) -> Error {
 /// Which GEMM runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
-    /// Our default kernel ([`Backend::DEFAULT_KERNEL`]).
+    /// Our default kernel for the product's size ([`Backend::tiled_kernel`]).
     Tiled,
     /// One of our kernels by name (for learning and benchmarking).
     Kernel(Variant),
@@ -97,8 +184,26 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The kernel `Tiled` runs: the last of the progression, pending measurement on a GPU.
+    /// The kernel `Tiled` runs once its grid fills the GPU: the fastest of ours at n >= 2048
+    /// on an H200 (f32 0.49-0.51x cuBLAS, f64 0.18x; `examples/gpu_bench.rs --kernels`).
     pub const DEFAULT_KERNEL: Variant = Variant::WarpTile;
+    /// The kernel `Tiled` runs for smaller products: its 64 x 64 tiles make four times as
+    /// many blocks (at n = 1024 on an H200, 1.13x `WarpTile` in f32 and 1.43x in f64).
+    pub const SMALL_KERNEL: Variant = Variant::Reg2d;
+
+    /// The kernel `Tiled` runs for an `m x n` C on a device with `sms` multiprocessors:
+    /// [`Backend::DEFAULT_KERNEL`] when its grid has at least one block per multiprocessor,
+    /// else [`Backend::SMALL_KERNEL`] (a grid smaller than the GPU leaves multiprocessors
+    /// idle).
+    pub fn tiled_kernel(m: usize, n: usize, sms: usize) -> Variant {
+        let tile = Self::DEFAULT_KERNEL.launch().tile;
+        let blocks = m.div_ceil(tile.0 as usize) * n.div_ceil(tile.1 as usize);
+        if blocks >= sms {
+            Self::DEFAULT_KERNEL
+        } else {
+            Self::SMALL_KERNEL
+        }
+    }
 }
 
 /// One GPU: its context and stream, and the kernels compiled for it so far (per variant and
@@ -107,6 +212,8 @@ pub struct Device {
     ctx: Arc<CudaContext>,
     stream: Arc<CudaStream>,
     arch: String,
+    /// Multiprocessors (for [`Backend::tiled_kernel`]).
+    sms: usize,
     functions: Mutex<HashMap<(Variant, Precision), CudaFunction>>,
     blas: Mutex<Option<Arc<CudaBlas>>>,
 }
@@ -124,10 +231,16 @@ impl Device {
         }
         let ctx = CudaContext::new(ordinal).map_err(driver)?;
         let (major, minor) = ctx.compute_capability().map_err(driver)?;
+        let sms = ctx
+            .attribute(
+                cudarc::driver::sys::CUdevice_attribute::CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+            )
+            .map_err(driver)?;
         let stream = ctx.default_stream();
         Ok(Device {
             ctx,
             stream,
+            sms: usize::try_from(sms).unwrap_or(1).max(1),
             arch: format!("sm_{major}{minor}"),
             functions: Mutex::new(HashMap::new()),
             blas: Mutex::new(None),
@@ -165,6 +278,11 @@ impl Device {
     /// The architecture kernels are compiled for (`sm_90` on an H100).
     pub fn arch(&self) -> &str {
         &self.arch
+    }
+
+    /// The number of multiprocessors (132 on an H100 SXM or an H200).
+    pub fn multiprocessors(&self) -> usize {
+        self.sms
     }
 
     /// The kernel `v` for `p`, compiled to CUBIN for this device on first use.
@@ -469,7 +587,7 @@ pub fn gemm<T: GpuScalar>(
         check_gemm_shapes(ta, (a.rows, a.cols), tb, (b.rows, b.cols), (c.rows, c.cols))?;
     let v = match backend {
         Backend::Cublas => None,
-        Backend::Tiled => Some(Backend::DEFAULT_KERNEL),
+        Backend::Tiled => Some(Backend::tiled_kernel(m, n, dev.sms)),
         Backend::Kernel(v) => Some(v),
     };
     let precision = match (v, T::KERNEL) {
@@ -491,34 +609,25 @@ pub fn gemm<T: GpuScalar>(
         let (pa, _ga) = a.data.device_ptr(&dev.stream);
         let (pb, _gb) = b.data.device_ptr(&dev.stream);
         let (pc, _gc) = c.data.device_ptr_mut(&dev.stream);
-        // SAFETY: the handle is live; alpha and beta are host values of type T (the handle's
-        // pointer mode is host, cuBLAS's default); the dimensions and leading dimensions were
+        // SAFETY: the handle is live; alpha and beta are host values of type T, 16-byte
+        // aligned as cuBLAS's types are (the handle's pointer mode is host, cuBLAS's default); the dimensions and leading dimensions were
         // checked against the buffers (each holds `ld x cols` elements of T, complex ones as
         // interleaved reals, which is cuBLAS's layout); the guards keep the buffers' stream
         // order until the call is queued.
         return unsafe {
-            cudarc::cublas::result::gemm_ex(
+            T::cublas_gemm(
                 *blas.handle(),
                 op(ta),
                 op(tb),
-                mi,
-                ni,
-                ki,
-                (&alpha as *const T).cast::<c_void>(),
-                pa as *const c_void,
-                T::DATA_TYPE,
-                lda,
-                pb as *const c_void,
-                T::DATA_TYPE,
-                ldb,
-                (&beta as *const T).cast::<c_void>(),
-                pc as *mut c_void,
-                T::DATA_TYPE,
-                ldc,
-                T::COMPUTE,
-                cublasGemmAlgo_t::CUBLAS_GEMM_DEFAULT,
+                (mi, ni, ki),
+                &Aligned(alpha),
+                (pa, lda),
+                (pb, ldb),
+                &Aligned(beta),
+                (pc, ldc),
             )
         }
+        .result()
         .map_err(cublas);
     };
     let f = dev.function(v, precision)?;
@@ -600,8 +709,10 @@ pub fn gemm_strided_batched<T: GpuScalar>(
     let (pb, _gb) = b.0.data.device_ptr(&dev.stream);
     let (pc, _gc) = c.0.data.device_ptr_mut(&dev.stream);
     let ld = |shape: (usize, usize)| shape.0.max(1) as i32;
+    let (aligned_alpha, aligned_beta) = (Aligned(alpha), Aligned(beta));
     // SAFETY: every matrix of every operand lies inside its buffer (checked above); alpha and
-    // beta are host values of type T; the handle is live.
+    // beta are host values of type T, 16-byte aligned as cuBLAS's types are; the handle is
+    // live.
     unsafe {
         cudarc::cublas::result::gemm_strided_batched_ex(
             *blas.handle(),
@@ -610,7 +721,7 @@ pub fn gemm_strided_batched<T: GpuScalar>(
             m as i32,
             n as i32,
             k as i32,
-            (&alpha as *const T).cast::<c_void>(),
+            (&aligned_alpha.0 as *const T).cast::<c_void>(),
             pa as *const c_void,
             T::DATA_TYPE,
             ld(a.1),
@@ -619,7 +730,7 @@ pub fn gemm_strided_batched<T: GpuScalar>(
             T::DATA_TYPE,
             ld(b.1),
             b.2 as i64,
-            (&beta as *const T).cast::<c_void>(),
+            (&aligned_beta.0 as *const T).cast::<c_void>(),
             pc as *mut c_void,
             T::DATA_TYPE,
             ld(c.1),

@@ -79,3 +79,33 @@ fn batched_layouts_are_checked() {
         "{e}"
     );
 }
+
+#[test]
+fn the_tiled_backend_picks_smaller_tiles_when_the_grid_would_not_fill_the_gpu() {
+    use hpc_cuda::Backend;
+    use hpc_cuda::kernels::Variant;
+    // 132 multiprocessors (H100 SXM, H200): 1024 x 1024 is 64 blocks of 128 x 128.
+    assert_eq!(Backend::tiled_kernel(1024, 1024, 132), Variant::Reg2d);
+    assert_eq!(Backend::tiled_kernel(2048, 2048, 132), Variant::WarpTile);
+    // 12 x 11 blocks = 132: exactly one per multiprocessor.
+    assert_eq!(Backend::tiled_kernel(1536, 1281, 132), Variant::WarpTile);
+    assert_eq!(Backend::tiled_kernel(1536, 1280, 132), Variant::Reg2d);
+    assert_eq!(Backend::tiled_kernel(100_000, 1, 132), Variant::WarpTile);
+    assert_eq!(Backend::DEFAULT_KERNEL, Variant::WarpTile);
+    assert_eq!(Backend::SMALL_KERNEL, Variant::Reg2d);
+}
+
+#[test]
+fn scalars_reach_cublas_16_byte_aligned() {
+    use hpc_core::{c32, c64};
+    use hpc_cuda::device::Aligned;
+    // cuBLAS reads `cuDoubleComplex` alpha and beta with aligned 16-byte loads; Rust's c64 is
+    // only 8-byte aligned on its own.
+    assert_eq!(std::mem::align_of::<Aligned<c64>>(), 16);
+    assert_eq!(std::mem::align_of::<Aligned<c32>>(), 16);
+    assert_eq!(std::mem::align_of::<Aligned<f64>>(), 16);
+    let pair = [Aligned(c64::new(1.0, 2.0)), Aligned(c64::new(3.0, 4.0))];
+    for x in &pair {
+        assert_eq!(std::ptr::from_ref(&x.0) as usize % 16, 0);
+    }
+}
