@@ -67,6 +67,7 @@ fn kernel_name(v: Variant) -> &'static str {
         Variant::Reg2d => "kernel reg2d",
         Variant::Vec => "kernel vec",
         Variant::WarpTile => "kernel warptile",
+        Variant::Dmma => "kernel dmma",
     }
 }
 
@@ -112,6 +113,7 @@ fn bench<T>(
         Variant::ALL
             .into_iter()
             .filter(|&v| v != Variant::Naive || n <= 4096)
+            .filter(|&v| v.supports(T::KERNEL.expect("a real type")))
             .collect()
     } else {
         Vec::new()

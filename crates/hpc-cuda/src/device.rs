@@ -184,18 +184,25 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The kernel `Tiled` runs once its grid fills the GPU: the fastest of ours at n >= 2048
-    /// on an H200 (f32 0.49-0.51x cuBLAS, f64 0.18x; `examples/gpu_bench.rs --kernels`).
+    /// The kernel `Tiled` runs for `f32` once its grid fills the GPU: the fastest of ours at
+    /// n >= 2048 on an H200 (0.49-0.51x cuBLAS; `examples/gpu_bench.rs --kernels`).
     pub const DEFAULT_KERNEL: Variant = Variant::WarpTile;
-    /// The kernel `Tiled` runs for smaller products: its 64 x 64 tiles make four times as
-    /// many blocks (at n = 1024 on an H200, 1.13x `WarpTile` in f32 and 1.43x in f64).
+    /// The kernel `Tiled` runs for smaller `f32` products (and `f64` ones before sm_80): its
+    /// 64 x 64 tiles make four times as many blocks (at n = 1024 on an H200, 1.13x
+    /// `WarpTile` in f32 and 1.43x in f64).
     pub const SMALL_KERNEL: Variant = Variant::Reg2d;
+    /// The kernel `Tiled` runs for `f64` on sm_80 and later: the FP64 tensor cores.
+    pub const F64_TENSOR_KERNEL: Variant = Variant::Dmma;
 
-    /// The kernel `Tiled` runs for an `m x n` C on a device with `sms` multiprocessors:
-    /// [`Backend::DEFAULT_KERNEL`] when its grid has at least one block per multiprocessor,
-    /// else [`Backend::SMALL_KERNEL`] (a grid smaller than the GPU leaves multiprocessors
-    /// idle).
-    pub fn tiled_kernel(m: usize, n: usize, sms: usize) -> Variant {
+    /// The kernel `Tiled` runs for an `m x n` C of precision `p` on a device of compute
+    /// capability `major`.x with `sms` multiprocessors: `f64` on sm_80 and later runs on the
+    /// tensor cores ([`Backend::F64_TENSOR_KERNEL`]); otherwise [`Backend::DEFAULT_KERNEL`]
+    /// when its grid has at least one block per multiprocessor, else
+    /// [`Backend::SMALL_KERNEL`] (a grid smaller than the GPU leaves multiprocessors idle).
+    pub fn tiled_kernel(p: Precision, m: usize, n: usize, sms: usize, major: u32) -> Variant {
+        if p == Precision::F64 && major >= Self::F64_TENSOR_KERNEL.min_major() {
+            return Self::F64_TENSOR_KERNEL;
+        }
         let tile = Self::DEFAULT_KERNEL.launch().tile;
         let blocks = m.div_ceil(tile.0 as usize) * n.div_ceil(tile.1 as usize);
         if blocks >= sms {
@@ -212,8 +219,9 @@ pub struct Device {
     ctx: Arc<CudaContext>,
     stream: Arc<CudaStream>,
     arch: String,
-    /// Multiprocessors (for [`Backend::tiled_kernel`]).
+    /// Multiprocessors and compute capability major (for [`Backend::tiled_kernel`]).
     sms: usize,
+    major: u32,
     functions: Mutex<HashMap<(Variant, Precision), CudaFunction>>,
     blas: Mutex<Option<Arc<CudaBlas>>>,
 }
@@ -241,6 +249,7 @@ impl Device {
             ctx,
             stream,
             sms: usize::try_from(sms).unwrap_or(1).max(1),
+            major: u32::try_from(major).unwrap_or(0),
             arch: format!("sm_{major}{minor}"),
             functions: Mutex::new(HashMap::new()),
             blas: Mutex::new(None),
@@ -587,7 +596,10 @@ pub fn gemm<T: GpuScalar>(
         check_gemm_shapes(ta, (a.rows, a.cols), tb, (b.rows, b.cols), (c.rows, c.cols))?;
     let v = match backend {
         Backend::Cublas => None,
-        Backend::Tiled => Some(Backend::tiled_kernel(m, n, dev.sms)),
+        // A complex T has no kernel: refused just below.
+        Backend::Tiled => Some(T::KERNEL.map_or(Backend::DEFAULT_KERNEL, |p| {
+            Backend::tiled_kernel(p, m, n, dev.sms, dev.major)
+        })),
         Backend::Kernel(v) => Some(v),
     };
     let precision = match (v, T::KERNEL) {

@@ -4,7 +4,8 @@
 //!
 //! A readable progression, slowest first: `Naive` (one thread per element), `Smem` (shared-
 //! memory tiles), `Reg2d` (a 4 x 4 register block per thread), `Vec` (8 x 8 per thread,
-//! vectorised loads), `WarpTile` (warp tiles, double-buffered shared memory). Every kernel
+//! vectorised loads), `WarpTile` (warp tiles, double-buffered shared memory), and for `f64`
+//! `Dmma` (the FP64 tensor cores of sm_80 and later). Every kernel
 //! computes `C = alpha op(A) op(B) + beta C` column-major for any m, n, k, transposes and
 //! leading dimensions, with guarded loads and stores.
 
@@ -60,6 +61,8 @@ pub enum Variant {
     Vec,
     /// `warptile.cu`: warp tiles and double-buffered shared memory.
     WarpTile,
+    /// `dmma.cu`: `f64` only, on the FP64 tensor cores (`mma.sync` m8n8k4, sm_80 and later).
+    Dmma,
 }
 
 /// A kernel's launch contract (what its source assumes).
@@ -75,13 +78,27 @@ pub struct Launch {
 
 impl Variant {
     /// Every kernel, slowest first.
-    pub const ALL: [Variant; 5] = [
+    pub const ALL: [Variant; 6] = [
         Variant::Naive,
         Variant::Smem,
         Variant::Reg2d,
         Variant::Vec,
         Variant::WarpTile,
+        Variant::Dmma,
     ];
+
+    /// Whether the kernel exists for `p` (`Dmma` is `f64` only).
+    pub fn supports(self, p: Precision) -> bool {
+        self != Variant::Dmma || p == Precision::F64
+    }
+
+    /// The oldest compute capability (major) the kernel runs on.
+    pub fn min_major(self) -> u32 {
+        match self {
+            Variant::Dmma => 8,
+            _ => 5,
+        }
+    }
 
     /// The `extern "C"` function name.
     pub fn function(self) -> &'static str {
@@ -91,6 +108,7 @@ impl Variant {
             Variant::Reg2d => "gemm_reg2d",
             Variant::Vec => "gemm_vec",
             Variant::WarpTile => "gemm_warptile",
+            Variant::Dmma => "gemm_dmma",
         }
     }
 
@@ -102,6 +120,7 @@ impl Variant {
             Variant::Reg2d => include_str!("kernels/reg2d.cu"),
             Variant::Vec => include_str!("kernels/vec.cu"),
             Variant::WarpTile => include_str!("kernels/warptile.cu"),
+            Variant::Dmma => include_str!("kernels/dmma.cu"),
         }
     }
 
@@ -133,6 +152,11 @@ impl Variant {
                 tile: (128, 128),
                 smem_elems: 2 * 2 * 8 * 128,
             },
+            Variant::Dmma => Launch {
+                block: (256, 1),
+                tile: (128, 64),
+                smem_elems: 2 * 8 * ((128 + 4) + (64 + 4)),
+            },
         }
     }
 }
@@ -159,12 +183,36 @@ pub fn options(p: Precision, arch: &str, verbose: bool) -> Vec<String> {
     o
 }
 
+/// [`Error::Unsupported`] unless kernel `v` exists for `p` and runs on `arch` (`sm_XY`).
+pub fn check_variant(v: Variant, p: Precision, arch: &str) -> Result<(), Error> {
+    if !v.supports(p) {
+        return Err(Error::Unsupported(format!(
+            "the {} kernel has no {p:?} version",
+            v.function()
+        )));
+    }
+    let major = arch
+        .strip_prefix("sm_")
+        .and_then(|d| d.get(..d.len().saturating_sub(1)))
+        .and_then(|d| d.parse::<u32>().ok())
+        .unwrap_or(0);
+    if major < v.min_major() {
+        return Err(Error::Unsupported(format!(
+            "the {} kernel needs sm_{}0 or later, not {arch}",
+            v.function(),
+            v.min_major()
+        )));
+    }
+    Ok(())
+}
+
 /// Compiles `v` for `p` to CUBIN for `arch` (such as `sm_90`) with NVRTC.
 ///
 /// # Errors
-/// [`Error::Unavailable`] when NVRTC cannot be loaded, [`Error::Compile`] with NVRTC's log
-/// when the source does not compile.
+/// [`Error::Unsupported`] from [`check_variant`], [`Error::Unavailable`] when NVRTC cannot
+/// be loaded, [`Error::Compile`] with NVRTC's log when the source does not compile.
 pub fn compile(v: Variant, p: Precision, arch: &str, verbose: bool) -> Result<Compiled, Error> {
+    check_variant(v, p, arch)?;
     let libs = crate::probe();
     if !libs.nvrtc {
         return Err(Error::Unavailable(crate::describe(libs)));

@@ -81,18 +81,71 @@ fn batched_layouts_are_checked() {
 }
 
 #[test]
-fn the_tiled_backend_picks_smaller_tiles_when_the_grid_would_not_fill_the_gpu() {
+fn the_tiled_backend_picks_its_kernel_by_precision_size_and_gpu() {
     use hpc_cuda::Backend;
-    use hpc_cuda::kernels::Variant;
+    use hpc_cuda::kernels::{Precision, Variant};
+    let f32k = |m, n| Backend::tiled_kernel(Precision::F32, m, n, 132, 9);
     // 132 multiprocessors (H100 SXM, H200): 1024 x 1024 is 64 blocks of 128 x 128.
-    assert_eq!(Backend::tiled_kernel(1024, 1024, 132), Variant::Reg2d);
-    assert_eq!(Backend::tiled_kernel(2048, 2048, 132), Variant::WarpTile);
+    assert_eq!(f32k(1024, 1024), Variant::Reg2d);
+    assert_eq!(f32k(2048, 2048), Variant::WarpTile);
     // 12 x 11 blocks = 132: exactly one per multiprocessor.
-    assert_eq!(Backend::tiled_kernel(1536, 1281, 132), Variant::WarpTile);
-    assert_eq!(Backend::tiled_kernel(1536, 1280, 132), Variant::Reg2d);
-    assert_eq!(Backend::tiled_kernel(100_000, 1, 132), Variant::WarpTile);
-    assert_eq!(Backend::DEFAULT_KERNEL, Variant::WarpTile);
-    assert_eq!(Backend::SMALL_KERNEL, Variant::Reg2d);
+    assert_eq!(f32k(1536, 1281), Variant::WarpTile);
+    assert_eq!(f32k(1536, 1280), Variant::Reg2d);
+    assert_eq!(f32k(100_000, 1), Variant::WarpTile);
+    // f64 runs on the tensor cores from sm_80, on the f32 rule before.
+    assert_eq!(
+        Backend::tiled_kernel(Precision::F64, 64, 64, 132, 9),
+        Variant::Dmma
+    );
+    assert_eq!(
+        Backend::tiled_kernel(Precision::F64, 4096, 4096, 108, 8),
+        Variant::Dmma
+    );
+    assert_eq!(
+        Backend::tiled_kernel(Precision::F64, 4096, 4096, 80, 7),
+        Variant::WarpTile
+    );
+    assert_eq!(
+        Backend::tiled_kernel(Precision::F64, 512, 512, 80, 7),
+        Variant::Reg2d
+    );
+    for p in Precision::ALL {
+        for major in [7, 8, 9] {
+            for (m, n) in [(1, 1), (64, 64), (1024, 1024), (4096, 4096)] {
+                let v = Backend::tiled_kernel(p, m, n, 132, major);
+                assert!(
+                    v.supports(p),
+                    "Tiled picks {v:?}, which has no {p:?} version"
+                );
+                assert!(major >= v.min_major(), "Tiled picks {v:?} on sm_{major}0");
+            }
+        }
+    }
+}
+
+#[test]
+fn kernels_that_do_not_exist_for_a_type_or_gpu_are_refused_before_compiling() {
+    use hpc_cuda::kernels::{Precision, Variant, check_variant};
+    assert!(Variant::Dmma.supports(Precision::F64) && !Variant::Dmma.supports(Precision::F32));
+    assert!(
+        Variant::ALL
+            .iter()
+            .filter(|&&v| v != Variant::Dmma)
+            .all(|v| v.supports(Precision::F32))
+    );
+    let e = check_variant(Variant::Dmma, Precision::F32, "sm_90").unwrap_err();
+    assert!(
+        matches!(&e, Error::Unsupported(m) if m.contains("gemm_dmma") && m.contains("F32")),
+        "{e}"
+    );
+    let e = check_variant(Variant::Dmma, Precision::F64, "sm_75").unwrap_err();
+    assert!(
+        matches!(&e, Error::Unsupported(m) if m.contains("sm_80")),
+        "{e}"
+    );
+    assert!(check_variant(Variant::Dmma, Precision::F64, "sm_80").is_ok());
+    assert!(check_variant(Variant::Dmma, Precision::F64, "sm_100").is_ok());
+    assert!(check_variant(Variant::WarpTile, Precision::F32, "sm_75").is_ok());
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! can be opened (CI, this build machine).
 
 use hpc_core::{MatMut, MatRef, Trans, c32, c64};
-use hpc_cuda::kernels::Variant;
+use hpc_cuda::kernels::{Precision, Variant};
 use hpc_cuda::{
     Backend, Device, DeviceMatrix, Error, GpuScalar, gemm, gemm_host, gemm_strided_batched,
 };
@@ -166,8 +166,16 @@ fn every_kernel_and_cublas_match_the_cpu_gemm() {
         .into_iter()
         .chain([Backend::Tiled, Backend::Cublas])
     {
-        check::<f32>(&dev, v);
-        check::<f64>(&dev, v);
+        let supports = |p| match v {
+            Backend::Kernel(k) => k.supports(p),
+            _ => true,
+        };
+        if supports(Precision::F32) {
+            check::<f32>(&dev, v);
+        }
+        if supports(Precision::F64) {
+            check::<f64>(&dev, v);
+        }
     }
 }
 
@@ -181,6 +189,26 @@ fn cublas_c32_matches_the_cpu_gemm() {
 fn cublas_c64_matches_the_cpu_gemm() {
     let Some(dev) = device() else { return };
     check::<c64>(&dev, Backend::Cublas);
+}
+
+#[test]
+fn a_kernel_without_an_f32_version_is_refused() {
+    let Some(dev) = device() else { return };
+    let a = DeviceMatrix::<f32>::zeros(&dev, 2, 2).unwrap();
+    let mut c = DeviceMatrix::<f32>::zeros(&dev, 2, 2).unwrap();
+    let e = gemm(
+        &dev,
+        Backend::Kernel(Variant::Dmma),
+        1.0,
+        false,
+        &a,
+        false,
+        &a,
+        0.0,
+        &mut c,
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e:?}");
 }
 
 #[test]

@@ -11,7 +11,8 @@
   ``torch.as_tensor(c, device="cuda")`` use it without a copy (keep ``c`` alive meanwhile).
   ``c.get()`` copies it to a NumPy array.
 
-``backend="tiled"`` runs hpc's own CUDA kernel (float32, float64), ``backend="cublas"``
+``backend="tiled"`` runs hpc's own CUDA kernels (float32 on the CUDA cores, float64 on the
+FP64 tensor cores of sm_80 and later, still in full FP64), ``backend="cublas"``
 cuBLAS (also complex64 and complex128; FP32 is computed in FP32, never TF32). The GIL is
 released while the GPU works. Without a usable GPU, ``is_available()`` is False and
 ``matmul`` raises ``hpc.CudaError`` saying what was looked for; argument errors are found
