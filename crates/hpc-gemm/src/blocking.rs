@@ -171,7 +171,7 @@ impl Cpu {
         match self {
             Cpu::Zen4 => Tuning {
                 a_quarters_of_l2: 3,
-                panel_share_of_l3: 4,
+                panel_share_of_l3: 2,
                 narrow_mc_div: 3,
                 narrow_kc_div: 1,
                 wide_in_place: true,
@@ -248,9 +248,9 @@ impl Blocking {
     ///   4096 x 4096 x 64 -18%; KC = 1024 with MC = 128 (B~ packed) n = 2048 even; KC 256 or
     ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even; MC = 384 (1.5 MiB of
     ///   A~) one thread even, two threads n = 2048 -3%, 1024 -2%.
-    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (a quarter on
+    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (half of it on
     ///   Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the driver evens
-    ///   out the panels of each product). The price of a narrow panel is that op(A) is packed
+    ///   out the panels of each product, each at most a sixteenth wider than NC). The price of a narrow panel is that op(A) is packed
     ///   once per NC columns (one element per `2 * NC` flops); the price of a wide one is a panel
     ///   that must survive in L3 while every block of A passes. Which wins depends on the L3:
     ///   - Zen 5 (1 MiB L2, 32 MiB L3 shared by the CCD; then the build machine): panels of
@@ -270,7 +270,14 @@ impl Blocking {
     ///     +1%, 3000 -1%, 4096 +2%; f32 (4088) n = 2048 and 4096 +2%, two threads +2%; c64 even.
     ///     Packing op(A) once or twice rather than four times at n = 2048 halves its share (perf:
     ///     6.5% to 3.3%), and the kernel slows by a little less than that. 1022 and 4200 came out
-    ///     between, within the noise of 2044. L3 / 4 gives 2044 (f64) and 4088 (f32).
+    ///     between, within the noise of 2044. Later (after the wide block's copy of op(B) for
+    ///     tall products, `loops::COPY_B_BLOCKS`), one panel up to 4200 columns against 2044
+    ///     (f64, calls alternated in one process, medians of 9-11 pairs, random data): one
+    ///     thread n = 4096 +2.3%, +2.1%, +1.2% (three sets), 3072 +2.2%, +1.8%, 2048 -0.3% and
+    ///     +1.2%; two threads n = 4096 +2.0%, 3072 +1.0%, 2048 +2.0%, 1024 even; n = 6144 even
+    ///     (two panels of 3072 against three of 2048). f32 (4088 against 4200, where only
+    ///     n = 4096 differs) even, one and two threads. So L3 / 2: NC = 4088 (f64, one panel
+    ///     up to n = 4343 with the sixteenth) and 4200 (f32).
     pub fn derive(caches: Caches, cpu: Cpu, mr: usize, nr: usize, elem: usize) -> Blocking {
         let t = cpu.tuning();
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
@@ -394,7 +401,7 @@ mod tests {
             Blocking {
                 mc: 192,
                 kc: 512,
-                nc: 2044
+                nc: 4088
             }
         );
         assert_eq!(
@@ -402,7 +409,7 @@ mod tests {
             Blocking {
                 mc: 384,
                 kc: 512,
-                nc: 4088
+                nc: 4200
             }
         );
     }

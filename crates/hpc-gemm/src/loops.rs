@@ -575,13 +575,17 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
     }
 
     // LOOP 5 (jc): NC columns of C at a time.
-    // NC shrunk so that the panels come out even (a multiple of NR each): 1024 columns are
-    // two panels of 518 and 506, not 602 and 422. In place under a triangular op(B), NC = KC,
-    // and the panels run backwards under an upper triangle ([`Structure::TriB`]).
+    // NC adjusted so that the panels come out even (a multiple of NR each): 1024 columns are
+    // two panels of 518 and 506, not 602 and 422. As with KC ([`even_depth`]), a panel may be
+    // a sixteenth wider than NC rather than leave a thin second one: with NC = 4088 (f64 on
+    // Zen 4), n = 4096 is one panel, not two (which would pack op(A) twice). In place under
+    // a triangular op(B), NC = KC, and the panels run backwards under an upper triangle
+    // ([`Structure::TriB`]).
     let nc = if p.structure.tri_b().is_some() {
         kc_t
     } else {
-        n.div_ceil(n.div_ceil(blk.nc)).next_multiple_of(nr)
+        n.div_ceil(n.div_ceil(blk.nc + blk.nc / 16))
+            .next_multiple_of(nr)
     };
     let panels = n.div_ceil(nc);
     for jp in 0..panels {
