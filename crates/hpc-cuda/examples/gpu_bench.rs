@@ -119,41 +119,19 @@ fn bench<T>(
         Vec::new()
     };
     for _ in 0..3 {
-        for &v in &variants {
-            let mut run = || {
-                gemm(
-                    dev,
-                    Backend::Kernel(v),
-                    one,
-                    false,
-                    &a,
-                    false,
-                    &b,
-                    zero,
-                    &mut c,
-                )
-                .expect("kernel")
+        {
+            let mut timed = |backend: Backend| {
+                let mut run = || {
+                    gemm(dev, backend, one, false, &a, false, &b, zero, &mut c).expect("product")
+                };
+                time_kernel(dev, &mut run)
             };
-            push(kernel_name(v), time_kernel(dev, &mut run));
+            for &v in &variants {
+                push(kernel_name(v), timed(Backend::Kernel(v)));
+            }
+            push("hpc tiled", timed(Backend::Tiled));
+            push("hpc cuBLAS", timed(Backend::Cublas));
         }
-        let mut tiled =
-            || gemm(dev, Backend::Tiled, one, false, &a, false, &b, zero, &mut c).expect("tiled");
-        push("hpc tiled", time_kernel(dev, &mut tiled));
-        let mut hpc_cublas = || {
-            gemm(
-                dev,
-                Backend::Cublas,
-                one,
-                false,
-                &a,
-                false,
-                &b,
-                zero,
-                &mut c,
-            )
-            .expect("cublas")
-        };
-        push("hpc cuBLAS", time_kernel(dev, &mut hpc_cublas));
         let mut direct_call = || {
             let (pa, pb) = (a.storage(), b.storage());
             // SAFETY: all three are n x n with leading dimension n (made above).

@@ -93,22 +93,11 @@ fn the_tiled_backend_picks_its_kernel_by_precision_size_and_gpu() {
     assert_eq!(f32k(1536, 1280), Variant::Reg2d);
     assert_eq!(f32k(100_000, 1), Variant::WarpTile);
     // f64 runs on the tensor cores from sm_80, on the f32 rule before.
-    assert_eq!(
-        Backend::tiled_kernel(Precision::F64, 64, 64, 132, 9),
-        Variant::Dmma
-    );
-    assert_eq!(
-        Backend::tiled_kernel(Precision::F64, 4096, 4096, 108, 8),
-        Variant::Dmma
-    );
-    assert_eq!(
-        Backend::tiled_kernel(Precision::F64, 4096, 4096, 80, 7),
-        Variant::WarpTile
-    );
-    assert_eq!(
-        Backend::tiled_kernel(Precision::F64, 512, 512, 80, 7),
-        Variant::Reg2d
-    );
+    let f64k = |m, n, sms, major| Backend::tiled_kernel(Precision::F64, m, n, sms, major);
+    assert_eq!(f64k(64, 64, 132, 9), Variant::Dmma);
+    assert_eq!(f64k(4096, 4096, 108, 8), Variant::Dmma);
+    assert_eq!(f64k(4096, 4096, 80, 7), Variant::WarpTile);
+    assert_eq!(f64k(512, 512, 80, 7), Variant::Reg2d);
     for p in Precision::ALL {
         for major in [7, 8, 9] {
             for (m, n) in [(1, 1), (64, 64), (1024, 1024), (4096, 4096)] {
