@@ -9,9 +9,9 @@
 //! Element types: `f32` and `f64` run on our kernels and cuBLAS; [`c32`] and [`c64`] on cuBLAS
 //! (the typed `cublas?gemm`, and `cublasGemmStridedBatchedEx`). Alpha and beta reach cuBLAS
 //! 16-byte aligned ([`Aligned`]): `cuDoubleComplex` is, and cuBLAS reads it with aligned
-//! loads (an 8-byte aligned `c64` crashed cuBLAS 13's ZGEMM on an H200). A complex matrix lives on the device as its
-//! interleaved real and imaginary parts (`cuComplex` has that layout), so that cudarc, which
-//! knows only real element types, can hold it.
+//! loads (an 8-byte aligned `c64` crashed cuBLAS 13's ZGEMM on an H200). A complex matrix
+//! lives on the device as its interleaved real and imaginary parts (`cuComplex` has that
+//! layout), so that cudarc, which knows only real element types, can hold it.
 
 use std::collections::HashMap;
 use std::ffi::c_void;
