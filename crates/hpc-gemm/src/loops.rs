@@ -979,7 +979,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     };
     let rows = RowBlocks::new(m, mr_t, blocks);
     let m_blocks = rows.blocks;
-    let a_len = packed_a_len::<T>(rows.most().min(m), kcb, mr);
+    let a_len = packed_a_len::<T>(rows.most(), kcb, mr);
 
     let work = |iw: usize, jw: usize| {
         // This thread's share of LOOP 2.
