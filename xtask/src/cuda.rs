@@ -69,3 +69,11 @@ pub fn kernels_compile(root: &Path) -> Result<String, String> {
         "{kernels} kernel builds (5 kernels x f32/f64 and dmma x f64, each for sm_80 and sm_90), no spills"
     ))
 }
+
+/// Whether `nvidia-smi` finds an NVIDIA GPU here: the GPU tests (Rust and Python) must then
+/// run on it, with `HPC_REQUIRE_GPU` set, rather than skip.
+pub fn gpu_present() -> bool {
+    Command::new("nvidia-smi")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}

@@ -72,11 +72,15 @@ pub fn install(root: &Path) -> Result<PathBuf, String> {
 pub fn test(root: &Path) -> Result<String, String> {
     let python = install(root)?;
     let pkg = root.join("crates/hpc-py");
-    let out = Command::new(&python)
+    let mut pytest = Command::new(&python);
+    pytest
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"])
-        .current_dir(&pkg)
-        .output()
-        .map_err(|e| format!("pytest: {e}"))?;
+        .current_dir(&pkg);
+    if crate::cuda::gpu_present() {
+        // The GPU tests must then run, not skip (`tests/test_cuda.py`).
+        pytest.env("HPC_REQUIRE_GPU", "1");
+    }
+    let out = pytest.output().map_err(|e| format!("pytest: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
     print!("{text}");
     eprint!("{}", String::from_utf8_lossy(&out.stderr));

@@ -5,9 +5,10 @@
 //! `HPC_FORCE_ISA=scalar` (the default run uses the best kernels of the CPU), with tiny
 //! block sizes (`HPC_MC`, `HPC_KC`, `HPC_NC`) and under each processor's tuning (`HPC_CPU`),
 //! and built for aarch64 and run under qemu (the NEON kernels, `aarch64.rs`), and, where
-//! `nvidia-smi` finds a GPU, hpc-cuda's tests in release with `HPC_REQUIRE_GPU=1`. A step that
-//! cannot run here is reported as skipped with its reason; a step that fails fails the whole
-//! command, after the summary is printed.
+//! `nvidia-smi` finds a GPU, hpc-cuda's tests in release with `HPC_REQUIRE_GPU=1` (set for
+//! pytest too, so that the Python GPU tests must run rather than skip). A step that cannot run
+//! here is reported as skipped with its reason; a step that fails fails the whole command,
+//! after the summary is printed.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -276,10 +277,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
 
     step("GPU tests (hpc-cuda on the GPU)", &mut steps, || {
-        if Command::new("nvidia-smi")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
+        if crate::cuda::gpu_present() {
             // The workspace run above already ran these; here they run in release and must
             // find the device (a test that cannot open it prints why and passes vacuously,
             // so `HPC_REQUIRE_GPU` turns that into a failure).

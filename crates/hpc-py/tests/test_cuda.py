@@ -1,10 +1,20 @@
 """hpc.cuda: argument errors come before the GPU is touched, a missing GPU is a CudaError, and
 (on a machine with a GPU) both backends agree with NumPy."""
 
+import os
+
 import numpy as np
 import pytest
 
 import hpc
+
+
+def test_a_required_gpu_is_found():
+    # `cargo xtask test` sets HPC_REQUIRE_GPU where nvidia-smi finds a GPU: the GPU tests below
+    # would otherwise skip (and pass) on a machine whose GPU hpc fails to open.
+    if not os.environ.get("HPC_REQUIRE_GPU"):
+        pytest.skip("HPC_REQUIRE_GPU is not set: the GPU tests may skip where none is usable")
+    assert hpc.cuda.is_available(), "HPC_REQUIRE_GPU is set but hpc.cuda finds no usable GPU"
 
 
 def test_is_available_is_a_bool_and_config_agrees():
