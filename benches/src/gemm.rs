@@ -372,9 +372,14 @@ fn gemm_case<T: BenchScalar>(
 
 fn print_row(row: &Row) {
     let hpc = row.results[0].1;
+    // hpc's ratio to each peer as the report gives it: the median of the ratios run by run.
     let others: Vec<String> = row.results[1..]
         .iter()
-        .map(|(name, g)| format!("{name} {g:.1} ({:.2}x)", hpc / g))
+        .zip(&row.samples[1..])
+        .map(|((name, g), s)| {
+            let x = crate::report::paired_ratio(&row.samples[0], s).unwrap_or(hpc / g);
+            format!("{name} {g:.1} ({x:.2}x)")
+        })
         .collect();
     crate::progress::done(&format!(
         "  {:<26} t={}: hpc {:>7.1} GFLOP/s | {}",

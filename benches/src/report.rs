@@ -217,7 +217,8 @@ fn machine_section(md: &mut String, r: &Results) {
     let _ = writeln!(
         md,
         "- Options: `{}`; each figure is the median of several runs with the contenders \
-         interleaved run by run; ratios are hpc / peer (above 1: hpc is faster)\n",
+         interleaved run by run; ratios are hpc / peer (above 1: hpc is faster), the median \
+         of the ratios run by run\n",
         if r.options.is_empty() {
             "(default)".to_string()
         } else {
@@ -244,6 +245,23 @@ fn median_of(c: &Case, lib: &str) -> Option<f64> {
         .iter()
         .find(|x| x.library == lib)
         .map(|x| x.median)
+}
+
+/// hpc's ratio to `lib` in case `c`: the median of the ratios run by run, where both have a
+/// rate for every run (the runs interleave the contenders, so a drift of the machine from one
+/// run to the next cancels in each ratio), else the ratio of the medians.
+fn ratio_to(c: &Case, lib: &str) -> Option<f64> {
+    let (h, p) = (&c.results[0], c.results.iter().find(|x| x.library == lib)?);
+    Some(paired_ratio(&h.samples, &p.samples).unwrap_or(h.median / p.median))
+}
+
+/// The median of `a[i] / b[i]` over the runs, if both have the same (non-zero) number of runs.
+pub fn paired_ratio(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.is_empty() || a.len() != b.len() {
+        return None;
+    }
+    let ratios = a.iter().zip(b).map(|(x, y)| x / y).collect();
+    Some(Contender::from_samples("ratio", ratios).median)
 }
 
 /// The headline: d/s GEMM at the largest square measured, 1 and all threads, and the
@@ -285,9 +303,9 @@ fn headline(md: &mut String, r: &Results) {
             100.0 * hpc / r.peak(c)
         );
         for l in libs.iter().skip(1) {
-            match median_of(c, l) {
-                Some(g) => {
-                    let _ = write!(md, " {:.2}x |", hpc / g);
+            match ratio_to(c, l) {
+                Some(x) => {
+                    let _ = write!(md, " {x:.2}x |");
                 }
                 None => md.push_str(" - |"),
             }
@@ -362,9 +380,9 @@ fn table(md: &mut String, r: &Results, section: &str, title: &str) {
             let _ = write!(md, " {:.0}% |", 100.0 * h.median / r.peak(c));
         }
         for l in libs.iter().skip(1) {
-            match median_of(c, l) {
-                Some(g) => {
-                    let _ = write!(md, " {g:.1} | {:.2} |", h.median / g);
+            match median_of(c, l).zip(ratio_to(c, l)) {
+                Some((g, x)) => {
+                    let _ = write!(md, " {g:.1} | {x:.2} |");
                 }
                 None => md.push_str(" - | - |"),
             }
@@ -563,9 +581,9 @@ fn compare(md: &mut String, r: &Results, name: &str, old: &Results) {
             .iter()
             .skip(1)
             .map(|p| {
-                let then =
-                    median_of(o, &p.library).map_or("-".into(), |g| format!("{:.2}", then / g));
-                format!("{} {:.2} ({then})", p.library, now / p.median)
+                let then = ratio_to(o, &p.library).map_or("-".into(), |x| format!("{x:.2}"));
+                let now = ratio_to(c, &p.library).unwrap_or(f64::NAN);
+                format!("{} {now:.2} ({then})", p.library)
             })
             .collect();
         let _ = writeln!(
@@ -830,5 +848,40 @@ mod tests {
         assert_eq!(c.samples, vec![3.0, 1.0, 2.0, 10.0]);
         let c = Contender::from_samples("x", vec![5.0, 1.0, 2.0]);
         assert_eq!(c.median, 2.0);
+    }
+
+    #[test]
+    fn ratios_pair_the_runs() {
+        let case = |hpc: Vec<f64>, peer: Vec<f64>| Case {
+            section: "gemm".into(),
+            name: "dgemm 64x64x64".into(),
+            dtype: "f64".into(),
+            dims: (64, 64, 64),
+            threads: 1,
+            unit: "GFLOP/s".into(),
+            results: vec![
+                Contender::from_samples("hpc", hpc),
+                Contender::from_samples("peer", peer),
+            ],
+        };
+        // hpc 1.1x the peer in every run, the machine at half speed for two of the five:
+        // both statistics say 1.1 when the slow runs are the same for both medians ...
+        let c = case(vec![2.2, 2.2, 2.2, 1.1, 1.1], vec![2.0, 2.0, 2.0, 1.0, 1.0]);
+        assert!((ratio_to(&c, "peer").unwrap() - 1.1).abs() < 1e-12);
+        assert!(
+            (median_of(&c, "hpc").unwrap() / median_of(&c, "peer").unwrap() - 1.1).abs() < 1e-12
+        );
+        // ... but when the slow phase takes one more of hpc's runs than of the peer's (a slow
+        // phase starting between the two in the third run), the ratio of the medians says
+        // 0.55; the ratios run by run are 1.1, 1.1, 0.55, 1.1, 1.1, median 1.1.
+        let c = case(vec![2.2, 2.2, 1.1, 1.1, 1.1], vec![2.0, 2.0, 2.0, 1.0, 1.0]);
+        assert!(
+            (median_of(&c, "hpc").unwrap() / median_of(&c, "peer").unwrap() - 0.55).abs() < 1e-12
+        );
+        assert!((ratio_to(&c, "peer").unwrap() - 1.1).abs() < 1e-12);
+        // Runs that do not pair up: the ratio of the medians.
+        let c = case(vec![3.0, 3.0, 3.0], vec![2.0, 2.0]);
+        assert_eq!(ratio_to(&c, "peer"), Some(1.5));
+        assert_eq!(ratio_to(&c, "nobody"), None);
     }
 }
