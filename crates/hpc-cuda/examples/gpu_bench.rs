@@ -9,10 +9,11 @@
 //!
 //! Kernel time: the product queued about 0.1 s worth of times between two synchronisations,
 //! per product, median of 15 such samples (3 rounds of 5, each backend's rounds interleaved
-//! with the others', so drift cancels in the ratios). Each backend's C is also compared with
-//! cuBLAS's (largest difference over largest |C|). End to end: `gemm_host` (copy A, B, C in, multiply, copy C out),
-//! median of 3. Prints a Markdown table; `--json` also writes the medians as JSON lines.
-//! Without a GPU it says why and exits with status 0.
+//! with the others', so drift cancels in the ratios, each round in an order rotated by one).
+//! Each backend's C is also compared with cuBLAS's (largest difference over largest |C|). End
+//! to end: `gemm_host` (copy A, B, C in, multiply, copy C out), median of 3. Prints a Markdown
+//! table; `--json` also writes the medians as JSON lines. Without a GPU it says why and exits
+//! with status 0.
 
 use std::io::Write;
 use std::time::Instant;
@@ -118,26 +119,38 @@ fn bench<T>(
     } else {
         Vec::new()
     };
-    for _ in 0..3 {
-        {
-            let mut timed = |backend: Backend| {
-                let mut run = || {
-                    gemm(dev, backend, one, false, &a, false, &b, zero, &mut c).expect("product")
-                };
-                time_kernel(dev, &mut run)
-            };
-            for &v in &variants {
-                push(kernel_name(v), timed(Backend::Kernel(v)));
+    // The contenders of a round (`None`: cuBLAS called directly), each round starting one
+    // further along, so that no contender always runs first or last.
+    let mut order: Vec<Option<(Backend, &'static str)>> = variants
+        .iter()
+        .map(|&v| Some((Backend::Kernel(v), kernel_name(v))))
+        .collect();
+    order.extend([
+        Some((Backend::Tiled, "hpc tiled")),
+        Some((Backend::Cublas, "hpc cuBLAS")),
+        None,
+    ]);
+    for round in 0..3 {
+        for i in 0..order.len() {
+            match order[(i + round) % order.len()] {
+                Some((backend, name)) => {
+                    let mut run = || {
+                        gemm(dev, backend, one, false, &a, false, &b, zero, &mut c)
+                            .expect("product")
+                    };
+                    push(name, time_kernel(dev, &mut run));
+                }
+                None => {
+                    let mut direct_call = || {
+                        let (pa, pb) = (a.storage(), b.storage());
+                        // SAFETY: all three are n x n with leading dimension n (made above).
+                        unsafe { direct.gemm(cfg, pa, pb, c.storage_mut()) }
+                            .expect("direct cuBLAS");
+                    };
+                    push("cuBLAS direct", time_kernel(dev, &mut direct_call));
+                }
             }
-            push("hpc tiled", timed(Backend::Tiled));
-            push("hpc cuBLAS", timed(Backend::Cublas));
         }
-        let mut direct_call = || {
-            let (pa, pb) = (a.storage(), b.storage());
-            // SAFETY: all three are n x n with leading dimension n (made above).
-            unsafe { direct.gemm(cfg, pa, pb, c.storage_mut()) }.expect("direct cuBLAS");
-        };
-        push("cuBLAS direct", time_kernel(dev, &mut direct_call));
     }
     // Each backend's product against cuBLAS called directly: the largest difference,
     // relative to the largest |C| (a check that the timed kernels compute the product).
