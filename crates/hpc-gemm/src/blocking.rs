@@ -249,10 +249,11 @@ impl Blocking {
     ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even; MC = 384 (1.5 MiB of
     ///   A~) one thread even, two threads n = 2048 -3%, 1024 -2%.
     /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (half of it on
-    ///   Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the driver evens
-    ///   out the panels of each product, each at most a sixteenth wider than NC). The price of a narrow panel is that op(A) is packed
-    ///   once per NC columns (one element per `2 * NC` flops); the price of a wide one is a panel
-    ///   that must survive in L3 while every block of A passes. Which wins depends on the L3:
+    ///   Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the driver
+    ///   evens out the panels of each product, each at most a sixteenth wider than NC). The
+    ///   price of a narrow panel is that op(A) is packed once per NC columns (one element per
+    ///   `2 * NC` flops); the price of a wide one is a panel that must survive in L3 while every
+    ///   block of A passes. Which wins depends on the L3:
     ///   - Zen 5 (1 MiB L2, 32 MiB L3 shared by the CCD; then the build machine): panels of
     ///     L2's size. f64, one thread, NC = 518 against 4200 (paired medians of 4-6
     ///     alternated runs of `examples/gemm_time`): n = 1024 +4%, 2048 +6%, 4096 +5%; f32
