@@ -387,9 +387,10 @@ pub(crate) unsafe fn pack_b_cols<T: GemmScalar>(
 
 /// Makes a packed block of A~ triangular where the kernel reads it (`trmm`,
 /// [`crate::loops::TriA`]): over each micro-panel's diagonal square, the elements on the far side
-/// of the diagonal become zero and, with a unit diagonal, the diagonal one. `ap` holds `rows` rows of op(A) packed by
-/// [`pack_a`] from a KC slice `kcb` deep whose first k is `d0` columns left of the block's first
-/// row's diagonal element (row i's diagonal element is at k = `d0 + i` of the slice).
+/// of the diagonal become zero and, with a unit diagonal, the diagonal one. `ap` holds `rows`
+/// rows of op(A) packed by [`pack_a`] from a KC slice `kcb` deep whose first k is `d0` columns
+/// left of the block's first row's diagonal element (row i's diagonal element is at k = `d0 + i`
+/// of the slice).
 pub(crate) fn triangle_a<T: GemmScalar>(
     ap: &mut [T::Real],
     mr: usize,
