@@ -65,12 +65,28 @@ pub(crate) fn dim(n: i32) -> usize {
     usize::try_from(n).expect("dimensions are checked before views are made")
 }
 
-/// The caller's `len` elements at `p` (no elements: an empty slice, whatever `p` is).
+/// The panic payload of an array argument that is a null pointer although the call needs
+/// elements from it (the caller's bug): [`crate::backend::guard`] names the routine and the
+/// argument and ends the process, as touching the array would.
+#[derive(Debug)]
+pub(crate) struct NullArray {
+    /// The argument's name in the reference documentation (`A`, `X`, `AP`, ...).
+    pub name: &'static str,
+    /// Elements the call needs there.
+    pub len: usize,
+}
+
+/// The caller's `len` elements at `p`, the array argument `name` (no elements: an empty slice,
+/// whatever `p` is). A null `p` with `len > 0` panics with [`NullArray`].
 ///
 /// # Safety
-/// `p` is valid for `len` reads when `len > 0`, and nothing writes there meanwhile.
-pub(crate) unsafe fn slice<'a, T>(p: *const T, len: usize) -> &'a [T] {
-    if len == 0 || p.is_null() {
+/// `p` is valid for `len` reads when `len > 0` and not null, and nothing writes there
+/// meanwhile.
+pub(crate) unsafe fn slice<'a, T>(name: &'static str, p: *const T, len: usize) -> &'a [T] {
+    if len > 0 && p.is_null() {
+        std::panic::panic_any(NullArray { name, len })
+    }
+    if len == 0 {
         &[]
     } else {
         // SAFETY: forwarded.
@@ -81,9 +97,13 @@ pub(crate) unsafe fn slice<'a, T>(p: *const T, len: usize) -> &'a [T] {
 /// As [`slice`], writable.
 ///
 /// # Safety
-/// `p` is valid for `len` reads and writes when `len > 0`, and no one else accesses it.
-pub(crate) unsafe fn slice_mut<'a, T>(p: *mut T, len: usize) -> &'a mut [T] {
-    if len == 0 || p.is_null() {
+/// `p` is valid for `len` reads and writes when `len > 0` and not null, and no one else
+/// accesses it.
+pub(crate) unsafe fn slice_mut<'a, T>(name: &'static str, p: *mut T, len: usize) -> &'a mut [T] {
+    if len > 0 && p.is_null() {
+        std::panic::panic_any(NullArray { name, len })
+    }
+    if len == 0 {
         &mut []
     } else {
         // SAFETY: forwarded.
@@ -117,6 +137,7 @@ const CHECKED: &str = "BLAS arguments are checked before views are made";
 /// # Safety
 /// `p` holds a `rows x cols` array with leading dimension `ld >= max(1, rows)`.
 pub(crate) unsafe fn mat<'a, T: Scalar>(
+    name: &'static str,
     p: *const T,
     rows: usize,
     cols: usize,
@@ -124,7 +145,7 @@ pub(crate) unsafe fn mat<'a, T: Scalar>(
 ) -> MatRef<'a, T> {
     let ld = dim(ld);
     // SAFETY: forwarded.
-    let s = unsafe { slice(p, dense_len(rows, cols, ld)) };
+    let s = unsafe { slice(name, p, dense_len(rows, cols, ld)) };
     MatRef::from_col_major(s, rows, cols, ld.max(rows).max(1)).expect(CHECKED)
 }
 
@@ -133,6 +154,7 @@ pub(crate) unsafe fn mat<'a, T: Scalar>(
 /// # Safety
 /// As [`mat`], writable and not aliased.
 pub(crate) unsafe fn mat_mut<'a, T: Scalar>(
+    name: &'static str,
     p: *mut T,
     rows: usize,
     cols: usize,
@@ -140,7 +162,7 @@ pub(crate) unsafe fn mat_mut<'a, T: Scalar>(
 ) -> MatMut<'a, T> {
     let ld = dim(ld);
     // SAFETY: forwarded.
-    let s = unsafe { slice_mut(p, dense_len(rows, cols, ld)) };
+    let s = unsafe { slice_mut(name, p, dense_len(rows, cols, ld)) };
     MatMut::from_col_major(s, rows, cols, ld.max(rows).max(1)).expect(CHECKED)
 }
 
@@ -148,9 +170,14 @@ pub(crate) unsafe fn mat_mut<'a, T: Scalar>(
 ///
 /// # Safety
 /// `p` holds `1 + (n - 1) |inc|` elements.
-pub(crate) unsafe fn vec<'a, T: Scalar>(p: *const T, n: usize, inc: i32) -> VecRef<'a, T> {
+pub(crate) unsafe fn vec<'a, T: Scalar>(
+    name: &'static str,
+    p: *const T,
+    n: usize,
+    inc: i32,
+) -> VecRef<'a, T> {
     // SAFETY: forwarded.
-    let s = unsafe { slice(p, vec_len(n, inc)) };
+    let s = unsafe { slice(name, p, vec_len(n, inc)) };
     VecRef::from_blas(s, n, inc as isize).expect(CHECKED)
 }
 
@@ -158,9 +185,14 @@ pub(crate) unsafe fn vec<'a, T: Scalar>(p: *const T, n: usize, inc: i32) -> VecR
 ///
 /// # Safety
 /// As [`vec`], writable and not aliased.
-pub(crate) unsafe fn vec_mut<'a, T: Scalar>(p: *mut T, n: usize, inc: i32) -> VecMut<'a, T> {
+pub(crate) unsafe fn vec_mut<'a, T: Scalar>(
+    name: &'static str,
+    p: *mut T,
+    n: usize,
+    inc: i32,
+) -> VecMut<'a, T> {
     // SAFETY: forwarded.
-    let s = unsafe { slice_mut(p, vec_len(n, inc)) };
+    let s = unsafe { slice_mut(name, p, vec_len(n, inc)) };
     VecMut::from_blas(s, n, inc as isize).expect(CHECKED)
 }
 
@@ -169,6 +201,7 @@ pub(crate) unsafe fn vec_mut<'a, T: Scalar>(p: *mut T, n: usize, inc: i32) -> Ve
 /// # Safety
 /// `p` holds the `ld x cols` band array (`ld >= kl + ku + 1`).
 pub(crate) unsafe fn band<'a, T: Scalar>(
+    name: &'static str,
     p: *const T,
     rows: usize,
     cols: usize,
@@ -185,7 +218,7 @@ pub(crate) unsafe fn band<'a, T: Scalar>(
         last * ld + ku + (rows - 1).min(last + kl) - last + 1
     };
     // SAFETY: forwarded.
-    let s = unsafe { slice(p, len) };
+    let s = unsafe { slice(name, p, len) };
     BandRef::new(s, rows, cols, kl, ku, ld).expect(CHECKED)
 }
 
@@ -193,9 +226,13 @@ pub(crate) unsafe fn band<'a, T: Scalar>(
 ///
 /// # Safety
 /// `p` holds `n (n + 1) / 2` elements.
-pub(crate) unsafe fn packed<'a, T: Scalar>(p: *const T, n: usize) -> PackedRef<'a, T> {
+pub(crate) unsafe fn packed<'a, T: Scalar>(
+    name: &'static str,
+    p: *const T,
+    n: usize,
+) -> PackedRef<'a, T> {
     // SAFETY: forwarded.
-    let s = unsafe { slice(p, n * (n + 1) / 2) };
+    let s = unsafe { slice(name, p, n * (n + 1) / 2) };
     PackedRef::new(s, n).expect(CHECKED)
 }
 
@@ -203,8 +240,12 @@ pub(crate) unsafe fn packed<'a, T: Scalar>(p: *const T, n: usize) -> PackedRef<'
 ///
 /// # Safety
 /// As [`packed`], writable and not aliased.
-pub(crate) unsafe fn packed_mut<'a, T: Scalar>(p: *mut T, n: usize) -> PackedMut<'a, T> {
+pub(crate) unsafe fn packed_mut<'a, T: Scalar>(
+    name: &'static str,
+    p: *mut T,
+    n: usize,
+) -> PackedMut<'a, T> {
     // SAFETY: forwarded.
-    let s = unsafe { slice_mut(p, n * (n + 1) / 2) };
+    let s = unsafe { slice_mut(name, p, n * (n + 1) / 2) };
     PackedMut::new(s, n).expect(CHECKED)
 }

@@ -172,7 +172,7 @@ unsafe fn view<'a, T: Scalar>(
 ) -> Res<MatRef<'a, T>> {
     let (p, len) = s.raw();
     // SAFETY: forwarded.
-    let data = unsafe { crate::args::slice(p, len) };
+    let data = unsafe { crate::args::slice("A", p, len) };
     MatRef::from_strided(data, rows, cols, rs, cs).map_err(|e| invalid(e.to_string()))
 }
 
@@ -189,7 +189,7 @@ unsafe fn view_mut<'a, T: Scalar>(
 ) -> Res<MatMut<'a, T>> {
     let (p, len) = s.raw();
     // SAFETY: forwarded.
-    let data = unsafe { crate::args::slice_mut(p.cast_mut(), len) };
+    let data = unsafe { crate::args::slice_mut("C", p.cast_mut(), len) };
     MatMut::from_strided(data, rows, cols, rs, cs).map_err(|e| invalid(e.to_string()))
 }
 
@@ -264,8 +264,8 @@ unsafe fn gemv<T: Scalar>(
         let (yp, yl) = sy.raw();
         (
             view(&sa, m, n, a.1, a.2)?,
-            VecRef::from_blas(crate::args::slice(xp, xl), lx, x.1),
-            VecMut::from_blas(crate::args::slice_mut(yp.cast_mut(), yl), ly, y.1),
+            VecRef::from_blas(crate::args::slice("x", xp, xl), lx, x.1),
+            VecMut::from_blas(crate::args::slice_mut("y", yp.cast_mut(), yl), ly, y.1),
         )
     };
     let xv = xv.map_err(|e| invalid(e.to_string()))?;

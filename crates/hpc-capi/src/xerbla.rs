@@ -94,7 +94,7 @@ pub(crate) fn report(name: &str, info: i32) {
 pub unsafe extern "C" fn xerbla_(srname: *const c_char, info: *const c_int, len: usize) {
     let len = len.min(64);
     // SAFETY: forwarded.
-    let name = unsafe { crate::args::slice(srname as *const u8, len) };
+    let name = unsafe { crate::args::slice("SRNAME", srname as *const u8, len) };
     let name = String::from_utf8_lossy(name);
     // SAFETY: forwarded.
     let info = unsafe { *info };

@@ -10,6 +10,8 @@
 //!   covering every routine of the reference BLAS 3.11 for all four types;
 //! - [`reference::Reference`]: a plain, safe, loop-by-loop implementation of all of them that
 //!   follows the reference BLAS semantics exactly. It is the test oracle of the workspace;
+//! - [`complex`]: complex division, reciprocal and modulus without spurious overflow or
+//!   underflow (Smith's algorithm, as gfortran divides), used by every routine of hpc;
 //! - [`Error`]: the one error type, naming the routine, the argument and the reason.
 //!
 //! The semantics are the BLAS's everywhere: `C <- alpha*op(A)*op(B) + beta*C`, and **beta = 0
@@ -36,6 +38,7 @@
 //! # Ok::<(), hpc_core::Error>(())
 //! ```
 
+pub mod complex;
 mod error;
 pub mod reference;
 mod scalar;

@@ -8,7 +8,7 @@
 
 use core::fmt::{Debug, Display};
 use core::iter::Sum;
-use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use num_traits::{Float, One, Zero};
 
@@ -23,6 +23,10 @@ pub type c64 = num_complex::Complex<f64>;
 ///
 /// For a real type, `conj` is the identity, `Real = Self` and `im` is zero, so that one generic
 /// routine (say `hemv`) is also the right routine for real data (`symv`).
+///
+/// There is no `Div` bound: generic code divides with [`quot`](Scalar::quot) and
+/// [`inv`](Scalar::inv), which for complex types are the safe division of
+/// [`complex`](crate::complex) (Smith's, as gfortran), never the textbook formula.
 pub trait Scalar:
     Copy
     + Send
@@ -37,12 +41,10 @@ pub trait Scalar:
     + Add<Output = Self>
     + Sub<Output = Self>
     + Mul<Output = Self>
-    + Div<Output = Self>
     + Neg<Output = Self>
     + AddAssign
     + SubAssign
     + MulAssign
-    + DivAssign
     + Sum
     + 'static
 {
@@ -66,6 +68,18 @@ pub trait Scalar:
     /// Complex conjugate (identity for a real type).
     fn conj(self) -> Self {
         Self::from_parts(self.re(), -self.im())
+    }
+    /// `self / d`: IEEE division for a real type, [`complex::div`](crate::complex::div) for a
+    /// complex one (no overflow or underflow unless the quotient itself does).
+    fn quot(self, d: Self) -> Self;
+    /// `1 / self`, as [`quot`](Scalar::quot) computes it.
+    fn inv(self) -> Self {
+        Self::one().quot(self)
+    }
+    /// `|self|`: the absolute value, or the complex modulus computed without avoidable
+    /// overflow or underflow (`hypot`).
+    fn modulus(self) -> Self::Real {
+        self.re().hypot(self.im())
     }
     /// `|re| + |im|`: the measure of `i?amax`, `?asum` and `?cabs1`.
     fn abs1(self) -> Self::Real {
@@ -93,7 +107,7 @@ pub trait Scalar:
 }
 
 /// A real BLAS type: `f32` or `f64`.
-pub trait RealScalar: Scalar<Real = Self> + Float + PartialOrd {
+pub trait RealScalar: Scalar<Real = Self> + Float + PartialOrd + core::ops::DivAssign {
     /// The smallest positive normal number (`safmin` of LAPACK's `la_constants`).
     fn safmin() -> Self {
         Self::min_positive_value()
@@ -125,6 +139,12 @@ impl Scalar for f32 {
     fn conj(self) -> f32 {
         self
     }
+    fn quot(self, d: f32) -> f32 {
+        self / d
+    }
+    fn modulus(self) -> f32 {
+        self.abs()
+    }
     fn mul_add(self, a: f32, b: f32) -> f32 {
         f32::mul_add(self, a, b)
     }
@@ -145,6 +165,12 @@ impl Scalar for f64 {
     }
     fn conj(self) -> f64 {
         self
+    }
+    fn quot(self, d: f64) -> f64 {
+        self / d
+    }
+    fn modulus(self) -> f64 {
+        self.abs()
     }
     fn mul_add(self, a: f64, b: f64) -> f64 {
         f64::mul_add(self, a, b)
@@ -196,6 +222,9 @@ macro_rules! impl_complex {
             }
             fn im(self) -> $r {
                 self.im
+            }
+            fn quot(self, d: $t) -> $t {
+                crate::complex::div(self, d)
             }
             fn mul_add(self, a: $t, b: $t) -> $t {
                 let re = self.re.mul_add(a.re, (-self.im).mul_add(a.im, b.re));

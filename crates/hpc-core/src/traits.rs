@@ -34,10 +34,10 @@ pub trait Level1<T: Scalar> {
     /// `?swap`: exchanges `x` and `y`.
     fn swap(&self, x: VecMut<'_, T>, y: VecMut<'_, T>) -> Result<()>;
     /// `?scal`: `x <- alpha x` (every element is multiplied, so `0 * NaN = NaN` as in the
-    /// reference).
+    /// reference), except that `alpha = 1` leaves `x` untouched, as reference 3.11 does.
     fn scal(&self, alpha: T, x: VecMut<'_, T>);
     /// `csscal`, `zdscal` (and `?scal` for real types): `x <- alpha x` with a real `alpha`,
-    /// scaling the real and imaginary parts separately.
+    /// scaling the real and imaginary parts separately; `alpha = 1` leaves `x` untouched.
     fn rscal(&self, alpha: T::Real, x: VecMut<'_, T>);
     /// `?copy`: `y <- x`.
     fn copy(&self, x: VecRef<'_, T>, y: VecMut<'_, T>) -> Result<()>;
@@ -64,7 +64,9 @@ pub trait RealLevel1<R: RealScalar> {
     /// `?rotmg`: builds the modified Givens transformation `H` that zeroes the second component
     /// of `(sqrt(d1) x1, sqrt(d2) y1)`; updates `d1`, `d2`, `x1` and writes `param =
     /// [flag, h11, h21, h12, h22]`, leaving the entries that `flag` makes implicit untouched,
-    /// exactly as the reference does.
+    /// exactly as the reference does. Where the reference never returns (an infinite `d1` or
+    /// `d2`, or a `d1` driven negative by underflow), `flag = -1` with `H`, `d1`, `d2` and `x1`
+    /// zeroed, as the reference documents for `d1 < 0`.
     fn rotmg(&self, d1: &mut R, d2: &mut R, x1: &mut R, y1: R, param: &mut [R; 5]);
     /// `?rotm`: applies the modified Givens transformation `param` (as `rotmg` writes it) to the
     /// pairs `(x_i, y_i)`.

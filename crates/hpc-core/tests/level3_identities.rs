@@ -374,7 +374,7 @@ fn check_trmm_trsm<T: Scalar>(
     Reference
         .trmm(sd, ul, t, dg, alpha, sa.view(), sb.view_mut())
         .unwrap();
-    let inv_alpha = T::one() / alpha;
+    let inv_alpha = alpha.inv();
     Reference
         .trsm(sd, ul, t, dg, inv_alpha, sa.view(), sb.view_mut())
         .unwrap();

@@ -44,7 +44,6 @@
 //! (`hpc_core::reference::check`), so errors read the same whichever implementation runs.
 
 use hpc_core::reference::check::{check_rank_k, check_symm, check_tri_side};
-use hpc_core::reference::tri_solve;
 use hpc_core::{Diag, Level3, MatMut, MatRef, Result, Scalar, Side, Trans, Uplo};
 
 use crate::canonical::scale;
@@ -61,8 +60,14 @@ const NB: usize = 192;
 /// row has many rows to amortise its packing of B over (the dense diagonal block it expands is
 /// at most `SYMM_NB^2` elements).
 const SYMM_NB: usize = 1024;
-/// Largest triangle `trmm`/`trsm` handle without splitting it further.
+/// Largest triangle `trmm` handles without splitting it further (and where `trsm` splits at
+/// multiples of it).
 const LEAF: usize = 64;
+/// Largest triangle `trsm` solves by substitution: its flops run off the GEMM kernels, so it is
+/// kept small, and the recursion's GEMMs do the rest.
+const SOLVE_LEAF: usize = 16;
+/// Columns of B per chunk of [`solve_leaf`]: the chunk, stored by rows, stays in L1.
+const SOLVE_COLS: usize = 32;
 /// Fewest columns of B a thread takes when `trmm`/`trsm` split B's columns between threads
 /// (more than the small-matrix path's limit, so that a column's arithmetic does not depend on
 /// the split).
@@ -819,20 +824,103 @@ unsafe fn trmm_left<T: GemmScalar>(
     }
 }
 
-/// The inverse of an order-n triangle (dense, column-major): column j solves `T x = e_j` by the
-/// reference's substitution.
+/// Solves `T X = alpha B` for a triangle of order at most [`LEAF`] by substitution, in the
+/// reference's order: each unknown is divided by its diagonal entry (for complex types the safe
+/// division of `hpc_core::complex`), then eliminated from the rows below it (lower) or above it
+/// (upper). Substitution is backward stable; the inverse of the block, which would let a GEMM do
+/// these flops too, is not. B is worked on a chunk of [`LEAF_COLS`] columns at a time, copied
+/// into `scratch` by rows, so that every step runs along a contiguous row of the chunk (under the
+/// selected ISA, for the compiler to vectorise).
 ///
 /// # Safety
-/// `tri` of order `n`, readable.
-unsafe fn inverse<T: GemmScalar>(tri: Tri<T>, n: usize) -> Vec<T> {
-    // SAFETY: indices inside the triangle.
-    let t = dense(n, |i, j| unsafe { tri.elem(i, j) });
-    let mut inv = vec![T::zero(); n * n];
-    for (j, col) in inv.chunks_exact_mut(n.max(1)).enumerate().take(n) {
-        col[j] = T::one();
-        tri_solve(tri.lower, |i, l| Some(t[i + l * n]), col);
+/// `tri` of order `b.rows`, readable; `b` readable, writable and exclusive.
+unsafe fn solve_leaf<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, scratch: &mut Vec<T>) {
+    let m = b.rows;
+    // SAFETY: indices inside the order-m triangle.
+    let t = dense(m, |i, j| unsafe { tri.elem(i, j) });
+    let mut j0 = 0;
+    while j0 < b.cols {
+        let w = (b.cols - j0).min(SOLVE_COLS);
+        scratch.clear();
+        scratch.resize(m * w, T::zero());
+        // Walk B along its shorter stride.
+        let by_cols = b.rs.unsigned_abs() <= b.cs.unsigned_abs();
+        // SAFETY: (i, j0 + c) inside `b` for i < m, c < w.
+        each_elem(by_cols, m, w, |i, c| {
+            scratch[i * w + c] = alpha * unsafe { b.get(i, j0 + c) }
+        });
+        let op = Substitute {
+            t: &t,
+            m,
+            lower: tri.lower,
+            unit: tri.unit,
+            x: scratch,
+            w,
+        };
+        // SAFETY: the selected ISA is available.
+        unsafe { crate::small::on_isa(crate::registry::selected_isa(), op) };
+        // SAFETY: as above; `b` is exclusive.
+        each_elem(by_cols, m, w, |i, c| unsafe {
+            b.set(i, j0 + c, scratch[i * w + c])
+        });
+        j0 += w;
     }
-    inv
+}
+
+/// Calls `f(i, c)` for every element of an `m x w` block, column by column if `by_cols`, else
+/// row by row.
+#[inline(always)]
+fn each_elem(by_cols: bool, m: usize, w: usize, mut f: impl FnMut(usize, usize)) {
+    if by_cols {
+        (0..w).for_each(|c| (0..m).for_each(|i| f(i, c)));
+    } else {
+        (0..m).for_each(|i| (0..w).for_each(|c| f(i, c)));
+    }
+}
+
+/// The substitution of [`solve_leaf`] on a chunk `x` of `w` columns stored by rows.
+struct Substitute<'a, T> {
+    t: &'a [T],
+    m: usize,
+    lower: bool,
+    unit: bool,
+    x: &'a mut [T],
+    w: usize,
+}
+
+impl<T: Scalar> pulp::WithSimd for Substitute<'_, T> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let Substitute {
+            t,
+            m,
+            lower,
+            unit,
+            x,
+            w,
+        } = self;
+        let mut step = |j: usize| {
+            let (before, rest) = x.split_at_mut(j * w);
+            let (xj, after) = rest.split_at_mut(w);
+            if !unit {
+                let d = t[j + j * m];
+                xj.iter_mut().for_each(|v| *v = v.quot(d));
+            }
+            let (rows, first) = if lower { (after, j + 1) } else { (before, 0) };
+            for (r, xi) in rows.chunks_exact_mut(w).enumerate() {
+                let tij = t[first + r + j * m];
+                if tij != T::zero() {
+                    xi.iter_mut().zip(&*xj).for_each(|(v, &u)| *v -= tij * u);
+                }
+            }
+        };
+        if lower {
+            (0..m).for_each(&mut step);
+        } else {
+            (0..m).rev().for_each(&mut step);
+        }
+    }
 }
 
 /// Columns of B per GEMM in a [`leaf`]: the copy of a chunk stays in L2 while the GEMM reads it.
@@ -840,8 +928,8 @@ unsafe fn inverse<T: GemmScalar>(tri: Tri<T>, n: usize) -> Vec<T> {
 /// [`TRI_COLS`] and none reaches the small-matrix path unless B itself would.
 const LEAF_COLS: usize = 256;
 
-/// A leaf of the recursions: `B <- alpha M B` for a dense order-m `M` (the diagonal block, or
-/// its inverse), one GEMM per chunk of [`LEAF_COLS`] columns from a copy of the chunk in
+/// A leaf of the `trmm` recursion: `B <- alpha M B` for the dense order-m diagonal block `M`,
+/// one GEMM per chunk of [`LEAF_COLS`] columns from a copy of the chunk in
 /// `scratch`.
 ///
 /// # Safety
@@ -887,9 +975,9 @@ unsafe fn trsm_left<T: GemmScalar>(
     scratch: &mut Vec<T>,
 ) {
     let (m, n) = (b.rows, b.cols);
-    if m <= LEAF {
+    if m <= SOLVE_LEAF {
         // SAFETY: the triangle has order m; `b` forwarded.
-        unsafe { leaf(&inverse(tri, m), alpha, b, par, scratch) };
+        unsafe { solve_leaf(tri, alpha, b, scratch) };
         return;
     }
     let m1 = Tri::<T>::split(m);
@@ -910,6 +998,27 @@ unsafe fn trsm_left<T: GemmScalar>(
             trsm_left(tri.sub(0, m1), T::one(), b1, par, scratch);
         }
     }
+}
+
+/// Whether the blocked algorithms give the reference's result: alpha, the referenced triangle
+/// of op(A) and B are all finite, and (`trsm`) no diagonal entry is zero. The reference skips
+/// every term whose factor from B is zero; the blocked algorithms multiply the triangle's
+/// zeros and B's zeros like any other element, and `0 * Inf` is NaN, so an Inf or NaN
+/// would spread to elements that do not depend on it. Such calls, and singular triangles, run
+/// the reference itself. The scan costs `O(m^2 + mn)` against the call's `O(m^2 n)`.
+fn plain_operands<T: GemmScalar>(solve: bool, tri: Tri<T>, alpha: T, b: MatRef<'_, T>) -> bool {
+    let m = tri.t.rows;
+    // SAFETY: (i, j) inside the order-m triangle.
+    let triangle_ok = (0..m).all(|j| {
+        let (lo, hi) = if tri.lower { (j, m) } else { (0, j + 1) };
+        (lo..hi).all(|i| {
+            let v = unsafe { tri.elem(i, j) };
+            v.all_finite() && !(solve && i == j && v.is_zero())
+        })
+    });
+    triangle_ok
+        && alpha.all_finite()
+        && (0..b.cols()).all(|j| (0..b.rows()).all(|i| b.get(i, j).all_finite()))
 }
 
 /// `trmm` (`solve = false`) and `trsm`.
@@ -935,10 +1044,18 @@ fn tri_like<T: GemmScalar>(
         lower: (uplo == Uplo::Lower) == (transa == Trans::No),
         unit: diag == Diag::Unit,
     };
-    let b = RawMatMut::from_mut(&mut b);
-    if b.rows == 0 || b.cols == 0 {
+    if b.rows() == 0 || b.cols() == 0 {
         return Ok(());
     }
+    if !alpha.is_zero() && !plain_operands(solve, tri, alpha, b.rb()) {
+        let r = hpc_core::reference::Reference;
+        return if solve {
+            r.trsm(side, uplo, transa, diag, alpha, a, b)
+        } else {
+            r.trmm(side, uplo, transa, diag, alpha, a, b)
+        };
+    }
+    let b = RawMatMut::from_mut(&mut b);
     // SAFETY: views checked by their constructors; `b` stays borrowed.
     unsafe {
         if alpha.is_zero() {

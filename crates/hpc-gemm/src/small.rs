@@ -226,7 +226,7 @@ unsafe fn run_on<T: GemmScalar>(isa: Isa, p: &Problem<T>, a: *const T::Real, cs_
 ///
 /// # Safety
 /// `isa` is available.
-unsafe fn on_isa<Op: WithSimd<Output = ()>>(isa: Isa, op: Op) {
+pub(crate) unsafe fn on_isa<Op: WithSimd<Output = ()>>(isa: Isa, op: Op) {
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the caller checked that AVX-512 is available.

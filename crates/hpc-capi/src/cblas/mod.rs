@@ -218,7 +218,7 @@ pub(crate) unsafe fn conj_copy<T: Scalar>(x: *const T, n: i32, inc: i32) -> Opti
         return None;
     }
     // SAFETY: forwarded.
-    let v = unsafe { crate::args::vec(x, dim(n), inc) };
+    let v = unsafe { crate::args::vec("X", x, dim(n), inc) };
     Some((0..v.len()).map(|i| v.get(i).conj()).collect())
 }
 
@@ -233,7 +233,7 @@ pub(crate) unsafe fn conj_in_place<T: Scalar>(x: *mut T, n: i32, inc: i32) {
         return;
     }
     // SAFETY: forwarded.
-    let s = unsafe { crate::args::slice_mut(x, vec_len(dim(n), inc)) };
+    let s = unsafe { crate::args::slice_mut("X", x, vec_len(dim(n), inc)) };
     let step = inc.unsigned_abs() as usize;
     for v in s.iter_mut().step_by(step) {
         *v = v.conj();

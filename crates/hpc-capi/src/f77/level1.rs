@@ -1,7 +1,8 @@
 //! Level 1 of the Fortran BLAS ABI, on hpc-core's Level 1.
 //!
 //! The reference Level 1 routines never call `xerbla`: `n <= 0` does nothing (functions return
-//! 0), and the one-vector reductions and `?scal` also do nothing for `incx <= 0`. Negative
+//! 0), and `?asum`, `i?amax` and `?scal` also do nothing for `incx <= 0` (`?nrm2`, since
+//! reference 3.10, takes any increment). Negative
 //! increments walk the vector backwards; an increment of 0 on a vector that is written (legal,
 //! if odd, in the reference) is run element by element in the reference's order.
 
@@ -48,14 +49,14 @@ unsafe fn pair<T: Scalar>(
             // SAFETY: element i of each vector is inside the caller's array.
             unsafe {
                 f(
-                    vec_mut(elem(x, n, incx, i), 1, 1),
-                    vec_mut(elem(y, n, incy, i), 1, 1),
+                    vec_mut("X", elem(x, n, incx, i), 1, 1),
+                    vec_mut("Y", elem(y, n, incy, i), 1, 1),
                 )
             };
         }
     } else {
         // SAFETY: forwarded.
-        unsafe { f(vec_mut(x, n, incx), vec_mut(y, n, incy)) };
+        unsafe { f(vec_mut("X", x, n, incx), vec_mut("Y", y, n, incy)) };
     }
 }
 
@@ -79,11 +80,11 @@ unsafe fn read_write<T: Scalar>(
         for i in 0..n {
             let xi = elem(x as *mut T, n, incx, i) as *const T;
             // SAFETY: element i of each vector is inside the caller's array.
-            unsafe { f(vec(xi, 1, 1), vec_mut(elem(y, n, incy, i), 1, 1)) };
+            unsafe { f(vec("X", xi, 1, 1), vec_mut("Y", elem(y, n, incy, i), 1, 1)) };
         }
     } else {
         // SAFETY: forwarded.
-        unsafe { f(vec(x, n, incx), vec_mut(y, n, incy)) };
+        unsafe { f(vec("X", x, n, incx), vec_mut("Y", y, n, incy)) };
     }
 }
 
@@ -97,7 +98,7 @@ unsafe fn dot<T: Scalar>(conj: bool, n: i32, x: *const T, incx: i32, y: *const T
     }
     let n = dim(n);
     // SAFETY: forwarded.
-    let (x, y) = unsafe { (vec(x, n, incx), vec(y, n, incy)) };
+    let (x, y) = unsafe { (vec("X", x, n, incx), vec("Y", y, n, incy)) };
     if conj {
         Reference.dotc(x, y)
     } else {
@@ -120,7 +121,7 @@ unsafe fn reduce<T: Scalar, R: Default>(
         return R::default();
     }
     // SAFETY: forwarded.
-    f(unsafe { vec(x, dim(n), incx) })
+    f(unsafe { vec("X", x, dim(n), incx) })
 }
 
 macro_rules! level1 {
@@ -195,7 +196,7 @@ macro_rules! level1 {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     if *n > 0 && *incx > 0 {
-                        Reference.scal(*alpha, vec_mut(x, dim(*n), *incx));
+                        Reference.scal(*alpha, vec_mut("X", x, dim(*n), *incx));
                     }
                 }
             })
@@ -208,8 +209,15 @@ macro_rules! level1 {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $nrm2(n: I, x: *const $t, incx: I) -> $r {
             guard(concat!($p, "NRM2"), || {
+                // Reference 3.10+ takes any increment here: a negative one walks backwards (the
+                // same elements), zero counts `x(1)` n times.
                 // SAFETY: reference BLAS contract.
-                unsafe { reduce(*n, x, *incx, |x| Reference.nrm2(x)) }
+                let (n, incx) = unsafe { (*n, *incx) };
+                if n <= 0 {
+                    return 0.0;
+                }
+                // SAFETY: as above.
+                Reference.nrm2(unsafe { vec("X", x, dim(n), incx) })
             })
         }
 
@@ -291,7 +299,7 @@ macro_rules! rscal {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     if *n > 0 && *incx > 0 {
-                        Reference.rscal(*alpha, vec_mut(x, dim(*n), *incx));
+                        Reference.rscal(*alpha, vec_mut("X", x, dim(*n), *incx));
                     }
                 }
             })
@@ -374,7 +382,7 @@ pub unsafe extern "C" fn sdsdot_(
             }
             let n = dim(*n);
             Reference
-                .sdsdot(*sb, vec(x, n, *incx), vec(y, n, *incy))
+                .sdsdot(*sb, vec("X", x, n, *incx), vec("Y", y, n, *incy))
                 .expect("same lengths")
         }
     })
@@ -394,7 +402,7 @@ pub unsafe extern "C" fn dsdot_(n: I, x: *const f32, incx: I, y: *const f32, inc
             }
             let n = dim(*n);
             Reference
-                .dsdot(vec(x, n, *incx), vec(y, n, *incy))
+                .dsdot(vec("X", x, n, *incx), vec("Y", y, n, *incy))
                 .expect("same lengths")
         }
     })

@@ -65,11 +65,11 @@ pub(crate) unsafe fn gemv<T: Scalar>(
     let (lx, ly) = if t == Trans::No { (n, m) } else { (m, n) };
     // SAFETY: the checked arguments describe the caller's arrays (BLAS contract).
     unsafe {
-        let (x, y) = (vec(x, lx, incx), vec_mut(y, ly, incy));
+        let (x, y) = (vec("X", x, lx, incx), vec_mut("Y", y, ly, incy));
         match bands {
-            None => Reference.gemv(t, alpha, mat(a, m, n, lda), x, beta, y),
+            None => Reference.gemv(t, alpha, mat("A", a, m, n, lda), x, beta, y),
             Some((kl, ku)) => {
-                let a = band(a, m, n, dim(kl), dim(ku), lda);
+                let a = band("A", a, m, n, dim(kl), dim(ku), lda);
                 Reference.gbmv(t, alpha, a, x, beta, y)
             }
         }
@@ -130,20 +130,24 @@ pub(crate) unsafe fn symv<T: Scalar>(
     let n = dim(n);
     // SAFETY: as in `gemv`.
     unsafe {
-        let (x, y) = (vec(x, n, incx), vec_mut(y, n, incy));
+        let (x, y) = (vec("X", x, n, incx), vec_mut("Y", y, n, incy));
         match (a, herm) {
-            (Store::Full(p, lda), false) => Reference.symv(u, alpha, mat(p, n, n, lda), x, beta, y),
-            (Store::Full(p, lda), true) => Reference.hemv(u, alpha, mat(p, n, n, lda), x, beta, y),
+            (Store::Full(p, lda), false) => {
+                Reference.symv(u, alpha, mat("A", p, n, n, lda), x, beta, y)
+            }
+            (Store::Full(p, lda), true) => {
+                Reference.hemv(u, alpha, mat("A", p, n, n, lda), x, beta, y)
+            }
             (Store::Band(p, k, lda), h) => {
-                let a = tri_band(p, n, dim(k), lda, u);
+                let a = tri_band("A", p, n, dim(k), lda, u);
                 if h {
                     Reference.hbmv(u, alpha, a, x, beta, y)
                 } else {
                     Reference.sbmv(u, alpha, a, x, beta, y)
                 }
             }
-            (Store::Packed(p), false) => Reference.spmv(u, alpha, packed(p, n), x, beta, y),
-            (Store::Packed(p), true) => Reference.hpmv(u, alpha, packed(p, n), x, beta, y),
+            (Store::Packed(p), false) => Reference.spmv(u, alpha, packed("AP", p, n), x, beta, y),
+            (Store::Packed(p), true) => Reference.hpmv(u, alpha, packed("AP", p, n), x, beta, y),
         }
     }
     .expect("checked");
@@ -155,6 +159,7 @@ pub(crate) unsafe fn symv<T: Scalar>(
 /// # Safety
 /// As `args::band`.
 unsafe fn tri_band<'a, T: Scalar>(
+    name: &'static str,
     p: *const T,
     n: usize,
     k: usize,
@@ -164,8 +169,8 @@ unsafe fn tri_band<'a, T: Scalar>(
     // SAFETY: forwarded.
     unsafe {
         match u {
-            Uplo::Upper => band(p, n, n, 0, k, lda),
-            Uplo::Lower => band(p, n, n, k, 0, lda),
+            Uplo::Upper => band(name, p, n, n, 0, k, lda),
+            Uplo::Lower => band(name, p, n, n, k, 0, lda),
         }
     }
 }
@@ -205,18 +210,18 @@ pub(crate) unsafe fn trmv<T: Scalar>(
     let n = dim(n);
     // SAFETY: as in `gemv`.
     unsafe {
-        let x = vec_mut(x, n, incx);
+        let x = vec_mut("X", x, n, incx);
         match (a, solve) {
-            (Store::Full(p, lda), false) => Reference.trmv(u, t, d, mat(p, n, n, lda), x),
-            (Store::Full(p, lda), true) => Reference.trsv(u, t, d, mat(p, n, n, lda), x),
+            (Store::Full(p, lda), false) => Reference.trmv(u, t, d, mat("A", p, n, n, lda), x),
+            (Store::Full(p, lda), true) => Reference.trsv(u, t, d, mat("A", p, n, n, lda), x),
             (Store::Band(p, k, lda), false) => {
-                Reference.tbmv(u, t, d, tri_band(p, n, dim(k), lda, u), x)
+                Reference.tbmv(u, t, d, tri_band("A", p, n, dim(k), lda, u), x)
             }
             (Store::Band(p, k, lda), true) => {
-                Reference.tbsv(u, t, d, tri_band(p, n, dim(k), lda, u), x)
+                Reference.tbsv(u, t, d, tri_band("A", p, n, dim(k), lda, u), x)
             }
-            (Store::Packed(p), false) => Reference.tpmv(u, t, d, packed(p, n), x),
-            (Store::Packed(p), true) => Reference.tpsv(u, t, d, packed(p, n), x),
+            (Store::Packed(p), false) => Reference.tpmv(u, t, d, packed("AP", p, n), x),
+            (Store::Packed(p), true) => Reference.tpsv(u, t, d, packed("AP", p, n), x),
         }
     }
     .expect("checked");
@@ -250,7 +255,11 @@ pub(crate) unsafe fn ger<T: Scalar>(
     let (m, n) = (dim(m), dim(n));
     // SAFETY: as in `gemv`.
     unsafe {
-        let (x, y, a) = (vec(x, m, incx), vec(y, n, incy), mat_mut(a, m, n, lda));
+        let (x, y, a) = (
+            vec("X", x, m, incx),
+            vec("Y", y, n, incy),
+            mat_mut("A", a, m, n, lda),
+        );
         if conj {
             Reference.gerc(alpha, x, y, a)
         } else {
@@ -303,11 +312,11 @@ pub(crate) unsafe fn syr<T: Scalar>(
     let n = dim(n);
     // SAFETY: as in `gemv`.
     unsafe {
-        let xv = vec(x, n, incx);
-        let yv = || vec(y, n, incy);
+        let xv = vec("X", x, n, incx);
+        let yv = || vec("Y", y, n, incy);
         match lda {
             Some(lda) => {
-                let a = mat_mut(a, n, n, lda);
+                let a = mat_mut("A", a, n, n, lda);
                 match kind {
                     Rank::Syr => Reference.syr(u, alpha, xv, a),
                     Rank::Her => Reference.her(u, alpha.re(), xv, a),
@@ -316,7 +325,7 @@ pub(crate) unsafe fn syr<T: Scalar>(
                 }
             }
             None => {
-                let a = packed_mut(a, n);
+                let a = packed_mut("AP", a, n);
                 match kind {
                     Rank::Syr => Reference.spr(u, alpha, xv, a),
                     Rank::Her => Reference.hpr(u, alpha.re(), xv, a),

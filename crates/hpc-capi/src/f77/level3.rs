@@ -65,9 +65,9 @@ where
     // SAFETY: the checked arguments describe the caller's arrays (BLAS contract).
     let (a, b, c) = unsafe {
         (
-            mat(a, ar, ac, lda),
-            mat(b, br, bc, ldb),
-            mat_mut(c, m, n, ldc),
+            mat("A", a, ar, ac, lda),
+            mat("B", b, br, bc, ldb),
+            mat_mut("C", c, m, n, ldc),
         )
     };
     fast()
@@ -122,9 +122,9 @@ where
     // SAFETY: as in `gemm`.
     let (a, b, c) = unsafe {
         (
-            mat(a, na, na, lda),
-            mat(b, m, n, ldb),
-            mat_mut(c, m, n, ldc),
+            mat("A", a, na, na, lda),
+            mat("B", b, m, n, ldb),
+            mat_mut("C", c, m, n, ldc),
         )
     };
     let r = if herm {
@@ -200,13 +200,13 @@ where
     let (n, k) = (dim(n), dim(k));
     let (ar, ac) = if t == Trans::No { (n, k) } else { (k, n) };
     // SAFETY: as in `gemm`.
-    let (a, c) = unsafe { (mat(a, ar, ac, lda), mat_mut(c, n, n, ldc)) };
+    let (a, c) = unsafe { (mat("A", a, ar, ac, lda), mat_mut("C", c, n, n, ldc)) };
     let r = match (b, kind) {
         (None, RankK::Sym) => fast().syrk(u, t, alpha, a, beta, c),
         (None, RankK::Herm) => fast().herk(u, t, alpha.re(), a, beta.re(), c),
         (Some((b, ldb)), kind) => {
             // SAFETY: as in `gemm`.
-            let b = unsafe { mat(b, ar, ac, ldb) };
+            let b = unsafe { mat("B", b, ar, ac, ldb) };
             match kind {
                 RankK::Sym => fast().syr2k(u, t, alpha, a, b, beta, c),
                 RankK::Herm => fast().her2k(u, t, alpha, a, b, beta.re(), c),
@@ -260,7 +260,7 @@ where
     }
     let (m, n, na) = (dim(m), dim(n), dim(nrowa));
     // SAFETY: as in `gemm`.
-    let (a, b) = unsafe { (mat(a, na, na, lda), mat_mut(b, m, n, ldb)) };
+    let (a, b) = unsafe { (mat("A", a, na, na, lda), mat_mut("B", b, m, n, ldb)) };
     let r = if solve {
         fast().trsm(s, u, t, d, alpha, a, b)
     } else {

@@ -49,13 +49,20 @@ fn rotg_real<R: RealScalar>(a: &mut R, b: &mut R) -> (R, R) {
     }
 }
 
-/// `z / r` for a real `r`, part by part. (Complex division by `r + 0i` would form `r²` and
-/// overflow for large `r`.)
+/// `z / r` for a real `r` as gfortran computes `complex / real`: a complex division by
+/// `(r, 0)` (so that `(Inf + Inf i) / r` is NaN, as in the reference), safe from overflow.
 fn div_real<T: Scalar>(z: T, r: T::Real) -> T {
-    T::from_parts(z.re() / r, z.im() / r)
+    z.quot(T::from_real(r))
 }
 
-/// Complex `?rotg` of reference BLAS 3.10+ (`zrotg.f90`), on `T` with `IS_COMPLEX`.
+/// `z * r` for a real `r` as gfortran computes `complex * real`: a complex product with
+/// `(r, 0)` (so that `(Inf + 1i) * 0` is NaN, as in the reference).
+fn mul_real<T: Scalar>(z: T, r: T::Real) -> T {
+    z * T::from_real(r)
+}
+
+/// Complex `?rotg` of reference BLAS 3.10+ (`zrotg.f90`), on `T` with `IS_COMPLEX`, with the
+/// mixed complex-real arithmetic gfortran compiles it with.
 fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
     type R<T> = <T as Scalar>::Real;
     let zero = R::<T>::zero();
@@ -77,11 +84,11 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
         if g.re() == zero {
             let rr = g.im().abs();
             r = T::from_real(rr);
-            s = g.conj().scale_real(one / rr);
+            s = div_real(g.conj(), rr);
         } else if g.im() == zero {
             let rr = g.re().abs();
             r = T::from_real(rr);
-            s = g.conj().scale_real(one / rr);
+            s = div_real(g.conj(), rr);
         } else {
             let g1 = g.re().abs().max(g.im().abs());
             let rtmax = (safmax / two).sqrt();
@@ -120,7 +127,7 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
                 r = if c >= safmin {
                     div_real(f, c)
                 } else {
-                    f.scale_real(h2 / d)
+                    mul_real(f, h2 / d)
                 };
                 s = g.conj() * (div_real(f, d));
             }
@@ -157,12 +164,12 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
                 rr = if cc >= safmin {
                     div_real(fs, cc)
                 } else {
-                    fs.scale_real(h2 / d)
+                    mul_real(fs, h2 / d)
                 };
                 s = gs.conj() * (div_real(fs, d));
             }
             c = cc * w;
-            r = rr.scale_real(u);
+            r = mul_real(rr, u);
         }
     }
     *a = r;
@@ -266,12 +273,19 @@ impl<T: Scalar> Level1<T> for Reference {
     }
 
     fn scal(&self, alpha: T, mut x: VecMut<'_, T>) {
+        // Reference 3.11 returns at once for alpha = 1: `(Inf + 1i) * 1` would be `Inf + NaN i`.
+        if alpha == T::one() {
+            return;
+        }
         for i in 0..x.len() {
             x.set(i, alpha * x.get(i));
         }
     }
 
     fn rscal(&self, alpha: T::Real, mut x: VecMut<'_, T>) {
+        if alpha == T::Real::one() {
+            return;
+        }
         for i in 0..x.len() {
             x.set(i, x.get(i).scale_real(alpha));
         }
@@ -388,6 +402,17 @@ impl<R: RealScalar> RealLevel1<R> for Reference {
                 *d2 = *d1 / u;
                 *d1 = temp;
                 *x1 = y1 * u;
+            }
+            // The scale loops below cannot end on an infinite d1 or d2, nor on a negative d1
+            // (possible when q2 underflows to zero); the reference loops forever there. Such an
+            // input gets what the reference documents for d1 < 0: flag -1, H, d and x1 zeroed.
+            if d1.is_infinite() || d2.is_infinite() || *d1 < zero {
+                *d1 = zero;
+                *d2 = zero;
+                *x1 = zero;
+                param[0] = -one;
+                param[1..].fill(zero);
+                return;
             }
             // Scale check: keep d1 and |d2| within [1/gam², gam²].
             let rescale_flag =

@@ -77,7 +77,7 @@ pub fn tri_solve<T: Scalar>(lower: bool, elem: impl Fn(usize, usize) -> Option<T
         }
         if let Some(d) = elem(i, i) {
             if d != T::one() {
-                v /= d;
+                v = v.quot(d);
             }
         }
         z[i] = v;
