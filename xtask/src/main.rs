@@ -5,12 +5,15 @@
 //!   what passed and what was skipped and why.
 //! - `cargo xtask bench`: the benchmarks (the main job), ending with a table.
 //! - `cargo xtask capi`: the C library laid out for installation.
+//! - `cargo xtask lapack`: reference LAPACK's own test suite over the C library (a step of
+//!   `test` too).
 
 mod aarch64;
 mod bench;
 mod blas_testers;
 mod capi;
 mod cuda;
+mod lapack_tests;
 mod pyenv;
 mod python;
 mod test;
@@ -26,6 +29,7 @@ commands:
   bench [--quick] run the benchmarks and print their table
   capi            build the C library and lay it out in target/hpc-blas (lib, include, pkg-config)
   capi --header   regenerate crates/hpc-capi/include/hpc.h with cbindgen
+  lapack          run reference LAPACK's test suite over the C library (Debian's liblapack-test)
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +41,10 @@ fn main() -> ExitCode {
             capi::check_header(&project_root(), true)
         }
         Some("capi") => capi::run(&args[1..]),
+        Some("lapack") => match lapack_tests::missing() {
+            Some(why) => Err(why),
+            None => lapack_tests::run(&project_root()).map(|summary| println!("{summary}")),
+        },
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -219,6 +219,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     });
 
+    step(
+        "reference LAPACK's test suite over hpc (1 and 2 threads)",
+        &mut steps,
+        || {
+            if let Some(why) = crate::lapack_tests::missing() {
+                return Outcome::Skipped(why);
+            }
+            match crate::lapack_tests::run(&crate::project_root()) {
+                Ok(summary) => {
+                    println!("{summary}");
+                    Outcome::Passed
+                }
+                Err(e) => Outcome::Failed(e),
+            }
+        },
+    );
+
     step("C header is current (cbindgen)", &mut steps, || {
         outcome_of(crate::capi::check_header(&crate::project_root(), false))
     });

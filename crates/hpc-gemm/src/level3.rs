@@ -845,8 +845,8 @@ unsafe fn solve_leaf<T: GemmScalar>(tri: Tri<T>, alpha: T, b: RawMatMut<T>, scra
         scratch.resize(m * w, T::zero());
         // Walk B along its shorter stride.
         let by_cols = b.rs.unsigned_abs() <= b.cs.unsigned_abs();
-        // SAFETY: (i, j0 + c) inside `b` for i < m, c < w.
         each_elem(by_cols, m, w, |i, c| {
+            // SAFETY: (i, j0 + c) inside `b` for i < m, c < w.
             scratch[i * w + c] = alpha * unsafe { b.get(i, j0 + c) }
         });
         let op = Substitute {
@@ -1008,10 +1008,10 @@ unsafe fn trsm_left<T: GemmScalar>(
 /// the reference itself. The scan costs `O(m^2 + mn)` against the call's `O(m^2 n)`.
 fn plain_operands<T: GemmScalar>(solve: bool, tri: Tri<T>, alpha: T, b: MatRef<'_, T>) -> bool {
     let m = tri.t.rows;
-    // SAFETY: (i, j) inside the order-m triangle.
     let triangle_ok = (0..m).all(|j| {
         let (lo, hi) = if tri.lower { (j, m) } else { (0, j + 1) };
         (lo..hi).all(|i| {
+            // SAFETY: (i, j) inside the order-m triangle.
             let v = unsafe { tri.elem(i, j) };
             v.all_finite() && !(solve && i == j && v.is_zero())
         })
