@@ -262,3 +262,61 @@ pub fn ctypes(root: &Path) -> Result<String, String> {
     }
     Ok(text.lines().last().unwrap_or("").to_string())
 }
+
+/// The reference BLAS library of Debian's `libblas3`.
+const REFERENCE_BLAS: &str = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3";
+
+/// The dynamic symbols a shared library defines (`nm -D --defined-only`).
+fn defined_symbols(lib: &Path) -> Result<std::collections::BTreeSet<String>, String> {
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib)
+        .output()
+        .map_err(|e| format!("cannot run nm: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("nm -D {} failed ({})", lib.display(), out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        .collect())
+}
+
+/// Whether the check of [`check_symbols`] can run here (`None`), or why not.
+pub fn symbols_check_missing() -> Option<String> {
+    if !Path::new(REFERENCE_BLAS).exists() {
+        return Some(format!(
+            "no reference BLAS at {REFERENCE_BLAS} (Debian's libblas3, which libblas-test brings)"
+        ));
+    }
+    if Command::new("nm").arg("--version").output().is_err() {
+        return Some("no nm on PATH (Debian's binutils)".into());
+    }
+    None
+}
+
+/// Checks that hpc's shared library exports every symbol the reference `libblas.so.3` does, so
+/// that it can stand in for it; returns a summary or the missing names.
+pub fn check_symbols(root: &Path) -> Result<String, String> {
+    let lib = layout(root)?.shared;
+    let ours = defined_symbols(&lib)?;
+    let theirs = defined_symbols(Path::new(REFERENCE_BLAS))?;
+    let missing: Vec<&String> = theirs.difference(&ours).collect();
+    if missing.is_empty() {
+        Ok(format!(
+            "all {} symbols of {REFERENCE_BLAS} are exported ({} in all)",
+            theirs.len(),
+            ours.len()
+        ))
+    } else {
+        Err(format!(
+            "{} symbol(s) of {REFERENCE_BLAS} are not exported: {}",
+            missing.len(),
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))
+    }
+}

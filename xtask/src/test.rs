@@ -236,6 +236,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
         },
     );
 
+    step(
+        "C library exports every symbol of the reference libblas.so.3",
+        &mut steps,
+        || {
+            if let Some(why) = crate::capi::symbols_check_missing() {
+                return Outcome::Skipped(why);
+            }
+            match crate::capi::check_symbols(&crate::project_root()) {
+                Ok(summary) => {
+                    println!("{summary}");
+                    Outcome::Passed
+                }
+                Err(e) => Outcome::Failed(e),
+            }
+        },
+    );
+
     step("C header is current (cbindgen)", &mut steps, || {
         outcome_of(crate::capi::check_header(&crate::project_root(), false))
     });

@@ -35,17 +35,44 @@ pub(crate) fn fast() -> Fast {
 pub(crate) fn guard<R>(routine: &str, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) if payload.is::<NullArray>() => {
-            let NullArray { name, len } = payload.downcast_ref::<NullArray>().expect("checked");
-            eprintln!(
-                "hpc: {routine}: argument {name} is a null pointer, but the call needs {len} \
-                 element(s) there (a bug in the caller); aborting"
-            );
+        Err(payload) => {
+            eprintln!("{}", panic_report(routine, payload.as_ref()));
             std::process::abort()
         }
-        Err(_) => {
-            eprintln!("hpc: internal error in {routine} (a bug: please report it); aborting");
-            std::process::abort()
-        }
+    }
+}
+
+/// What [`guard`] prints for a panic with `payload` in `routine`.
+fn panic_report(routine: &str, payload: &(dyn std::any::Any + Send)) -> String {
+    match payload.downcast_ref::<NullArray>() {
+        Some(NullArray { name, len }) => format!(
+            "hpc: {routine}: argument {name} is a null pointer, but the call needs {len} \
+             element(s) there (a bug in the caller); aborting"
+        ),
+        None => format!("hpc: internal error in {routine} (a bug: please report it); aborting"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_null_array_is_reported_as_the_callers_error() {
+        // What `dasum_(&3, NULL, &1)` reaches: the view of X over a null pointer.
+        let payload = catch_unwind(|| {
+            // SAFETY: deliberately a null pointer with n = 3: the view refuses it by panicking
+            // with `NullArray` before anything is read.
+            let _ = unsafe { crate::args::vec::<f64>("X", std::ptr::null(), 3, 1) };
+        })
+        .expect_err("a null X with n = 3 is refused");
+        let msg = panic_report("DASUM", payload.as_ref());
+        assert_eq!(
+            msg,
+            "hpc: DASUM: argument X is a null pointer, but the call needs 3 element(s) there (a \
+             bug in the caller); aborting"
+        );
+        let other = catch_unwind(|| panic!("boom")).expect_err("panics");
+        assert!(panic_report("DGEMM", other.as_ref()).contains("internal error in DGEMM"));
     }
 }

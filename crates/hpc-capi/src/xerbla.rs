@@ -103,3 +103,25 @@ pub unsafe extern "C" fn xerbla_(srname: *const c_char, info: *const c_int, len:
         name.trim_end()
     );
 }
+
+/// `XERBLA_ARRAY(SRNAME_ARRAY, SRNAME_LEN, INFO)`: `XERBLA` for callers whose routine name is
+/// an array of characters (C and C++ LAPACK wrappers): the first `min(SRNAME_LEN, 32)`
+/// characters, blank-padded to 32, go to the `xerbla_` a call reaches (a program's own first).
+///
+/// # Safety
+/// `srname_array` holds `*srname_len` readable bytes; `srname_len` and `info` are readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xerbla_array_(
+    srname_array: *const c_char,
+    srname_len: *const c_int,
+    info: *const c_int,
+) {
+    let mut name = [b' '; 32];
+    // SAFETY: forwarded.
+    let len = usize::try_from(unsafe { *srname_len }).unwrap_or(0).min(32);
+    // SAFETY: forwarded.
+    let given = unsafe { crate::args::slice("SRNAME_ARRAY", srname_array as *const u8, len) };
+    name[..len].copy_from_slice(given);
+    // SAFETY: `name` holds 32 bytes; `info` is readable by the contract.
+    unsafe { resolved()(name.as_ptr() as *const c_char, info, 32) };
+}

@@ -653,6 +653,20 @@ fn rank_k_like<T: GemmScalar>(
     mut c: MatMut<'_, T>,
 ) -> Result<()> {
     let k = check_rank_k(routine, herm, trans, &a, b.as_ref(), &c)?;
+    // With trans = N the reference skips every term whose A(j, l) (and B(j, l)) is zero, so an
+    // Inf or NaN elsewhere in that column meets no zero; the blocked algorithm multiplies them
+    // (0 * Inf = NaN). Operands with Inf or NaN run the reference itself.
+    let finite =
+        |m: &MatRef<'_, T>| (0..m.cols()).all(|j| (0..m.rows()).all(|i| m.get(i, j).all_finite()));
+    if trans == Trans::No && !(finite(&a) && b.as_ref().is_none_or(finite)) {
+        let r = hpc_core::reference::Reference;
+        return match (herm, b) {
+            (false, None) => r.syrk(uplo, trans, alpha, a, beta, c),
+            (true, None) => r.herk(uplo, trans, alpha.re(), a, beta.re(), c),
+            (false, Some(b)) => r.syr2k(uplo, trans, alpha, a, b, beta, c),
+            (true, Some(b)) => r.her2k(uplo, trans, alpha, a, b, beta.re(), c),
+        };
+    }
     let herm = herm && T::IS_COMPLEX;
     // Real types take ConjTrans as Trans.
     let (x, conj_x) = op_view(trans, RawMat::from_ref(a));

@@ -3,6 +3,7 @@
 //! and ignored: only the first character matters, as in `LSAME`), complex function results
 //! returned by value.
 
+pub mod helpers;
 pub mod level1;
 pub mod level2;
 pub mod level3;

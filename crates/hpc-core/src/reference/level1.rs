@@ -254,10 +254,13 @@ impl<T: Scalar> Level1<T> for Reference {
         s: T::Real,
     ) -> Result<()> {
         same_len("rot", x.len(), y.len())?;
+        // `c * x` is gfortran's real-times-complex, a complex product with `(c, 0)`: so an Inf
+        // in one part of x makes the other part NaN, as in the reference `csrot`/`zdrot`.
+        let (c, s) = (T::from_real(c), T::from_real(s));
         for i in 0..x.len() {
             let (xi, yi) = (x.get(i), y.get(i));
-            x.set(i, xi.scale_real(c) + yi.scale_real(s));
-            y.set(i, yi.scale_real(c) - xi.scale_real(s));
+            x.set(i, c * xi + s * yi);
+            y.set(i, c * yi - s * xi);
         }
         Ok(())
     }

@@ -4,10 +4,7 @@
 //! [`update_c`], over an accessor for the product; `trmm` and `trsm` reuse the triangular
 //! accessors of Level 2 column by column (or row by row for `Side::Right`).
 
-use super::level2::tri_solve;
-use super::{
-    Reference, check_square, in_triangle, op_dims, op_elem, op_is_lower, sym_elem, tri_elem,
-};
+use super::{Reference, check_square, in_triangle, op_dims, op_elem, sym_elem};
 use crate::error::{Error, ErrorKind, Result, mismatch};
 use crate::scalar::Scalar;
 use crate::traits::Level3;
@@ -237,7 +234,16 @@ fn syrk_like<T: Scalar>(
     let k = check_rank_k(routine, herm, trans, &a, None, &c)?;
     let cj = |v: T| if herm { v.conj() } else { v };
     let x = |i, l| op_elem(trans, i, l, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
-    let product = |i, j| alpha * (0..k).map(|l| x(i, l) * cj(x(j, l))).sum::<T>();
+    // With trans = N the reference skips the terms of a zero A(j, l) (so an Inf in A(i, l)
+    // meets no zero); with trans = T or C it sums them all.
+    let used = |j, l| trans != Trans::No || x(j, l) != T::zero();
+    let product = |i, j| {
+        alpha
+            * (0..k)
+                .filter(|&l| used(j, l))
+                .map(|l| x(i, l) * cj(x(j, l)))
+                .sum::<T>()
+    };
     let target = Target {
         only: Some(uplo),
         real_diagonal: herm,
@@ -263,9 +269,13 @@ fn syr2k_like<T: Scalar>(
     let cj = |v: T| if herm { v.conj() } else { v };
     let x = |i, l| op_elem(trans, i, l, |p, q| Some(a.get(p, q))).unwrap_or(T::zero());
     let y = |i, l| op_elem(trans, i, l, |p, q| Some(b.get(p, q))).unwrap_or(T::zero());
+    // With trans = N the reference skips the terms of an l where A(j, l) and B(j, l) are both
+    // zero.
+    let used = |j, l| trans != Trans::No || x(j, l) != T::zero() || y(j, l) != T::zero();
     let product = |i, j| {
-        let xy: T = (0..k).map(|l| x(i, l) * cj(y(j, l))).sum();
-        let yx: T = (0..k).map(|l| y(i, l) * cj(x(j, l))).sum();
+        let ls = || (0..k).filter(move |&l| used(j, l));
+        let xy: T = ls().map(|l| x(i, l) * cj(y(j, l))).sum();
+        let yx: T = ls().map(|l| y(i, l) * cj(x(j, l))).sum();
         alpha * xy + cj(alpha) * yx
     };
     let target = Target {
@@ -462,29 +472,117 @@ impl<T: Scalar> Level3<T> for Reference {
         a: MatRef<'_, T>,
         mut b: MatMut<'_, T>,
     ) -> Result<()> {
-        let Some(na) = tri_prologue("trmm", side, alpha, &a, &mut b)? else {
+        let Some(_) = tri_prologue("trmm", side, alpha, &a, &mut b)? else {
             return Ok(());
         };
-        let opa = |i, j| {
-            op_elem(transa, i, j, |p, q| {
-                tri_elem(uplo, diag, p, q, |r, s| Some(a.get(r, s)))
-            })
-        };
-        let old = b.rb().into_dense();
+        let t = TriLoops::new(uplo, transa, diag, &a);
         let (m, n) = (b.rows(), b.cols());
-        for j in 0..n {
-            for i in 0..m {
-                let mut sum = T::zero();
-                for l in 0..na {
-                    let (x, y) = match side {
-                        Side::Left => (opa(i, l), Some(old[l + j * m])),
-                        Side::Right => (Some(old[i + l * m]), opa(l, j)),
-                    };
-                    if let (Some(x), Some(y)) = (x, y) {
-                        sum += x * y;
+        let zero = T::zero();
+        // The loops of reference `ztrmm.f`, in its order, with its tests for zero.
+        match (side, transa == Trans::No, t.upper) {
+            (Side::Left, true, true) => {
+                for j in 0..n {
+                    for k in 0..m {
+                        if b.get(k, j) != zero {
+                            let mut temp = alpha * b.get(k, j);
+                            for i in 0..k {
+                                b.set(i, j, b.get(i, j) + temp * t.a(i, k));
+                            }
+                            if t.nounit {
+                                temp *= t.a(k, k);
+                            }
+                            b.set(k, j, temp);
+                        }
                     }
                 }
-                b.set(i, j, alpha * sum);
+            }
+            (Side::Left, true, false) => {
+                for j in 0..n {
+                    for k in (0..m).rev() {
+                        if b.get(k, j) != zero {
+                            let temp = alpha * b.get(k, j);
+                            b.set(k, j, temp);
+                            if t.nounit {
+                                b.set(k, j, b.get(k, j) * t.a(k, k));
+                            }
+                            for i in k + 1..m {
+                                b.set(i, j, b.get(i, j) + temp * t.a(i, k));
+                            }
+                        }
+                    }
+                }
+            }
+            (Side::Left, false, upper) => {
+                for j in 0..n {
+                    let rows: Box<dyn Iterator<Item = usize>> = if upper {
+                        Box::new((0..m).rev())
+                    } else {
+                        Box::new(0..m)
+                    };
+                    for i in rows {
+                        let mut temp = b.get(i, j);
+                        if t.nounit {
+                            temp *= t.op(i, i);
+                        }
+                        let ks = if upper { 0..i } else { i + 1..m };
+                        for k in ks {
+                            temp += t.op(k, i) * b.get(k, j);
+                        }
+                        b.set(i, j, alpha * temp);
+                    }
+                }
+            }
+            (Side::Right, true, upper) => {
+                let cols: Box<dyn Iterator<Item = usize>> = if upper {
+                    Box::new((0..n).rev())
+                } else {
+                    Box::new(0..n)
+                };
+                for j in cols {
+                    let mut temp = alpha;
+                    if t.nounit {
+                        temp *= t.a(j, j);
+                    }
+                    for i in 0..m {
+                        b.set(i, j, temp * b.get(i, j));
+                    }
+                    let ks = if upper { 0..j } else { j + 1..n };
+                    for k in ks {
+                        if t.a(k, j) != zero {
+                            let temp = alpha * t.a(k, j);
+                            for i in 0..m {
+                                b.set(i, j, b.get(i, j) + temp * b.get(i, k));
+                            }
+                        }
+                    }
+                }
+            }
+            (Side::Right, false, upper) => {
+                let cols: Box<dyn Iterator<Item = usize>> = if upper {
+                    Box::new(0..n)
+                } else {
+                    Box::new((0..n).rev())
+                };
+                for k in cols {
+                    let js = if upper { 0..k } else { k + 1..n };
+                    for j in js {
+                        if t.a(j, k) != zero {
+                            let temp = alpha * t.op(j, k);
+                            for i in 0..m {
+                                b.set(i, j, b.get(i, j) + temp * b.get(i, k));
+                            }
+                        }
+                    }
+                    let mut temp = alpha;
+                    if t.nounit {
+                        temp *= t.op(k, k);
+                    }
+                    if temp != T::one() {
+                        for i in 0..m {
+                            b.set(i, k, temp * b.get(i, k));
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -500,31 +598,110 @@ impl<T: Scalar> Level3<T> for Reference {
         a: MatRef<'_, T>,
         mut b: MatMut<'_, T>,
     ) -> Result<()> {
-        let Some(na) = tri_prologue("trsm", side, alpha, &a, &mut b)? else {
+        let Some(_) = tri_prologue("trsm", side, alpha, &a, &mut b)? else {
             return Ok(());
         };
-        let opa = |i, j| {
-            op_elem(transa, i, j, |p, q| {
-                tri_elem(uplo, diag, p, q, |r, s| Some(a.get(r, s)))
-            })
+        let t = TriLoops::new(uplo, transa, diag, &a);
+        let (m, n) = (b.rows(), b.cols());
+        let (zero, one) = (T::zero(), T::one());
+        let scale_col = |b: &mut MatMut<'_, T>, j: usize, s: T| {
+            for i in 0..m {
+                b.set(i, j, s * b.get(i, j));
+            }
         };
-        let lower = op_is_lower(uplo, transa);
-        match side {
-            // op(A) X = alpha B: one solve per column of B.
-            Side::Left => {
-                for j in 0..b.cols() {
-                    let mut z: Vec<T> = (0..na).map(|i| alpha * b.get(i, j)).collect();
-                    tri_solve(lower, opa, &mut z);
-                    z.into_iter().enumerate().for_each(|(i, v)| b.set(i, j, v));
+        // The loops of reference `ztrsm.f`, in its order, with its tests for zero; divisions
+        // and reciprocals are the safe complex ones (as gfortran's).
+        match (side, transa == Trans::No, t.upper) {
+            (Side::Left, true, upper) => {
+                for j in 0..n {
+                    if alpha != one {
+                        scale_col(&mut b, j, alpha);
+                    }
+                    let ks: Box<dyn Iterator<Item = usize>> = if upper {
+                        Box::new((0..m).rev())
+                    } else {
+                        Box::new(0..m)
+                    };
+                    for k in ks {
+                        if b.get(k, j) != zero {
+                            if t.nounit {
+                                b.set(k, j, b.get(k, j).quot(t.a(k, k)));
+                            }
+                            let bk = b.get(k, j);
+                            let is = if upper { 0..k } else { k + 1..m };
+                            for i in is {
+                                b.set(i, j, b.get(i, j) - bk * t.a(i, k));
+                            }
+                        }
+                    }
                 }
             }
-            // X op(A) = alpha B, i.e. op(A)^T x = alpha b for each row x of X: a solve with the
-            // transposed accessor, whose triangle is the other one.
-            Side::Right => {
-                for i in 0..b.rows() {
-                    let mut z: Vec<T> = (0..na).map(|j| alpha * b.get(i, j)).collect();
-                    tri_solve(!lower, |p, q| opa(q, p), &mut z);
-                    z.into_iter().enumerate().for_each(|(j, v)| b.set(i, j, v));
+            (Side::Left, false, upper) => {
+                for j in 0..n {
+                    let rows: Box<dyn Iterator<Item = usize>> = if upper {
+                        Box::new(0..m)
+                    } else {
+                        Box::new((0..m).rev())
+                    };
+                    for i in rows {
+                        let mut temp = alpha * b.get(i, j);
+                        let ks = if upper { 0..i } else { i + 1..m };
+                        for k in ks {
+                            temp -= t.op(k, i) * b.get(k, j);
+                        }
+                        if t.nounit {
+                            temp = temp.quot(t.op(i, i));
+                        }
+                        b.set(i, j, temp);
+                    }
+                }
+            }
+            (Side::Right, true, upper) => {
+                let cols: Box<dyn Iterator<Item = usize>> = if upper {
+                    Box::new(0..n)
+                } else {
+                    Box::new((0..n).rev())
+                };
+                for j in cols {
+                    if alpha != one {
+                        scale_col(&mut b, j, alpha);
+                    }
+                    let ks = if upper { 0..j } else { j + 1..n };
+                    for k in ks {
+                        if t.a(k, j) != zero {
+                            let akj = t.a(k, j);
+                            for i in 0..m {
+                                b.set(i, j, b.get(i, j) - akj * b.get(i, k));
+                            }
+                        }
+                    }
+                    if t.nounit {
+                        scale_col(&mut b, j, t.a(j, j).inv());
+                    }
+                }
+            }
+            (Side::Right, false, upper) => {
+                let cols: Box<dyn Iterator<Item = usize>> = if upper {
+                    Box::new((0..n).rev())
+                } else {
+                    Box::new(0..n)
+                };
+                for k in cols {
+                    if t.nounit {
+                        scale_col(&mut b, k, t.op(k, k).inv());
+                    }
+                    let js = if upper { 0..k } else { k + 1..n };
+                    for j in js {
+                        if t.a(j, k) != zero {
+                            let temp = t.op(j, k);
+                            for i in 0..m {
+                                b.set(i, j, b.get(i, j) - temp * b.get(i, k));
+                            }
+                        }
+                    }
+                    if alpha != one {
+                        scale_col(&mut b, k, alpha);
+                    }
                 }
             }
         }
@@ -532,12 +709,30 @@ impl<T: Scalar> Level3<T> for Reference {
     }
 }
 
-impl<T: Scalar> MatRef<'_, T> {
-    /// The elements in a new dense column-major `Vec` (element (i, j) at `i + j * rows`), a
-    /// snapshot for routines that read and overwrite the same matrix.
-    pub(crate) fn into_dense(self) -> Vec<T> {
-        (0..self.cols())
-            .flat_map(|j| (0..self.rows()).map(move |i| self.get(i, j)))
-            .collect()
+/// The stored triangle of `trmm`/`trsm` as the reference's loops read it: `a(i, j)` the
+/// element as stored (only ever asked for inside the triangle), `op(i, j)` the same element
+/// conjugated when `transa` is `C`.
+struct TriLoops<'a, 'b, T> {
+    a: &'b MatRef<'a, T>,
+    upper: bool,
+    nounit: bool,
+    conj: bool,
+}
+
+impl<'a, 'b, T: Scalar> TriLoops<'a, 'b, T> {
+    fn new(uplo: Uplo, transa: Trans, diag: Diag, a: &'b MatRef<'a, T>) -> Self {
+        TriLoops {
+            a,
+            upper: uplo == Uplo::Upper,
+            nounit: diag == Diag::NonUnit,
+            conj: transa == Trans::ConjTrans,
+        }
+    }
+    fn a(&self, i: usize, j: usize) -> T {
+        self.a.get(i, j)
+    }
+    fn op(&self, i: usize, j: usize) -> T {
+        let v = self.a.get(i, j);
+        if self.conj { v.conj() } else { v }
     }
 }

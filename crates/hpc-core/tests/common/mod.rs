@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod backward;
+
 use hpc_core::{
     BandRef, Diag, MatMut, MatRef, PackedMut, PackedRef, RealScalar, Scalar, Side, Trans, Uplo,
     VecMut, VecRef,
