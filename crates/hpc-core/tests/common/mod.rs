@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod backward;
+pub mod extreme;
 
 use hpc_core::{
     BandRef, Diag, MatMut, MatRef, PackedMut, PackedRef, RealScalar, Scalar, Side, Trans, Uplo,
