@@ -394,14 +394,22 @@ fn inc(rng: &mut Rng) -> i32 {
 
 fn level1<T: Elt>() {
     check::<T>("level 1", 1000, |lib, seed| {
-        let mut rng = Rng(seed * 0x9e37_79b9_7f4a_7c15 + 1);
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1));
         let n = rng.below(9);
         let (ix, iy) = (inc(&mut rng), inc(&mut rng));
         let (cx, cy) = rng.pick(&PAIRS);
         let x0: Vec<T> = vector(&mut rng, cx, n, ix);
         let y0: Vec<T> = vector(&mut rng, cy, n, iy);
-        let alpha: T = scalar(&mut rng);
-        let ralpha: T::Real = real_scalar(&mut rng);
+        // scal, rscal and axpy also by huge and tiny factors.
+        let extreme = rng.pick(&[None, None, None, Some(Class::Huge), Some(Class::Tiny)]);
+        let alpha: T = match extreme {
+            Some(c) => value(&mut rng, c),
+            None => scalar(&mut rng),
+        };
+        let ralpha: T::Real = match extreme {
+            Some(c) => real(&mut rng, c),
+            None => real_scalar(&mut rng),
+        };
         let (c, s) = (T::Real::from_f64(0.6), T::Real::from_f64(-0.8));
         let ni = n as c_int;
         let mut out: Outputs<T> = Vec::new();
@@ -488,7 +496,7 @@ fn level1_z() {
 /// `?rotm`, `?rotmg`, `sdsdot`, `dsdot` (real only).
 fn real_level1<R: Elt + RealScalar>() {
     check::<R>("rotm, rotmg", 1000, |lib, seed| {
-        let mut rng = Rng(seed * 0x2545_f491 + 7);
+        let mut rng = Rng(seed.wrapping_mul(0x2545_f491).wrapping_add(7));
         let n = rng.below(9);
         let (ix, iy) = (inc(&mut rng), inc(&mut rng));
         let (cx, cy) = rng.pick(&PAIRS);
@@ -561,7 +569,7 @@ fn real_level1_d() {
 
 fn level2<T: Elt>() {
     check::<T>("level 2", 1000, |lib, seed| {
-        let mut rng = Rng(seed * 0x5851_f42d_4c95_7f2d + 3);
+        let mut rng = Rng(seed.wrapping_mul(0x5851_f42d_4c95_7f2d).wrapping_add(3));
         let (m, n) = (rng.below(8), rng.below(8));
         let (kl, ku) = (rng.below(3), rng.below(3));
         let (ix, iy) = (inc(&mut rng), inc(&mut rng));
@@ -755,7 +763,7 @@ fn level2_z() {
 
 fn level3<T: Elt>() {
     check::<T>("level 3", 600, |lib, seed| {
-        let mut rng = Rng(seed * 0x1405_7b7e_f767_814f + 5);
+        let mut rng = Rng(seed.wrapping_mul(0x1405_7b7e_f767_814f).wrapping_add(5));
         // Mostly small, sometimes past the fast paths' small-matrix limits.
         let big = rng.below(6) == 0;
         let dim = |rng: &mut Rng| {

@@ -14,7 +14,7 @@ fn all<T: GemmScalar>(seed: u64) {
     for threads in [1, 2] {
         bad.extend(level3_failures::<T, _>(
             &Fast::new(Par::from_count(threads)),
-            150,
+            100,
             seed,
         ));
     }

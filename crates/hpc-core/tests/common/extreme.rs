@@ -231,7 +231,11 @@ pub fn level3_failures<T: Scalar, L: Level3<T>>(blas: &L, cases: u64, seed: u64)
         }
         // syrk, herk (A times itself: no huge A), syr2k, her2k.
         let tk = [Trans::No, Trans::Trans][pick(&mut rng, 2)];
-        let th = if tk == Trans::No { Trans::No } else { Trans::ConjTrans };
+        let th = if tk == Trans::No {
+            Trans::No
+        } else {
+            Trans::ConjTrans
+        };
         let ck = [Class::Normal, Class::Tiny, Class::Special][pick(&mut rng, 3)];
         let (rk, ck_) = if tk == Trans::No { (n, k) } else { (k, n) };
         let ak = matrix::<T>(&mut rng, ck, rk, ck_);
