@@ -45,6 +45,7 @@
 
 use hpc_core::reference::check::{check_rank_k, check_symm, check_tri_side};
 use hpc_core::{Diag, Level3, MatMut, MatRef, Result, Scalar, Side, Trans, Uplo};
+use num_traits::Float;
 
 use crate::canonical::scale;
 use crate::loops::{Problem, Region, Structure, Sym, TriA};
@@ -838,10 +839,10 @@ unsafe fn trmm_left<T: GemmScalar>(
     }
 }
 
-/// Solves `T X = alpha B` for a triangle of order at most [`LEAF`] by substitution, in the
-/// reference's order: each unknown is divided by its diagonal entry (for complex types the safe
-/// division of `hpc_core::complex`), then eliminated from the rows below it (lower) or above it
-/// (upper). Substitution is backward stable; the inverse of the block, which would let a GEMM do
+/// Solves `T X = alpha B` for a triangle of order at most [`SOLVE_LEAF`] by substitution, in
+/// the reference's order: each unknown is divided by its diagonal entry (multiplied by its
+/// reciprocal where that is as safe; for complex types the safe division of
+/// `hpc_core::complex`), then eliminated from the rows below it (lower) or above it (upper). Substitution is backward stable; the inverse of the block, which would let a GEMM do
 /// these flops too, is not. B is worked on a chunk of [`LEAF_COLS`] columns at a time, copied
 /// into `scratch` by rows, so that every step runs along a contiguous row of the chunk (under the
 /// selected ISA, for the compiler to vectorise).
@@ -914,12 +915,27 @@ impl<T: Scalar> pulp::WithSimd for Substitute<'_, T> {
             x,
             w,
         } = self;
+        // A diagonal entry whose parts lie within the square roots of the underflow and
+        // overflow thresholds has a reciprocal that scales a row as the division would, to
+        // a rounding (a reciprocal of each diagonal entry keeps the solve backward stable, as
+        // in OpenBLAS's kernels): one multiplication per element instead of a division.
+        // Outside that range each element is divided.
+        let (lo, hi) = (
+            T::Real::min_positive_value().sqrt(),
+            T::Real::max_value().sqrt(),
+        );
         let mut step = |j: usize| {
             let (before, rest) = x.split_at_mut(j * w);
             let (xj, after) = rest.split_at_mut(w);
             if !unit {
                 let d = t[j + j * m];
-                xj.iter_mut().for_each(|v| *v = v.quot(d));
+                let size = d.re().abs().max(d.im().abs());
+                if size > lo && size < hi {
+                    let r = d.inv();
+                    xj.iter_mut().for_each(|v| *v *= r);
+                } else {
+                    xj.iter_mut().for_each(|v| *v = v.quot(d));
+                }
             }
             let (rows, first) = if lower { (after, j + 1) } else { (before, 0) };
             for (r, xi) in rows.chunks_exact_mut(w).enumerate() {
@@ -1021,18 +1037,40 @@ unsafe fn trsm_left<T: GemmScalar>(
 /// would spread to elements that do not depend on it. Such calls, and singular triangles, run
 /// the reference itself. The scan costs `O(m^2 + mn)` against the call's `O(m^2 n)`.
 fn plain_operands<T: GemmScalar>(solve: bool, tri: Tri<T>, alpha: T, b: MatRef<'_, T>) -> bool {
-    let m = tri.t.rows;
-    let triangle_ok = (0..m).all(|j| {
-        let (lo, hi) = if tri.lower { (j, m) } else { (0, j + 1) };
-        (lo..hi).all(|i| {
-            // SAFETY: (i, j) inside the order-m triangle.
-            let v = unsafe { tri.elem(i, j) };
-            v.all_finite() && !(solve && i == j && v.is_zero())
-        })
-    });
-    triangle_ok
-        && alpha.all_finite()
-        && (0..b.cols()).all(|j| (0..b.rows()).all(|i| b.get(i, j).all_finite()))
+    let (t, m) = (tri.t, tri.t.rows);
+    // SAFETY: every range lies inside the order-m view `t` or inside `b`.
+    unsafe {
+        let triangle_ok = (0..m).all(|j| {
+            let (lo, hi) = if tri.lower { (j, m) } else { (0, j + 1) };
+            finite_in_column(t, j, lo, hi)
+        });
+        let diagonal_ok = !solve || tri.unit || (0..m).all(|i| !t.get(i, i).is_zero());
+        let b = RawMat::from_ref(b);
+        triangle_ok
+            && diagonal_ok
+            && alpha.all_finite()
+            && (0..b.cols).all(|j| finite_in_column(b, j, 0, b.rows))
+    }
+}
+
+/// Whether rows `lo..hi` of column `j` of `m` are all finite (a contiguous column is scanned
+/// in blocks that the compiler vectorises).
+///
+/// # Safety
+/// The rows and the column lie inside `m`.
+unsafe fn finite_in_column<T: GemmScalar>(m: RawMat<T>, j: usize, lo: usize, hi: usize) -> bool {
+    if lo >= hi {
+        return true;
+    }
+    if m.rs == 1 {
+        // SAFETY: rows lo..hi of column j are contiguous inside `m`.
+        let col = unsafe { core::slice::from_raw_parts(m.at(lo, j), hi - lo) };
+        col.chunks(64)
+            .all(|c| c.iter().fold(true, |ok, v| ok & v.all_finite()))
+    } else {
+        // SAFETY: (i, j) inside `m`.
+        (lo..hi).all(|i| unsafe { m.get(i, j) }.all_finite())
+    }
 }
 
 /// `trmm` (`solve = false`) and `trsm`.
