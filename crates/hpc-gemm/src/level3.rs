@@ -33,11 +33,13 @@
 //!   are packed as for one large GEMM, instead of the recursion's GEMMs of order 64 to m/2
 //!   (f64 n = 2048, one thread: left 85 -> 98 GFLOP/s, right 80 -> 92).
 //! - `trmm` otherwise, and `trsm`: recursive halving of the triangle. Each level is one GEMM on the
-//!   off-diagonal block; the leaves (at most `LEAF` rows) are one more GEMM with the dense
-//!   diagonal block (`trmm`) or with its inverse (`trsm`), computed once per leaf in
-//!   `O(LEAF^3)`. So all flops but those inversions run on the GEMM kernels; the inverse of a
-//!   well-conditioned triangle differs from substitution only by rounding. With threads to
-//!   spare, each thread runs the recursion on its own share of B's columns.
+//!   off-diagonal block. `trmm`'s leaves (at most `LEAF` rows) are one more GEMM with the dense
+//!   diagonal block; `trsm`'s (at most `SOLVE_LEAF` rows) are solved by substitution, which is
+//!   backward stable where a product with the block's inverse is not. With threads to spare,
+//!   each thread runs the recursion on its own share of B's columns.
+//! - `trmm`, `trsm` with an Inf or NaN in their operands (or a zero on a non-unit diagonal), and
+//!   the `syrk` family with trans = N and an Inf or NaN in A or B, run the reference: it skips
+//!   the terms of zero factors, which the blocked algorithms multiply (`0 * Inf = NaN`).
 //!
 //! The right-side variants are the left-side ones on transposed views (`B op(A)` =
 //! `(op(A)^T B^T)^T`), which costs nothing. The argument checks are those of the reference
@@ -657,8 +659,11 @@ fn rank_k_like<T: GemmScalar>(
     // With trans = N the reference skips every term whose A(j, l) (and B(j, l)) is zero, so an
     // Inf or NaN elsewhere in that column meets no zero; the blocked algorithm multiplies them
     // (0 * Inf = NaN). Operands with Inf or NaN run the reference itself.
-    let finite =
-        |m: &MatRef<'_, T>| (0..m.cols()).all(|j| (0..m.rows()).all(|i| m.get(i, j).all_finite()));
+    let finite = |m: &MatRef<'_, T>| {
+        let m = RawMat::from_ref(*m);
+        // SAFETY: every column of the checked view `m`.
+        (0..m.cols).all(|j| unsafe { finite_in_column(m, j, 0, m.rows) })
+    };
     if trans == Trans::No && !(finite(&a) && b.as_ref().is_none_or(finite)) {
         let r = hpc_core::reference::Reference;
         return match (herm, b) {
@@ -842,9 +847,10 @@ unsafe fn trmm_left<T: GemmScalar>(
 /// Solves `T X = alpha B` for a triangle of order at most [`SOLVE_LEAF`] by substitution, in
 /// the reference's order: each unknown is divided by its diagonal entry (multiplied by its
 /// reciprocal where that is as safe; for complex types the safe division of
-/// `hpc_core::complex`), then eliminated from the rows below it (lower) or above it (upper). Substitution is backward stable; the inverse of the block, which would let a GEMM do
-/// these flops too, is not. B is worked on a chunk of [`LEAF_COLS`] columns at a time, copied
-/// into `scratch` by rows, so that every step runs along a contiguous row of the chunk (under the
+/// `hpc_core::complex`), then eliminated from the rows below it (lower) or above it (upper).
+/// Substitution is backward stable; the inverse of the block, which would let a GEMM do these
+/// flops too, is not. B is worked on a chunk of [`SOLVE_COLS`] columns at a time, copied into
+/// `scratch` by rows, so that every step runs along a contiguous row of the chunk (under the
 /// selected ISA, for the compiler to vectorise).
 ///
 /// # Safety
