@@ -23,8 +23,7 @@ pub unsafe extern "C" fn lsame_(
     _lb: usize,
 ) -> c_int {
     // SAFETY: forwarded.
-    let (a, b) = unsafe { (*ca as u8, *cb as u8) };
-    c_int::from(a.eq_ignore_ascii_case(&b))
+    c_int::from(unsafe { crate::args::ch(ca) == crate::args::ch(cb) })
 }
 
 /// `name(args) -> R` as the subroutine `name_sub(args, result)`.
