@@ -38,6 +38,7 @@
 //! # Ok::<(), hpc_core::Error>(())
 //! ```
 
+pub mod check;
 pub mod complex;
 mod error;
 pub mod reference;

@@ -16,103 +16,9 @@
 //! no operation re-checks anything or can go out of bounds: the views are plain safe Rust over a
 //! slice. A view with zero rows or columns is valid and may borrow an empty slice.
 
+use crate::check::{Span, check_fits, check_ld, check_no_self_overlap, check_packed};
 use crate::error::{Error, ErrorKind, Result, invalid};
 use crate::scalar::Scalar;
-
-/// Where the element (0, 0) of a view lies in its slice, and the highest index it touches,
-/// for a view of `dims` with `strides`; `None` when the extent overflows.
-fn extent(dims: &[usize], strides: &[isize]) -> Option<(usize, usize)> {
-    let mut lowest: isize = 0; // most negative displacement from (0, 0)
-    let mut highest: isize = 0; // most positive displacement from (0, 0)
-    for (&d, &s) in dims.iter().zip(strides) {
-        let last = isize::try_from(d - 1).ok()?.checked_mul(s)?;
-        if last < 0 {
-            lowest = lowest.checked_add(last)?;
-        } else {
-            highest = highest.checked_add(last)?;
-        }
-    }
-    let origin = lowest.checked_neg()?;
-    let span = highest.checked_add(origin)?;
-    Some((origin as usize, span as usize))
-}
-
-/// Checks that a view of `dims` and `strides` fits in `len` elements; returns the offset of
-/// element (0, ..., 0).
-fn check_fits(
-    routine: &'static str,
-    argument: &'static str,
-    len: usize,
-    dims: &[usize],
-    strides: &[isize],
-) -> Result<usize> {
-    if dims.contains(&0) {
-        return Ok(0);
-    }
-    let Some((origin, span)) = extent(dims, strides) else {
-        return Err(invalid(
-            routine,
-            argument,
-            format!("the extent of a view of shape {dims:?} with strides {strides:?} overflows"),
-        ));
-    };
-    if span >= len {
-        return Err(Error::new(
-            ErrorKind::BufferTooSmall,
-            routine,
-            argument,
-            format!(
-                "a view of shape {dims:?} with strides {strides:?} needs {} elements, but the slice has {len}",
-                span + 1
-            ),
-        ));
-    }
-    Ok(origin)
-}
-
-/// Checks that no two elements of a mutable matrix view share a location: sorted by stride
-/// magnitude, each stride must step over the whole extent of the smaller one.
-fn check_no_self_overlap(
-    routine: &'static str,
-    rows: usize,
-    cols: usize,
-    rs: isize,
-    cs: isize,
-) -> Result<()> {
-    if rows == 0 || cols == 0 {
-        // No elements, so none written twice, whatever the strides (NumPy gives empty arrays
-        // zero strides).
-        return Ok(());
-    }
-    let mut dims = vec![(rows, rs.unsigned_abs()), (cols, cs.unsigned_abs())];
-    dims.retain(|&(d, _)| d > 1);
-    dims.sort_by_key(|&(_, s)| s);
-    let mut covered = 1usize; // elements spanned by the dimensions so far
-    for &(d, s) in &dims {
-        if s < covered {
-            return Err(invalid(
-                routine,
-                "strides",
-                format!(
-                    "a writable {rows} x {cols} view with row stride {rs} and column stride {cs} would write some elements twice"
-                ),
-            ));
-        }
-        covered = s.saturating_mul(d);
-    }
-    Ok(())
-}
-
-fn check_ld(routine: &'static str, ld: usize, min: usize, what: &str) -> Result<()> {
-    if ld < min.max(1) {
-        return Err(invalid(
-            routine,
-            "ld",
-            format!("ld = {ld} is smaller than {what} = {min} (and must be at least 1)"),
-        ));
-    }
-    Ok(())
-}
 
 /// Validates a dense layout with leading dimension `ld` (column-major: `ld >= rows`, row-major:
 /// `ld >= cols`) over `len` elements; returns `(offset, row stride, column stride)`.
@@ -267,6 +173,32 @@ impl<'a, T: Scalar> MatRef<'a, T> {
         })
     }
 
+    /// A view of caller memory: element (i, j) at `ptr + i * rs + j * cs` (in elements), with
+    /// the same checks as [`MatRef::from_strided`]. The bindings' one way from a raw pointer to
+    /// a view.
+    ///
+    /// # Safety
+    /// When the view has elements, every element it names is readable, and nothing writes
+    /// them for `'a`. (`ptr` may be anything, null included, when it has none.)
+    pub unsafe fn from_raw_parts(
+        ptr: *const T,
+        rows: usize,
+        cols: usize,
+        rs: isize,
+        cs: isize,
+    ) -> Result<Self> {
+        const R: &str = "MatRef::from_raw_parts";
+        let data = match Span::of(R, "ptr", &[rows, cols], &[rs, cs])? {
+            None => &[][..],
+            // SAFETY: the span's elements are the view's, readable for 'a (the caller's
+            // contract); the lowest of them is `lo` elements from (0, 0).
+            Some(span) => unsafe {
+                std::slice::from_raw_parts(ptr.wrapping_offset(span.lo), span.elements())
+            },
+        };
+        MatRef::from_strided(data, rows, cols, rs, cs)
+    }
+
     /// A column-major `rows x cols` matrix with leading dimension `ld` (the BLAS `A(lda, *)`):
     /// element (i, j) is `data[i + j * ld]`. Requires `ld >= max(1, rows)`.
     pub fn from_col_major(data: &'a [T], rows: usize, cols: usize, ld: usize) -> Result<Self> {
@@ -396,6 +328,30 @@ impl<'a, T: Scalar> MatMut<'a, T> {
             rs,
             cs,
         })
+    }
+
+    /// A writable view of caller memory, as [`MatRef::from_raw_parts`], with the checks of
+    /// [`MatMut::from_strided`] (no two elements at one address).
+    ///
+    /// # Safety
+    /// When the view has elements, every element it names is readable and writable, and
+    /// nothing else accesses them for `'a`.
+    pub unsafe fn from_raw_parts(
+        ptr: *mut T,
+        rows: usize,
+        cols: usize,
+        rs: isize,
+        cs: isize,
+    ) -> Result<Self> {
+        const R: &str = "MatMut::from_raw_parts";
+        let data = match Span::of(R, "ptr", &[rows, cols], &[rs, cs])? {
+            None => &mut [][..],
+            // SAFETY: as in `MatRef::from_raw_parts`, writable and exclusive.
+            Some(span) => unsafe {
+                std::slice::from_raw_parts_mut(ptr.wrapping_offset(span.lo), span.elements())
+            },
+        };
+        MatMut::from_strided(data, rows, cols, rs, cs)
     }
 
     /// A writable column-major matrix with leading dimension `ld >= max(1, rows)`.
@@ -586,6 +542,16 @@ impl<'a, T: Scalar> VecRef<'a, T> {
         })
     }
 
+    /// A view of caller memory: element i at `ptr + i * inc` (in elements).
+    ///
+    /// # Safety
+    /// As [`MatRef::from_raw_parts`].
+    pub unsafe fn from_raw_parts(ptr: *const T, n: usize, inc: isize) -> Result<Self> {
+        // SAFETY: forwarded; a column of `n` elements with row stride `inc`.
+        let m = unsafe { MatRef::from_raw_parts(ptr, n, 1, inc, 1) }?;
+        Ok(m.col(0))
+    }
+
     common_vec_methods!();
 }
 
@@ -628,6 +594,16 @@ impl<'a, T: Scalar> VecMut<'a, T> {
             len: n,
             inc,
         })
+    }
+
+    /// A writable view of caller memory: element i at `ptr + i * inc` (in elements).
+    ///
+    /// # Safety
+    /// As [`MatMut::from_raw_parts`].
+    pub unsafe fn from_raw_parts(ptr: *mut T, n: usize, inc: isize) -> Result<Self> {
+        // SAFETY: forwarded; a column of `n` elements with row stride `inc`.
+        let m = unsafe { MatMut::from_raw_parts(ptr, n, 1, inc, 1) }?;
+        Ok(m.col_mut(0))
     }
 
     common_vec_methods!();
@@ -811,27 +787,6 @@ fn packed_index(n: usize, uplo: crate::Uplo, i: usize, j: usize) -> usize {
             i + j * (2 * n - j - 1) / 2
         }
     }
-}
-
-fn check_packed(routine: &'static str, len: usize, n: usize) -> Result<()> {
-    let needed = n.checked_mul(n + 1).map(|x| x / 2).ok_or_else(|| {
-        invalid(
-            routine,
-            "n",
-            format!("n = {n} is too large for packed storage"),
-        )
-    })?;
-    if len < needed {
-        return Err(Error::new(
-            ErrorKind::BufferTooSmall,
-            routine,
-            "data",
-            format!(
-                "packed storage of order {n} needs n (n + 1) / 2 = {needed} elements, but the slice has {len}"
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// One triangle of an `n x n` matrix in BLAS packed storage, read-only. Which triangle it holds

@@ -154,7 +154,7 @@ impl Cpu {
 
     /// Whether the kernel's wide register block runs every real product whose op(B) has
     /// contiguous columns but a narrow one, reading op(B) in place, and not only short, wide
-    /// products (`loops::wide_applies`).
+    /// products (`plan::wide_applies`).
     pub fn wide_in_place(self) -> bool {
         self.tuning().wide_in_place
     }
@@ -225,60 +225,19 @@ pub struct Blocking {
 impl Blocking {
     /// Block sizes for an `mr x nr` kernel on `elem`-byte reals with caches `caches`.
     ///
-    /// - MC and KC: the `MC x KC` block of A takes half of L2, with MC = 8 MR (the `gemm`
-    ///   crate's choice: eight micro-panels of A per block), which sets KC; KC is rounded down
-    ///   to a multiple of 8, within 64..=512, and MC is then recomputed from it (a multiple of
-    ///   MR, at least MR). Here (1 MiB L2) that is KC = 512 and MC = 128 (f64) or 256 (f32).
-    ///   On Zen 4, MC is recomputed for three quarters of L2 instead (KC as before): MC = 192
-    ///   (f64) or 384 (f32). Calls alternated in one process, medians of 7-9 pairs, against
-    ///   half of L2 (with NC as below): f64 one thread n = 512 +1%, 1024 +1%, 1536 +2%, 2048
-    ///   +1 to +4%, 3000 +1%, 4096 +0 to +3%; two threads n = 1024 +1%, 2048 +2%, 4096 +1%;
-    ///   f32 n = 1024 +2%, 2048 +3%; c64 1024 +3%, 2048 even. (MC 160 came out between;
-    ///   MC 256 with KC 384 even to -2%.) On the Xeon, A~ in three quarters of L2 lost on two
-    ///   threads (below).
-    ///   BLIS's model sizes KC from L1 instead, so that a `KC x NR` micro-panel of B stays
-    ///   there (KC = 216 f64, 432 f32 here, with MC = 288); measured on this machine (Zen 5,
-    ///   whose L2 feeds the kernel's two operand streams fast enough), the deeper updates,
-    ///   which read and write each tile of C half as often, win for f64: one thread, paired
-    ///   medians of 6 alternated runs of `examples/gemm_time`: n = 384 +4%, 512 +5%, 1024
-    ///   +5%, 2048 +5%, 4096 +3%, n = 128 and 256 even; c64 n = 64 +3%, 128 +5%, 256 +6%,
-    ///   1024 +4%. f32 and c32 come out even (within 1-3%). On the Xeon (2 MiB L2) the rule
-    ///   gives KC = 512 and MC = 256 (f64), and other depths lost, one thread, paired medians
-    ///   of 3-5: KC = 1024 (`MAX_KC` raised, so B~ in column form) n = 2048 -3%, 512 -3%,
-    ///   4096 x 4096 x 64 -18%; KC = 1024 with MC = 128 (B~ packed) n = 2048 even; KC 256 or
-    ///   384 (MC 512 or 336) -2 to -3%; MC = 128 with KC = 512 even; MC = 384 (1.5 MiB of
-    ///   A~) one thread even, two threads n = 2048 -3%, 1024 -2%.
-    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or a 32nd of L3 (half of it on
-    ///   Zen 4), whichever is more, a multiple of NR, within about 512..=4200 (and the driver
-    ///   evens out the panels of each product, each at most a sixteenth wider than NC). The
-    ///   price of a narrow panel is that op(A) is packed once per NC columns (one element per
-    ///   `2 * NC` flops); the price of a wide one is a panel that must survive in L3 while every
-    ///   block of A passes. Which wins depends on the L3:
-    ///   - Zen 5 (1 MiB L2, 32 MiB L3 shared by the CCD; then the build machine): panels of
-    ///     L2's size. f64, one thread, NC = 518 against 4200 (paired medians of 4-6
-    ///     alternated runs of `examples/gemm_time`): n = 1024 +4%, 2048 +6%, 4096 +5%; f32
-    ///     n = 2048 +5%. Smaller (266) or larger (1022) panels were slower than 518 at
-    ///     n = 2048 and 4096. L3 / 32 is 1 MiB there, so the rule gives the same NC.
-    ///   - A Xeon with 2 MiB L2 and 480 MiB L3 (the build machine since December 2026):
-    ///     wide panels. NC = 3840 against 504 (L2's size), one thread, paired medians of 5:
-    ///     f64 n = 1024 +6%, 2048 +8%, 4096 +9%; f32 (4200) n = 1024 and 2048 +4%; c64
-    ///     n = 1024 +5%. The L3 / 32 rule gives 3840 (f64) and 4200 (f32).
-    ///   - Zen 4 (a 2-core EPYC VM, 1 MiB L2, 32 MiB L3; the build machine in December 2026): the
-    ///     same caches as the Zen 5 above, and the other way round. NC = 2044 (f64) against 504,
-    ///     the two alternated call by call in one process (a timing build that switches NC per
-    ///     call; medians of 9-11 pairs, several sets): one thread n = 1024 +0.5 to +2%, 1536 +2 to
-    ///     +3%, 2048 +2 to +3%, 3000 +2%, 4096 +2 to +4%; two threads n = 1024 +2%, 1536 +4%, 2048
-    ///     +1%, 3000 -1%, 4096 +2%; f32 (4088) n = 2048 and 4096 +2%, two threads +2%; c64 even.
-    ///     Packing op(A) once or twice rather than four times at n = 2048 halves its share (perf:
-    ///     6.5% to 3.3%), and the kernel slows by a little less than that. 1022 and 4200 came out
-    ///     between, within the noise of 2044. Later (after the wide block's copy of op(B) for
-    ///     tall products, `loops::COPY_B_BLOCKS`), one panel up to 4200 columns against 2044
-    ///     (f64, calls alternated in one process, medians of 9-11 pairs, random data): one
-    ///     thread n = 4096 +2.3%, +2.1%, +1.2% (three sets), 3072 +2.2%, +1.8%, 2048 -0.3% and
-    ///     +1.2%; two threads n = 4096 +2.0%, 3072 +1.0%, 2048 +2.0%, 1024 even; n = 6144 even
-    ///     (two panels of 3072 against three of 2048). f32 (4088 against 4200, where only
-    ///     n = 4096 differs) even, one and two threads. So L3 / 2: NC = 4088 (f64, one panel
-    ///     up to n = 4343 with the sixteenth) and 4200 (f32).
+    /// - KC: the `MC x KC` block of A takes half of L2 with MC = 8 MR (the `gemm` crate's
+    ///   choice), which sets KC, rounded down to a multiple of 8 within `64..=MAX_KC`. Deeper than
+    ///   BLIS's model (which keeps a `KC x NR` micro-panel of B in L1): each tile of C is read and
+    ///   written half as often, and the L2 of the machines measured feeds the kernel fast enough.
+    /// - MC: recomputed from KC for the processor's share of L2 ([`Cpu`]'s tuning: half, three
+    ///   quarters on Zen 4), a multiple of MR.
+    /// - NC: the `KC x NC` panel of B takes as many bytes as L2 or the processor's share of L3
+    ///   (a 32nd, half on Zen 4), whichever is more, a multiple of NR within about 512..=4200.
+    ///   A narrow panel packs op(A) once per NC columns; a wide one must survive in L3 while every
+    ///   block of A passes; which wins depends on the L3.
+    ///
+    /// With 1 MiB of L2 that is KC = 512 and MC = 128 (f64) or 256 (f32); the unit tests pin the
+    /// blocks of each machine measured. History: `docs/tuning.md`, "blocking.rs".
     pub fn derive(caches: Caches, cpu: Cpu, mr: usize, nr: usize, elem: usize) -> Blocking {
         let t = cpu.tuning();
         let kc = (caches.l2 / 2 / (8 * mr * elem)).clamp(64, crate::kernels::MAX_KC) / 8 * 8;
@@ -290,14 +249,9 @@ impl Blocking {
     }
 
     /// The blocks of a narrow product (a few micro-panels of B over several blocks of A~,
-    /// `loops::run`): A~ in a quarter of L2. Half MC and half KC (whole micro-panels of `mr`
+    /// `plan::run`): A~ in a quarter of L2. Half MC and half KC (whole micro-panels of `mr`
     /// rows, KC at least 8 unless it was less); on Zen 4, whose MC fills three quarters of L2,
-    /// a third of MC and all of KC. There, keeping KC against halving it too (MC = 64 either
-    /// way), calls alternated in one process, medians of 9 pairs: f64 4096 x 64 x 4096 +2-3%
-    /// (two threads +2%), 4096 x 32 x 4096 +4-5%, 4096 x 112 x 4096 +3%, 2048 x 64 x 2048
-    /// +1%; f32 4096 x 64 x 4096 +4%. Keeping all of KC with MC = 128 lost (f64 -3%, -4%; f32
-    /// -3%), and with MC = 96 as well (f64 -2%, -7%). The Xeon's figures for halving both are
-    /// at `loops::run`.
+    /// a third of MC and all of KC. History: `docs/tuning.md`, "blocking.rs: Blocking::narrow".
     pub fn narrow(self, cpu: Cpu, mr: usize) -> Blocking {
         let t = cpu.tuning();
         Blocking {

@@ -5,13 +5,7 @@
 //! its buffer (rayon can run a second GEMM's task on a thread that waits inside a first one)
 //! gets a fresh allocation instead, so nesting is always correct.
 //!
-//! Plain pages: the buffers backed by 2 MiB pages (`madvise(MADV_HUGEPAGE)` on a 2 MiB-aligned
-//! allocation, checked in `AnonHugePages`) measured even on the Xeon build machine, one thread,
-//! paired medians of 5 alternated runs of `examples/gemm_time`: f64 n = 2048 1.00, 1024 1.01,
-//! 4096 x 64 x 4096 0.99. (The operands' own pages are the caller's: huge pages there gave f64
-//! n = 2048 +0.5%, 4096 x 64 x 4096 +1.6%, 64 x 4096 x 4096 +4.5%.) On the Zen 4 VM, whose
-//! page walks are nested, the same: f64 n = 1024 and 2048 even over three alternated runs
-//! (and the operands on huge pages: n = 2048 +2%, 1024 and 4096 even).
+//! Plain pages: buffers backed by 2 MiB pages measured even (`docs/tuning.md`, "buffer.rs").
 
 use std::cell::RefCell;
 

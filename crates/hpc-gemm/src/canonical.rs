@@ -16,9 +16,9 @@
 //! strides and applies the conjugation.
 
 use crate::blocking::Blocking;
-use crate::loops::{Problem, Region, Structure};
+use crate::problem::{Problem, Region, Structure};
 use crate::raw::RawMatMut;
-use crate::simd::GemmScalar;
+use crate::registry::GemmScalar;
 
 /// Canonicalises `p` in place; false when the call is complete (no product to compute).
 /// In place, not by value: a `Problem` is large enough (over 128 bytes) that each copy was a
@@ -70,11 +70,9 @@ const ALIGN_COLS: usize = 64;
 /// allocator maps 16 bytes past a page) makes every one of those stores straddle two lines,
 /// which a shallow product, bound by writing C, pays for. Split off, the rows above the
 /// first aligned one take a thin product of their own (and a second reading of op(B)), and
-/// every tile of the rest starts a line. Calls alternated in one process, medians of 7-9
-/// pairs, C 16 bytes off a line, one thread: f64 4096 x 4096 x 64 +4-6%, 4096 x 4096 x 32
-/// +6%, 4096 x 4096 x 96 and x 128 +1%, 3000 x 3000 x 64 +1%; f32 4096 x 4096 x 64 +1%; two
-/// threads f64 4096 x 4096 x 64 +1%; deeper, the second reading of op(B) costs what the
-/// aligned stores save (f64 4096 x 4096 x 256 -0.5%, n = 1024 -1%), hence [`ALIGN_DEPTH`].
+/// every tile of the rest starts a line. Deeper products lose as much on the second reading
+/// of op(B) as the aligned stores save, hence [`ALIGN_DEPTH`] (`docs/tuning.md`,
+/// "canonical.rs: rows_to_align").
 /// Real types only (a complex C's tiles are half as tall in elements, and its paths differ).
 ///
 /// The bits do not change: k fits one KC slice (half of KC, which a narrow product takes on
@@ -139,8 +137,8 @@ mod tests {
             conj_b: true,
             beta: 0.0,
             c,
-            region: crate::loops::Region::All,
-            structure: crate::loops::Structure::General,
+            region: crate::problem::Region::All,
+            structure: crate::problem::Structure::General,
         }
     }
 

@@ -9,24 +9,8 @@
 //!   [`SPIN`] at a time, then sleeps.
 //!
 //! The second form replaced a parallel iterator on rayon's global pool, under which the calling
-//! thread slept through the whole call while the pool ran every share. On the 2-core Zen 4 VM
-//! that cost two wake-ups a call: a worker's at the start, the caller's at the end (c64
-//! 64 x 64 x 64 on two threads: shares of 19-21 us each, the second 2-3 us late, the caller
-//! back 5-17 us after the last share ended; now 0.5-1 us after it). Two threads, a process per
-//! variant, old and new alternated, each process the median of 4-5 rounds of 2 GFLOP; the
-//! processes' medians, old / new GFLOP/s:
-//! - c64 64: 44-63 / 77-95; c32 96: 153-184 / 213-217; c64 128: 73-83 / 82-92.
-//! - f64 128: 69-74 / 80-104; f32 128: 140-160 / 197-210.
-//! - f64 256: 87-95 / 96-102; f32 256: 160-185 / 194-204.
-//! - f64 512, 1024, f32 1024, 4096 x 64 x 4096 and 4096 x 4096 x 64: even.
-//!
-//! In a noisy phase of the host, both forms had processes that ran every call at about one
-//! core's speed (f64 256: 6 of 16 old ones, 2 of 16 new ones, and 2 more at 0.8x). A caller
-//! that ran a share and then *slept* until the others ended was bimodal in this way on an
-//! earlier host too (about one process in four). Using rayon's global pool for the helpers
-//! (`cores` workers beside the caller, one of them always idle) measured 1-8% slower than a
-//! pool of `cores - 1`. Claiming shares, against handing each share to a helper in a rayon
-//! scope: c64 64 91-95 / 94-98, f64 64 76-86 / 85-91 GFLOP/s (6 processes each).
+//! thread slept through the whole call while the pool ran every share: two wake-ups a call,
+//! which small products on two threads paid for. History: `docs/tuning.md`, "fork.rs".
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};

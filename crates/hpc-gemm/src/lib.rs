@@ -54,6 +54,8 @@ pub mod kernels;
 mod level3;
 mod loops;
 mod pack;
+mod plan;
+mod problem;
 mod raw;
 mod registry;
 mod simd;
@@ -62,33 +64,25 @@ mod small;
 pub use blocking::{Blocking, Caches, Cpu};
 pub use kernels::Isa;
 pub use level3::Fast;
+pub use registry::GemmScalar;
 pub use registry::{Family, detected_isa, selected_isa};
-pub use simd::{GemmScalar, KernelReal};
+pub use simd::KernelReal;
 
 use std::num::NonZeroUsize;
 use std::sync::OnceLock;
 
 use hpc_core::{MatMut, MatRef, Result, Trans};
 
-use crate::loops::{Problem, Region, Structure};
+use crate::problem::{Problem, Region, Structure};
 use crate::raw::{RawMat, RawMatMut};
 
 /// Products below two shares of this much work stay on the calling thread; above, each thread
 /// gets at least one share. Work is counted in f64 multiply-adds: `m * n * k` for f64, half of
 /// it for f32 (twice the lanes per vector, so half the time), four times for c64 (four real
-/// multiply-adds per complex one), twice for c32. A fork and join costs 1-3 us since the
-/// calling thread runs a share and spins for the others (`fork.rs`; it cost 5-20 us before,
-/// when the threshold was 80^3), which a share of 40^3 f64 multiply-adds (about 2.6 us at 50
-/// GFLOP/s) repays. Two threads against one on the 2-core Zen 4 VM, calls alternated in one
-/// process, medians of 7 rounds, 3-5 processes:
-/// - Just above two shares (128k): f32 64 1.28-1.38x, c64 32 1.27-1.35x, f64 51 1.44-1.48x,
-///   c32 40 1.49-1.52x; f64 64 x 64 x 32 1.20-1.36x, 32 x 32 x 128 1.32x (one process 0.96x),
-///   16 x 128 x 64 1.32-1.39x, 128 x 32 x 32 1.31-1.34x, 8 x 128 x 128 1.36x (one 0.88x);
-///   f32 32 x 32 x 256 1.10x, 128 x 128 x 16 1.25-1.40x; c64 16 x 16 x 128 1.13x.
-/// - Further up: f64 n = 64 1.24-1.52x, 96 1.82x; f32 80 1.52x; c64 40 1.49x.
-/// - At about 64k it depends on the shape: f64 n = 40 1.21-1.28x, 8 x 256 x 32 1.44-1.61x,
-///   but f64 41 0.80x (shares of 24 and 17 columns), f32 64 x 64 x 32 0.68x, f64 32 x 32 x 64
-///   0.67x, 16 x 128 x 32 0.91-1.04x. Smaller still, f32 48 lost (0.63-0.95x).
+/// multiply-adds per complex one), twice for c32. A fork and join costs 1-3 us (the calling
+/// thread runs a share and spins for the others, `fork.rs`), which a share of 40^3 f64
+/// multiply-adds (about 2.6 us at 50 GFLOP/s) repays; at about half of that, two threads win
+/// or lose by the shape. History: `docs/tuning.md`, "lib.rs: PAR_THRESHOLD".
 pub const PAR_THRESHOLD: usize = 40 * 40 * 40;
 
 /// `C <- alpha * A * B + beta * C`. A is `m x k`, B is `k x n`, C is `m x n`; any strides.
@@ -122,15 +116,15 @@ pub fn gemm_op<T: GemmScalar>(
     mut c: MatMut<'_, T>,
     par: Par,
 ) -> Result<()> {
-    hpc_core::reference::check::check_gemm(transa, transb, &a, &b, &c)?;
-    let a = op(transa, RawMat::from_ref(a));
-    let b = op(transb, RawMat::from_ref(b));
+    hpc_core::check::check_gemm(transa, transb, &a, &b, &c)?;
+    let (a, conj_a) = RawMat::from_ref(a).op(transa);
+    let (b, conj_b) = RawMat::from_ref(b).op(transb);
     let p = Problem {
         alpha,
         a,
-        conj_a: transa == Trans::ConjTrans,
+        conj_a,
         b,
-        conj_b: transb == Trans::ConjTrans,
+        conj_b,
         beta,
         c: RawMatMut::from_mut(&mut c),
         region: Region::All,
@@ -140,14 +134,6 @@ pub fn gemm_op<T: GemmScalar>(
     // elements distinct), and `c` stays mutably borrowed for the whole call.
     unsafe { gemm_raw(p, par) };
     Ok(())
-}
-
-/// op(A) as a strided view (the conjugation is a separate flag).
-fn op<T>(t: Trans, a: RawMat<T>) -> RawMat<T> {
-    match t {
-        Trans::No => a,
-        Trans::Trans | Trans::ConjTrans => a.t(),
-    }
 }
 
 /// The number of threads a product of this size gets under `par`.
@@ -202,7 +188,7 @@ unsafe fn gemm_canonical<T: GemmScalar>(p: Problem<T>, par: Par) {
         return;
     }
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
-    unsafe { T::Real::run(isa, &p, nt) };
+    unsafe { plan::run_on(isa, &p, nt) };
 }
 
 /// One triangle of a product (gemmt, for `syrk`/`syr2k`): `p.region` is `Lower(0)` or
@@ -224,12 +210,12 @@ pub(crate) unsafe fn gemmt_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     // Half the square's work.
     let nt = threads_for::<T>(par, n, n.div_ceil(2), k);
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
-    unsafe { T::Real::run(isa, &p, nt) };
+    unsafe { plan::run_on(isa, &p, nt) };
 }
 
 /// A product with structured operands ([`Structure`]), run on the loops directly:
 /// canonicalisation would swap or flip the operands, and the small path does not know them.
-/// - `TriA`/`TriB` (`trmm` in place): op(A) square and `p.c` the same elements as `p.b`
+/// - `Tri`/`TriB` (`trmm` in place): op(A) square and `p.c` the same elements as `p.b`
 ///   (`B <- alpha op(A) B`), or op(B) square and `p.c` the same elements as `p.a`
 ///   (`B <- alpha B op(A)`); `p.beta` zero.
 /// - `SymA`/`SymB` (`symm`/`hemm`): `p.a` (or `p.b`) the whole square symmetric matrix.
@@ -263,7 +249,7 @@ pub(crate) unsafe fn structured_raw<T: GemmScalar>(p: Problem<T>, par: Par) {
     };
     let nt = threads_for::<T>(par, m, n, work_k);
     // SAFETY: `selected_isa` only returns available ISAs; operands forwarded.
-    unsafe { T::Real::run(isa, &p, nt) };
+    unsafe { plan::run_on(isa, &p, nt) };
 }
 
 /// The most threads a call made on this thread can use: the size of the rayon pool it runs on,

@@ -13,500 +13,54 @@
 //!
 //! When all of op(A)'s rows fit one `MC x KC` block of A~ (`m * kc <= MC * KC`, so that a
 //! shallow product takes more rows than MC), LOOP 3 runs once and each micro-panel of B~ would
-//! serve a single pass of LOOP 1, so B~ is not packed up front: LOOP 2 packs each micro-panel just
-//! before its pass (into L1, prefetching the next one), which saves writing B~ to L3 and
-//! reading it back; the skinny shape 64 x 4096 x 4096 went from 28 to 53 GFLOP/s with it.
-//! A real op(B) with contiguous columns is not even packed there: the kernel reads its full
-//! micro-panels in place (`ukr_b_in_place`), which took that shape from 56 to 81 GFLOP/s in
-//! f64 and from 93 to 168 in f32 (`examples/gemm_time.rs`, one thread), unless B's columns
-//! alias in L1 and LOOP 1 makes more than two passes (see `macro_kernel`). A short, wide
-//! product (at most four micro-panels of the wide block's rows, at least twice as many columns
-//! as rows) runs the kernel's wide register block instead (32 x 6 f64, 64 x 6 f32, kernel
-//! contract point 13), reading B in place six columns at a time: 64 x 4096 x 4096 from 82 to 93
-//! GFLOP/s in f64 ([`wide_applies`]). On Zen 4 every real product whose op(B) has contiguous
-//! columns does so (but a narrow one), over as many blocks of A~ as it takes: nothing of op(B)
-//! is packed there, and f64 n = 1024 runs 4-7% faster than with B~ in column form.
+//! serve a single pass of LOOP 1, so B~ is not packed up front: LOOP 2 packs each micro-panel
+//! just before its pass (into L1), which saves writing B~ to L3 and reading it back. A real
+//! op(B) with contiguous columns is not even packed there: the kernel reads its full
+//! micro-panels in place (`ukr_b_in_place`), unless B's columns alias in L1 and LOOP 1 makes
+//! more than two passes ([`macro_kernel`]). The kernel's wide register block (kernel contract
+//! point 13, [`crate::plan::wide_applies`]) reads op(B) in place six columns at a time
+//! ([`loop2_wide`]).
 //!
-//! B~ of a real op(B) with contiguous columns is packed in column form (kernel contract point
-//! 12): each micro-panel a plain copy of its NR columns at a fixed, odd-cache-line stride, which
-//! the kernel addresses with constant offsets. The usual packed form is a transposition of the
-//! same columns; the copy is cheaper and the kernel as fast ([`cols_form`]).
+//! Otherwise B~ of a real op(B) with contiguous columns is packed in column form (contract
+//! point 12): each micro-panel a plain copy of its NR columns at a fixed, odd-cache-line
+//! stride, which the kernel addresses with constant offsets ([`cols_form`]).
 //!
 //! A product may be asked for one triangle of C only (gemmt, [`Region`], for the syrk family):
 //! LOOP 3 skips blocks of A~ and LOOP 2 micro-panels of B~ that the triangle misses, and LOOP 1
 //! skips such tiles and computes those the triangle cuts into the tile buffer, merging the kept
-//! elements into C. With threads, C's columns are then shared by equal work, not equal width.
+//! elements into C.
 //!
 //! Operands may be structured ([`Structure`]). A triangular op(A) may multiply op(B) in place
-//! (`trmm`, [`TriA`]): A~ is packed with zeros beyond the diagonal, LOOP 1 trims each
+//! (`trmm`, [`Tri`]): A~ is packed with zeros beyond the diagonal, LOOP 1 trims each
 //! micro-panel's k range to the triangle, and LOOP 4 runs in the order that packs every row of
 //! op(B) into B~ before the product overwrites it; a triangular op(B) likewise from the right.
-//! A symmetric or Hermitian op(A) or op(B) (`symm`/`hemm`, [`Sym`]) is packed from its stored
+//! A symmetric or Hermitian op(A) or op(B) (`symm`/`hemm`, [`crate::problem::Sym`]) is packed from its stored
 //! triangle and the mirror of the other, so it runs as one GEMM.
 //!
 //! β is applied once, on the first `pc` iteration; later iterations accumulate with β = 1
 //! (matrixmultiply's `betap`).
 //!
-//! Threads. The threads first split C into shares at the top, above LOOP 5, and each share
-//! runs the five loops on its own: one fork and one join per call, where sharing B~ costs two
-//! per packed panel; the calling thread runs one share and hpc's helpers the others (`fork`).
-//! When C is tall enough (at least `ROW_SHARE_PANELS` = 4 micro-panels of A per share) and at
-//! least as tall as it is wide, the shares are rows: each packs its own rows of op(A), none
-//! packs them twice, and every share reads all of op(B) (in place when a share
-//! is one MC block; packing B~ in column form is a copy, the cheaper packing to do twice).
-//! Against splitting LOOP 2 with every thread packing the same A~, f64 2 threads (paired
-//! medians of 6 alternated runs): n = 256 +30%, n = 384 +11%, 4096 x 64 x 4096 +7%,
-//! 600 x 200 x 600 +24%, 128 x 400 x 4096 +12%; c64 4096 x 64 x 1024 +27%, c32 n = 256 +27%.
-//! When C is wider than tall (and has at least `COL_SHARE` = 256 columns per share), or too
-//! short for row shares, the shares are columns, and every share packs all of op(A), which is
-//! small beside its `2 * m * k * cols` flops at 256 columns or more. Against no shares
-//! (`examples/gemm_time`, 2 threads, medians of 6-8 alternated runs): f64 n = 512 +8%,
-//! n = 768 +7%, 64 x 4096 x 4096 +4%, f32 n = 1024 +6%, c64 n = 256 +48%; n = 2048 even.
-//! Rows against columns where both apply (paired medians of 5): f64 4096 x 4096 x 64 +14%,
-//! n = 512 +2-4%, 768 +2%, 1024 +1%, 2048 +1%; f32 n = 1024 +2-3%, 2048 +1%, 512 even (noisy),
-//! 4096 x 4096 x 64 -1%; c64 and c32 n = 1024 +1%; but 64 x 4096 x 4096 -10%, hence columns
-//! for a wide C. Re-measured later with rayon's pool running every share, a large, deep, about
-//! square C (n >= 1024, k >= 512, m <= 1.25 n) came out the other way, columns +2-6% on f64
-//! n = 1024 to 4096 (figures at [`run`]), so it takes columns as well, unless the wide block
-//! reads op(B) in place (Zen 4), where no share copies any of op(B) and rows win again.
-//! Within a share, or for a narrower C, the threads split LOOP 3 and LOOP 2 between them
-//! (`ic_ways x jr_ways`), so every microtile of C belongs to exactly one thread, and they take
-//! turns packing B~ in parallel. No split changes which kernel computes an element nor the
-//! order of its k sums (MC, KC and NC do not depend on the thread count; MC is always a
-//! multiple of MR; a share is whole micro-panels, and an edge tile's store does the same
-//! arithmetic as a full one), so results are bitwise identical whatever the number of threads.
+//! Threads: the plan ([`crate::plan`]) shares C between them at the top; within a share they
+//! split LOOP 3 and LOOP 2 (`ic_ways x jr_ways`) and take turns packing B~. No split changes
+//! which kernel computes an element nor the order of its k sums (MC, KC and NC do not depend
+//! on the thread count; MC is always a multiple of MR; a share is whole micro-panels, and an
+//! edge tile's store does the same arithmetic as a full one), so results are bitwise identical
+//! whatever the number of threads. History: `docs/tuning.md`, the "loops.rs" sections.
 
 use num_traits::{One, Zero};
 
-use crate::blocking::{Blocking, Caches, Cpu};
+use crate::blocking::{Blocking, Caches};
 use crate::buffer::{Slot, with_buffer};
 use crate::kernels::{Aux, Microkernel};
 use crate::pack::{
     pack_a, pack_a_sym, pack_b, pack_b_cols, pack_b_sym, packed_a_len, packed_b_cols_len,
     packed_b_len, prefetch_block, triangle_a, triangle_b,
 };
+use crate::plan::Plan;
+use crate::problem::{Cover, Problem, Region, Structure, Tri};
 use crate::raw::{RawMat, RawMatMut};
-use crate::simd::{GemmScalar, factor};
-
-/// One canonical product `C <- beta * C + alpha * op(A) * op(B)`: `a` is op(A) up to the
-/// conjugation flag (`m x k`), `b` is op(B) likewise (`k x n`), `c` is `m x n`. `k > 0`,
-/// `alpha != 0`, `m, n > 0` (the trivial cases are handled by `canonical.rs`).
-#[derive(Clone, Copy, Debug)]
-pub struct Problem<T> {
-    pub alpha: T,
-    pub a: RawMat<T>,
-    pub conj_a: bool,
-    pub b: RawMat<T>,
-    pub conj_b: bool,
-    pub beta: T,
-    pub c: RawMatMut<T>,
-    /// Which elements of C are computed: all of them, or one triangle (gemmt, for
-    /// `syrk`/`syr2k`); the others are neither read nor written.
-    pub region: Region,
-    /// What op(A) or op(B) is beyond a general matrix ([`Structure`]).
-    pub structure: Structure,
-}
-
-impl<T: Copy> Problem<T> {
-    /// The part of the product that computes `cnt` columns of C from column `s0` (`cols`), or
-    /// `cnt` rows from row `s0`: the same operands, narrowed to the columns of op(B) (or rows
-    /// of op(A)) that part reads.
-    pub(crate) fn share(&self, cols: bool, s0: usize, cnt: usize) -> Problem<T> {
-        let (m, n) = (self.c.rows, self.c.cols);
-        if cols {
-            Problem {
-                b: self.b.sub(0, s0, self.b.rows, cnt),
-                c: self.c.sub(0, s0, m, cnt),
-                region: self.region.sub(0, s0),
-                ..*self
-            }
-        } else {
-            Problem {
-                a: self.a.sub(s0, 0, cnt, self.a.cols),
-                c: self.c.sub(s0, 0, cnt, n),
-                region: self.region.sub(s0, 0),
-                ..*self
-            }
-        }
-    }
-}
-
-/// What the operands are beyond general matrices: the in-place triangular products of `trmm`
-/// and the symmetric ones of `symm`/`hemm`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Structure {
-    /// General operands.
-    General,
-    /// op(A) is a triangle and C is op(B) itself, overwritten in place (`trmm` from the
-    /// left): see [`TriA`].
-    TriA(TriA),
-    /// op(B) is a triangle (`k x k`, so `n = k`) and C is op(A) itself, overwritten in place
-    /// (`trmm` from the right: `B <- alpha B op(A)`, β = 0). Every column of op(A) must be packed
-    /// into A~ before a write reaches it. Column j of the product reads columns `l <= j` of
-    /// op(A) (upper) or `l >= j` (lower), so NC = KC, LOOP 5 runs backwards under an upper
-    /// triangle, and each panel first runs the KC slice of its own columns (β; B~'s diagonal
-    /// squares packed as A~'s are under [`TriA`], each micro-panel of B~ on its k range), then
-    /// the slices of columns not yet written. Threads split LOOP 3 only (a thread packs A~'s
-    /// rows before any write reaches them); no shares.
-    TriB(TriA),
-    /// op(A) is symmetric or Hermitian (`symm`/`hemm` from the left): see [`Sym`].
-    SymA(Sym),
-    /// op(B) is symmetric or Hermitian (`symm`/`hemm` from the right): see [`Sym`].
-    SymB(Sym),
-}
-
-impl Structure {
-    /// The triangle of [`Structure::TriA`].
-    pub(crate) fn tri_a(self) -> Option<TriA> {
-        match self {
-            Structure::TriA(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    /// The triangle of [`Structure::TriB`].
-    pub(crate) fn tri_b(self) -> Option<TriA> {
-        match self {
-            Structure::TriB(t) => Some(t),
-            _ => None,
-        }
-    }
-}
-
-/// A symmetric or Hermitian (`herm`) operand of `symm`/`hemm`: the whole square matrix, of
-/// which only the `lower` or upper triangle is read. Packing takes each element of the other
-/// triangle from its mirror (conjugated if `herm`), and with `herm` the diagonal's imaginary
-/// part as zero, so the product runs on the loops as one GEMM (BLIS's way), with no dense copy
-/// of any block. No shares at the top (the packing needs each block's place in the matrix).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sym {
-    /// The stored triangle is the lower one (else the upper).
-    pub lower: bool,
-    /// Hermitian (else symmetric).
-    pub herm: bool,
-}
-
-/// A triangular op(A) (square, `k x k`) multiplying op(B) in place: `C = op(B)`, the same
-/// elements, and `beta = 0` (`trmm`'s `B <- alpha op(A) B`).
-///
-/// Only op(A)'s triangle is read as such: the packing of A~ writes zeros over the other side of
-/// each diagonal square and ones over a unit diagonal, and LOOP 1 trims each micro-panel's k
-/// range to the triangle (so no more than an `MR x MR` square per micro-panel is multiplied
-/// by zeros).
-///
-/// In place: every row block of op(B) must be packed into B~ before a write reaches it. Row i
-/// of the product reads rows `l <= i` of B (lower) or `l >= i` (upper), so LOOP 4 runs
-/// backwards for a lower triangle and forwards for an upper one: the rows an iteration writes
-/// are its own KC rows (the first time they are written: β) and the rows already written,
-/// never those later iterations pack. For that KC is a multiple of MR (no micro-panel
-/// straddles two KC slices), B~ is always packed up front (no fused LOOP 2), and threads share
-/// C by columns or within LOOP 3/LOOP 2 only, never by rows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TriA {
-    /// Lower triangular (else upper).
-    pub lower: bool,
-    /// An implicit unit diagonal (the stored one is not read).
-    pub unit: bool,
-}
-
-impl TriA {
-    /// A micro-panel's k range (`ks..ke` within a KC slice of depth `kcb`) and whether its
-    /// rows are written for the first time (β applies), for the micro-panel whose first row is
-    /// `d` rows below the slice's first k (negative: above). `None`: the triangle gives it
-    /// nothing from this slice.
-    #[inline(always)]
-    pub(crate) fn k_range(self, d: isize, rows: usize, kcb: usize) -> Option<(usize, usize, bool)> {
-        let kcb_i = kcb as isize;
-        // Micro-panels never straddle a slice's first row (KC is a multiple of MR).
-        debug_assert!(d >= 0 || d + rows as isize <= 0);
-        let first = (0..kcb_i).contains(&d);
-        if self.lower {
-            // Row i takes k <= i: up to the micro-panel's last row.
-            let ke = (d + rows as isize).min(kcb_i);
-            (ke > 0).then_some((0, ke as usize, first))
-        } else {
-            // Row i takes k >= i: from the micro-panel's first row.
-            (d < kcb_i).then(|| (d.max(0) as usize, kcb, first))
-        }
-    }
-
-    /// As a triangular op(B) ([`Structure::TriB`]): the k range of the micro-panel of B~ whose
-    /// first column is `d` columns right of its own KC slice's first row (column j takes rows
-    /// `l <= j` under an upper triangle, `l >= j` under a lower one).
-    #[inline(always)]
-    fn k_range_of_cols(self, d: usize, cols: usize, kcb: usize) -> (usize, usize) {
-        if self.lower {
-            (d.min(kcb), kcb)
-        } else {
-            (0, (d + cols).min(kcb))
-        }
-    }
-}
-
-/// Which k range of a KC slice LOOP 1 runs each micro-panel on.
-#[derive(Clone, Copy)]
-enum KRange {
-    /// All of it.
-    All,
-    /// Under a triangular op(A): per micro-panel of A~ ([`TriA::k_range`], with row ic's
-    /// diagonal element `d0` into the slice).
-    RowsOf(TriA, isize),
-    /// The same for every micro-panel (one of B~ under a triangular op(B)).
-    Fixed(usize, usize),
-}
-
-/// The elements of C a product computes: all, or a triangle. With `Lower(o)` element (i, j) is
-/// computed when `i + o >= j`, with `Upper(o)` when `i + o <= j`: `o` is the offset of the
-/// matrix's diagonal, so that a block of C at (r0, c0) carries `o + r0 - c0` ([`Region::sub`]).
-/// Which tiles are skipped, computed whole or computed into a buffer and merged depends only on
-/// a tile's place in C, so the bits do not depend on the thread count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Region {
-    /// Every element.
-    All,
-    /// Elements on or below the diagonal of offset `o`.
-    Lower(isize),
-    /// Elements on or above the diagonal of offset `o`.
-    Upper(isize),
-}
-
-/// How much of a block of C a [`Region`] covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cover {
-    /// No element.
-    None,
-    /// Every element.
-    Full,
-    /// Some elements.
-    Part,
-}
-
-impl Region {
-    /// The triangle as seen from the block at (`r0`, `c0`).
-    pub(crate) fn sub(self, r0: usize, c0: usize) -> Region {
-        let d = r0 as isize - c0 as isize;
-        match self {
-            Region::All => Region::All,
-            Region::Lower(o) => Region::Lower(o + d),
-            Region::Upper(o) => Region::Upper(o + d),
-        }
-    }
-
-    /// Whether element (i, j) is computed.
-    pub(crate) fn keeps(self, i: usize, j: usize) -> bool {
-        let (i, j) = (i as isize, j as isize);
-        match self {
-            Region::All => true,
-            Region::Lower(o) => i + o >= j,
-            Region::Upper(o) => i + o <= j,
-        }
-    }
-
-    /// How much of a `rows x cols` block (at this triangle's origin) is covered.
-    pub(crate) fn cover(self, rows: usize, cols: usize) -> Cover {
-        if rows == 0 || cols == 0 {
-            return Cover::None;
-        }
-        // Lower: the block's top-right corner decides Full, its bottom-left one None; upper
-        // the other way round.
-        let (full, none) = match self {
-            Region::All => return Cover::Full,
-            Region::Lower(_) => (self.keeps(0, cols - 1), !self.keeps(rows - 1, 0)),
-            Region::Upper(_) => (self.keeps(rows - 1, 0), !self.keeps(0, cols - 1)),
-        };
-        if none {
-            Cover::None
-        } else if full {
-            Cover::Full
-        } else {
-            Cover::Part
-        }
-    }
-
-    /// Column shares of about equal work for `ways` threads over a `rows x cols` C (each share
-    /// but the last a multiple of `nr` columns): the first column of each share, and `cols`.
-    fn balanced_columns(self, rows: usize, cols: usize, ways: usize, nr: usize) -> Vec<usize> {
-        // Rows computed in column j.
-        let r = rows as isize;
-        let work = |j: usize| match self {
-            Region::All => rows,
-            Region::Lower(o) => (r - (j as isize - o).clamp(0, r)) as usize,
-            Region::Upper(o) => (j as isize - o + 1).clamp(0, r) as usize,
-        };
-        let per_col: Vec<usize> = (0..cols).map(work).collect();
-        let total: usize = per_col.iter().sum();
-        let mut starts = vec![0];
-        let mut acc = 0;
-        for (j, w) in per_col.iter().enumerate() {
-            acc += w;
-            let share = starts.len();
-            if share < ways && acc * ways >= total * share {
-                let start = (j + 1).next_multiple_of(nr);
-                if start < cols && start > *starts.last().unwrap() {
-                    starts.push(start);
-                }
-            }
-        }
-        starts.push(cols);
-        starts
-    }
-}
-
-/// Runs the five loops with kernel `K` on `nt` threads (1 = no rayon at all): shares of C's
-/// columns, or else of its rows, at the top when C is wide or tall enough (module doc), each
-/// on [`run_shared`].
-///
-/// # Safety
-/// `K::ISA` is available; `a` and `b` are readable, `c` readable and writable, and no one
-/// else accesses `c` during the call.
-pub(crate) unsafe fn run<T: GemmScalar, K: Microkernel<T::Real>>(p: &Problem<T>, nt: usize) {
-    let (m, n) = (p.c.rows, p.c.cols);
-    let mr_t = K::MR / factor::<T>();
-    // A narrow product over several blocks of A~: each block serves a few micro-panels of B~
-    // only, so packing A (from memory, for a large A) takes much of the time. Smaller blocks
-    // make it faster ([`Blocking::narrow`]: half MC and, but on Zen 4, half KC): A's columns
-    // are read in shorter runs, and the L2 streamer, fetching on to the end of each 4 KiB page,
-    // brings in the next blocks' runs of the same columns while the kernels use this one. On
-    // the Xeon, one thread, paired medians of 3 alternated runs of `examples/gemm_time`: f64
-    // 4096 x 64 x 4096 +13% (two threads +10%), 4096 x 32 x 4096 +22%, 4096 x 112 x 4096 +4%,
-    // 2048 x 64 x 2048 +6%; f32 4096 x 64 x 4096 +7%; c64 +6%; at 4096 x 256 x 4096 -2%,
-    // hence at most `NARROW_PANELS` micro-panels; with one block of A (the fused LOOP 2,
-    // 200 x 50 x 300) -1 to -4%, hence more rows than MC. KC changes the order of the k sums,
-    // so the choice is made here, on the whole product, and every share follows it: the bits
-    // never depend on the thread count.
-    //
-    // Packing A is still a third of f64 4096 x 64 x 4096 (perf). Bounds, one thread: packing
-    // the same block over and over (from L2) would be 1.13x, no packing 1.4x. Packing from L2
-    // is itself bound by L2's bandwidth (the source, and the destination's fills and
-    // write-backs). On one thread (`stream_a`), the kernels prefetch the next block into L2
-    // meanwhile (their `Aux` stream, [`loop3`]): on the Xeon +2%; on the Zen 4 VM, calls
-    // alternated in one process, medians of 7-21 pairs, f64 4096 x 64 x 4096 -3% to +7% over
-    // five runs (perf: `pack_a` from 20% of the samples to 14-16%, the kernels from 60% to
-    // 64-67%), 4096 x 32 x 4096 +3% to +14%, 2048 x 64 x 2048 +1% to +9%,
-    // 4096 x 112 x 4096 +1% to +3%; f32 4096 x 64 x 4096 -2% to +9%. Not on two threads
-    // (each packing its own rows from memory at once): -1 to -3%, as on the Xeon (even). Not
-    // for wider products either (4096 x 128 x 4096 and 4096 x 256 x 4096 -1%, n = 2048 and
-    // 1024 -1 to -4%), whose blocks of A~ each serve many more kernel calls. Left out:
-    // packing each micro-panel into L1 right before its calls, 0.62x, since each micro-panel
-    // takes two lines from each of 256 pages where a block takes sixteen. The same stream of
-    // one line per column (for the L2 streamer to fetch the rest) was 0.975. Splitting k
-    // between two threads instead of m (as MKL does here, `gblock_by_k`), with a sum of the
-    // two halves: 0.97-0.98 against two row halves, and the bits would depend on the threads.
-    let cpu = Cpu::detect();
-    let mut blk = Blocking::for_kernel(K::MR, K::NR, size_of::<T::Real>());
-    let narrow = n <= NARROW_PANELS * K::NR
-        && m > blk.mc / factor::<T>()
-        && p.structure == Structure::General;
-    if narrow {
-        blk = blk.narrow(cpu, K::MR);
-    }
-    let blk = &blk;
-    let stream_a = narrow && nt == 1;
-    // Which register block, decided on the whole product like the blocks, and on one thread
-    // whether the wide block prefetches the next group of op(B)'s columns ([`loop2_wide`]).
-    let wide = wide_applies::<T, K>(p, cpu, narrow);
-    let wide_next = wide && nt == 1 && cpu.wide_prefetches_next();
-    let by_cols = share_ways(nt, n / COL_SHARE);
-    let by_rows = share_ways(nt, m / (ROW_SHARE_PANELS * mr_t));
-    // Into how many shares, and whether by columns. Row shares neither for a triangle of C
-    // nor in place under a triangular op(A) (a share's writes would reach rows another share
-    // still packs); no shares at all under a triangular op(B) (the same with columns) nor a
-    // symmetric operand (whose packing needs each block's place in the whole matrix).
-    // Otherwise rows when C is at least as tall as it is wide (each share packs only its own
-    // rows of op(A), and B~, a copy in column form, is the cheaper to pack twice), columns
-    // when it is wider. Packing B~ once for both shares does not pay here: with each of two
-    // row shares copying half of its micro-panels into one buffer that both read (timing only,
-    // no synchronisation at all), f64 n = 2048 came out 1.00 and 1024 0.98 (two threads,
-    // paired medians of 5): reading the other core's fresh copies costs what copying them
-    // saves. One share over both threads (`run_shared`, B~ packed together, a fork and join
-    // per KC slice): n = 1024 0.95, 2048 and 4096 0.98. Against row shares on the Zen 4 VM
-    // (calls alternated in one process, medians of 9-11 pairs): f64 n = 320 0.91, 384 0.82-0.96,
-    // 512 1.00-1.06, 576 0.96, 640-896 1.03-1.06, 1024 1.00; f32 512 0.93, 768 0.96: a window,
-    // not a rule.
-    // A large, deep, about square C takes column shares all the same: each share copies only
-    // its half of op(B) into B~, and packs all of op(A) (why that wins is not settled: row
-    // shares with NC halved, which pack as much of op(A), measured 0.94 at n = 2048). Two
-    // threads, paired medians of 6 alternated runs of `examples/gemm_time` (the host in its
-    // slow phase), columns against rows: f64 n = 1024 +6%, 1536 +4%, 2048 +6%, 3000 +4%,
-    // 4096 +3%; f32 2048 +3%, 4096 +5%; c64 1024 even. Not below: n = 512 0.95, 768 even,
-    // 2048 x 2048 x 256 +1%, and C taller than square, 1536 x 1024 x 1024 even, 2048 x 1024 x
-    // 2048 0.97, 4096 x 1024 x 1024 0.97, nor shallow, 4096 x 4096 x 64 0.91. This rule against
-    // the build before it, paired medians of 4-6, a faster moment: f64 n = 1024 +2%, 2048 +3%,
-    // 4096 +2%; f32 1024 +1%, 2048 +1%; c64 1024 +1%; f64 512 and 4096 x 4096 x 64 even.
-    // Not when the wide block reads op(B) in place (`wide`, Zen 4): no share copies any of it,
-    // and row shares pack op(A) once between them. Rows against columns there, calls
-    // alternated in one process, medians of 9-11 pairs: f64 n = 1024 +2 to +4%, 1536 +2%,
-    // 2048 +2%, 3000 +2%, 4096 even, 1024 x 1024 x 512 +2%, 1200 x 1000 x 1000 even; f32
-    // n = 1024 -1 to +1%, 2048 +2%, 3000 +2%.
-    let square_deep = !wide && n >= SQUARE_COLS && p.a.cols >= SQUARE_DEPTH && 4 * m <= 5 * n;
-    let (ways, cols) = if matches!(
-        p.structure,
-        Structure::TriB(_) | Structure::SymA(_) | Structure::SymB(_)
-    ) {
-        (1, false)
-    } else if p.region != Region::All || p.structure.tri_a().is_some() {
-        (by_cols, true)
-    } else if by_rows > 1 && ((m >= n && !square_deep) || by_cols == 1) {
-        (by_rows, false)
-    } else {
-        (by_cols, true)
-    };
-    if ways == 1 {
-        // SAFETY: forwarded.
-        unsafe { run_shared::<T, K>(p, nt, blk, (stream_a, wide, wide_next, nt == 1)) };
-        return;
-    }
-    if p.region != Region::All {
-        // A triangle: column shares of about equal work (whole micro-panels each).
-        let starts = p.region.balanced_columns(m, n, ways, K::NR);
-        let shares = starts.len() - 1;
-        crate::fork::for_each(shares, |w| {
-            let (j0, j1) = (starts[w], starts[w + 1]);
-            let share = p.share(true, j0, j1 - j0);
-            // SAFETY: as below.
-            unsafe {
-                run_shared::<T, K>(
-                    &share,
-                    (nt / shares).max(1),
-                    blk,
-                    (false, wide, false, false),
-                )
-            };
-        });
-        return;
-    }
-    // Shares are whole micro-panels: every share but the last is a multiple of NR columns, or
-    // of MR rows.
-    let (len, per) = if cols {
-        (n, n.div_ceil(ways).next_multiple_of(K::NR))
-    } else {
-        (m, m.div_ceil(ways).next_multiple_of(mr_t))
-    };
-    let work = |w: usize| {
-        let s0 = w * per;
-        if s0 >= len {
-            return;
-        }
-        let share = p.share(cols, s0, per.min(len - s0));
-        // SAFETY: forwarded; each share reads its own columns of op(B) (or rows of op(A)) and
-        // writes its own columns (or rows) of C, which no other share touches.
-        unsafe { run_shared::<T, K>(&share, nt / ways, blk, (false, wide, false, false)) };
-    };
-    // The calling thread runs the first share, hpc's helpers (or the pool it runs on) the
-    // others: `fork`.
-    crate::fork::for_each(ways, work);
-}
-
-/// Fewest columns of C per column share.
-pub(crate) const COL_SHARE: usize = 256;
-
-/// Fewest columns, and least depth, of a product whose about square C takes column shares
-/// rather than row shares ([`run`]).
-const SQUARE_COLS: usize = 1024;
-const SQUARE_DEPTH: usize = 512;
-
-/// Most micro-panels of B (NR columns each) in a narrow product.
-const NARROW_PANELS: usize = 8;
+use crate::registry::GemmScalar;
+use crate::simd::factor;
 
 /// Fewest passes of LOOP 1 over a micro-panel of B, in the fused LOOP 2, for which a real
 /// op(B) with contiguous columns is copied into column form rather than read in place.
@@ -515,44 +69,29 @@ const COPY_PASSES: usize = 8;
 /// Fewest blocks of A~ (MC rows each) for which the wide block, on one thread, copies each
 /// KC slice of op(B) into column form (contract point 12's layout, which no two columns share
 /// L1 sets in) while the first block of A~ reads it, for the other blocks to read the copy
-/// ([`run_shared`]). Read in place, each block's first kernel call on a group of columns took
-/// 10-12% longer than the others (its columns from L3, in a page each), and the call before
-/// it, prefetching them, 5-15% (time stamps per call, f64 n = 4096 on the Zen 4 VM); reading
-/// the copy, 3-5% and 2-5%, and the others 1-2% faster too. The copy costs the same for
-/// every block of A~ there is: calls alternated in one process, medians of 9 pairs, one
-/// thread, copying against not, f64 n = 4096 +0.7 and +1.8% (two runs), 3072 +1.1%, 2048
-/// +0.3%, 1024 -0.9%, 512 -2.3%. Not on two threads (each share copying its own): n = 4096
-/// -1.4%, 2048 -4.4%.
+/// ([`gemm_loops`]): read in place, each block's first kernel call on a group of columns took
+/// 10-12% longer than the others (its columns from L3, a page each). History:
+/// `docs/tuning.md`, "loops.rs: COPY_B_BLOCKS".
 const COPY_B_BLOCKS: usize = 12;
 
-/// Fewest micro-panels of A (MR rows each) per row share.
-pub(crate) const ROW_SHARE_PANELS: usize = 4;
-
-/// Into how many shares `nt` threads split C when it holds room for at most `most` shares:
-/// the largest divisor of `nt` that is at most `most` (1: no split). A share's threads
-/// (`nt / ways`) split its loops as usual.
-fn share_ways(nt: usize, most: usize) -> usize {
-    (1..=nt.min(most.max(1)))
-        .rev()
-        .find(|w| nt % w == 0)
-        .unwrap_or(1)
-}
-
-/// The five loops with block sizes `blk` (chosen by [`run`] for the whole product), with `nt`
-/// threads sharing each packed panel of B; with `stream_a`, the kernels prefetch the next block
-/// of op(A) into L2 ([`run`]); with `wide`, the wide register block runs ([`wide_applies`]), and
-/// with `wide_next` as well, it prefetches the next group of op(B)'s columns ([`loop2_wide`]);
-/// `one_thread`: the whole call runs on this one thread (no shares), so that a tall product's
-/// wide block may copy op(B) ([`COPY_B_BLOCKS`]).
+/// LOOP 5 and LOOP 4 of one product, or one share of it, as `plan` says (`plan::run` made
+/// it for the whole product), with `plan.nt` threads splitting LOOP 3 and LOOP 2.
 ///
 /// # Safety
-/// As [`run`].
-unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
+/// `K::ISA` is available; `a` and `b` are readable, `c` readable and writable, and no one
+/// else accesses `c` during the call.
+pub(crate) unsafe fn gemm_loops<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
-    nt: usize,
-    blk: &Blocking,
-    (stream_a, wide, wide_next, one_thread): (bool, bool, bool, bool),
+    plan: &Plan,
 ) {
+    let Plan {
+        ref blk,
+        nt,
+        stream_a,
+        wide,
+        wide_next,
+        one_thread,
+    } = *plan;
     let f = factor::<T>();
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
@@ -566,7 +105,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
         kc_t = even_depth::<T>(k, kc_t);
     }
     if p.structure.tri_a().is_some() {
-        // In place: whole micro-panels of A per KC slice ([`TriA`]).
+        // In place: whole micro-panels of A per KC slice ([`Tri`]).
         kc_t = (kc_t / mr_t).max(1) * mr_t;
     }
     if p.structure.tri_b().is_some() {
@@ -597,7 +136,7 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
         let ncb = nc.min(n - jc);
         // LOOP 4 (pc): KC of the inner dimension at a time. Never parallel: every iteration
         // updates the same block of C.
-        // In place under a lower triangular op(A), backwards ([`TriA`]). Under a triangular
+        // In place under a lower triangular op(A), backwards ([`Tri`]). Under a triangular
         // op(B), the panel's own slice first (`pc = jc`), then those the triangle takes left
         // (upper) or right (lower) of it.
         let backwards = p.structure.tri_a().is_some_and(|t| t.lower);
@@ -716,16 +255,9 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
             }
             if cols_form(p, kcb) {
                 // B~ in column form (contract point 12): a copy of each column where the packed
-                // form is a transposition, and a kernel that reads it as fast or faster. One
-                // thread, paired medians of 5 alternated runs of `examples/gemm_time`: f64
-                // n = 512 +3%, 1000 +2%, 2048 +2%, 4096 x 4096 x 64 +11%, 4096 x 64 x 4096 +2%;
-                // f32 n = 1024 +5%, 2048 +3%; f64 two threads n = 1024 and 2048 +2%.
-                // Left out: copying each micro-panel during the first block of LOOP 3 instead,
-                // right before its pass, while that pass's kernel calls prefetch the next
-                // one's columns into L2 (the fused LOOP 2's stream), so that fetching B
-                // overlaps the kernels: one thread f64 n = 2048 +0.7%, 1024 -0.8%, f32 2048
-                // +0.3%; two threads f64 2048 +0.7%, 1024 +1.3% (paired medians of 5, all
-                // within the noise).
+                // form is a transposition, and a kernel that reads it as fast or faster (one
+                // thread: f64 +2-3% at n = 512 to 2048, +11% at 4096 x 4096 x 64. History:
+                // `docs/tuning.md`, "loops.rs: gemm_loops".
                 let ld = cols_ld::<T>();
                 let len = packed_b_cols_len(ncb, nr, ld);
                 with_buffer(Slot::B, len, |bp: &mut [T::Real]| {
@@ -793,14 +325,9 @@ unsafe fn run_shared<T: GemmScalar, K: Microkernel<T::Real>>(
 /// takes as many more rows (`MC * KC / kcb`, whole micro-panels, at most `m`), so that A~ keeps its
 /// size in L2. Each micro-panel of B~ then serves that many more kernel calls per pass of LOOP 2,
 /// and each column of C is written in longer runs (MC rows at a time), which is what a shallow
-/// product is bound by: with k = 64, C takes four times the bytes of A and B together. On the Zen 4
-/// VM (MC = 128 then), one thread, calls alternated in one process, medians of 7-9 pairs, against
-/// MC for every depth: f64 4096 x 4096 x 32 +18%, 4096 x 4096 x 64 +13%, 4096 x 4096 x 128 +7%,
-/// 3000 x 3000 x 100 +9%, 2048 x 2048 x 200 +5%, 1024 x 1024 x 300 +3%, 2048 x 2048 x 256 +1%,
-/// 4096 x 1024 x 64 +7%, 1024 x 4096 x 64 +2%; f32 4096 x 4096 x 64 +16%, 2048 x 2048 x 128 +12%;
-/// c64 +2% and even. Two threads: f64 4096 x 4096 x 64 +15%, 3000 x 3000 x 100 +6%,
-/// 2048 x 2048 x 128 +5%, 1024 x 1024 x 300 +3%; f32 4096 x 4096 x 64 +1%. MC does not change how
-/// any element is computed, so the bits stay the same.
+/// product is bound by: with k = 64, C takes four times the bytes of A and B together. MC does
+/// not change how any element is computed, so the bits stay the same. History:
+/// `docs/tuning.md`, "loops.rs: mc_for_depth".
 fn mc_for_depth<T: GemmScalar>(blk: &Blocking, kcb: usize, m: usize, mr_t: usize) -> usize {
     let f = factor::<T>();
     let (mc_t, kc_t) = (blk.mc / f, (blk.kc / f).max(1));
@@ -817,10 +344,8 @@ fn mc_for_depth<T: GemmScalar>(blk: &Blocking, kcb: usize, m: usize, mr_t: usize
 /// one), each at most a sixteenth deeper than `kc_t` (and, for a real op(B), no deeper than the
 /// column form holds, [`cols_form`]). A product a little deeper than a multiple of KC then runs
 /// no extra slice for the remainder (a pass over all of C for a few rank-1 updates): f64
-/// k = 513 one slice of 513 where it took 512 + 1. With the even MC blocks of [`loop3`], against
-/// neither (paired medians of 3-5 alternated runs of `examples/gemm_time`): f64 n = 513 +7%
-/// (two threads +9%), 1030 +2% (+3%); f32 513 +3%, 1030 +2%; c64 513 +3%, 260 +2%; f64
-/// n = 300, 1000 and 2048 even.
+/// k = 513 one slice of 513 where it took 512 + 1. History: `docs/tuning.md`,
+/// "loops.rs: even_depth".
 fn even_depth<T: GemmScalar>(k: usize, kc_t: usize) -> usize {
     let mut most = kc_t + kc_t / 16;
     if !T::IS_COMPLEX && kc_t <= cols_ld::<T>() {
@@ -892,14 +417,9 @@ enum BPanels<'a, T: GemmScalar> {
 
 /// LOOP 3's blocks of rows: `m` rows in `blocks` blocks of whole micro-panels (`mr_t` rows;
 /// the last micro-panel may be short), as even as whole micro-panels make them, so that no
-/// block is left with a sliver of rows. Blocks of one height (MC rounded up to whole
 /// micro-panels) left one: f64 m = 2048 in blocks of 224 rows (seven 32-row panels of the
 /// wide block) ended in one of 32 rows, a pass over all of B~ for one kernel call per group of
-/// its columns, and m = 4096 ended in one of 64. Blocks of six or seven panels against those,
-/// calls alternated in one process, medians of 9-11 pairs (the Zen 4 VM): one thread f64
-/// n = 4096 +0.2, +0.6 and +1.7% (three runs), 2048 +0.5, +0.9 and +1.2%, 1000 +1.2%, 512
-/// +0.9%, 1500 +0.6%, 600 and 768 even, 3000 -0.8%; two threads (row shares of one thread
-/// each) n = 512 to 4096 -1 to +1.4%. A small gain where a sliver was left, noise elsewhere.
+/// its columns. History: `docs/tuning.md`, "loops.rs: RowBlocks".
 #[derive(Clone, Copy, Debug)]
 struct RowBlocks {
     m: usize,
@@ -941,7 +461,7 @@ impl RowBlocks {
 unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     p: &Problem<T>,
     (a_blk, pc): (RawMat<T>, usize),
-    (b, b_diag): (BPanels<'_, T>, Option<TriA>),
+    (b, b_diag): (BPanels<'_, T>, Option<Tri>),
     beta: T,
     c_blk: RawMatMut<T>,
     tri: Region,
@@ -971,9 +491,7 @@ unsafe fn loop3<T: GemmScalar, K: Microkernel<T::Real>>(
     } else {
         // One thread on LOOP 3: each block at most a sixteenth taller than MC, so that a few
         // rows past a multiple of MC ride along rather than take a pass over all of B~ of
-        // their own (f64 m = 513: two blocks of 272 rows for 256 + 256 + 1). One thread,
-        // paired medians of 3 with `HPC_MC=272` against 256: f64 n = 513 +2% (with
-        // [`even_depth`], see there).
+        // their own (f64 m = 513: two blocks of 272 rows for 256 + 256 + 1).
         let most = mc_t + (mc_t / 16).next_multiple_of(mr_t);
         m.div_ceil(most).max(1)
     };
@@ -1076,7 +594,7 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     (b, a_next): (BPanels<'_, T>, Option<RawMat<T>>),
     beta: T,
     c: RawMatMut<T>,
-    (tri, tri_a, b_diag): (Region, Option<(TriA, isize)>, Option<TriA>),
+    (tri, tri_a, b_diag): (Region, Option<(Tri, isize)>, Option<Tri>),
     kcb: usize,
     jr: core::ops::Range<usize>,
 ) {
@@ -1100,10 +618,8 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             // slot of NR columns of stride `cols_ld`; a last one narrower than NR is packed as
             // point 5 says, at the start of its slot. The calls on full micro-panels in column
             // form share the prefetch stream of `a_next` by columns (each pass of LOOP 2 its
-            // share, which LOOP 1 splits between its calls). No stream of B~ here: the kernel
-            // calls streaming the next micro-panel of a B~ larger than L2 into L2 (as the fused
-            // LOOP 2 does with op(B)) measured 0.98 at f64 n = 2048 and 0.97 at 1024 on two
-            // threads (paired medians of 5).
+            // share, which LOOP 1 splits between its calls). No stream of B~ here (it lost,
+            // `docs/tuning.md`, "loops.rs: macro_kernel").
             let slot = if cols {
                 nr * cols_ld::<T>()
             } else {
@@ -1167,21 +683,14 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
             // no transposition) into column form (contract point 12: a column stride of an
             // odd number of cache lines, so that they fall in distinct sets), which the kernel
             // reads with that stride as a constant (the next micro-panel prefetched as below).
-            // The constant stride, against the same copy read through its strides: one thread,
-            // paired medians of 5 alternated runs, f64 64 x 4096 x 4096 +7%, 128 x 4096 x 4096
-            // +9%, n = 256 +6%; f32 n = 512 +6%. Against packing
-            // the micro-panel (a transposition, 23% of the time of f64 64 x 4096 x 4096 on one
-            // thread; perf), one thread, paired medians of 5 alternated runs of
-            // `examples/gemm_time`: 64 x 4096 x 4096 +10%, 128 x 4096 x 4096 +8%,
-            // 64 x 2048 x 2048 +5%; 2 threads even (within the noise). Reading B in place
-            // despite the aliasing is faster still on one thread (+8-14%) but slower on two
-            // (-7 to -29%), where the default is every core.
+            // The copy is faster than packing (a transposition) and than reading the aliased
+            // columns through their strides, on two threads at least, where the default is
+            // every core.
             //
             // Without aliasing, the micro-panel is copied too when LOOP 1 makes at least
             // `COPY_PASSES` passes over it: the column form's kernel is faster than the one
-            // reading through strides, and the copy is paid once for many passes. One thread,
-            // paired medians of 3 alternated runs: f32 4096 x 4096 x 64 +5% (two threads
-            // +4%), f32 n = 300 +3%, f64 n = 200 +1%; f64 n = 128 and 300 even.
+            // reading through strides, and the copy is paid once for many passes. History:
+            // `docs/tuning.md`, "loops.rs: macro_kernel".
             let aliasing = (b.cs.unsigned_abs() * size_of::<T>()) % 2048 == 0;
             let passes = c.rows.div_ceil(K::MR);
             let in_place = !T::IS_COMPLEX && b.rs == 1;
@@ -1200,16 +709,10 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
                     // The next micro-panel is on its way while this one is used: packed, it is
                     // prefetched here; copied from a block of B larger than L2 (so likely not
                     // in it), the kernel calls of LOOP 1 prefetch it into L2 a few lines per k
-                    // step (contract point 8), each call its share of the columns. One thread,
-                    // paired medians of 3 alternated runs of `examples/gemm_time` against one
-                    // burst of prefetches here: f64 64 x 4096 x 4096 +10%; against none, +10%
-                    // (f32 128 x 4096 x 4096 +2%). From a smaller block, nothing is prefetched:
-                    // the bursts cost f64 n = 200 and 256 4-10%. Read in place, nothing either:
-                    // the hardware prefetchers follow its NR column streams, and the stream's
-                    // extra work in the kernel costs more than it saves. Against the stream,
-                    // one thread: f64 64 x 4095 x 4095 +14%, 32 x 4096 x 4096 +6%,
-                    // 16 x 4096 x 4096 +22%, f32 64 x 4096 x 4096 +12%; two threads f64
-                    // 64 x 4095 x 4095 +15%, f32 64 x 4096 x 4096 +15%.
+                    // step (contract point 8), each call its share of the columns. From a
+                    // smaller block nothing is prefetched (the bursts cost more than they
+                    // save), nor read in place (the hardware prefetchers follow its NR column
+                    // streams). History: `docs/tuning.md`, "loops.rs: macro_kernel".
                     let mut stream = None;
                     if j0 + cols < ncb {
                         let next = b.sub(0, j0 + cols, kcb, nr.min(ncb - j0 - cols));
@@ -1258,70 +761,18 @@ unsafe fn macro_kernel<T: GemmScalar, K: Microkernel<T::Real>>(
     }
 }
 
-/// Whether the fused LOOP 2 of `p` runs the wide register block (contract point 13): a real
-/// op(B) with contiguous columns, read in place `WIDE_NR` columns at a time, against A~ in
-/// micro-panels of `WIDE_MR` rows, on kernels whose wide block is taller than their own; for a
-/// product with more than half a wide micro-panel of rows that is short and wide (at most four
-/// micro-panels of rows, at least twice as many columns as rows), or on a processor whose
-/// tuning says so ([`Cpu::wide_in_place`]: Zen 4), any such product but a narrow one
-/// ([`run`]).
-///
-/// It is the `gemm` crate's way with such products: few passes of LOOP 1 over each group of
-/// B's columns, too few to pay for copying or packing them, and few enough column streams (6)
-/// that they do not crowd L1's sets when B's leading dimension is a power of two. The
-/// 16 x 14 block reads 14 streams in place (which alias there) or copies them into column
-/// form first (a tenth of the time of f64 64 x 4096 x 4096, perf). The wide block, on the
-/// other hand, reads more of A per flop (4 vectors per 24 FMAs against 2 per 28), so with
-/// more passes the copies pay off. Measured on the Xeon build machine, one thread, paired
-/// medians of 3 alternated runs of `examples/gemm_time`, against the 16 x 14 (32 x 14) block:
-/// - f64 m x 4096 x 4096: m = 24 +13%, 32 +15%, 40 +16%, 64 +22%, 100 +8%, 128 +7%, 256
-///   +3%; m = 16 (half a micro-panel) -1%; f64 64 x 1000 x 1000 +3%, 100 x 2000 x 500 +3%;
-///   square n = 256 +3%, 300 +2%, 200 -2%.
-/// - f32 m x 4096 x 4096: m = 64 +5%, 80 +6%, 100 +6%, 128 +7%, 160 +3%, 256 even; m = 32
-///   (half a micro-panel) -10%, 48 -3%; 128 x 1000 x 1000 +6%; square n = 256 -3%, 300 -5%,
-///   362 -3%, 200 even.
-/// - Two threads: f64 64 x 4096 x 4096 +17%, 128 x 4096 x 4096 +7%; f32 +5% and +7%.
-///
-/// On the Zen 4 VM the wide block reading op(B) in place beat the 16 x 14 (32 x 14) block
-/// with B~ copied into column form for products of every size, as in the `gemm` crate, which
-/// runs the same 32 x 6 block and copies nothing of op(B) below m = 4096 (and which had run up
-/// to 1.08x as fast as hpc at n = 192-384 on one thread there). Calls alternated in one
-/// process, medians of 7-11 pairs, against the 16 x 14 block:
-/// - f64 one thread: n = 160 +6%, 192 +6%, 256 +5%, 320 +5%, 384 +7%, 512 +8%, 768 +5%,
-///   1024 +4 to +7%, 1536 +4%, 2048 +2 to +5%, 4096 even; n = 100 and 128 even; 4096 x 4096
-///   x 64 +3 to +6%, 4096 x 128 x 4096 +5%, 4096 x 256 x 4096 +3%, 200 x 2048 x 2048 +15%,
-///   1000 x 1000 x 300 +3%, 777 x 333 x 555 +4%, 1000 x 500 x 2000 even; C 16 bytes off a
-///   cache line, n = 512 +6%, 1024 +6%, 2048 +1%. In the bench harness (`hpc-benches
-///   --filter dgemm --threads 1`), n = 1024 ran at 91% of the FMA peak (1.08x OpenBLAS).
-/// - f64 two threads: n = 300 +8%, 512 +11%, 640 +7%, 768 +7%, 1024 +4%, 1536 +1%, 2048 +3%;
-///   n = 256 even; 4096 x 4096 x 64 +6%, 200 x 2048 x 2048 +13%, 4096 x 256 x 4096 +3%,
-///   64 x 4096 x 4096 (short and wide already) even.
-/// - f32 one thread: n = 512 +4%, 1024 +5%, 2048 +5%; n = 128-300 +0 to +3%; 4096 x 4096 x 64
-///   +4%; 4096 x 256 x 4096, 777 x 333 x 555 and 128 x 2048 x 2048 even (-1 to +1%).
-/// - A narrow product (4096 x 64 x 4096) lost 3%, so it keeps its own path.
-/// - The blocks stay as derived: MC = 128, 256 or 320 against 192, KC = 256, 384, 768 or 1024
-///   against 512 came out even or lost (f64 n = 768 to 3000, one thread).
-///
-/// On the Xeon the wide block streamed its panels from L2 at 69 GFLOP/s where the 16 x 14
-/// block ran 90 (`kernels::x86_v4`), and lost at f32 squares (above), so other processors
-/// keep it for short, wide products.
-fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(
-    p: &Problem<T>,
-    cpu: Cpu,
-    narrow: bool,
-) -> bool {
-    let (m, n) = (p.c.rows, p.c.cols);
-    let short_wide = m <= 4 * K::WIDE_MR && n >= 2 * m;
-    K::WIDE_MR > K::MR
-        && !T::IS_COMPLEX
-        && p.b.rs == 1
-        && p.structure == Structure::General
-        && p.region == Region::All
-        && 2 * m > K::WIDE_MR
-        && (short_wide || (cpu.wide_in_place() && !narrow))
+/// Which k range of a KC slice LOOP 1 runs each micro-panel on.
+#[derive(Clone, Copy)]
+enum KRange {
+    /// All of it.
+    All,
+    /// Under a triangular op(A): per micro-panel of A~ ([`Tri::k_range`], with row ic's
+    /// diagonal element `d0` into the slice).
+    RowsOf(Tri, isize),
+    /// The same for every micro-panel (one of B~ under a triangular op(B)).
+    Fixed(usize, usize),
 }
 
-/// LOOP 2 and LOOP 1 of the wide register block (contract point 13), for the columns of the
 /// micro-panels `jr` of B~'s block `b` (real, contiguous columns, read in place): `WIDE_NR`
 /// columns at a time, the last group narrower, each against every micro-panel of A~; with
 /// `prefetch_next`, the last call on each group prefetches the next. With `copy_to`, each
@@ -1362,20 +813,9 @@ unsafe fn loop2_wide<T: GemmScalar, K: Microkernel<T::Real>>(
         // T is real here, so a pointer to T is a pointer to T::Real.
         let b_panel = group.ptr as *const T::Real;
         // The last call of LOOP 1 on a full group prefetches the next group into L1 (contract
-        // point 8), a line of each of its columns as it starts a line of its own. The first
+        // point 8), a line of each of its columns as it starts a line of its own: the first
         // call on a group otherwise reads its columns from L3 or memory, where the other calls
-        // find them in L1: on the Zen 4 VM, one thread, f64 n = 2048 (6 or 7 calls a group),
-        // 11,400-12,500 time stamp counter cycles a first call against 9,200-9,400 for the
-        // others (medians of 7 products); with the prefetch 9,900-10,100, the last call slower
-        // by 1,200 for it. The next group into L2 instead, spread over all of the group's calls
-        // or all in the last, sped the first calls less and slowed the others more; into L1
-        // spread over the calls, a column each, left the first call as fast as the others but
-        // slowed each of them by 400; the first call prefetching its own columns a few lines
-        // ahead gained nothing. Calls alternated in one process, medians of 9 pairs, against
-        // none: f64 one thread n = 1024 +0 to +1%, 2048 +0 to +1.5%, 3000 +1 to +2%, 4096 even,
-        // 32 x 4096 x 4096 +5%, 64 x 4096 x 4096 +3%, 4096 x 4096 x 64 +2 to +3%, n = 256 and
-        // 500 +1%; f32 n = 1024 +0.3%, 2048 +0.5 to +1%. Not on two threads ([`run`]): f64
-        // n = 512 -1 to +1%, 1024 -2 to +0%, 2048 -1 to +3%.
+        // find them in L1. History: `docs/tuning.md`, "loops.rs: loop2_wide".
         let next = if prefetch_next && cols == nr && j0 + nr < c1 {
             let next_cols = nr.min(c1 - j0 - nr);
             Aux {
@@ -1429,7 +869,7 @@ enum BMicro<'a, R> {
 
 /// LOOP 1 (ir) for the micro-panel of B~ that computes columns `j0..` of the block `c`, each
 /// micro-panel of A~ on its `k_range` of the slice: all of it, or under a triangular op(A) its
-/// own ([`TriA::k_range`], with β where its rows are written first), or under a triangular op(B)
+/// own ([`Tri::k_range`], with β where its rows are written first), or under a triangular op(B)
 /// that of this micro-panel of B~.
 ///
 /// # Safety
@@ -1742,134 +1182,5 @@ mod tests {
                 assert_eq!(r.block(r.blocks), (m, 0));
             }
         }
-    }
-
-    #[test]
-    fn regions_classify_blocks_and_balance_shares() {
-        let lower = Region::Lower(0);
-        assert!(lower.keeps(3, 3) && lower.keeps(4, 3) && !lower.keeps(2, 3));
-        assert!(Region::Upper(0).keeps(2, 3) && !Region::Upper(0).keeps(4, 3));
-        // A 16 x 14 tile at (32, 0) is below the diagonal, at (0, 32) above it, at (8, 8) cut.
-        assert_eq!(lower.sub(32, 0).cover(16, 14), Cover::Full);
-        assert_eq!(lower.sub(0, 32).cover(16, 14), Cover::None);
-        assert_eq!(lower.sub(8, 8).cover(16, 14), Cover::Part);
-        assert_eq!(Region::Upper(0).sub(0, 32).cover(16, 14), Cover::Full);
-        assert_eq!(Region::Upper(0).sub(32, 0).cover(16, 14), Cover::None);
-        // The last row of a tile reaching the diagonal's first element: Part, not None.
-        assert_eq!(lower.sub(0, 15).cover(16, 14), Cover::Part);
-        assert_eq!(lower.sub(0, 16).cover(16, 14), Cover::None);
-        assert_eq!(Region::All.cover(3, 3), Cover::Full);
-        assert_eq!(lower.cover(0, 3), Cover::None);
-        // Every element is in exactly one of a block's classes, tile by tile.
-        for (r0, c0) in [(0, 0), (5, 9), (30, 2), (2, 30)] {
-            let t = lower.sub(r0, c0);
-            let kept = (0..16)
-                .flat_map(|i| (0..14).map(move |j| (i, j)))
-                .filter(|&(i, j)| lower.keeps(r0 + i, c0 + j))
-                .count();
-            let want = match t.cover(16, 14) {
-                Cover::None => 0,
-                Cover::Full => 16 * 14,
-                Cover::Part => kept,
-            };
-            assert_eq!(kept, want, "({r0}, {c0})");
-            assert!(t.cover(16, 14) != Cover::Part || (0 < kept && kept < 16 * 14));
-        }
-        // Lower triangle of 1000 x 1000 in two shares of equal work: the first about 29% of
-        // the columns (whole micro-panels of 14), the second the rest.
-        let s = lower.balanced_columns(1000, 1000, 2, 14);
-        assert_eq!(s.len(), 3);
-        assert_eq!((s[0], s[2]), (0, 1000));
-        assert!(s[1] % 14 == 0 && (280..=310).contains(&s[1]), "{s:?}");
-        let s = Region::Upper(0).balanced_columns(1000, 1000, 2, 14);
-        assert!((700..=720).contains(&s[1]), "{s:?}");
-        assert_eq!(
-            Region::All.balanced_columns(100, 100, 4, 14),
-            vec![0, 28, 56, 84, 100]
-        );
-    }
-
-    #[test]
-    #[cfg(target_arch = "x86_64")]
-    fn the_wide_block_takes_the_products_its_rule_names() {
-        use crate::kernels::x86_v4::Dgemm16x14 as K;
-        // An m x n x k f64 problem over dangling pointers (never dereferenced here), op(B)
-        // column-major unless `b_rows`.
-        let prob = |m: usize, n: usize, k: usize, b_rows: bool| Problem {
-            alpha: 1.0f64,
-            a: RawMat {
-                ptr: core::ptr::NonNull::dangling().as_ptr(),
-                rows: m,
-                cols: k,
-                rs: 1,
-                cs: m as isize,
-            },
-            conj_a: false,
-            b: RawMat {
-                ptr: core::ptr::NonNull::dangling().as_ptr(),
-                rows: k,
-                cols: n,
-                rs: if b_rows { n as isize } else { 1 },
-                cs: if b_rows { 1 } else { k as isize },
-            },
-            conj_b: false,
-            beta: 0.0,
-            c: RawMatMut {
-                ptr: core::ptr::NonNull::dangling().as_ptr(),
-                rows: m,
-                cols: n,
-                rs: 1,
-                cs: m as isize,
-            },
-            region: Region::All,
-            structure: Structure::General,
-        };
-        let wide = |p: &Problem<f64>, cpu, narrow| wide_applies::<f64, K>(p, cpu, narrow);
-        // Short and wide: on every processor.
-        for cpu in [Cpu::Zen4, Cpu::Other] {
-            assert!(wide(&prob(64, 4096, 4096, false), cpu, false));
-            // Half a wide micro-panel of rows or fewer: the 16 x 14 block.
-            assert!(!wide(&prob(16, 4096, 4096, false), cpu, false));
-            // op(B) not in columns: packed.
-            assert!(!wide(&prob(64, 4096, 4096, true), cpu, false));
-        }
-        // Squares and tall products: on Zen 4 only, and not when narrow.
-        for (m, n, k) in [(1024, 1024, 1024), (200, 200, 200), (4096, 4096, 64)] {
-            assert!(wide(&prob(m, n, k, false), Cpu::Zen4, false));
-            assert!(!wide(&prob(m, n, k, false), Cpu::Other, false));
-            assert!(!wide(&prob(m, n, k, true), Cpu::Zen4, false));
-        }
-        assert!(!wide(&prob(4096, 64, 4096, false), Cpu::Zen4, true));
-        // Neither a triangle of C nor a structured operand.
-        let mut p = prob(512, 512, 512, false);
-        p.region = Region::Lower(0);
-        assert!(!wide(&p, Cpu::Zen4, false));
-        let mut p = prob(512, 512, 512, false);
-        p.structure = Structure::SymA(Sym {
-            lower: true,
-            herm: false,
-        });
-        assert!(!wide(&p, Cpu::Zen4, false));
-    }
-
-    #[test]
-    fn shares_divide_the_threads_and_stay_wide() {
-        let cols = |nt, n: usize| share_ways(nt, n / COL_SHARE);
-        assert_eq!(cols(1, 10_000), 1);
-        assert_eq!(cols(2, 511), 1);
-        assert_eq!(cols(2, 512), 2);
-        assert_eq!(cols(4, 1100), 4);
-        // 3 shares would fit, but 3 does not divide 4 threads: 2 shares of 2 threads each.
-        assert_eq!(cols(4, 800), 2);
-        assert_eq!(cols(3, 600), 1);
-        assert_eq!(cols(16, 100_000), 16);
-        assert_eq!(share_ways(4, 0), 1);
-        assert_eq!(share_ways(6, 5), 3);
-        // Row shares: at least ROW_SHARE_PANELS micro-panels of MR = 16 rows each.
-        let rows = |nt, m: usize| share_ways(nt, m / (ROW_SHARE_PANELS * 16));
-        assert_eq!(rows(2, 127), 1);
-        assert_eq!(rows(2, 128), 2);
-        assert_eq!(rows(4, 150), 2);
-        assert_eq!(rows(4, 4096), 4);
     }
 }

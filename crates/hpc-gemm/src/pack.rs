@@ -27,7 +27,8 @@
 //! cost of the merge, which would need its own kernel epilogue.
 
 use crate::raw::RawMat;
-use crate::simd::{GemmScalar, KernelReal, factor, lanes, prefetch};
+use crate::registry::GemmScalar;
+use crate::simd::{KernelReal, factor, lanes, prefetch};
 use hpc_core::Scalar;
 use num_traits::Zero;
 
@@ -224,7 +225,7 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
         if a.rows % rows_per != 0 {
             dst[last * panel..].fill(T::Real::zero());
         }
-        pulp::Arch::new().dispatch(PackCols { a, conj, mr, dst });
+        crate::registry::vectorize(PackCols { a, conj, mr, dst });
         return;
     }
     for (ip, chunk) in dst.chunks_exact_mut(panel.max(1)).enumerate() {
@@ -242,7 +243,7 @@ pub(crate) unsafe fn pack_a<T: GemmScalar>(
 }
 
 /// The column-by-column packing of an A with unit row stride ([`pack_a`]), vectorised on the
-/// best ISA the CPU has: each column is dealt out to the micro-panels in runs of `mr / factor`
+/// selected ISA: each column is dealt out to the micro-panels in runs of `mr / factor`
 /// rows, and each full run is loaded as vectors and stored.
 /// - Real: as it is. Left to the compiler, the copy of each run (256 bytes for the wide
 ///   block's 32 f64 rows) was a call to `memmove`: 2.4% of f64 n = 256, one thread (perf).
@@ -386,7 +387,7 @@ pub(crate) unsafe fn pack_b_cols<T: GemmScalar>(
 }
 
 /// Makes a packed block of A~ triangular where the kernel reads it (`trmm`,
-/// [`crate::loops::TriA`]): over each micro-panel's diagonal square, the elements on the far side
+/// [`crate::problem::Tri`]): over each micro-panel's diagonal square, the elements on the far side
 /// of the diagonal become zero and, with a unit diagonal, the diagonal one. `ap` holds `rows`
 /// rows of op(A) packed by [`pack_a`] from a KC slice `kcb` deep whose first k is `d0` columns
 /// left of the block's first row's diagonal element (row i's diagonal element is at k = `d0 + i`
@@ -435,7 +436,7 @@ pub(crate) fn triangle_a<T: GemmScalar>(
     }
 }
 
-/// As [`triangle_a`] for a packed B~ under a triangular op(B) ([`crate::loops::Structure::TriB`]):
+/// As [`triangle_a`] for a packed B~ under a triangular op(B) ([`crate::problem::Structure::TriB`]):
 /// `bp` holds the `kcb x cols` slice of op(B) whose diagonal is its own (column j's diagonal
 /// element is in row j), packed by [`pack_b`].
 pub(crate) fn triangle_b<T: GemmScalar>(
@@ -510,7 +511,7 @@ fn sym_segments(p0: usize, p1: usize, d0: usize, d1: usize) -> [(usize, usize); 
 /// `s`, whose `lower` or upper triangle is stored, as [`pack_a`] packs a block of the full
 /// matrix: each micro-panel's k range left of its diagonal square from the stored triangle
 /// or the mirror of the other (conjugated if `herm`, as a view of `s^T`), the square element
-/// by element ([`crate::loops::Sym`]).
+/// by element ([`crate::problem::Sym`]).
 ///
 /// # Safety
 /// The block lies inside `s`; `dst.len() == packed_a_len::<T>(rows, k, mr)`.

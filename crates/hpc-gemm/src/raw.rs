@@ -121,6 +121,19 @@ macro_rules! raw_common {
 raw_common!(RawMat, *const T);
 raw_common!(RawMatMut, *mut T);
 
+impl<T> RawMat<T> {
+    /// op(A) of this stored A: a view (transposed for `Trans` and `ConjTrans`) and whether its
+    /// elements are to be conjugated. The one place hpc-gemm derives op(A)'s shape.
+    #[inline]
+    pub fn op(self, trans: hpc_core::Trans) -> (Self, bool) {
+        match trans {
+            hpc_core::Trans::No => (self, false),
+            hpc_core::Trans::Trans => (self.t(), false),
+            hpc_core::Trans::ConjTrans => (self.t(), true),
+        }
+    }
+}
+
 impl<T> RawMatMut<T> {
     /// Writes element (i, j).
     ///

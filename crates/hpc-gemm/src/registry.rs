@@ -5,14 +5,50 @@
 //! tested on a machine that has better; forcing an ISA the CPU lacks is refused with a message
 //! on stderr, and the best available one runs instead.
 //!
-//! Each real type maps an ISA to its kernel ([`Family`]); the driver `loops::run::<T, K>` is
-//! monomorphised per kernel and chosen here, once per call, by one `match`.
+//! Each real type maps an ISA to its kernel ([`Family`]) and hands that kernel to the work
+//! that asked for it ([`Visitor`], matrixmultiply's way): the driver, monomorphised per
+//! kernel, is chosen once per call by one `match`, and the registry knows no driver. Every
+//! SIMD path (the kernels, packing, the small products, trsm's leaves) runs under
+//! [`selected_isa`], through [`Family::with_kernel`] or [`vectorize`].
 
 use std::sync::OnceLock;
 
-use crate::kernels::{Isa, Microkernel, generic};
-use crate::loops::{Problem, run};
-use crate::simd::{GemmScalar, KernelReal};
+use hpc_core::Scalar;
+use pulp::{Simd, WithSimd};
+
+use crate::kernels::{Isa, Microkernel, Token, generic};
+use crate::simd::KernelReal;
+
+/// Runs `op` under the token of [`selected_isa`]: the one way, beside the kernels, that hpc-gemm
+/// enters SIMD code, so that `HPC_FORCE_ISA` governs every path.
+pub(crate) fn vectorize<Op: WithSimd>(op: Op) -> Op::Output {
+    // SAFETY: `selected_isa` only returns available ISAs.
+    unsafe { on_isa(selected_isa(), op) }
+}
+
+/// Runs `op` under `isa`'s token.
+///
+/// # Safety
+/// `isa` is available.
+pub(crate) unsafe fn on_isa<Op: WithSimd>(isa: Isa, op: Op) -> Op::Output {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the caller checked that AVX-512 is available.
+        Isa::Avx512 => Simd::vectorize(unsafe { pulp::x86::V4::assume() }, op),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the caller checked that AVX2 is available.
+        Isa::Avx2 => Simd::vectorize(unsafe { pulp::x86::V3::assume() }, op),
+        #[cfg(target_arch = "aarch64")]
+        // SAFETY: the caller checked that NEON is available.
+        Isa::Neon => Simd::vectorize(unsafe { pulp::aarch64::Neon::assume() }, op),
+        _ => Simd::vectorize(pulp::Scalar::new(), op),
+    }
+}
+
+/// A scalar the fast GEMM handles (`f32`, `f64`, `c32`, `c64`): its real type has a kernel for
+/// every ISA ([`Family`]).
+pub trait GemmScalar: Scalar<Real: Family> {}
+impl<T: Scalar<Real: Family>> GemmScalar for T {}
 
 /// The best ISA this CPU has.
 pub fn detected_isa() -> Isa {
@@ -51,13 +87,22 @@ pub fn selected_isa() -> Isa {
     })
 }
 
-/// A real type with a kernel for every ISA.
-pub trait Family: KernelReal {
-    /// Runs `p` with this type's kernel for `isa` on `nt` threads.
+/// Work that runs with whichever kernel the registry picks ([`Family::with_kernel`]).
+pub trait Visitor<R: KernelReal> {
+    /// Runs with kernel `K`.
     ///
     /// # Safety
-    /// `isa` is available; the operands of `p` are valid as `loops::run` requires.
-    unsafe fn run<T: GemmScalar<Real = Self>>(isa: Isa, p: &Problem<T>, nt: usize);
+    /// `K::ISA` is available.
+    unsafe fn visit<K: Microkernel<R>>(self);
+}
+
+/// A real type with a kernel for every ISA.
+pub trait Family: KernelReal {
+    /// Runs `work` with this type's kernel for `isa`.
+    ///
+    /// # Safety
+    /// `isa` is available.
+    unsafe fn with_kernel<V: Visitor<Self>>(isa: Isa, work: V);
     /// `(name, MR, NR)` of the kernel for `isa`.
     fn kernel(isa: Isa) -> (&'static str, usize, usize);
 }
@@ -69,19 +114,19 @@ fn describe<R: KernelReal, K: Microkernel<R>>() -> (&'static str, usize, usize) 
 macro_rules! family {
     ($r:ty, scalar: $scalar:ty, avx2: $avx2:ty, avx512: $avx512:ty, neon: $neon:ty) => {
         impl Family for $r {
-            unsafe fn run<T: GemmScalar<Real = Self>>(isa: Isa, p: &Problem<T>, nt: usize) {
+            unsafe fn with_kernel<V: Visitor<Self>>(isa: Isa, work: V) {
                 match isa {
                     #[cfg(target_arch = "x86_64")]
                     // SAFETY: the caller checked that `isa` (AVX-512) is available.
-                    Isa::Avx512 => unsafe { run::<T, $avx512>(p, nt) },
+                    Isa::Avx512 => unsafe { work.visit::<$avx512>() },
                     #[cfg(target_arch = "x86_64")]
                     // SAFETY: the caller checked that `isa` (AVX2) is available.
-                    Isa::Avx2 => unsafe { run::<T, $avx2>(p, nt) },
+                    Isa::Avx2 => unsafe { work.visit::<$avx2>() },
                     #[cfg(target_arch = "aarch64")]
                     // SAFETY: the caller checked that `isa` (NEON) is available.
-                    Isa::Neon => unsafe { run::<T, $neon>(p, nt) },
-                    // SAFETY: the portable kernel runs everywhere; operands forwarded.
-                    _ => unsafe { run::<T, $scalar>(p, nt) },
+                    Isa::Neon => unsafe { work.visit::<$neon>() },
+                    // SAFETY: the portable kernel runs everywhere.
+                    _ => unsafe { work.visit::<$scalar>() },
                 }
             }
             fn kernel(isa: Isa) -> (&'static str, usize, usize) {

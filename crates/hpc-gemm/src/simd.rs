@@ -174,10 +174,6 @@ pub const fn lanes<S: Simd, T: KernelReal>() -> usize {
     core::mem::size_of::<T::V<S>>() / core::mem::size_of::<T>()
 }
 
-/// A scalar the fast GEMM handles: `f32`, `f64`, `c32`, `c64`.
-pub trait GemmScalar: Scalar<Real: crate::registry::Family> {}
-impl<T: Scalar<Real: crate::registry::Family>> GemmScalar for T {}
-
 /// Real elements per element of `T`: 1 for real types, 2 for complex ones (the 1m factor).
 #[inline(always)]
 pub const fn factor<T: Scalar>() -> usize {

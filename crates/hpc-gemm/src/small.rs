@@ -28,26 +28,19 @@ use num_traits::{One, Zero};
 use pulp::{Simd, WithSimd};
 
 use crate::buffer::{Slot, with_buffer};
-use crate::kernels::{Isa, Token};
-use crate::loops::Problem;
-use crate::simd::{GemmScalar, KernelReal, factor, lanes};
+use crate::kernels::Isa;
+use crate::problem::Problem;
+use crate::registry::GemmScalar;
+use crate::registry::on_isa;
+use crate::simd::{KernelReal, factor, lanes};
 
-/// The largest m, n and k the small path takes. Measured on the Xeon build machine with
-/// `examples/gemm_time.rs` against the packed path, one thread, paired medians of 3 alternated
-/// runs, after the native masked loads and the 24-accumulator blocks: f64 n = 72 1.41x, 96
-/// 1.24x, 128 1.15x, 160 0.99x, 256 0.96x; f32 n = 72 1.53x, 96 1.26x, 128 1.13x, 192 0.99x.
-/// On several threads both paths split the work (this one by [`run_shares`]), so the
-/// one-thread comparison stands. (On Zen 5, with 12 accumulators and pulp's partial loads, the
-/// limit was 64.)
+/// The largest m, n and k the small path takes: up to there it beats the packed path on one
+/// thread (on several, both split the work; this one by [`run_shares`]). History:
+/// `docs/tuning.md`, "small.rs".
 pub const SMALL: usize = 128;
 
-/// The largest m, n and k the complex small path takes: 96 for `c32`, 80 for `c64`. Measured
-/// on the 2-core Zen 5 machine with `examples/gemm_time.rs` against the packed 1m path, one
-/// thread, paired medians of 4-6 alternated runs, after the 12-pair blocks and plain stores:
-/// c64 n = 56 1.16x, 64 1.12x (A copied, see [`aliased`]), 72 1.15x, 80 1.10x, 96 0.96x,
-/// 128 0.93x; c32 n = 72 1.41x, 80 1.29x, 96 1.24x, 128 1.02x. On several threads both
-/// paths split the work (this one by [`run_shares`]). (Earlier, with 8 pairs and masked
-/// stores, c64 stopped at 48: n = 56 and 64 were 0.7x the packed path.)
+/// The largest m, n and k the complex small path takes: 96 for `c32`, 80 for `c64`, where it
+/// stops beating the packed 1m path (`docs/tuning.md`, "small.rs").
 pub const fn small_complex<R>() -> usize {
     if size_of::<R>() == 4 { 96 } else { 80 }
 }
@@ -222,25 +215,6 @@ unsafe fn run_on<T: GemmScalar>(isa: Isa, p: &Problem<T>, a: *const T::Real, cs_
     }
 }
 
-/// Runs `op` under `isa`'s token.
-///
-/// # Safety
-/// `isa` is available.
-pub(crate) unsafe fn on_isa<Op: WithSimd<Output = ()>>(isa: Isa, op: Op) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: the caller checked that AVX-512 is available.
-        Isa::Avx512 => Simd::vectorize(unsafe { pulp::x86::V4::assume() }, op),
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: the caller checked that AVX2 is available.
-        Isa::Avx2 => Simd::vectorize(unsafe { pulp::x86::V3::assume() }, op),
-        #[cfg(target_arch = "aarch64")]
-        // SAFETY: the caller checked that NEON is available.
-        Isa::Neon => Simd::vectorize(unsafe { pulp::aarch64::Neon::assume() }, op),
-        _ => Simd::vectorize(pulp::Scalar::new(), op),
-    }
-}
-
 /// The complex small product: A's columns as interleaved reals (`cs_a` in complex elements),
 /// B and C as complex elements with their strides.
 struct SmallComplexOp<T: GemmScalar> {
@@ -289,10 +263,7 @@ impl<R: KernelReal> WithSimd for SmallOp<R> {
         let l = lanes::<S, R>();
         // Accumulators per block: with 32 vector registers (AVX-512, NEON) up to 24 (NV x NJ,
         // up to 4 x 6), with room for the 4 vectors of A and a broadcast of B; with 16 (AVX2,
-        // portable) up to 8, so nothing spills. 24 against 12 on the Xeon build machine (one
-        // thread, paired medians of 3 alternated runs of `examples/gemm_time`): f64 n = 32
-        // +8%, 64 +10%, 16 +4%; f32 n = 32 +6%, 64 +10%. (Before the masked loads were made
-        // native, 24 spilled: pulp's partial loads were calls.)
+        // portable) up to 8, so nothing spills (`docs/tuning.md`, "small.rs").
         let acc_max = if S::REGISTER_COUNT >= 32 { 24 } else { 8 };
         let nv_full = self.m.div_ceil(l).min(4);
         let nj_max = (acc_max / nv_full).clamp(1, 6);
@@ -387,9 +358,7 @@ impl<T: GemmScalar> WithSimd for SmallComplexOp<T> {
         // Complex elements per vector (at least one: the portable ISA never gets here).
         let lc = (lanes::<S, T::Real>() / 2).max(1);
         // Pairs of accumulators per block: 12 (24 registers) with 32 vector registers
-        // (AVX-512, NEON), 4 with 16, so nothing spills. 12 against 8 (paired medians of 5-6
-        // alternated runs of `examples/gemm_time`, one thread): c64 n = 16 +4%, 32 +10%, 48
-        // +6%; c32 n = 32 +8%, 64 +9%, 16 even.
+        // (AVX-512, NEON), 4 with 16, so nothing spills (`docs/tuning.md`, "small.rs").
         let pairs_max = if S::REGISTER_COUNT >= 32 { 12 } else { 4 };
         // The sign patterns of the epilogue, made once per call.
         // Conjugating B flips the sign of every a * im(b) term, which the k loop then need not

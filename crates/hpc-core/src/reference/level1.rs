@@ -2,7 +2,8 @@
 
 use num_traits::{Float, One, Zero};
 
-use super::{Reference, check_len};
+use super::Reference;
+use crate::check::check_len;
 use crate::error::Result;
 use crate::scalar::{RealScalar, Scalar};
 use crate::traits::{Level1, MixedDot, RealLevel1};

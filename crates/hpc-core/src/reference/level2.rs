@@ -5,11 +5,12 @@
 //! update is one loop, [`sym_rank_update`]. The trait methods only check shapes and say how to
 //! read their storage.
 
-use super::{
-    Reference, check_len, check_square, in_triangle, op_dims, op_elem, op_is_lower, scale_by_beta,
-    sym_elem, tri_elem,
+use super::{Reference, in_triangle, op_elem, op_is_lower, scale_by_beta, sym_elem, tri_elem};
+use crate::check::{
+    check_band_triangle, check_gemv_shapes, check_ger_shapes, check_len, check_square,
+    check_sym_shapes, op_dims,
 };
-use crate::error::{Result, mismatch};
+use crate::error::Result;
 use crate::scalar::Scalar;
 use crate::traits::Level2;
 use crate::view::{BandRef, MatMut, MatRef, PackedMut, PackedRef, VecMut, VecRef};
@@ -130,52 +131,6 @@ fn sym_rank_update<T: Scalar>(
     }
 }
 
-fn check_gemv_shapes(
-    routine: &'static str,
-    trans: Trans,
-    rows: usize,
-    cols: usize,
-    x: usize,
-    y: usize,
-) -> Result<()> {
-    let (r, c) = op_dims(trans, rows, cols);
-    check_len(routine, "x", x, c, &format!("op(A), which is {r} x {c},"))?;
-    check_len(routine, "y", y, r, &format!("op(A), which is {r} x {c},"))
-}
-
-fn check_sym_shapes(routine: &'static str, n: usize, x: usize, y: usize) -> Result<()> {
-    check_len(routine, "x", x, n, &format!("A of order {n}"))?;
-    check_len(routine, "y", y, n, &format!("A of order {n}"))
-}
-
-/// Checks that a band view holds one triangle as the symmetric and triangular band routines
-/// read it (see [`BandRef::triangle`]); returns the order.
-fn check_band_triangle<T: Scalar>(
-    routine: &'static str,
-    uplo: Uplo,
-    a: &BandRef<'_, T>,
-) -> Result<usize> {
-    let n = check_square(routine, "a", a.rows(), a.cols())?;
-    let (kl, ku) = (a.kl(), a.ku());
-    match uplo {
-        Uplo::Upper if kl != 0 => Err(mismatch(
-            routine,
-            "a",
-            format!(
-                "uplo = Upper needs a band with kl = 0 (upper band storage), but kl = {kl}; build it with BandRef::triangle"
-            ),
-        )),
-        Uplo::Lower if ku != 0 => Err(mismatch(
-            routine,
-            "a",
-            format!(
-                "uplo = Lower needs a band with ku = 0 (lower band storage), but ku = {ku}; build it with BandRef::triangle"
-            ),
-        )),
-        _ => Ok(n),
-    }
-}
-
 fn hemv_like<T: Scalar>(
     routine: &'static str,
     herm: bool,
@@ -272,28 +227,6 @@ fn tri_mv<T: Scalar>(
         tri_mul(n, elem, x);
     }
     Ok(())
-}
-
-fn check_ger_shapes(
-    routine: &'static str,
-    a: &MatMut<'_, impl Scalar>,
-    x: usize,
-    y: usize,
-) -> Result<()> {
-    check_len(
-        routine,
-        "x",
-        x,
-        a.rows(),
-        &format!("A, which is {} x {},", a.rows(), a.cols()),
-    )?;
-    check_len(
-        routine,
-        "y",
-        y,
-        a.cols(),
-        &format!("A, which is {} x {},", a.rows(), a.cols()),
-    )
 }
 
 fn ger_like<T: Scalar>(

@@ -4,8 +4,9 @@
 //! [`update_c`], over an accessor for the product; `trmm` and `trsm` reuse the triangular
 //! accessors of Level 2 column by column (or row by row for `Side::Right`).
 
-use super::{Reference, check_square, in_triangle, op_dims, op_elem, sym_elem};
-use crate::error::{Error, ErrorKind, Result, mismatch};
+use super::{Reference, in_triangle, op_elem, sym_elem};
+use crate::check::{check_gemm, check_rank_k, check_symm, check_tri_side};
+use crate::error::Result;
 use crate::scalar::Scalar;
 use crate::traits::Level3;
 use crate::view::{MatMut, MatRef};
@@ -65,133 +66,6 @@ fn update_c<T: Scalar>(
             c.set(i, j, v);
         }
     }
-}
-
-fn unsupported(routine: &'static str, message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::UnsupportedOption, routine, "trans", message)
-}
-
-/// Checks that C is `m x n` for a product whose left factor gives m rows and right n columns.
-fn check_c(
-    routine: &'static str,
-    c: &MatMut<'_, impl Scalar>,
-    m: usize,
-    n: usize,
-    what: &str,
-) -> Result<()> {
-    if (c.rows(), c.cols()) != (m, n) {
-        return Err(mismatch(
-            routine,
-            "c",
-            format!("C is {} x {} but {what} is {m} x {n}", c.rows(), c.cols()),
-        ));
-    }
-    Ok(())
-}
-
-/// Validates `gemm`: op(A) is `m x k`, op(B) `k x n`, C `m x n`. Returns `(m, n, k)`.
-pub fn check_gemm<T: Scalar>(
-    transa: Trans,
-    transb: Trans,
-    a: &MatRef<'_, T>,
-    b: &MatRef<'_, T>,
-    c: &MatMut<'_, T>,
-) -> Result<(usize, usize, usize)> {
-    let (m, k) = op_dims(transa, a.rows(), a.cols());
-    let (kb, n) = op_dims(transb, b.rows(), b.cols());
-    if kb != k {
-        return Err(mismatch(
-            "gemm",
-            "b",
-            format!("op(A) is {m} x {k} but op(B) is {kb} x {n}: op(B) must have k = {k} rows"),
-        ));
-    }
-    check_c("gemm", c, m, n, "op(A) op(B)")?;
-    Ok((m, n, k))
-}
-
-/// Validates `symm`/`hemm`: A square, of the order of B's rows (left) or columns (right), C
-/// the shape of B.
-pub fn check_symm<T: Scalar>(
-    routine: &'static str,
-    side: Side,
-    a: &MatRef<'_, T>,
-    b: &MatRef<'_, T>,
-    c: &MatMut<'_, T>,
-) -> Result<()> {
-    let na = check_square(routine, "a", a.rows(), a.cols())?;
-    let (m, n) = (b.rows(), b.cols());
-    let needed = if side == Side::Left { m } else { n };
-    if na != needed {
-        let which = if side == Side::Left {
-            "rows"
-        } else {
-            "columns"
-        };
-        return Err(mismatch(
-            routine,
-            "a",
-            format!(
-                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
-            ),
-        ));
-    }
-    check_c(routine, c, m, n, "B")
-}
-
-/// Validates `syrk`/`herk`/`syr2k`/`her2k`: `trans` allowed for the type, C square, A (and B)
-/// `n x k` (or `k x n` transposed). Returns `k`.
-pub fn check_rank_k<T: Scalar>(
-    routine: &'static str,
-    herm: bool,
-    trans: Trans,
-    a: &MatRef<'_, T>,
-    b: Option<&MatRef<'_, T>>,
-    c: &MatMut<'_, T>,
-) -> Result<usize> {
-    if T::IS_COMPLEX {
-        match (herm, trans) {
-            (false, Trans::ConjTrans) => {
-                return Err(unsupported(
-                    routine,
-                    format!(
-                        "{routine} on complex matrices accepts trans = No or Trans, not ConjTrans (use the Hermitian routine)"
-                    ),
-                ));
-            }
-            (true, Trans::Trans) => {
-                return Err(unsupported(
-                    routine,
-                    format!(
-                        "{routine} on complex matrices accepts trans = No or ConjTrans, not Trans (use the symmetric routine)"
-                    ),
-                ));
-            }
-            _ => {}
-        }
-    }
-    let n = check_square(routine, "c", c.rows(), c.cols())?;
-    let (rows, k) = op_dims(trans, a.rows(), a.cols());
-    if rows != n {
-        return Err(mismatch(
-            routine,
-            "a",
-            format!("op(A) is {rows} x {k} but C is {n} x {n}: op(A) must have {n} rows"),
-        ));
-    }
-    if let Some(b) = b {
-        let (brows, bk) = op_dims(trans, b.rows(), b.cols());
-        if (brows, bk) != (n, k) {
-            return Err(mismatch(
-                routine,
-                "b",
-                format!(
-                    "op(B) is {brows} x {bk} but op(A) is {rows} x {k}: they must have the same shape"
-                ),
-            ));
-        }
-    }
-    Ok(k)
 }
 
 /// `symm`/`hemm`.
@@ -284,36 +158,6 @@ fn syr2k_like<T: Scalar>(
     };
     update_c(c, target, alpha == T::zero() || k == 0, product, beta);
     Ok(())
-}
-
-/// Checks a triangular `A` against `B` for `trmm`/`trsm`.
-pub fn check_tri_side<T: Scalar>(
-    routine: &'static str,
-    side: Side,
-    a: &MatRef<'_, T>,
-    b: &MatMut<'_, T>,
-) -> Result<usize> {
-    let na = check_square(routine, "a", a.rows(), a.cols())?;
-    let needed = if side == Side::Left {
-        b.rows()
-    } else {
-        b.cols()
-    };
-    if na != needed {
-        let which = if side == Side::Left {
-            "rows"
-        } else {
-            "columns"
-        };
-        return Err(mismatch(
-            routine,
-            "a",
-            format!(
-                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
-            ),
-        ));
-    }
-    Ok(na)
 }
 
 /// The common start of `trmm` and `trsm`: validates the shapes, returns early for an empty B,

@@ -17,17 +17,10 @@ mod level1;
 mod level2;
 mod level3;
 
-/// The argument checks of the Level 3 routines, shared with the fast implementations so that
-/// every implementation reports the same errors in the same words.
-pub mod check {
-    pub use super::level3::{check_gemm, check_rank_k, check_symm, check_tri_side};
-}
-
 /// The one triangular substitution of the reference, shared with the fast routines' small
 /// diagonal blocks.
 pub use level2::tri_solve;
 
-use crate::error::{Result, mismatch};
 use crate::scalar::Scalar;
 use crate::{Diag, Trans, Uplo};
 
@@ -46,14 +39,6 @@ fn op_elem<T: Scalar>(
         Trans::No => get(i, j),
         Trans::Trans => get(j, i),
         Trans::ConjTrans => get(j, i).map(T::conj),
-    }
-}
-
-/// `(rows, cols)` of `op(M)` for an `r x c` matrix `M`.
-fn op_dims(trans: Trans, r: usize, c: usize) -> (usize, usize) {
-    match trans {
-        Trans::No => (r, c),
-        Trans::Trans | Trans::ConjTrans => (c, r),
     }
 }
 
@@ -119,39 +104,4 @@ fn scale_by_beta<T: Scalar>(beta: T, y: &mut crate::VecMut<'_, T>) {
         };
         y.set(i, v);
     }
-}
-
-/// Checks that a vector argument has the length the matrix needs.
-fn check_len(
-    routine: &'static str,
-    argument: &'static str,
-    len: usize,
-    needed: usize,
-    why: &str,
-) -> Result<()> {
-    if len != needed {
-        return Err(mismatch(
-            routine,
-            argument,
-            format!("{argument} has {len} elements but {why} needs {needed}"),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks that a matrix argument is square (triangular, symmetric, Hermitian operands).
-fn check_square(
-    routine: &'static str,
-    argument: &'static str,
-    rows: usize,
-    cols: usize,
-) -> Result<usize> {
-    if rows != cols {
-        return Err(mismatch(
-            routine,
-            argument,
-            format!("{argument} must be square but is {rows} x {cols}"),
-        ));
-    }
-    Ok(rows)
 }

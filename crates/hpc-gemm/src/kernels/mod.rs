@@ -425,11 +425,8 @@ impl<
 /// itself the compiler copies two neighbouring stack arguments (`rs_c` and `cs_c`, or `c` and
 /// `rs_c`) with one 16-byte load, which the caller's two 8-byte stores cannot forward, so each
 /// call waited until the store buffer had drained, the last call's C tile included (perf: about
-/// 3% of the time in the entry's prologue, c32 and f32). One thread, paired medians of 5
-/// alternated runs of `examples/gemm_time`: c32 n = 1024 +2 to +3%, 256 +3.6%; c64 1024 +2 to
-/// +3% (two threads +1.9%); B row-major (`HPC_TIME_B_ROWS=1`: packed, through `ukr`) f64
-/// n = 2048 +2%, 512 +3.4%, f32 2048 x 2048 x 1024 +1.7%; the column-form entry had no such
-/// load and its paths are even.
+/// 3% of the time in the entry's prologue, c32 and f32; `docs/tuning.md`,
+/// "kernels/mod.rs: stack_arg").
 /// `black_box` is a hint, not a guarantee: if it ever stops splitting the load, only that time
 /// comes back; results do not depend on it.
 #[inline(always)]
@@ -440,10 +437,8 @@ pub(crate) fn stack_arg<T>(v: T) -> T {
 /// How many k steps ahead the packed body prefetches its rows of A and B into L1. With
 /// `KC = 512` the `MR x KC` and `KC x NR` micro-panels (64 and 56 KiB in f64) do not fit L1
 /// together, so every kernel call streams them from L2, and the hardware prefetchers leave part
-/// of that latency exposed. Measured on the Xeon build machine (one thread, paired medians of 4
-/// alternated runs of `examples/gemm_time`): f64 n = 1024 +8%, 2048 +6%, n = 256 +1%; f32
-/// n = 1024 +1%; the kernel alone on panels streamed from L2, 105 -> 114 GFLOP/s (f64). Any
-/// distance from 3 to 12 steps measured the same.
+/// of that latency exposed: prefetching 3 to 12 steps ahead gained 6-8% at f64 n = 1024-2048
+/// (`docs/tuning.md`, "kernels/mod.rs: PREFETCH_STEPS").
 const PREFETCH_STEPS: usize = 8;
 
 /// Prefetches into L1 the cache lines of `len` contiguous elements from `p` (one prefetch per
@@ -480,18 +475,14 @@ pub(crate) unsafe fn ukr_body<
     let mut acc = [[zero; MV]; NR];
     // The C tile is needed after the k loop: ask for its lines while the loop runs (BLIS's
     // kernels do the same), one column per k step (the columns past a short k up front). A
-    // burst of all of them up front stalled short calls on the line-fill buffers (perf, f64
-    // 4096 x 4096 x 64); spread, one thread, paired medians of 3: f64 64 x 4096 x 4096 +4%,
-    // 4096 x 4096 x 64 +2% (two threads +2%), n = 2048 +1%, others even.
+    // burst of all of them up front stalled short calls on the line-fill buffers.
     //
     // With unit row stride, a column of the tile is contiguous, and its lines between the first
     // and the last are asked for too (at 64 and 128 bytes in, which covers 128-byte columns,
     // and all but one line of the wide block's 256): a C not aligned to 64 bytes (a large
     // `Vec`, which the allocator maps at 16 bytes past a page) spreads a 128-byte column over
-    // three lines, and the middle one otherwise came late. Calls alternated in one process,
-    // medians of 7 pairs, C 16 bytes off a line: f64 4096 x 4096 x 64 +6-9% (two threads
-    // +14%), f32 +10%; f64 4096 x 64 x 4096 +1-4%; n = 1024 and 2048, 64 x 4096 x 4096 even;
-    // aligned, even to +6%. The offsets are fixed outside the k loop: a loop over the
+    // three lines, and the middle one otherwise came late (`docs/tuning.md`, "kernels/mod.rs:
+    // ukr_body"). The offsets are fixed outside the k loop: a loop over the
     // column's lines here, even of fixed length, made the whole kernel three times slower (its
     // accumulators left the registers).
     let c_cols = NR.min(call.n);
@@ -524,10 +515,8 @@ pub(crate) unsafe fn ukr_body<
     let (mut pf_col, mut pf_line) = (0usize, 0usize);
     let pf_cs_bytes = next.b_next_cs * size_of::<R>() as isize;
     let per_line = 64 / size_of::<R>();
-    // One k step per iteration (contract point 2). Measured on the Xeon build machine with
-    // `examples/kernel_time` (f64, k = 512, 16 A micro-panels, 116-117 GFLOP/s as it is): the
-    // loop unrolled by 4 or by 2 (the steps as a macro, the C-prefetching steps split off
-    // first) 108-111; the split alone, unrolled by 1, the same as now.
+    // One k step per iteration (contract point 2): unrolling measured slower
+    // (`docs/tuning.md`, "kernels/mod.rs: ukr_body").
     for p in 0..call.k {
         if p < c_cols {
             prefetch_c(p);
@@ -562,16 +551,14 @@ pub(crate) unsafe fn ukr_body<
         } else if B_COLS > 0 {
             // In column form, A's rows only. Each of B's column lines serves 8 k steps (f64),
             // and the hardware prefetchers follow those streams; prefetching them as well, two
-            // lines per step, cost 3% in the GEMM (f64 n = 2048, one thread). The kernel alone
-            // on panels streamed from L2 (`examples/kernel_time`, f64 k = 512): 108 GFLOP/s
-            // without the rows of A, 114-118 with them, as fast as the packed form. In the GEMM
-            // the column form wins by its packing, a copy where the packed form transposes.
+            // lines per step, cost more than it saved; the rows of A make the column form's
+            // kernel as fast as the packed form's (`docs/tuning.md`, "kernels/mod.rs:
+            // ukr_body"). In the GEMM the column form wins by its packing, a copy where the
+            // packed form transposes.
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
         } else {
-            // B in place (and the edge bodies): A's rows as well. One thread, paired medians of
-            // 3 alternated runs of `examples/gemm_time`, on the wide block (point 13): f64
-            // 64 x 4096 x 4096 +6%, 128 x 4096 x 4096 +6%; f32 +4% and +7%; in place with the
-            // 16 x 14 block, f64 16 x 4096 x 4095 +8%; f64 n = 1000 (edge tiles) even.
+            // B in place (and the edge bodies): A's rows as well (+6-8% on short, wide
+            // products; `docs/tuning.md`, "kernels/mod.rs: ukr_body").
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
         }
         let mut av = [zero; MV];
