@@ -14,8 +14,9 @@ use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use hpc_core::check::Span;
 use hpc_core::reference::Reference;
-use hpc_core::{Level2, MatMut, MatRef, Scalar, Trans, VecMut, VecRef, c32, c64};
+use hpc_core::{Level2, MatMut, MatRef, Scalar, Trans, c32, c64};
 use hpc_gemm::{GemmScalar, Par};
 
 /// The outcome of a call of the native API.
@@ -80,117 +81,86 @@ fn trans(v: c_int, name: &str) -> Res<Trans> {
     }
 }
 
-/// The element offsets `[lo, hi]` (relative to the first element) a `rows x cols` matrix
-/// with strides `rs`, `cs` covers; `None` for an empty one.
-fn extent(
-    name: &str,
-    rows: usize,
-    cols: usize,
-    rs: isize,
-    cs: isize,
-) -> Res<Option<(isize, isize)>> {
-    if rows == 0 || cols == 0 {
-        return Ok(None);
-    }
-    let reach = |d: usize, s: isize| isize::try_from(d - 1).ok().and_then(|d| d.checked_mul(s));
-    let (Some(r), Some(c)) = (reach(rows, rs), reach(cols, cs)) else {
-        return Err(invalid(format!(
-            "{name}: {rows} x {cols} with strides ({rs}, {cs}) overflows the address space"
-        )));
-    };
-    let lo = r.min(0).checked_add(c.min(0));
-    let hi = r.max(0).checked_add(c.max(0));
-    match (lo, hi) {
-        (Some(lo), Some(hi)) if hi.checked_sub(lo).is_some() => Ok(Some((lo, hi))),
-        _ => Err(invalid(format!(
-            "{name}: {rows} x {cols} with strides ({rs}, {cs}) overflows the address space"
-        ))),
-    }
+/// An operand of the native API: caller memory named `name`, `rows x cols` with strides `rs`,
+/// `cs` (elements), and the memory it covers (`None`: no elements).
+struct Operand<T> {
+    name: &'static str,
+    ptr: *const T,
+    dims: (usize, usize),
+    strides: (isize, isize),
+    span: Option<Span>,
 }
 
-/// An operand's memory: its pointer and the offsets it covers (`None`: no elements).
-struct Span<T> {
-    base: *const T,
-    range: Option<(isize, isize)>,
-}
-
-impl<T> Span<T> {
-    fn new(name: &str, p: *const T, rows: usize, cols: usize, rs: isize, cs: isize) -> Res<Self> {
-        let range = extent(name, rows, cols, rs, cs)?;
-        if range.is_some() && p.is_null() {
+impl<T: Scalar> Operand<T> {
+    fn new(
+        name: &'static str,
+        ptr: *const T,
+        (rows, cols): (usize, usize),
+        (rs, cs): (isize, isize),
+    ) -> Res<Self> {
+        let span = Span::of("hpc", name, &[rows, cols], &[rs, cs]).map_err(|_| {
+            invalid(format!(
+                "{name}: {rows} x {cols} with strides ({rs}, {cs}) overflows the address space"
+            ))
+        })?;
+        if span.is_some() && ptr.is_null() {
             return Err(Fail(
                 HpcStatus::HpcErrNullPointer,
                 format!("{name} is null but has {rows} x {cols} elements"),
             ));
         }
-        Ok(Span { base: p, range })
+        Ok(Operand {
+            name,
+            ptr,
+            dims: (rows, cols),
+            strides: (rs, cs),
+            span,
+        })
     }
 
-    /// The lowest address and the element count.
-    fn raw(&self) -> (*const T, usize) {
-        match self.range {
-            None => (self.base, 0),
-            Some((lo, hi)) => (self.base.wrapping_offset(lo), (hi - lo) as usize + 1),
+    /// Whether `self` and `other` share a byte.
+    fn overlaps(&self, other: &Operand<T>) -> bool {
+        let size = size_of::<T>();
+        match (self.span, other.span) {
+            (Some(a), Some(b)) => a.overlaps(self.ptr as usize, size, b, other.ptr as usize, size),
+            _ => false,
         }
     }
 
-    /// Whether the byte ranges of `self` and `other` intersect.
-    fn overlaps<U>(&self, other: &Span<U>) -> bool {
-        let bytes = |s: (*const u8, usize), size: usize| (s.0 as usize, s.0 as usize + s.1 * size);
-        let (a, b) = (self.raw(), other.raw());
-        if a.1 == 0 || b.1 == 0 {
-            return false;
-        }
-        let a = bytes((a.0.cast(), a.1), size_of::<T>());
-        let b = bytes((b.0.cast(), b.1), size_of::<U>());
-        a.0 < b.1 && b.0 < a.1
+    /// A read-only view.
+    ///
+    /// # Safety
+    /// The operand's elements are readable and not written during `'a`.
+    unsafe fn view<'a>(&self) -> Res<MatRef<'a, T>> {
+        let ((r, c), (rs, cs)) = (self.dims, self.strides);
+        // SAFETY: forwarded.
+        unsafe { MatRef::from_raw_parts(self.ptr, r, c, rs, cs) }
+            .map_err(|e| invalid(format!("{}: {e}", self.name)))
+    }
+
+    /// A writable view.
+    ///
+    /// # Safety
+    /// The operand's elements are writable and accessed by nothing else during `'a`.
+    unsafe fn view_mut<'a>(&self) -> Res<MatMut<'a, T>> {
+        let ((r, c), (rs, cs)) = (self.dims, self.strides);
+        // SAFETY: forwarded.
+        unsafe { MatMut::from_raw_parts(self.ptr.cast_mut(), r, c, rs, cs) }
+            .map_err(|e| invalid(format!("{}: {e}", self.name)))
     }
 }
 
-fn check_disjoint<T>(out: (&str, &Span<T>), inputs: &[(&str, &Span<T>)]) -> Res<()> {
-    for (name, s) in inputs {
-        if out.1.overlaps(s) {
+/// Fails if the output overlaps any input.
+fn check_disjoint<T: Scalar>(out: &Operand<T>, inputs: &[&Operand<T>]) -> Res<()> {
+    for s in inputs {
+        if out.overlaps(s) {
             return Err(Fail(
                 HpcStatus::HpcErrOverlap,
-                format!("the output {} overlaps the input {name}", out.0),
+                format!("the output {} overlaps the input {}", out.name, s.name),
             ));
         }
     }
     Ok(())
-}
-
-/// A read-only view over a [`Span`].
-///
-/// # Safety
-/// The span's elements are readable and not written during `'a`.
-unsafe fn view<'a, T: Scalar>(
-    s: &Span<T>,
-    rows: usize,
-    cols: usize,
-    rs: isize,
-    cs: isize,
-) -> Res<MatRef<'a, T>> {
-    let (p, len) = s.raw();
-    // SAFETY: forwarded.
-    let data = unsafe { crate::args::slice("A", p, len) };
-    MatRef::from_strided(data, rows, cols, rs, cs).map_err(|e| invalid(e.to_string()))
-}
-
-/// A writable view over a [`Span`].
-///
-/// # Safety
-/// The span's elements are writable and accessed by nothing else during `'a`.
-unsafe fn view_mut<'a, T: Scalar>(
-    s: &Span<T>,
-    rows: usize,
-    cols: usize,
-    rs: isize,
-    cs: isize,
-) -> Res<MatMut<'a, T>> {
-    let (p, len) = s.raw();
-    // SAFETY: forwarded.
-    let data = unsafe { crate::args::slice_mut("C", p.cast_mut(), len) };
-    MatMut::from_strided(data, rows, cols, rs, cs).map_err(|e| invalid(e.to_string()))
 }
 
 /// The stored shape of an operand whose `op()` is `rows x cols`.
@@ -221,19 +191,13 @@ unsafe fn gemm<T: GemmScalar>(
 ) -> Res<()> {
     let (ta, tb) = (trans(ta, "trans_a")?, trans(tb, "trans_b")?);
     let ((ar, ac), (br, bc)) = (stored(ta, m, k), stored(tb, k, n));
-    let sa = Span::new("a", a.0, ar, ac, a.1, a.2)?;
-    let sb = Span::new("b", b.0, br, bc, b.1, b.2)?;
-    let sc = Span::new("c", c.0.cast_const(), m, n, c.1, c.2)?;
-    check_disjoint(("c", &sc), &[("a", &sa), ("b", &sb)])?;
+    let sa = Operand::new("a", a.0, (ar, ac), (a.1, a.2))?;
+    let sb = Operand::new("b", b.0, (br, bc), (b.1, b.2))?;
+    let sc = Operand::new("c", c.0.cast_const(), (m, n), (c.1, c.2))?;
+    check_disjoint(&sc, &[&sa, &sb])?;
     // SAFETY: the caller's contract; C is disjoint from A and B.
-    let (av, bv, cv) = unsafe {
-        (
-            view(&sa, ar, ac, a.1, a.2)?,
-            view(&sb, br, bc, b.1, b.2)?,
-            view_mut(&sc, m, n, c.1, c.2)?,
-        )
-    };
-    let par = Par::from_count(crate::backend::threads());
+    let (av, bv, cv) = unsafe { (sa.view()?, sb.view()?, sc.view_mut()?) };
+    let par = Par::current();
     hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, par).map_err(|e| invalid(e.to_string()))
 }
 
@@ -254,22 +218,13 @@ unsafe fn gemv<T: Scalar>(
 ) -> Res<()> {
     let t = trans(t, "trans")?;
     let (lx, ly) = if t == Trans::No { (n, m) } else { (m, n) };
-    let sa = Span::new("a", a.0, m, n, a.1, a.2)?;
-    let sx = Span::new("x", x.0, lx, 1, x.1, 1)?;
-    let sy = Span::new("y", y.0.cast_const(), ly, 1, y.1, 1)?;
-    check_disjoint(("y", &sy), &[("a", &sa), ("x", &sx)])?;
+    let sa = Operand::new("a", a.0, (m, n), (a.1, a.2))?;
+    let sx = Operand::new("x", x.0, (lx, 1), (x.1, 1))?;
+    let sy = Operand::new("y", y.0.cast_const(), (ly, 1), (y.1, 1))?;
+    check_disjoint(&sy, &[&sa, &sx])?;
     // SAFETY: the caller's contract; y is disjoint from A and x.
-    let (av, xv, yv) = unsafe {
-        let (xp, xl) = sx.raw();
-        let (yp, yl) = sy.raw();
-        (
-            view(&sa, m, n, a.1, a.2)?,
-            VecRef::from_blas(crate::args::slice("x", xp, xl), lx, x.1),
-            VecMut::from_blas(crate::args::slice_mut("y", yp.cast_mut(), yl), ly, y.1),
-        )
-    };
-    let xv = xv.map_err(|e| invalid(e.to_string()))?;
-    let yv = yv.map_err(|e| invalid(e.to_string()))?;
+    let (av, xv, yv) = unsafe { (sa.view()?, sx.view()?, sy.view_mut()?) };
+    let (xv, yv) = (xv.col(0), yv.col_mut(0));
     Reference
         .gemv(t, alpha, av, xv, beta, yv)
         .map_err(|e| invalid(e.to_string()))

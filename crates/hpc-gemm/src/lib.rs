@@ -279,6 +279,11 @@ impl Par {
         Par::from_count(default_threads())
     }
 
+    /// The current setting: [`num_threads`] threads.
+    pub fn current() -> Par {
+        Par::from_count(num_threads())
+    }
+
     /// `Seq` for 0 or 1, `Threads(n)` otherwise.
     pub fn from_count(n: usize) -> Par {
         match NonZeroUsize::new(n) {
@@ -293,6 +298,24 @@ impl Par {
             Par::Seq => 1,
             Par::Threads(n) => n.get(),
         }
+    }
+}
+
+/// The thread count set by [`set_num_threads`] (0: not set).
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sets the thread count of later calls made with [`Par::current`] (0: back to
+/// [`default_threads`]). The one setting behind `hpc_set_num_threads`, `openblas_set_num_threads`
+/// (C) and `hpc.set_num_threads` (Python).
+pub fn set_num_threads(n: usize) {
+    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The thread count calls use now: the last [`set_num_threads`], else [`default_threads`].
+pub fn num_threads() -> usize {
+    match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => default_threads(),
+        n => n,
     }
 }
 

@@ -826,22 +826,43 @@ fn shape_errors_are_reported() {
 
 #[test]
 fn the_selected_kernel_is_reported() {
+    use hpc_gemm::Isa;
     let (name, mr, nr) = kernel_info::<f64>();
     println!(
         "dgemm kernel: {name} ({mr} x {nr}); sgemm: {:?}",
         kernel_info::<f32>()
     );
-    if let Ok(isa) = std::env::var("HPC_FORCE_ISA") {
-        let want = match isa.as_str() {
-            "scalar" => "generic",
-            "avx2" => "x86_v3",
-            "neon" => "neon",
-            _ => "x86_v4",
-        };
-        if hpc_gemm::Isa::parse(&isa).is_some_and(|i| i.available()) {
-            assert!(name.contains(want), "HPC_FORCE_ISA={isa} but kernel {name}");
+    // What the CPU offers, found here with std's detection rather than the registry's.
+    #[cfg(target_arch = "x86_64")]
+    let offered = {
+        use std::arch::is_x86_feature_detected as has;
+        let v3 = has!("avx2") && has!("fma") && has!("bmi2") && has!("f16c") && has!("lzcnt");
+        let v4 = has!("avx512f") && has!("avx512bw") && has!("avx512cd") && has!("avx512dq");
+        if v3 && v4 && has!("avx512vl") {
+            Isa::Avx512
+        } else if v3 {
+            Isa::Avx2
+        } else {
+            Isa::Scalar
         }
-    }
+    };
+    #[cfg(target_arch = "aarch64")]
+    let offered = Isa::Neon;
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    let offered = Isa::Scalar;
+    assert_eq!(hpc_gemm::detected_isa(), offered);
+    let want = match std::env::var("HPC_FORCE_ISA") {
+        Ok(v) => Isa::parse(&v).filter(|i| i.available()).unwrap_or(offered),
+        Err(_) => offered,
+    };
+    assert_eq!(hpc_gemm::selected_isa(), want);
+    let token = match want {
+        Isa::Scalar => "generic",
+        Isa::Avx2 => "x86_v3",
+        Isa::Avx512 => "x86_v4",
+        Isa::Neon => "neon",
+    };
+    assert!(name.contains(token), "selected {want:?} but kernel {name}");
     let _ = <f64 as One>::one();
     let _ = <f64 as RealScalar>::safmin();
 }

@@ -7,6 +7,7 @@ use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyTypeMethods;
 
+use hpc_core::check::Span;
 use hpc_core::{MatMut, MatRef, Scalar, VecMut, VecRef};
 
 use crate::errors::{Kind, err};
@@ -187,33 +188,22 @@ impl<'py> Arr<'py> {
         }
     }
 
-    /// The byte range `[lo, hi)` the array's elements occupy (empty arrays: none).
-    fn bytes(&self) -> Option<(usize, usize)> {
-        if self.shape.contains(&0) {
-            return None;
-        }
-        let (mut lo, mut hi) = (0isize, 0isize);
-        for (&n, &s) in self.shape.iter().zip(&self.strides) {
-            let reach = (n as isize - 1) * s;
-            if reach < 0 {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        let base = self.ptr as isize;
-        let size = self.itemsize as isize;
-        Some((
-            (base + lo * size) as usize,
-            (base + (hi + 1) * size) as usize,
-        ))
+    /// The memory the array's elements occupy (empty arrays: none).
+    fn span(&self) -> Option<Span> {
+        Span::of("hpc", "array", &self.shape, &self.strides)
+            .expect("a NumPy array's strides describe its memory")
     }
 
     /// Fails if this (output) array shares memory with `other`.
     pub(crate) fn expect_disjoint(&self, py: Python<'_>, other: &Arr<'_>) -> PyResult<()> {
-        if let (Some(a), Some(b)) = (self.bytes(), other.bytes())
-            && a.0 < b.1
-            && b.0 < a.1
+        if let (Some(a), Some(b)) = (self.span(), other.span())
+            && a.overlaps(
+                self.ptr as usize,
+                self.itemsize,
+                b,
+                other.ptr as usize,
+                other.itemsize,
+            )
         {
             return Err(err(
                 py,
@@ -227,19 +217,6 @@ impl<'py> Arr<'py> {
         Ok(())
     }
 
-    /// The elements as a slice starting at the lowest address, and the offset (in elements)
-    /// of that address from the first element.
-    ///
-    /// # Safety
-    /// `T` is the array's element type; the memory stays valid and, for a writable use,
-    /// unaliased while the slice lives.
-    unsafe fn raw<T>(&self) -> (*mut T, usize) {
-        match self.bytes() {
-            None => (self.ptr as *mut T, 0),
-            Some((lo, hi)) => (lo as *mut T, (hi - lo) / self.itemsize),
-        }
-    }
-
     fn check<T: Scalar>(&self) {
         assert_eq!(
             self.itemsize,
@@ -251,69 +228,36 @@ impl<'py> Arr<'py> {
     /// The 2-D array as a matrix view.
     ///
     /// # Safety
-    /// As [`Arr::raw`].
+    /// `T` is the array's element type; its memory stays valid and unwritten while the view
+    /// lives.
     pub(crate) unsafe fn mat<'a, T: Scalar>(&self) -> MatRef<'a, T> {
         self.check::<T>();
-        // SAFETY: forwarded; the slice covers exactly the array's elements.
-        let data = unsafe {
-            let (p, len) = self.raw::<T>();
-            if len == 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(p, len)
-            }
-        };
-        MatRef::from_strided(
-            data,
-            self.shape[0],
-            self.shape[1],
-            self.strides[0],
-            self.strides[1],
-        )
-        .expect("a NumPy array's strides describe its memory")
+        let (s, st) = (&self.shape, &self.strides);
+        // SAFETY: forwarded; NumPy's pointer, shape and strides name the array's elements.
+        unsafe { MatRef::from_raw_parts(self.ptr as *const T, s[0], s[1], st[0], st[1]) }
+            .expect("a NumPy array's strides describe its memory")
     }
 
-    /// The 2-D array as a writable matrix view (`None`: two of its elements share memory).
+    /// The 2-D array as a writable matrix view (an error: two of its elements share memory).
     ///
     /// # Safety
-    /// As [`Arr::raw`], and nothing else accesses the array meanwhile.
+    /// As [`Arr::mat`], and nothing else accesses the array meanwhile.
     pub(crate) unsafe fn mat_mut<'a, T: Scalar>(&self, py: Python<'_>) -> PyResult<MatMut<'a, T>> {
         self.check::<T>();
+        let (s, st) = (&self.shape, &self.strides);
         // SAFETY: forwarded.
-        let data = unsafe {
-            let (p, len) = self.raw::<T>();
-            if len == 0 {
-                &mut [][..]
-            } else {
-                std::slice::from_raw_parts_mut(p, len)
-            }
-        };
-        MatMut::from_strided(
-            data,
-            self.shape[0],
-            self.shape[1],
-            self.strides[0],
-            self.strides[1],
-        )
-        .map_err(|_| self.self_overlap(py))
+        unsafe { MatMut::from_raw_parts(self.ptr as *mut T, s[0], s[1], st[0], st[1]) }
+            .map_err(|_| self.self_overlap(py))
     }
 
     /// The 1-D array as a vector view.
     ///
     /// # Safety
-    /// As [`Arr::raw`].
+    /// As [`Arr::mat`].
     pub(crate) unsafe fn vec<'a, T: Scalar>(&self) -> VecRef<'a, T> {
         self.check::<T>();
         // SAFETY: forwarded.
-        let data = unsafe {
-            let (p, len) = self.raw::<T>();
-            if len == 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(p, len)
-            }
-        };
-        VecRef::from_blas(data, self.shape[0], self.strides[0])
+        unsafe { VecRef::from_raw_parts(self.ptr as *const T, self.shape[0], self.strides[0]) }
             .expect("a NumPy array's strides describe its memory")
     }
 
@@ -324,15 +268,8 @@ impl<'py> Arr<'py> {
     pub(crate) unsafe fn vec_mut<'a, T: Scalar>(&self, py: Python<'_>) -> PyResult<VecMut<'a, T>> {
         self.check::<T>();
         // SAFETY: forwarded.
-        let data = unsafe {
-            let (p, len) = self.raw::<T>();
-            if len == 0 {
-                &mut [][..]
-            } else {
-                std::slice::from_raw_parts_mut(p, len)
-            }
-        };
-        VecMut::from_blas(data, self.shape[0], self.strides[0]).map_err(|_| self.self_overlap(py))
+        unsafe { VecMut::from_raw_parts(self.ptr as *mut T, self.shape[0], self.strides[0]) }
+            .map_err(|_| self.self_overlap(py))
     }
 
     fn self_overlap(&self, py: Python<'_>) -> PyErr {

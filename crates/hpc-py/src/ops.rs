@@ -3,8 +3,6 @@
 //! them their NumPy-style signatures (defaults, allocation of results, 1-D `matmul` operands);
 //! everything is checked again here, so calling `_hpc` directly is safe too.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use num_traits::{NumCast, One, Zero};
 use pyo3::prelude::*;
 
@@ -15,30 +13,21 @@ use hpc_gemm::{Fast, Par};
 use crate::array::{Arr, DType, same_dtype, shape_str};
 use crate::errors::{Kind, err};
 
-/// Threads set by `set_num_threads` (0: the default, `HPC_NUM_THREADS` or all cores).
-static THREADS: AtomicUsize = AtomicUsize::new(0);
-
-pub(crate) fn threads() -> usize {
-    match THREADS.load(Ordering::Relaxed) {
-        0 => hpc_gemm::default_threads(),
-        n => n,
-    }
-}
-
-/// Sets the thread count of later calls (`n <= 0`: back to the default).
+/// Sets the thread count of later calls (`n <= 0`: back to the default). The setting is
+/// hpc-gemm's, shared with the C library's `hpc_set_num_threads`.
 #[pyfunction]
 pub(crate) fn set_num_threads(n: i64) {
-    THREADS.store(usize::try_from(n).unwrap_or(0), Ordering::Relaxed);
+    hpc_gemm::set_num_threads(usize::try_from(n).unwrap_or(0));
 }
 
 /// The number of threads calls use.
 #[pyfunction]
 pub(crate) fn get_num_threads() -> usize {
-    threads()
+    hpc_gemm::num_threads()
 }
 
 fn par() -> Par {
-    Par::from_count(threads())
+    Par::current()
 }
 
 /// Runs `f` with the GIL released (other Python threads run meanwhile), then lets a pending
