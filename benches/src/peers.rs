@@ -3,7 +3,7 @@
 //!
 //! Debian's OpenBLAS and BLIS do not recognise this CPU; `cargo xtask bench` sets
 //! `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0` so that they run their AVX-512
-//! kernels (see `../shared/FACTS.md`). A library that is not found is reported and skipped.
+//! kernels. A library that is not found is reported and skipped.
 
 use std::ffi::{c_int, c_void};
 

@@ -3,8 +3,8 @@
 //!
 //! Peers: Debian's `libopenblas0-pthread` and `libblis4-openmp` (apt), and MKL's `libmkl_rt`
 //! from the PyPI package `mkl` (pip). Debian's builds do not recognise this CPU, so their
-//! AVX-512 kernels are forced with `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0`
-//! (`../shared/FACTS.md`). What cannot be installed is said, and the harness skips it. The
+//! AVX-512 kernels are forced with `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0`.
+//! What cannot be installed is said, and the harness skips it. The
 //! peers' idle threads are told to sleep instead of spinning (`OPENBLAS_THREAD_TIMEOUT`,
 //! `OMP_WAIT_POLICY`, `KMP_BLOCKTIME`), so that interleaved timings do not tax each other.
 //!

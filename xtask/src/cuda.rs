@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-/// The pinned wheels (`../shared/FACTS.md`).
+/// The pinned wheels (the versions the kernels were last checked with).
 const WHEELS: [&str; 5] = [
     "nvidia-cuda-nvrtc==13.0.88",
     "nvidia-cuda-nvcc==13.0.88",

@@ -26,7 +26,15 @@ usage: cargo xtask <command> [options]
 
 commands:
   test            fmt --check, clippy -D warnings, the whole test suite; prints a summary
-  bench [--quick] run the benchmarks and print their table
+  bench           run the benchmarks (installing the peers it can) and print their table;
+                  report, JSON and plots in target/bench/. Options:
+      --quick           about 2 minutes
+      --full            every size of every type
+      --filter NAME     dgemm, sgemm, cgemm, zgemm, level1, level2, level3 or python
+      --threads N       the all-threads count
+      --sizes 16,32,64  only these square GEMM sizes
+      --gpu             the GPU benchmarks, where a GPU is present
+      --compare OLD     add hpc now against an earlier run's results.json
   capi            build the C library and lay it out in target/hpc-blas (lib, include, pkg-config)
   capi --header   regenerate crates/hpc-capi/include/hpc.h with cbindgen
   lapack          run reference LAPACK's test suite over the C library (Debian's liblapack-test)
