@@ -1,7 +1,7 @@
 //! The reference's triangular solves are backward stable on ill-conditioned triangles (the
 //! check of `common::backward`, which every implementation of the traits must pass).
 
-mod common;
+use hpc_testing as common;
 
 use common::backward::{level2_failures, trsm_failures};
 use hpc_core::reference::Reference;

@@ -3,7 +3,7 @@
 //! only complex types have: conjugation, Hermitian diagonals, complex rotg. Every expected
 //! value below was worked out by hand and is written as a literal.
 
-mod common;
+use hpc_testing as common;
 
 use common::{nan, scalar};
 use hpc_core::reference::Reference;

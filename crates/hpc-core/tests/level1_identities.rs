@@ -3,7 +3,7 @@
 //! defining properties, including huge and tiny magnitudes that would overflow or underflow a
 //! naive computation.
 
-mod common;
+use hpc_testing as common;
 
 use common::*;
 use hpc_core::reference::Reference;

@@ -4,7 +4,7 @@
 //! {0, 1, -1, other}. Small-integer data make most results exact; with beta = 0, y starts as
 //! NaN, which must not reach the result; nothing outside a view may be written.
 
-mod common;
+use hpc_testing as common;
 
 use common::*;
 use hpc_core::reference::Reference;

@@ -5,7 +5,7 @@
 //! integers wherever no division happens, so those results must match exactly; with beta = 0
 //! the output starts as NaN, which must not reach the result.
 
-mod common;
+use hpc_testing as common;
 
 use common::*;
 use hpc_core::reference::Reference;

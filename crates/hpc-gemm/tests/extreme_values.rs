@@ -2,8 +2,7 @@
 //! mixed magnitudes, NaN, Inf, zeros), every routine and option, on one thread and two: the
 //! check of hpc-core's `common::extreme`.
 
-#[path = "../../hpc-core/tests/common/mod.rs"]
-mod common;
+use hpc_testing as common;
 
 use common::extreme::level3_failures;
 use hpc_core::{c32, c64};

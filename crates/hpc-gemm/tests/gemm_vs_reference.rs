@@ -6,8 +6,7 @@
 //! Small-integer data make every sum exact, so most comparisons are `==`. Run under
 //! `HPC_FORCE_ISA=scalar|avx2|avx512` to test each kernel family (`cargo xtask test` does).
 
-#[path = "../../hpc-core/tests/common/mod.rs"]
-mod common;
+use hpc_testing as common;
 
 use common::*;
 use hpc_core::reference::Reference;

@@ -6,8 +6,7 @@
 //! and C hold NaN, so a read of them or a write to them shows. Small-integer data make every
 //! result but trsm's exact; trsm is compared within a tolerance on well-conditioned triangles.
 
-#[path = "../../hpc-core/tests/common/mod.rs"]
-mod common;
+use hpc_testing as common;
 
 use common::*;
 use hpc_core::reference::Reference;

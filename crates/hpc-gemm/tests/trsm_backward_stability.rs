@@ -4,8 +4,7 @@
 //! `common::backward`, which the reference passes too. (Its leaves once multiplied by the
 //! explicit inverse of each diagonal block, which is not backward stable.)
 
-#[path = "../../hpc-core/tests/common/mod.rs"]
-mod common;
+use hpc_testing as common;
 
 use common::backward::trsm_failures;
 use hpc_core::{c32, c64};

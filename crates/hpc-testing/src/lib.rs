@@ -1,8 +1,9 @@
-//! Shared helpers of hpc-core's integration tests: a seeded generator, dense matrices, and
+//! The test helpers shared by hpc's crates (a dev-dependency only): a seeded generator, dense matrices, and
 //! storage in every layout the views support (column- and row-major with padding, general and
 //! negative strides), filled around the view with a sentinel so that writes outside it show.
 
-#![allow(dead_code)]
+// Dev-only helpers, read beside the tests that use them: not every item has a doc comment.
+#![allow(missing_docs)]
 
 pub mod backward;
 pub mod extreme;
