@@ -216,13 +216,13 @@ fn wide_applies<T: GemmScalar, K: Microkernel<T::Real>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problem::Sym;
-    use crate::raw::{RawMat, RawMatMut};
 
     #[test]
     #[cfg(target_arch = "x86_64")]
     fn the_wide_block_takes_the_products_its_rule_names() {
         use crate::kernels::x86_v4::Dgemm16x14 as K;
+        use crate::problem::Sym;
+        use crate::raw::{RawMat, RawMatMut};
         // An m x n x k f64 problem over dangling pointers (never dereferenced here), op(B)
         // column-major unless `b_rows`.
         let prob = |m: usize, n: usize, k: usize, b_rows: bool| Problem {
