@@ -392,7 +392,7 @@ pub(crate) struct UkrCall<R> {
 /// in place through its strides, with the prefetch stream of [`Aux`] (`STREAM`, contract point
 /// 8: into L2 in column form, into L1 in step with the k loop in place; never packed). A
 /// separate instantiation, because the column form's bookkeeping in the k loop slowed the body
-/// without it by 6-8% (f64 n = 200 and 256).
+/// without it (`docs/tuning.md`, "kernels/mod.rs: Body").
 pub(crate) struct Body<
     R,
     const MV: usize,
@@ -424,9 +424,8 @@ impl<
 /// load). The entries copy their arguments into a [`UkrCall`] for `pulp`'s dispatch; left to
 /// itself the compiler copies two neighbouring stack arguments (`rs_c` and `cs_c`, or `c` and
 /// `rs_c`) with one 16-byte load, which the caller's two 8-byte stores cannot forward, so each
-/// call waited until the store buffer had drained, the last call's C tile included (perf: about
-/// 3% of the time in the entry's prologue, c32 and f32; `docs/tuning.md`,
-/// "kernels/mod.rs: stack_arg").
+/// call waited until the store buffer had drained, the last call's C tile included
+/// (`docs/tuning.md`, "kernels/mod.rs: stack_arg").
 /// `black_box` is a hint, not a guarantee: if it ever stops splitting the load, only that time
 /// comes back; results do not depend on it.
 #[inline(always)]
@@ -437,8 +436,8 @@ pub(crate) fn stack_arg<T>(v: T) -> T {
 /// How many k steps ahead the packed body prefetches its rows of A and B into L1. With
 /// `KC = 512` the `MR x KC` and `KC x NR` micro-panels (64 and 56 KiB in f64) do not fit L1
 /// together, so every kernel call streams them from L2, and the hardware prefetchers leave part
-/// of that latency exposed: prefetching 3 to 12 steps ahead gained 6-8% at f64 n = 1024-2048
-/// (`docs/tuning.md`, "kernels/mod.rs: PREFETCH_STEPS").
+/// of that latency exposed; any distance from 3 to 12 steps does as well (`docs/tuning.md`,
+/// "kernels/mod.rs: PREFETCH_STEPS").
 const PREFETCH_STEPS: usize = 8;
 
 /// Prefetches into L1 the cache lines of `len` contiguous elements from `p` (one prefetch per
@@ -557,8 +556,8 @@ pub(crate) unsafe fn ukr_body<
             // packed form transposes.
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
         } else {
-            // B in place (and the edge bodies): A's rows as well (+6-8% on short, wide
-            // products; `docs/tuning.md`, "kernels/mod.rs: ukr_body").
+            // B in place (and the edge bodies): A's rows as well (`docs/tuning.md`,
+            // "kernels/mod.rs: ukr_body").
             prefetch_lines(a.wrapping_add(PREFETCH_STEPS * call.a_step), mr);
         }
         let mut av = [zero; MV];

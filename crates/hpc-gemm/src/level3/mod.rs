@@ -7,8 +7,7 @@
 //! - `symm`/`hemm` with C stored by columns and A of order above `LEAF`: one pass of the GEMM
 //!   loops, with A~ (left side) or B~ (right side) packed straight from A's stored triangle and
 //!   the mirror of the other (`loops::Sym`, BLIS's way): no dense copy of any block, and every
-//!   flop on the loops as in one GEMM (f64 n = 2048, one thread: 95 -> 101 GFLOP/s, n = 512
-//!   70 -> 92).
+//!   flop on the loops as in one GEMM.
 //! - `symm`/`hemm` otherwise: C is updated by block rows of `SYMM_NB`; for each, the part of A
 //!   left of the diagonal block, the diagonal block, and the part right of it are three GEMMs.
 //!   The stored triangle is used directly for one part and transposed (conjugate-transposed for
@@ -30,8 +29,8 @@
 //!   triangular op(B) (from the right, `Structure::TriB`): the diagonal squares are packed with
 //!   zeros on the far side, each micro-panel's k range stops at the diagonal, and the loops
 //!   run in the order that packs every element of B before it is overwritten. So B~ and A~
-//!   are packed as for one large GEMM, instead of the recursion's GEMMs of order 64 to m/2
-//!   (f64 n = 2048, one thread: left 85 -> 98 GFLOP/s, right 80 -> 92).
+//!   are packed as for one large GEMM, instead of the recursion's GEMMs of order 64 to m/2.
+//!   Measurements of both: `docs/tuning.md`, "level3".
 //! - `trmm` otherwise, and `trsm`: recursive halving of the triangle. Each level is one GEMM on the
 //!   off-diagonal block. `trmm`'s leaves (at most `LEAF` rows) are one more GEMM with the dense
 //!   diagonal block; `trsm`'s (at most `SOLVE_LEAF` rows) are solved by substitution, which is

@@ -61,10 +61,7 @@ unsafe fn rank_k_update<T: GemmScalar>(
         // C stored by columns: one pass of the GEMM loops over the triangle per term (gemmt:
         // tiles off the triangle skipped, tiles it cuts merged), which packs X and Y once
         // each, where the recursion repacks them for every block and computes its leaves'
-        // squares whole. Measured on the Xeon build machine (one thread, paired medians of 3
-        // alternated runs of `examples/level3_time`): dsyrk n = 2048 +19% (79 -> 94
-        // GFLOP/s), n = 512 +31%; 2 threads n = 2048 +14%. zherk (medians of 5 timings, two
-        // runs each): n = 512 +35% (64 -> 86), 1024 +26%, 2048 +18% (84 -> 99).
+        // squares whole (`docs/tuning.md`, "level3").
         let (n, k) = (c.rows, terms[0].x.cols);
         let tri = if lower {
             Region::Lower(0)

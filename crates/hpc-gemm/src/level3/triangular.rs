@@ -412,7 +412,7 @@ pub(super) fn tri_like<T: GemmScalar>(
         // A ([`Tri`]), from the right their triangular op(B) (`Structure::TriB`); the right side
         // on B stored by rows is the left side on B^T, stored by columns. The loops store
         // whole columns of a tile: on B stored by rows they were slower than the recursion
-        // below (f64 n = 2048, one thread: 70 against 80 GFLOP/s).
+        // below (`docs/tuning.md`, "level3").
         let mode = |t: TriFactor<T>| Tri {
             lower: t.lower,
             unit: t.unit,
