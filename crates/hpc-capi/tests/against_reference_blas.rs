@@ -237,53 +237,11 @@ fn real_scalar<R: RealScalar>(rng: &mut Rng) -> R {
     R::from_f64(rng.pick(&[0.0, 1.0, -1.0, 0.7]))
 }
 
-/// Compares one output, element by element; `terms` bounds the rounding error.
+/// Compares one output, element by element; `terms` bounds the rounding error
+/// (hpc-testing's rule, the one the Level 3 extreme-value tests use).
 fn compare<T: Elt>(what: &str, got: &[T], want: &[T], terms: usize) -> Result<(), String> {
     assert_eq!(got.len(), want.len());
-    let parts = |v: &[T]| -> Vec<T::Real> { v.iter().flat_map(|z| [z.re(), z.im()]).collect() };
-    let (g, w) = (parts(got), parts(want));
-    let eps = T::Real::epsilon();
-    let scale = w
-        .iter()
-        .filter(|x| x.is_finite())
-        .fold(T::Real::zero(), |m, x| m.max(x.abs()));
-    let t = T::Real::from_f64((terms + 2) as f64 * 8.0);
-    let bound = t * eps * scale + t * eps * T::Real::min_positive_value();
-    for (i, (&a, &b)) in g.iter().zip(&w).enumerate() {
-        // A complex element that is not finite must be so in hpc too, but which of its parts
-        // holds a NaN and which an Inf depends on the order of the complex operations, which
-        // the reference leaves to gfortran (`(c, 0) * (Inf, 1)` is `(Inf, NaN)`).
-        let pair = i - i % 2;
-        let infinite = |v: &[T::Real]| !(v[pair].is_finite() && v[pair + 1].is_finite());
-        if T::IS_COMPLEX && infinite(&w) {
-            if infinite(&g) {
-                continue;
-            }
-            return Err(format!(
-                "{what}: element {} is ({:?}, {:?}), the reference has ({:?}, {:?})",
-                i / 2,
-                g[pair],
-                g[pair + 1],
-                w[pair],
-                w[pair + 1]
-            ));
-        }
-        let ok = if b.is_nan() {
-            a.is_nan()
-        } else if b.is_infinite() {
-            a == b
-        } else {
-            a.is_finite() && (a - b).abs() <= bound
-        };
-        if !ok {
-            return Err(format!(
-                "{what}: element {} ({}) is {a:?}, the reference has {b:?} (bound {bound:?})",
-                i / 2,
-                if i % 2 == 0 { "re" } else { "im" }
-            ));
-        }
-    }
-    Ok(())
+    hpc_testing::extreme::compare(got, want, terms).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Runs `case(lib, seed)` on both libraries for `cases` seeds, comparing what it returns: a
