@@ -160,7 +160,7 @@ impl Cpu {
     }
 
     /// Whether the wide register block's last call on each group of B's columns prefetches the
-    /// next group into L1 (`loops::loop2_wide`).
+    /// next group into L1 (`macro_kernel::loop2_wide`).
     pub fn wide_prefetches_next(self) -> bool {
         self.tuning().wide_prefetches_next
     }

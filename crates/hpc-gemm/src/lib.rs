@@ -5,20 +5,24 @@
 //! leak); α = 0 or k = 0 means A and B are not read.
 //!
 //! ```text
-//!  public API (lib.rs)      gemm / gemm_op / Fast: validate views, pick threads
+//!  public API (lib.rs)      gemm / gemm_op / Fast: checks (hpc_core::check), picks threads
 //!        |
 //!  canonical.rs             trivial cases; row-major C -> transposed problem; flip strides
-//!        |
-//!  registry.rs              ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
-//!        |
-//!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A > jr (NR) > ir (MR)
-//!        |                  (or one triangle of C: gemmt, for the syrk family; or a
-//!        |                  triangular A times B in place: trmm; or a symmetric A packed
-//!        |                  from one triangle: symm/hemm; all three from level3.rs)
 //!        |                  (small.rs: m, n, k <= 128 (c32: 96, c64: 80): straight from A, B)
-//!        |                  blocking.rs: MC/KC/NC from the caches; pack.rs: panels, 1m complex
+//!  registry.rs              the ISA (pulp detection, HPC_FORCE_ISA) -> kernel K for the type
+//!        |
+//!  plan.rs                  blocks (blocking.rs), register block, threads' shares -> Plan
+//!        |
+//!  loops.rs                 jc (NC) > pc (KC) > pack B > ic (MC) > pack A
+//!        |                  pack.rs: A~ and B~ panels (1m for complex types)
+//!  macro_kernel.rs          jr (NR) > ir (MR): micro-panels of B~ packed, packed one by one
+//!        |                  or read in place; edge and triangle tiles merged into C
 //!  kernels/                 Microkernel trait + contract; one generic body on pulp's Simd,
 //!                           instantiated in generic.rs, x86_v3/, x86_v4/, neon/ (aarch64)
+//!
+//!  The problem (problem.rs) may be one triangle of C (gemmt, for the syrk family), a
+//!  triangular A times B in place (trmm) or a symmetric A packed from one triangle
+//!  (symm/hemm); level3/ builds the Level 3 BLAS on it.
 //! ```
 //!
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
@@ -53,6 +57,7 @@ mod fork;
 pub mod kernels;
 mod level3;
 mod loops;
+mod macro_kernel;
 mod pack;
 mod plan;
 mod problem;

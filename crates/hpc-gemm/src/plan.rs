@@ -30,7 +30,7 @@ pub(crate) struct Plan {
     pub stream_a: bool,
     /// The wide register block runs ([`wide_applies`]).
     pub wide: bool,
-    /// The wide block prefetches the next group of op(B)'s columns (`loops::loop2_wide`).
+    /// The wide block prefetches the next group of op(B)'s columns (`macro_kernel::loop2_wide`).
     pub wide_next: bool,
     /// The whole product runs on this one thread (no shares), so that a tall product's wide
     /// block may copy op(B) (`loops::COPY_B_BLOCKS`).

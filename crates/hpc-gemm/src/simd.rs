@@ -2,7 +2,7 @@
 //!
 //! [`KernelReal`] maps a real element type (`f32`, `f64`) to its `pulp` vector type and the
 //! vector operations the GEMM kernels need. Complex types reach the kernels through the 1m
-//! method (see `pack.rs`), so only the two real types need vector code. [`GemmScalar`] is the
+//! method (see `pack.rs`), so only the two real types need vector code. [`crate::registry::GemmScalar`] is the
 //! bound the driver is written against: any hpc scalar whose real type has kernels.
 
 use hpc_core::{RealScalar, Scalar};

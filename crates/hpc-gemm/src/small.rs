@@ -77,7 +77,7 @@ struct SmallOp<R> {
 /// Runs the small path.
 ///
 /// # Safety
-/// `isa` is available; `applies(p)`; the operands of `p` are valid as `loops::run` requires.
+/// `isa` is available; `applies(p)`; the operands of `p` are valid as `plan::run` requires.
 pub(crate) unsafe fn run<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
     if (p.a.rs == 1 || p.c.rows == 1) && !aliased(p) {
         // A's columns are read where they are: no buffer, so no large stack frame to probe

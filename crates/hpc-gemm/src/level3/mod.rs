@@ -6,7 +6,7 @@
 //!
 //! - `symm`/`hemm` with C stored by columns and A of order above `LEAF`: one pass of the GEMM
 //!   loops, with A~ (left side) or B~ (right side) packed straight from A's stored triangle and
-//!   the mirror of the other (`loops::Sym`, BLIS's way): no dense copy of any block, and every
+//!   the mirror of the other (`problem::Sym`, BLIS's way): no dense copy of any block, and every
 //!   flop on the loops as in one GEMM.
 //! - `symm`/`hemm` otherwise: C is updated by block rows of `SYMM_NB`; for each, the part of A
 //!   left of the diagonal block, the diagonal block, and the part right of it are three GEMMs.
@@ -14,7 +14,7 @@
 //!   Hermitian A) for the other; only the diagonal block is expanded into a dense temporary.
 //!   With threads to spare, each thread runs all of it on its own share of C's columns.
 //! - `syrk`/`herk`/`syr2k`/`her2k` with C stored by columns: one pass of the GEMM loops per
-//!   term over C's triangle only (gemmt, `loops::Region`): micro-tiles off the triangle are
+//!   term over C's triangle only (gemmt, `problem::Region`): micro-tiles off the triangle are
 //!   skipped, those it cuts are computed into a buffer and merged into the triangle, so X and
 //!   Y are packed once, as for one large GEMM. A Hermitian C's diagonal is made real before
 //!   (when β reads it) and after.
@@ -25,7 +25,7 @@
 //!   the Hermitian routines). With threads to spare the two halves run side by side.
 //! - `trmm` with B stored by columns (or from the right on B stored by rows, which is the left
 //!   side on B^T, stored by columns), of order above `LEAF`: one pass of the GEMM loops in
-//!   place, with op(A) as their triangular A (from the left, `loops::Tri`) or their
+//!   place, with op(A) as their triangular A (from the left, `problem::Tri`) or their
 //!   triangular op(B) (from the right, `Structure::TriB`): the diagonal squares are packed with
 //!   zeros on the far side, each micro-panel's k range stops at the diagonal, and the loops
 //!   run in the order that packs every element of B before it is overwritten. So B~ and A~

@@ -144,7 +144,7 @@ pub(super) fn symm_like<T: GemmScalar>(
         }
         let lower = uplo == Uplo::Lower;
         // With C stored by columns, one pass of the GEMM loops, A~ (left) or B~ (right)
-        // packed from the stored triangle and its mirror (`loops::Sym`).
+        // packed from the stored triangle and its mirror (`problem::Sym`).
         let order = if side == Side::Left { c.rows } else { c.cols };
         if c.rs == 1 && order > LEAF {
             let sym = Sym { lower, herm };

@@ -263,7 +263,7 @@ impl<T: Scalar> pulp::WithSimd for Substitute<'_, T> {
 
 /// Columns of B per GEMM in a [`leaf`]: the copy of a chunk stays in L2 while the GEMM reads it.
 /// The last chunk takes the remainder (up to twice this), so no chunk is narrower than B or
-/// [`TRI_COLS`] and none reaches the small-matrix path unless B itself would.
+/// [`super::TRI_COLS`] and none reaches the small-matrix path unless B itself would.
 const LEAF_COLS: usize = 256;
 
 /// A leaf of the `trmm` recursion: `B <- alpha M B` for the dense order-m diagonal block `M`,
