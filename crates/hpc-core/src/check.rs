@@ -169,10 +169,19 @@ pub fn check_gemm<T: Scalar>(
     let (m, k) = op_dims(transa, a.rows(), a.cols());
     let (kb, n) = op_dims(transb, b.rows(), b.cols());
     if kb != k {
+        let stored = |name: &str, t: Trans, r: usize, c: usize| match t {
+            Trans::No => String::new(),
+            Trans::Trans => format!(" ({name} {r} x {c}, transposed)"),
+            Trans::ConjTrans => format!(" ({name} {r} x {c}, conjugate-transposed)"),
+        };
         return Err(mismatch(
             "gemm",
             "b",
-            format!("op(A) is {m} x {k} but op(B) is {kb} x {n}: op(B) must have k = {k} rows"),
+            format!(
+                "op(A) is {m} x {k}{} but op(B) is {kb} x {n}{}: op(B) must have k = {k} rows",
+                stored("A", transa, a.rows(), a.cols()),
+                stored("B", transb, b.rows(), b.cols())
+            ),
         ));
     }
     check_c("gemm", c, m, n, "op(A) op(B)")?;

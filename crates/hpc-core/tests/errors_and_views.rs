@@ -8,25 +8,51 @@ use hpc_core::{
     PackedRef, RealLevel1, Side, Trans, Uplo, VecMut, VecRef, c64,
 };
 
-#[track_caller]
-fn expect<T: std::fmt::Debug>(
-    r: Result<T, Error>,
-    kind: ErrorKind,
-    routine: &str,
-    arg: &str,
-    text: &str,
-) {
-    let e = r.expect_err("expected an error");
-    assert_eq!(
-        (e.kind(), e.routine(), e.argument()),
-        (kind, routine, arg),
-        "{e}"
-    );
-    assert!(
-        e.to_string().contains(text),
-        "message {:?} lacks {text:?}",
-        e.to_string()
-    );
+/// One test's error cases, a row each: every row runs, each named by its routine and argument,
+/// and [`Table::check`] fails listing every row whose error differs from the one expected.
+struct Table(Vec<String>);
+
+impl Table {
+    fn new() -> Table {
+        Table(Vec::new())
+    }
+
+    /// Expects `r` to be an error of `kind` from `routine` naming `arg`, whose message holds
+    /// `text`.
+    #[track_caller]
+    fn row<T: std::fmt::Debug>(
+        &mut self,
+        r: Result<T, Error>,
+        kind: ErrorKind,
+        routine: &str,
+        arg: &str,
+        text: &str,
+    ) {
+        let line = std::panic::Location::caller().line();
+        let why = match r {
+            Ok(v) => format!("no error (Ok({v:?}))"),
+            Err(e) if (e.kind(), e.routine(), e.argument()) != (kind, routine, arg) => format!(
+                "got {:?} from {} argument {}: {e}",
+                e.kind(),
+                e.routine(),
+                e.argument()
+            ),
+            Err(e) if !e.to_string().contains(text) => format!("message \"{e}\" lacks {text:?}"),
+            Err(_) => return,
+        };
+        self.0.push(format!(
+            "line {line}, {routine} argument {arg} ({kind:?}): {why}"
+        ));
+    }
+
+    fn check(self) {
+        assert!(
+            self.0.is_empty(),
+            "{} rows failed:\n{}",
+            self.0.len(),
+            self.0.join("\n")
+        );
+    }
 }
 
 use ErrorKind::{
@@ -36,43 +62,44 @@ use ErrorKind::{
 
 #[test]
 fn matrix_view_constructors() {
+    let mut t = Table::new();
     let buf = [0.0f64; 12];
-    expect(
+    t.row(
         MatRef::from_col_major(&buf, 4, 3, 3),
         Invalid,
         "MatRef::from_col_major",
         "ld",
         "ld = 3 is smaller than rows = 4",
     );
-    expect(
+    t.row(
         MatRef::from_row_major(&buf, 3, 4, 3),
         Invalid,
         "MatRef::from_row_major",
         "ld",
         "ld = 3 is smaller than cols = 4",
     );
-    expect(
+    t.row(
         MatRef::from_col_major(&buf, 0, 3, 0),
         Invalid,
         "MatRef::from_col_major",
         "ld",
         "at least 1",
     );
-    expect(
+    t.row(
         MatRef::from_col_major(&buf, 4, 4, 4),
         Small,
         "MatRef::from_col_major",
         "data",
         "needs 16 elements, but the slice has 12",
     );
-    expect(
+    t.row(
         MatRef::from_strided(&buf, 2, 2, -11, 1),
         Small,
         "MatRef::from_strided",
         "data",
         "needs 13 elements",
     );
-    expect(
+    t.row(
         MatRef::from_strided(&buf, 3, 3, isize::MAX, 1),
         Invalid,
         "MatRef::from_strided",
@@ -80,28 +107,28 @@ fn matrix_view_constructors() {
         "overflows",
     );
     let mut m = [0.0f64; 12];
-    expect(
+    t.row(
         MatMut::from_col_major(&mut m, 5, 3, 5),
         Small,
         "MatMut::from_col_major",
         "data",
         "needs 15 elements, but the slice has 12",
     );
-    expect(
+    t.row(
         MatMut::from_strided(&mut m, 2, 2, 1, 1),
         Invalid,
         "MatMut::from_strided",
         "strides",
         "would write some elements twice",
     );
-    expect(
+    t.row(
         MatMut::from_strided(&mut m, 3, 2, 0, 3),
         Invalid,
         "MatMut::from_strided",
         "strides",
         "twice",
     );
-    expect(
+    t.row(
         MatMut::from_row_major(&mut m, 2, 7, 7),
         Small,
         "MatMut::from_row_major",
@@ -145,6 +172,7 @@ fn matrix_view_constructors() {
     wm.set(1, 2, 5.0);
     assert_eq!(wm.rb().get(1, 2), 5.0);
     assert_eq!(w[6], 5.0, "(1, 2) at origin 4 + 6 - 4");
+    t.check();
 }
 
 #[test]
@@ -163,15 +191,16 @@ fn element_access_out_of_range_panics_with_the_shape() {
 
 #[test]
 fn vector_band_and_packed_constructors() {
+    let mut t = Table::new();
     let buf = [0.0f64; 5];
-    expect(
+    t.row(
         VecRef::from_blas(&buf, 3, 3),
         Small,
         "VecRef::from_blas",
         "data",
         "needs 7 elements, but the slice has 5",
     );
-    expect(
+    t.row(
         VecRef::from_blas(&buf, 3, -3),
         Small,
         "VecRef::from_blas",
@@ -184,7 +213,7 @@ fn vector_band_and_packed_constructors() {
     );
     assert_eq!(VecRef::from_blas(&buf, 0, 9).unwrap().len(), 0);
     let mut m = [0.0f64; 5];
-    expect(
+    t.row(
         VecMut::from_blas(&mut m, 2, 0),
         Invalid,
         "VecMut::from_blas",
@@ -192,7 +221,7 @@ fn vector_band_and_packed_constructors() {
         "inc = 0 would write all 2 elements",
     );
     assert!(VecMut::from_blas(&mut m, 1, 0).is_ok());
-    expect(
+    t.row(
         VecMut::from_blas(&mut m, 6, 1),
         Small,
         "VecMut::from_blas",
@@ -201,7 +230,7 @@ fn vector_band_and_packed_constructors() {
     );
 
     let band = [0.0f64; 8];
-    expect(
+    t.row(
         BandRef::new(&band, 3, 3, 1, 1, 2),
         Invalid,
         "BandRef::new",
@@ -212,7 +241,7 @@ fn vector_band_and_packed_constructors() {
         BandRef::new(&band, 3, 3, 1, 1, 3).is_ok(),
         "the last column stores 2 elements: 2 * 3 + 2 = 8"
     );
-    expect(
+    t.row(
         BandRef::new(&band, 4, 4, 1, 1, 3),
         Small,
         "BandRef::new",
@@ -226,14 +255,14 @@ fn vector_band_and_packed_constructors() {
     // A wide matrix whose last columns hold nothing needs no storage for them.
     let b = BandRef::new(&band, 1, 5, 0, 1, 2).unwrap();
     assert_eq!((b.get(0, 1), b.get(0, 2)), (Some(0.0), None));
-    expect(
+    t.row(
         PackedRef::new(&buf, 3),
         Small,
         "PackedRef::new",
         "data",
         "needs n (n + 1) / 2 = 6 elements",
     );
-    expect(
+    t.row(
         PackedMut::new(&mut m, 3),
         Small,
         "PackedMut::new",
@@ -241,36 +270,38 @@ fn vector_band_and_packed_constructors() {
         "6",
     );
     assert!(PackedRef::new(&buf[..0], 0).is_ok());
+    t.check();
 }
 
 #[test]
 fn level1_length_mismatches() {
+    let mut t = Table::new();
     let r = Reference;
     let (a, b) = ([1.0f64; 3], [1.0f64; 2]);
     let (mut p, mut q) = ([1.0f64; 3], [1.0f64; 2]);
     let msg = "y has 2 elements but the length of x needs 3";
-    expect(
+    t.row(
         r.axpy(1.0, VecRef::from_slice(&a), VecMut::from_slice(&mut q)),
         Shape,
         "axpy",
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.copy(VecRef::from_slice(&a), VecMut::from_slice(&mut q)),
         Shape,
         "copy",
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.swap(VecMut::from_slice(&mut p), VecMut::from_slice(&mut q)),
         Shape,
         "swap",
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.rot(
             VecMut::from_slice(&mut p),
             VecMut::from_slice(&mut q),
@@ -282,7 +313,7 @@ fn level1_length_mismatches() {
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.rotm(
             VecMut::from_slice(&mut p),
             VecMut::from_slice(&mut q),
@@ -293,14 +324,14 @@ fn level1_length_mismatches() {
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.dotu(VecRef::from_slice(&a), VecRef::from_slice(&b)),
         Shape,
         "dotu",
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.dotc(VecRef::from_slice(&a), VecRef::from_slice(&b)),
         Shape,
         "dotc",
@@ -308,24 +339,26 @@ fn level1_length_mismatches() {
         msg,
     );
     let (fa, fb) = ([1.0f32; 3], [1.0f32; 2]);
-    expect(
+    t.row(
         r.sdsdot(0.0, VecRef::from_slice(&fa), VecRef::from_slice(&fb)),
         Shape,
         "sdsdot",
         "y",
         msg,
     );
-    expect(
+    t.row(
         r.dsdot(VecRef::from_slice(&fa), VecRef::from_slice(&fb)),
         Shape,
         "dsdot",
         "y",
         msg,
     );
+    t.check();
 }
 
 #[test]
 fn level2_shape_mismatches() {
+    let mut t = Table::new();
     let r = Reference;
     let a6 = [1.0f64; 6];
     let a = MatRef::from_col_major(&a6, 2, 3, 2).unwrap(); // 2 x 3
@@ -333,7 +366,7 @@ fn level2_shape_mismatches() {
     let x3 = [1.0f64; 3];
     let mut y2 = [0.0f64; 2];
     let mut y3 = [0.0f64; 3];
-    expect(
+    t.row(
         r.gemv(
             Trans::No,
             1.0,
@@ -347,7 +380,7 @@ fn level2_shape_mismatches() {
         "x",
         "x has 2 elements but op(A), which is 2 x 3, needs 3",
     );
-    expect(
+    t.row(
         r.gemv(
             Trans::Trans,
             1.0,
@@ -363,7 +396,7 @@ fn level2_shape_mismatches() {
     );
     let band = [1.0f64; 9];
     let gb = BandRef::new(&band, 3, 3, 1, 1, 3).unwrap();
-    expect(
+    t.row(
         r.gbmv(
             Trans::No,
             1.0,
@@ -377,7 +410,7 @@ fn level2_shape_mismatches() {
         "x",
         "needs 3",
     );
-    expect(
+    t.row(
         r.symv(
             Uplo::Upper,
             1.0,
@@ -391,7 +424,7 @@ fn level2_shape_mismatches() {
         "a",
         "a must be square but is 2 x 3",
     );
-    expect(
+    t.row(
         r.hemv(
             Uplo::Lower,
             1.0,
@@ -405,7 +438,7 @@ fn level2_shape_mismatches() {
         "a",
         "square",
     );
-    expect(
+    t.row(
         r.sbmv(
             Uplo::Upper,
             1.0,
@@ -419,7 +452,7 @@ fn level2_shape_mismatches() {
         "a",
         "uplo = Upper needs a band with kl = 0",
     );
-    expect(
+    t.row(
         r.hbmv(
             Uplo::Lower,
             1.0,
@@ -433,7 +466,7 @@ fn level2_shape_mismatches() {
         "a",
         "uplo = Lower needs a band with ku = 0",
     );
-    expect(
+    t.row(
         r.tbmv(
             Uplo::Upper,
             Trans::No,
@@ -446,7 +479,7 @@ fn level2_shape_mismatches() {
         "a",
         "kl = 0",
     );
-    expect(
+    t.row(
         r.tbsv(
             Uplo::Lower,
             Trans::No,
@@ -461,7 +494,7 @@ fn level2_shape_mismatches() {
     );
     let p = [1.0f64; 6];
     let ap = PackedRef::new(&p, 3).unwrap();
-    expect(
+    t.row(
         r.spmv(
             Uplo::Upper,
             1.0,
@@ -475,7 +508,7 @@ fn level2_shape_mismatches() {
         "x",
         "x has 2 elements but A of order 3 needs 3",
     );
-    expect(
+    t.row(
         r.hpmv(
             Uplo::Upper,
             1.0,
@@ -489,7 +522,7 @@ fn level2_shape_mismatches() {
         "y",
         "needs 3",
     );
-    expect(
+    t.row(
         r.trmv(
             Uplo::Upper,
             Trans::No,
@@ -502,7 +535,7 @@ fn level2_shape_mismatches() {
         "a",
         "square",
     );
-    expect(
+    t.row(
         r.trsv(
             Uplo::Upper,
             Trans::No,
@@ -515,7 +548,7 @@ fn level2_shape_mismatches() {
         "a",
         "square",
     );
-    expect(
+    t.row(
         r.tpmv(
             Uplo::Upper,
             Trans::No,
@@ -528,7 +561,7 @@ fn level2_shape_mismatches() {
         "x",
         "A of order 3",
     );
-    expect(
+    t.row(
         r.tpsv(
             Uplo::Upper,
             Trans::No,
@@ -542,7 +575,7 @@ fn level2_shape_mismatches() {
         "A of order 3",
     );
     let mut m6 = [0.0f64; 6];
-    expect(
+    t.row(
         r.geru(
             1.0,
             VecRef::from_slice(&x3),
@@ -554,7 +587,7 @@ fn level2_shape_mismatches() {
         "x",
         "x has 3 elements but A, which is 2 x 3, needs 2",
     );
-    expect(
+    t.row(
         r.gerc(
             1.0,
             VecRef::from_slice(&x2),
@@ -566,7 +599,7 @@ fn level2_shape_mismatches() {
         "y",
         "needs 3",
     );
-    expect(
+    t.row(
         r.syr(
             Uplo::Upper,
             1.0,
@@ -579,7 +612,7 @@ fn level2_shape_mismatches() {
         "square",
     );
     let mut m9 = [0.0f64; 9];
-    expect(
+    t.row(
         r.her(
             Uplo::Upper,
             1.0,
@@ -591,7 +624,7 @@ fn level2_shape_mismatches() {
         "x",
         "A of order 3",
     );
-    expect(
+    t.row(
         r.syr2(
             Uplo::Upper,
             1.0,
@@ -604,7 +637,7 @@ fn level2_shape_mismatches() {
         "y",
         "A of order 3",
     );
-    expect(
+    t.row(
         r.her2(
             Uplo::Upper,
             1.0,
@@ -618,7 +651,7 @@ fn level2_shape_mismatches() {
         "A of order 3",
     );
     let mut pm = [0.0f64; 6];
-    expect(
+    t.row(
         r.spr(
             Uplo::Upper,
             1.0,
@@ -630,7 +663,7 @@ fn level2_shape_mismatches() {
         "x",
         "A of order 3",
     );
-    expect(
+    t.row(
         r.hpr(
             Uplo::Upper,
             1.0,
@@ -642,7 +675,7 @@ fn level2_shape_mismatches() {
         "x",
         "A of order 3",
     );
-    expect(
+    t.row(
         r.spr2(
             Uplo::Upper,
             1.0,
@@ -655,7 +688,7 @@ fn level2_shape_mismatches() {
         "y",
         "A of order 3",
     );
-    expect(
+    t.row(
         r.hpr2(
             Uplo::Lower,
             1.0,
@@ -668,10 +701,12 @@ fn level2_shape_mismatches() {
         "x",
         "A of order 3",
     );
+    t.check();
 }
 
 #[test]
 fn level3_shape_and_option_errors() {
+    let mut t = Table::new();
     let r = Reference;
     let d6 = [1.0f64; 6];
     let d9 = [1.0f64; 9];
@@ -681,21 +716,51 @@ fn level3_shape_and_option_errors() {
     fn cm(c: &mut [f64; 9], m: usize, n: usize) -> MatMut<'_, f64> {
         MatMut::from_col_major(&mut c[..], m, n, m).unwrap()
     }
-    expect(
+    t.row(
         r.gemm(Trans::No, Trans::No, 1.0, a23, a23, 0.0, cm(&mut c, 2, 3)),
         Shape,
         "gemm",
         "b",
         "op(A) is 2 x 3 but op(B) is 2 x 3: op(B) must have k = 3 rows",
     );
-    expect(
+    t.row(
+        r.gemm(
+            Trans::Trans,
+            Trans::No,
+            1.0,
+            a23,
+            a33,
+            0.0,
+            cm(&mut c, 3, 3),
+        ),
+        Shape,
+        "gemm",
+        "b",
+        "op(A) is 3 x 2 (A 2 x 3, transposed) but op(B) is 3 x 3: op(B) must have k = 2 rows",
+    );
+    t.row(
+        r.gemm(
+            Trans::No,
+            Trans::ConjTrans,
+            1.0,
+            a33,
+            a33,
+            0.0,
+            cm(&mut c, 3, 2),
+        ),
+        Shape,
+        "gemm",
+        "c",
+        "C is 3 x 2 but op(A) op(B) is 3 x 3",
+    );
+    t.row(
         r.gemm(Trans::No, Trans::No, 1.0, a23, a33, 0.0, cm(&mut c, 3, 3)),
         Shape,
         "gemm",
         "c",
         "C is 3 x 3 but op(A) op(B) is 2 x 3",
     );
-    expect(
+    t.row(
         r.symm(
             Side::Left,
             Uplo::Upper,
@@ -710,7 +775,7 @@ fn level3_shape_and_option_errors() {
         "a",
         "square",
     );
-    expect(
+    t.row(
         r.hemm(
             Side::Left,
             Uplo::Upper,
@@ -725,7 +790,7 @@ fn level3_shape_and_option_errors() {
         "a",
         "A is of order 3 but B has 2 rows",
     );
-    expect(
+    t.row(
         r.symm(
             Side::Right,
             Uplo::Upper,
@@ -740,21 +805,21 @@ fn level3_shape_and_option_errors() {
         "c",
         "C is 3 x 3 but B is 2 x 3",
     );
-    expect(
+    t.row(
         r.syrk(Uplo::Upper, Trans::No, 1.0, a23, 0.0, cm(&mut c, 3, 3)),
         Shape,
         "syrk",
         "a",
         "op(A) is 2 x 3 but C is 3 x 3",
     );
-    expect(
+    t.row(
         r.herk(Uplo::Upper, Trans::No, 1.0, a23, 0.0, cm(&mut c, 2, 3)),
         Shape,
         "herk",
         "c",
         "square",
     );
-    expect(
+    t.row(
         r.syr2k(
             Uplo::Upper,
             Trans::Trans,
@@ -769,14 +834,14 @@ fn level3_shape_and_option_errors() {
         "b",
         "op(B) is 3 x 3 but op(A) is 3 x 2",
     );
-    expect(
+    t.row(
         r.her2k(Uplo::Upper, Trans::No, 1.0, a33, a23, 0.0, cm(&mut c, 3, 3)),
         Shape,
         "her2k",
         "b",
         "same shape",
     );
-    expect(
+    t.row(
         r.trmm(
             Side::Left,
             Uplo::Upper,
@@ -791,7 +856,7 @@ fn level3_shape_and_option_errors() {
         "a",
         "A is of order 3 but B has 2 rows",
     );
-    expect(
+    t.row(
         r.trsm(
             Side::Right,
             Uplo::Upper,
@@ -806,7 +871,7 @@ fn level3_shape_and_option_errors() {
         "a",
         "B has 2 columns",
     );
-    expect(
+    t.row(
         r.trsm(
             Side::Right,
             Uplo::Upper,
@@ -827,7 +892,7 @@ fn level3_shape_and_option_errors() {
     let z = MatRef::from_col_major(&z4, 2, 2, 2).unwrap();
     let mut zc = [c64::new(0.0, 0.0); 4];
     let one = c64::new(1.0, 0.0);
-    expect(
+    t.row(
         r.syrk(
             Uplo::Upper,
             Trans::ConjTrans,
@@ -841,7 +906,7 @@ fn level3_shape_and_option_errors() {
         "trans",
         "not ConjTrans",
     );
-    expect(
+    t.row(
         r.syr2k(
             Uplo::Upper,
             Trans::ConjTrans,
@@ -856,7 +921,7 @@ fn level3_shape_and_option_errors() {
         "trans",
         "not ConjTrans",
     );
-    expect(
+    t.row(
         r.herk(
             Uplo::Upper,
             Trans::Trans,
@@ -870,7 +935,7 @@ fn level3_shape_and_option_errors() {
         "trans",
         "not Trans",
     );
-    expect(
+    t.row(
         r.her2k(
             Uplo::Upper,
             Trans::Trans,
@@ -900,6 +965,7 @@ fn level3_shape_and_option_errors() {
         r.herk(Uplo::Upper, Trans::Trans, 1.0, a33, 1.0, cm(&mut c, 3, 3))
             .is_ok()
     );
+    t.check();
 }
 
 #[test]

@@ -20,6 +20,7 @@ use std::time::Instant;
 
 use cudarc::cublas::sys::{cublasMath_t, cublasOperation_t};
 use cudarc::cublas::{CudaBlas, Gemm, GemmConfig};
+use hpc_core::Trans;
 use hpc_cuda::kernels::Variant;
 use hpc_cuda::{Backend, Device, DeviceMatrix, GpuScalar, gemm, gemm_host};
 
@@ -135,8 +136,18 @@ fn bench<T>(
             match order[(i + round) % order.len()] {
                 Some((backend, name)) => {
                     let mut run = || {
-                        gemm(dev, backend, one, false, &a, false, &b, zero, &mut c)
-                            .expect("product")
+                        gemm(
+                            dev,
+                            backend,
+                            Trans::No,
+                            Trans::No,
+                            one,
+                            &a,
+                            &b,
+                            zero,
+                            &mut c,
+                        )
+                        .expect("product")
                     };
                     push(name, time_kernel(dev, &mut run));
                 }
@@ -179,7 +190,18 @@ fn bench<T>(
             None => 0.0,
             Some(backend) => {
                 c = DeviceMatrix::<T>::zeros(dev, n, n).expect("alloc C");
-                gemm(dev, backend, one, false, &a, false, &b, zero, &mut c).expect("product");
+                gemm(
+                    dev,
+                    backend,
+                    Trans::No,
+                    Trans::No,
+                    one,
+                    &a,
+                    &b,
+                    zero,
+                    &mut c,
+                )
+                .expect("product");
                 let got = c.to_host(dev).expect("copy C");
                 got.into_iter()
                     .zip(&reference)
@@ -197,10 +219,10 @@ fn bench<T>(
                     gemm_host(
                         dev,
                         backend,
+                        Trans::No,
+                        Trans::No,
                         one,
-                        false,
                         (&host, n, n),
-                        false,
                         (&host, n, n),
                         zero,
                         (&mut out, n, n),

@@ -26,7 +26,8 @@ use cudarc::cublas::sys::{
 use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DeviceRepr, LaunchConfig};
 use cudarc::driver::{DevicePtr, DevicePtrMut, PushKernelArg, ValidAsZeroBits};
 use cudarc::nvrtc::Ptx;
-use hpc_core::{c32, c64};
+use hpc_core::check::op_dims;
+use hpc_core::{Trans, c32, c64};
 
 use crate::error::Error;
 use crate::kernels::{Precision, Variant, compile};
@@ -363,14 +364,14 @@ pub fn check_storage(
 
 /// `(m, n, k)` of `C = op(A) op(B)` for stored shapes `a`, `b`, `c`, or why they do not fit.
 pub fn check_gemm_shapes(
-    ta: bool,
+    transa: Trans,
+    transb: Trans,
     a: (usize, usize),
-    tb: bool,
     b: (usize, usize),
     c: (usize, usize),
 ) -> Result<(usize, usize, usize), Error> {
-    let (m, k) = if ta { (a.1, a.0) } else { a };
-    let (k2, n) = if tb { (b.1, b.0) } else { b };
+    let (m, k) = op_dims(transa, a.0, a.1);
+    let (k2, n) = op_dims(transb, b.0, b.1);
     if k != k2 || c != (m, n) {
         return Err(Error::Shape(format!(
             "op(A) is {m} x {k}, op(B) is {k2} x {n}, C is {} x {}: need op(A) m x k, op(B) k x n, C m x n",
@@ -564,15 +565,15 @@ impl<T: GpuScalar> DeviceMatrix<T> {
     }
 }
 
-fn op(t: bool) -> cublasOperation_t {
-    if t {
-        cublasOperation_t::CUBLAS_OP_T
-    } else {
-        cublasOperation_t::CUBLAS_OP_N
+fn op(t: Trans) -> cublasOperation_t {
+    match t {
+        Trans::No => cublasOperation_t::CUBLAS_OP_N,
+        Trans::Trans => cublasOperation_t::CUBLAS_OP_T,
+        Trans::ConjTrans => cublasOperation_t::CUBLAS_OP_C,
     }
 }
 
-/// `C <- alpha op(A) op(B) + beta C` on the device (`op` transposes when `ta`/`tb`), by
+/// `C <- alpha op(A) op(B) + beta C` on the device (`op` = identity, transpose or conjugate transpose, as hpc-gemm's `gemm_op`), by
 /// `backend`. Queued on the device's stream; [`Device::synchronize`] or a copy back waits.
 ///
 /// # Errors
@@ -584,16 +585,21 @@ fn op(t: bool) -> cublasOperation_t {
 pub fn gemm<T: GpuScalar>(
     dev: &Device,
     backend: Backend,
+    transa: Trans,
+    transb: Trans,
     alpha: T,
-    ta: bool,
     a: &DeviceMatrix<T>,
-    tb: bool,
     b: &DeviceMatrix<T>,
     beta: T,
     c: &mut DeviceMatrix<T>,
 ) -> Result<(), Error> {
-    let (m, n, k) =
-        check_gemm_shapes(ta, (a.rows, a.cols), tb, (b.rows, b.cols), (c.rows, c.cols))?;
+    let (m, n, k) = check_gemm_shapes(
+        transa,
+        transb,
+        (a.rows, a.cols),
+        (b.rows, b.cols),
+        (c.rows, c.cols),
+    )?;
     let v = match backend {
         Backend::Cublas => None,
         // A complex T has no kernel: refused just below.
@@ -629,8 +635,8 @@ pub fn gemm<T: GpuScalar>(
         return unsafe {
             T::cublas_gemm(
                 *blas.handle(),
-                op(ta),
-                op(tb),
+                op(transa),
+                op(transb),
                 (mi, ni, ki),
                 &Aligned(alpha),
                 (pa, lda),
@@ -658,7 +664,11 @@ pub fn gemm<T: GpuScalar>(
         bytemuck::cast_slice(&[alpha])[0],
         bytemuck::cast_slice(&[beta])[0],
     );
-    let (tai, tbi) = (i32::from(ta), i32::from(tb));
+    // The kernels are real, so a conjugate transpose is a transpose.
+    let (tai, tbi) = (
+        i32::from(transa != Trans::No),
+        i32::from(transb != Trans::No),
+    );
     let mut launch = dev.stream.launch_builder(&f);
     launch
         .arg(&mi)
@@ -695,15 +705,15 @@ pub fn gemm<T: GpuScalar>(
 pub fn gemm_strided_batched<T: GpuScalar>(
     dev: &Device,
     batch: usize,
+    transa: Trans,
+    transb: Trans,
     alpha: T,
-    ta: bool,
     a: (&DeviceMatrix<T>, (usize, usize), usize),
-    tb: bool,
     b: (&DeviceMatrix<T>, (usize, usize), usize),
     beta: T,
     c: (&mut DeviceMatrix<T>, (usize, usize), usize),
 ) -> Result<(), Error> {
-    let (m, n, k) = check_gemm_shapes(ta, a.1, tb, b.1, c.1)?;
+    let (m, n, k) = check_gemm_shapes(transa, transb, a.1, b.1, c.1)?;
     let len = |d: &DeviceMatrix<T>| d.data.len() / T::FACTOR;
     check_batch("A", batch, a.1, a.2, len(a.0))?;
     check_batch("B", batch, b.1, b.2, len(b.0))?;
@@ -728,8 +738,8 @@ pub fn gemm_strided_batched<T: GpuScalar>(
     unsafe {
         cudarc::cublas::result::gemm_strided_batched_ex(
             *blas.handle(),
-            op(ta),
-            op(tb),
+            op(transa),
+            op(transb),
             m as i32,
             n as i32,
             k as i32,
@@ -764,19 +774,19 @@ pub fn gemm_strided_batched<T: GpuScalar>(
 pub fn gemm_host<T: GpuScalar>(
     dev: &Device,
     backend: Backend,
+    transa: Trans,
+    transb: Trans,
     alpha: T,
-    ta: bool,
     a: (&[T], usize, usize),
-    tb: bool,
     b: (&[T], usize, usize),
     beta: T,
     c: (&mut [T], usize, usize),
 ) -> Result<(), Error> {
-    check_gemm_shapes(ta, (a.1, a.2), tb, (b.1, b.2), (c.1, c.2))?;
+    check_gemm_shapes(transa, transb, (a.1, a.2), (b.1, b.2), (c.1, c.2))?;
     let da = DeviceMatrix::from_host(dev, a.0, a.1, a.2, a.1.max(1))?;
     let db = DeviceMatrix::from_host(dev, b.0, b.1, b.2, b.1.max(1))?;
     let mut dc = DeviceMatrix::from_host(dev, c.0, c.1, c.2, c.1.max(1))?;
-    gemm(dev, backend, alpha, ta, &da, tb, &db, beta, &mut dc)?;
+    gemm(dev, backend, transa, transb, alpha, &da, &db, beta, &mut dc)?;
     let out = dc.to_host(dev)?;
     let n = c.0.len().min(out.len());
     c.0[..n].copy_from_slice(&out[..n]);

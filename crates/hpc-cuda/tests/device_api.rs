@@ -1,29 +1,34 @@
 //! The device API's checks that need no GPU: shapes and storage are validated before anything
 //! reaches the driver, and opening a device without CUDA is an error, not a panic.
 
+use hpc_core::Trans;
 use hpc_cuda::device::{check_batch, check_gemm_shapes, check_storage};
 use hpc_cuda::{Device, Error};
 
 #[test]
 fn gemm_shapes_are_checked() {
     assert_eq!(
-        check_gemm_shapes(false, (4, 3), false, (3, 5), (4, 5)),
+        check_gemm_shapes(Trans::No, Trans::No, (4, 3), (3, 5), (4, 5)),
         Ok((4, 5, 3))
     );
     assert_eq!(
-        check_gemm_shapes(true, (3, 4), true, (5, 3), (4, 5)),
+        check_gemm_shapes(Trans::Trans, Trans::Trans, (3, 4), (5, 3), (4, 5)),
         Ok((4, 5, 3))
     );
     assert_eq!(
-        check_gemm_shapes(false, (0, 3), false, (3, 0), (0, 0)),
+        check_gemm_shapes(Trans::ConjTrans, Trans::No, (3, 4), (3, 5), (4, 5)),
+        Ok((4, 5, 3))
+    );
+    assert_eq!(
+        check_gemm_shapes(Trans::No, Trans::No, (0, 3), (3, 0), (0, 0)),
         Ok((0, 0, 3))
     );
-    let e = check_gemm_shapes(false, (4, 3), false, (2, 5), (4, 5)).unwrap_err();
+    let e = check_gemm_shapes(Trans::No, Trans::No, (4, 3), (2, 5), (4, 5)).unwrap_err();
     assert!(
         matches!(&e, Error::Shape(m) if m.contains("op(A) is 4 x 3, op(B) is 2 x 5")),
         "{e}"
     );
-    let e = check_gemm_shapes(false, (4, 3), false, (3, 5), (5, 4)).unwrap_err();
+    let e = check_gemm_shapes(Trans::No, Trans::No, (4, 3), (3, 5), (5, 4)).unwrap_err();
     assert!(
         matches!(&e, Error::Shape(m) if m.contains("C is 5 x 4")),
         "{e}"

@@ -4,6 +4,7 @@
 //! product at a time; complex on our real kernels refused. Skips, saying why, where no device
 //! can be opened (CI, this build machine).
 
+use hpc_core::check::op_dims;
 use hpc_core::{MatMut, MatRef, Trans, c32, c64};
 use hpc_cuda::kernels::{Precision, Variant};
 use hpc_cuda::{
@@ -40,11 +41,16 @@ fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend) {
     ];
     let specials = [(1.0, 0.0), (-1.0, 1.0), (0.5, -2.0), (0.0, 1.0)];
     for (s, &(m, n, k)) in shapes.iter().enumerate() {
-        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-            let (alpha, beta) =
-                specials[(s + usize::from(ta) + 2 * usize::from(tb)) % specials.len()];
-            let (ar, ac) = if ta { (k, m) } else { (m, k) };
-            let (br, bc) = if tb { (n, k) } else { (k, n) };
+        let ops = [
+            (Trans::No, Trans::No),
+            (Trans::Trans, Trans::No),
+            (Trans::No, Trans::ConjTrans),
+            (Trans::ConjTrans, Trans::Trans),
+        ];
+        for (o, &(ta, tb)) in ops.iter().enumerate() {
+            let (alpha, beta) = specials[(s + o) % specials.len()];
+            let (ar, ac) = op_dims(ta, m, k);
+            let (br, bc) = op_dims(tb, k, n);
             let a: Vec<T> = (0..ar * ac)
                 .map(|i| T::of(((i * 7) % 13) as f64 / 4.0 - 1.5))
                 .collect();
@@ -61,10 +67,9 @@ fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend) {
                 })
                 .collect();
             let mut want = c0.clone();
-            let op = |t| if t { Trans::Trans } else { Trans::No };
             hpc_gemm::gemm_op(
-                op(ta),
-                op(tb),
+                ta,
+                tb,
                 T::real(alpha),
                 MatRef::from_col_major(&a, ar, ac, ar.max(1)).unwrap(),
                 MatRef::from_col_major(&b, br, bc, br.max(1)).unwrap(),
@@ -77,10 +82,10 @@ fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend) {
             gemm_host(
                 dev,
                 v,
-                T::real(alpha),
                 ta,
-                (&a, ar, ac),
                 tb,
+                T::real(alpha),
+                (&a, ar, ac),
                 (&b, br, bc),
                 T::real(beta),
                 (&mut got, m, n),
@@ -90,7 +95,7 @@ fn check<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device, v: Backend) {
             for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
                 assert!(
                     T::dist(g, w) <= tol * (1.0 + T::mag(w)),
-                    "{v:?} {m}x{n}x{k} ta={ta} tb={tb} alpha={alpha} beta={beta}: C[{i}] = {g}, want {w}"
+                    "{v:?} {m}x{n}x{k} {ta:?} {tb:?} alpha={alpha} beta={beta}: C[{i}] = {g}, want {w}"
                 );
             }
         }
@@ -199,10 +204,10 @@ fn a_kernel_without_an_f32_version_is_refused() {
     let e = gemm(
         &dev,
         Backend::Kernel(Variant::Dmma),
+        Trans::No,
+        Trans::No,
         1.0,
-        false,
         &a,
-        false,
         &a,
         0.0,
         &mut c,
@@ -219,10 +224,10 @@ fn complex_on_our_kernels_is_refused() {
     let e = gemm(
         &dev,
         Backend::Tiled,
+        Trans::No,
+        Trans::No,
         c64::new(1.0, 0.0),
-        false,
         &a,
-        false,
         &a,
         c64::new(0.0, 0.0),
         &mut c,
@@ -248,10 +253,10 @@ fn batched<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device) {
     gemm_strided_batched(
         dev,
         batch,
+        Trans::No,
+        Trans::No,
         alpha,
-        false,
         (&da, (m, k), sa),
-        false,
         (&db, (k, n), sb),
         beta,
         (&mut dc, (m, n), sc),

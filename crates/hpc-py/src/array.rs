@@ -2,7 +2,9 @@
 //! array, checked, and turned into `MatRef`/`MatMut`/`VecRef`/`VecMut` over exactly the
 //! memory the array spans.
 
-use numpy::npyffi::{NPY_ARRAY_ALIGNED, NPY_ARRAY_WRITEABLE};
+use std::ffi::c_int;
+
+use numpy::npyffi::{NPY_ARRAY_ALIGNED, NPY_ARRAY_WRITEABLE, NPY_TYPES};
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyTypeMethods;
@@ -22,6 +24,28 @@ pub(crate) enum DType {
 }
 
 impl DType {
+    /// The dtype of NumPy's type number `num` (`dtype.num`), if hpc computes on it.
+    fn of_type_num(num: c_int) -> Option<DType> {
+        const F32: c_int = NPY_TYPES::NPY_FLOAT as c_int;
+        const F64: c_int = NPY_TYPES::NPY_DOUBLE as c_int;
+        const C64: c_int = NPY_TYPES::NPY_CFLOAT as c_int;
+        const C128: c_int = NPY_TYPES::NPY_CDOUBLE as c_int;
+        Some(match num {
+            F32 => DType::F32,
+            F64 => DType::F64,
+            C64 => DType::C64,
+            C128 => DType::C128,
+            _ => return None,
+        })
+    }
+
+    /// The dtype named `name` (NumPy's `dtype.name`), if hpc computes on it.
+    pub(crate) fn of_name(name: &str) -> Option<DType> {
+        [DType::F32, DType::F64, DType::C64, DType::C128]
+            .into_iter()
+            .find(|d| d.name() == name)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             DType::F32 => "float32",
@@ -30,7 +54,42 @@ impl DType {
             DType::C128 => "complex128",
         }
     }
+
+    /// The array-interface type string (little-endian) and the size of an element in bytes.
+    pub(crate) fn typestr(self) -> (&'static str, usize) {
+        match self {
+            DType::F32 => ("<f4", 4),
+            DType::F64 => ("<f8", 8),
+            DType::C64 => ("<c8", 8),
+            DType::C128 => ("<c16", 16),
+        }
+    }
 }
+
+/// Runs `$body` with `$t` the element type of `$dtype` (f32, f64, c32, c64).
+macro_rules! dispatch {
+    ($dtype:expr, $t:ident => $body:expr) => {
+        match $dtype {
+            $crate::array::DType::F32 => {
+                type $t = f32;
+                $body
+            }
+            $crate::array::DType::F64 => {
+                type $t = f64;
+                $body
+            }
+            $crate::array::DType::C64 => {
+                type $t = hpc_core::c32;
+                $body
+            }
+            $crate::array::DType::C128 => {
+                type $t = hpc_core::c64;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use dispatch;
 
 /// An array argument: its dtype, shape, element strides and first element.
 #[derive(Clone)]
@@ -61,12 +120,9 @@ impl<'py> Arr<'py> {
         // The type number and byte order identify the four dtypes without building their
         // descriptors (this runs on every call, so it is kept cheap).
         let native = d.is_native_byteorder() != Some(false);
-        let dtype = match (d.num(), native) {
-            (11, true) => DType::F32,
-            (12, true) => DType::F64,
-            (14, true) => DType::C64,
-            (15, true) => DType::C128,
-            _ => {
+        let dtype = match DType::of_type_num(d.num()).filter(|_| native) {
+            Some(dtype) => dtype,
+            None => {
                 let what = d
                     .typeobj()
                     .name()

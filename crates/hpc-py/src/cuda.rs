@@ -14,10 +14,10 @@ use std::sync::OnceLock;
 use numpy::PyArrayMethods;
 use pyo3::prelude::*;
 
-use hpc_core::{c32, c64};
+use hpc_core::Trans;
 use hpc_cuda::{Backend, Device, DeviceMatrix, GpuScalar};
 
-use crate::array::{Arr, DType, same_dtype, shape_str};
+use crate::array::{Arr, DType, dispatch, same_dtype, shape_str};
 use crate::errors::{Kind, err};
 
 /// The process's device 0, opened once (or why it could not be).
@@ -63,12 +63,7 @@ pub(crate) fn cuda_matmul<'py>(
     let dev = device()
         .as_ref()
         .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
-    match dtype {
-        DType::F32 => run::<f32>(py, dev, backend, &a, &b, (m, n, k)),
-        DType::F64 => run::<f64>(py, dev, backend, &a, &b, (m, n, k)),
-        DType::C64 => run::<c32>(py, dev, backend, &a, &b, (m, n, k)),
-        DType::C128 => run::<c64>(py, dev, backend, &a, &b, (m, n, k)),
-    }
+    dispatch!(dtype, T => run::<T>(py, dev, backend, &a, &b, (m, n, k)))
 }
 
 fn parse_backend(backend: &str) -> PyResult<Backend> {
@@ -119,10 +114,10 @@ where
         hpc_cuda::gemm_host(
             dev,
             backend,
+            Trans::No,
+            Trans::No,
             T::one(),
-            false,
             (&ha, m, k),
-            false,
             (&hb, k, n),
             T::zero(),
             (&mut hc, m, n),
@@ -136,50 +131,41 @@ where
     Ok(out.reshape([n, m])?.transpose()?.into_any())
 }
 
-fn dtype_of(name: &str) -> Option<DType> {
-    Some(match name {
-        "float32" => DType::F32,
-        "float64" => DType::F64,
-        "complex64" => DType::C64,
-        "complex128" => DType::C128,
-        _ => return None,
-    })
-}
-
 /// A matrix on the GPU that hpc computed: column-major, owned by this object. It exposes
 /// `__cuda_array_interface__` (version 3), so that `cupy.asarray(x)` or
 /// `torch.as_tensor(x, device="cuda")` use it without a copy while it lives.
 #[pyclass(module = "hpc._hpc", name = "DeviceArray", frozen)]
 pub(crate) struct DeviceArray {
-    data: Stored,
+    data: Box<dyn Stored>,
+    dtype: DType,
     rows: usize,
     cols: usize,
 }
 
-enum Stored {
-    F32(DeviceMatrix<f32>),
-    F64(DeviceMatrix<f64>),
-    C32(DeviceMatrix<c32>),
-    C64(DeviceMatrix<c64>),
+/// A [`DeviceMatrix`] of any element type, as [`DeviceArray`] uses it.
+trait Stored: Send + Sync {
+    /// The device address of element (0, 0) and the leading dimension.
+    fn address(&self, dev: &Device) -> (u64, usize);
+    /// A NumPy copy (Fortran order).
+    fn to_numpy<'py>(&self, py: Python<'py>, dev: &Device) -> PyResult<Bound<'py, PyAny>>;
 }
 
-impl DeviceArray {
-    fn dtype(&self) -> DType {
-        match self.data {
-            Stored::F32(_) => DType::F32,
-            Stored::F64(_) => DType::F64,
-            Stored::C32(_) => DType::C64,
-            Stored::C64(_) => DType::C128,
-        }
+impl<T: GpuScalar + numpy::Element> Stored for DeviceMatrix<T> {
+    fn address(&self, dev: &Device) -> (u64, usize) {
+        (self.device_address(dev), self.shape().2)
     }
-}
 
-fn typestr(d: DType) -> (&'static str, usize) {
-    match d {
-        DType::F32 => ("<f4", 4),
-        DType::F64 => ("<f8", 8),
-        DType::C64 => ("<c8", 8),
-        DType::C128 => ("<c16", 16),
+    fn to_numpy<'py>(&self, py: Python<'py>, dev: &Device) -> PyResult<Bound<'py, PyAny>> {
+        let (rows, cols, ld) = self.shape();
+        let host = py
+            .detach(|| self.to_host(dev))
+            .map_err(|e| err(py, Kind::Cuda, e.to_string()))?;
+        let mut packed = Vec::with_capacity(rows * cols);
+        for j in 0..cols {
+            packed.extend_from_slice(&host[j * ld..j * ld + rows]);
+        }
+        let out = numpy::PyArray1::from_vec(py, packed);
+        Ok(out.reshape([cols, rows])?.transpose()?.into_any())
     }
 }
 
@@ -194,7 +180,7 @@ impl DeviceArray {
     /// The NumPy dtype name (`"float32"`, ...).
     #[getter(dtype)]
     fn dtype_name(&self) -> &'static str {
-        self.dtype().name()
+        self.dtype.name()
     }
 
     /// The CUDA Array Interface, version 3: column-major strides; the data is complete when
@@ -207,13 +193,8 @@ impl DeviceArray {
         let dev = device()
             .as_ref()
             .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
-        let (ptr, ld) = match &self.data {
-            Stored::F32(m) => (m.device_address(dev), m.shape().2),
-            Stored::F64(m) => (m.device_address(dev), m.shape().2),
-            Stored::C32(m) => (m.device_address(dev), m.shape().2),
-            Stored::C64(m) => (m.device_address(dev), m.shape().2),
-        };
-        let (ts, size) = typestr(self.dtype());
+        let (ptr, ld) = self.data.address(dev);
+        let (ts, size) = self.dtype.typestr();
         let d = pyo3::types::PyDict::new(py);
         d.set_item("shape", (self.rows, self.cols))?;
         d.set_item("typestr", ts)?;
@@ -229,30 +210,8 @@ impl DeviceArray {
         let dev = device()
             .as_ref()
             .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
-        match &self.data {
-            Stored::F32(m) => to_numpy(py, dev, m),
-            Stored::F64(m) => to_numpy(py, dev, m),
-            Stored::C32(m) => to_numpy(py, dev, m),
-            Stored::C64(m) => to_numpy(py, dev, m),
-        }
+        self.data.to_numpy(py, dev)
     }
-}
-
-fn to_numpy<'py, T: GpuScalar + numpy::Element>(
-    py: Python<'py>,
-    dev: &Device,
-    m: &DeviceMatrix<T>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (rows, cols, ld) = m.shape();
-    let host = py
-        .detach(|| m.to_host(dev))
-        .map_err(|e| err(py, Kind::Cuda, e.to_string()))?;
-    let mut packed = Vec::with_capacity(rows * cols);
-    for j in 0..cols {
-        packed.extend_from_slice(&host[j * ld..j * ld + rows]);
-    }
-    let out = numpy::PyArray1::from_vec(py, packed);
-    Ok(out.reshape([cols, rows])?.transpose()?.into_any())
 }
 
 /// One device operand as `hpc/cuda.py` read it from `__cuda_array_interface__`: the address
@@ -273,7 +232,7 @@ pub(crate) fn cuda_matmul_device(
     backend: &str,
 ) -> PyResult<DeviceArray> {
     let backend = parse_backend(backend)?;
-    let dt = dtype_of(dtype).ok_or_else(|| {
+    let dt = DType::of_name(dtype).ok_or_else(|| {
         err(
             py,
             Kind::DType,
@@ -296,13 +255,15 @@ pub(crate) fn cuda_matmul_device(
         .as_ref()
         .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
     let (rows, cols) = (m, n);
-    let data = match dt {
-        DType::F32 => Stored::F32(device_product(py, dev, backend, a, b, (m, n))?),
-        DType::F64 => Stored::F64(device_product(py, dev, backend, a, b, (m, n))?),
-        DType::C64 => Stored::C32(device_product(py, dev, backend, a, b, (m, n))?),
-        DType::C128 => Stored::C64(device_product(py, dev, backend, a, b, (m, n))?),
-    };
-    Ok(DeviceArray { data, rows, cols })
+    let data: Box<dyn Stored> = dispatch!(dt, T => {
+        Box::new(device_product::<T>(py, dev, backend, a, b, (m, n))?)
+    });
+    Ok(DeviceArray {
+        data,
+        dtype: dt,
+        rows,
+        cols,
+    })
 }
 
 fn device_product<T: GpuScalar + hpc_core::Scalar>(
@@ -326,13 +287,14 @@ fn device_product<T: GpuScalar + hpc_core::Scalar>(
             )
         };
         let mut dc = DeviceMatrix::<T>::zeros(dev, m, n)?;
+        let op = |t: bool| if t { Trans::Trans } else { Trans::No };
         hpc_cuda::gemm(
             dev,
             backend,
+            op(a.4),
+            op(b.4),
             T::one(),
-            a.4,
             &da,
-            b.4,
             &db,
             T::zero(),
             &mut dc,

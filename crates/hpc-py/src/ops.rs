@@ -7,10 +7,10 @@ use num_traits::{NumCast, One, Zero};
 use pyo3::prelude::*;
 
 use hpc_core::reference::Reference;
-use hpc_core::{Diag, ErrorKind, Level1, Level2, Level3, Scalar, Side, Trans, Uplo, c32, c64};
+use hpc_core::{Diag, ErrorKind, Level1, Level2, Level3, Scalar, Side, Trans, Uplo};
 use hpc_gemm::{Fast, Par};
 
-use crate::array::{Arr, DType, same_dtype, shape_str};
+use crate::array::{Arr, DType, dispatch, same_dtype, shape_str};
 use crate::errors::{Kind, err};
 
 /// Sets the thread count of later calls (`n <= 0`: back to the default). The setting is
@@ -56,30 +56,6 @@ fn scalar<T: Scalar>(v: (f64, f64)) -> T {
 fn parts<T: Scalar>(v: T) -> (f64, f64) {
     let f = |x: T::Real| <f64 as NumCast>::from(x).expect("a float converts to f64");
     (f(v.re()), f(v.im()))
-}
-
-/// Runs `$body` with `$t` the element type of `$dtype`.
-macro_rules! dispatch {
-    ($dtype:expr, $t:ident => $body:expr) => {
-        match $dtype {
-            DType::F32 => {
-                type $t = f32;
-                $body
-            }
-            DType::F64 => {
-                type $t = f64;
-                $body
-            }
-            DType::C64 => {
-                type $t = c32;
-                $body
-            }
-            DType::C128 => {
-                type $t = c64;
-                $body
-            }
-        }
-    };
 }
 
 /// `0`, `1`, `2`: no transpose, transpose, conjugate transpose.
@@ -154,28 +130,6 @@ pub(crate) fn gemm(
     conj_b: bool,
 ) -> PyResult<()> {
     let ([a, b, c], dtype) = operands(py, [(a, "a", 2), (b, "b", 2), (c, "c", 2)])?;
-    let op = |x: &Arr<'_>, t: bool| {
-        if t {
-            (x.shape[1], x.shape[0])
-        } else {
-            (x.shape[0], x.shape[1])
-        }
-    };
-    let ((m, k), (k2, n)) = (op(&a, trans_a), op(&b, trans_b));
-    if k != k2 || c.shape != [m, n] {
-        return Err(err(
-            py,
-            Kind::Shape,
-            format!(
-                "op(a) is {m} x {k} (a {}{}), op(b) is {k2} x {n} (b {}{}), c is {}: need op(a) m x k, op(b) k x n, c m x n",
-                shape_str(&a.shape),
-                if trans_a { " transposed" } else { "" },
-                shape_str(&b.shape),
-                if trans_b { " transposed" } else { "" },
-                shape_str(&c.shape)
-            ),
-        ));
-    }
     // (transpose?, conjugate?) as a Trans on a view: conj(X) = (X^T)^H.
     let pick = |t: bool, cj: bool| match (t, cj) {
         (false, false) => (false, Trans::No),
