@@ -197,23 +197,8 @@ pub fn check_symm<T: Scalar>(
     b: &MatRef<'_, T>,
     c: &MatMut<'_, T>,
 ) -> Result<()> {
-    let na = check_square(routine, "a", a.rows(), a.cols())?;
+    check_side_order(routine, side, a, b.rows(), b.cols())?;
     let (m, n) = (b.rows(), b.cols());
-    let needed = if side == Side::Left { m } else { n };
-    if na != needed {
-        let which = if side == Side::Left {
-            "rows"
-        } else {
-            "columns"
-        };
-        return Err(mismatch(
-            routine,
-            "a",
-            format!(
-                "A is of order {na} but B has {needed} {which}: with side = {side:?}, A must be of order {needed}"
-            ),
-        ));
-    }
     check_c(routine, c, m, n, "B")
 }
 
@@ -279,18 +264,24 @@ pub fn check_tri_side<T: Scalar>(
     a: &MatRef<'_, T>,
     b: &MatMut<'_, T>,
 ) -> Result<usize> {
+    check_side_order(routine, side, a, b.rows(), b.cols())
+}
+
+/// Checks that a square `A` is of the order of an `m x n` B's rows (left) or columns (right);
+/// the order.
+fn check_side_order<T: Scalar>(
+    routine: &'static str,
+    side: Side,
+    a: &MatRef<'_, T>,
+    m: usize,
+    n: usize,
+) -> Result<usize> {
     let na = check_square(routine, "a", a.rows(), a.cols())?;
-    let needed = if side == Side::Left {
-        b.rows()
-    } else {
-        b.cols()
+    let (needed, which) = match side {
+        Side::Left => (m, "rows"),
+        Side::Right => (n, "columns"),
     };
     if na != needed {
-        let which = if side == Side::Left {
-            "rows"
-        } else {
-            "columns"
-        };
         return Err(mismatch(
             routine,
             "a",

@@ -340,6 +340,30 @@ impl<'py> Arr<'py> {
     }
 }
 
+/// `(m, k, n)` of `a @ b` for the matrices `a2` and `b2` that operands `a` and `b` stand for
+/// (`Arr::as_matrix`), or a `ShapeError` naming `routine` and the operands' own shapes.
+pub(crate) fn matmul_dims(
+    py: Python<'_>,
+    routine: &str,
+    (a, a2): (&Arr<'_>, &Arr<'_>),
+    (b, b2): (&Arr<'_>, &Arr<'_>),
+) -> PyResult<(usize, usize, usize)> {
+    if a2.shape[1] != b2.shape[0] {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "{routine}: a has shape {} and b has shape {}; the last dimension of a ({}) must equal the first of b ({})",
+                shape_str(&a.shape),
+                shape_str(&b.shape),
+                a2.shape[1],
+                b2.shape[0]
+            ),
+        ));
+    }
+    Ok((a2.shape[0], a2.shape[1], b2.shape[1]))
+}
+
 /// A shape as Python writes it: `(2, 3)`, `(4,)`, `()`.
 pub(crate) fn shape_str(shape: &[usize]) -> String {
     match shape {

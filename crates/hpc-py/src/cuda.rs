@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use hpc_core::Trans;
 use hpc_cuda::{Backend, Device, DeviceMatrix, GpuScalar};
 
-use crate::array::{Arr, DType, dispatch, same_dtype, shape_str};
+use crate::array::{Arr, DType, dispatch, matmul_dims, same_dtype};
 use crate::errors::{Kind, err};
 
 /// The process's device 0, opened once (or why it could not be).
@@ -47,18 +47,7 @@ pub(crate) fn cuda_matmul<'py>(
     a.expect_ndim(py, 2)?;
     b.expect_ndim(py, 2)?;
     let dtype = same_dtype(py, &[&a, &b])?;
-    if a.shape[1] != b.shape[0] {
-        return Err(err(
-            py,
-            Kind::Shape,
-            format!(
-                "cuda.matmul: a has shape {} and b has shape {}; the last dimension of a must equal the first of b",
-                shape_str(&a.shape),
-                shape_str(&b.shape)
-            ),
-        ));
-    }
-    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1]);
+    let (m, k, n) = matmul_dims(py, "cuda.matmul", (&a, &a), (&b, &b))?;
     check_backend_dtype(py, backend, dtype)?;
     let dev = device()
         .as_ref()

@@ -10,7 +10,7 @@ use hpc_core::reference::Reference;
 use hpc_core::{Diag, ErrorKind, Level1, Level2, Level3, Scalar, Side, Trans, Uplo};
 use hpc_gemm::{Fast, Par};
 
-use crate::array::{Arr, DType, dispatch, same_dtype, shape_str};
+use crate::array::{Arr, DType, dispatch, matmul_dims, same_dtype, shape_str};
 use crate::errors::{Kind, err};
 
 /// Sets the thread count of later calls (`n <= 0`: back to the default). The setting is
@@ -188,20 +188,7 @@ pub(crate) fn matmul<'py>(
     }
     let dtype = same_dtype(py, &[&a, &b])?;
     let (a2, b2) = (a.as_matrix(true), b.as_matrix(false));
-    if a2.shape[1] != b2.shape[0] {
-        return Err(err(
-            py,
-            Kind::Shape,
-            format!(
-                "matmul: a has shape {} and b has shape {}; the last dimension of a ({}) must equal the first of b ({})",
-                shape_str(&a.shape),
-                shape_str(&b.shape),
-                a2.shape[1],
-                b2.shape[0]
-            ),
-        ));
-    }
-    let (m, n) = (a2.shape[0], b2.shape[1]);
+    let (m, _, n) = matmul_dims(py, "matmul", (&a, &a2), (&b, &b2))?;
     let shape: Vec<usize> = [(m, a.ndim() == 2), (n, b.ndim() == 2)]
         .iter()
         .filter_map(|&(d, keep)| keep.then_some(d))
