@@ -55,6 +55,8 @@ mod buffer;
 mod canonical;
 mod fork;
 pub mod kernels;
+mod level1;
+mod level2;
 mod level3;
 mod loops;
 mod macro_kernel;

@@ -20,6 +20,10 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     fn v_mul<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
     /// `a + b`.
     fn v_add<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
+    /// `a - b`.
+    fn v_sub<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
+    /// `|a|`, lane by lane (a sign clear: exact, NaN stays NaN).
+    fn v_abs<S: Simd>(simd: S, a: Self::V<S>) -> Self::V<S>;
     /// A lane mask of ISA `S` for this type's vectors.
     type M<S: Simd>: Copy;
     /// The mask of the first `len` lanes (`len <= lanes`). Made once per block, outside the
@@ -47,8 +51,8 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
 }
 
 macro_rules! kernel_real {
-    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $c:ident, $swap:ident,
-     $conj:ident,
+    ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $sub:ident, $abs:ident,
+     $c:ident, $swap:ident, $conj:ident,
      $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident, $ms:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
@@ -110,6 +114,14 @@ macro_rules! kernel_real {
                 simd.$add(a, b)
             }
             #[inline(always)]
+            fn v_sub<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S> {
+                simd.$sub(a, b)
+            }
+            #[inline(always)]
+            fn v_abs<S: Simd>(simd: S, a: Self::V<S>) -> Self::V<S> {
+                simd.$abs(a)
+            }
+            #[inline(always)]
             fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S> {
                 // pulp's complex vectors are the same registers as its real ones on every SIMD
                 // ISA; on the portable one (one real per vector) there is nothing to swap.
@@ -138,6 +150,8 @@ kernel_real!(
     mul_add_e_f32s,
     mul_f32s,
     add_f32s,
+    sub_f32s,
+    abs_f32s,
     c32s,
     swap_re_im_c32s,
     conj_c32s,
@@ -156,6 +170,8 @@ kernel_real!(
     mul_add_e_f64s,
     mul_f64s,
     add_f64s,
+    sub_f64s,
+    abs_f64s,
     c64s,
     swap_re_im_c64s,
     conj_c64s,

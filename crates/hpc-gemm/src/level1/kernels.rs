@@ -1,0 +1,273 @@
+//! The vector kernels of Level 1 (BLIS's level-1v), on contiguous real slices: a complex
+//! vector is its interleaved `(re, im)` reals, so `f32`/`c32` share the `f32` code and
+//! `f64`/`c64` the `f64` code.
+//!
+//! Contract, for every kernel here:
+//! - the slices it is given are the whole operand (the caller made them contiguous), of equal
+//!   length, and for a complex operand of even length starting at a real part;
+//! - a complex kernel runs only on an ISA whose vectors hold at least two lanes
+//!   (`super::pairs`), so that lane parity is the parity of the real index (re/im);
+//! - elementwise kernels (`axpy`, `scal`) round exactly as the reference loops do (a product
+//!   then a sum, no fused multiply-add), so their results are bitwise the reference's;
+//! - reductions (`dot`, `asum`) sum in an order fixed by the length and the ISA alone: four
+//!   vector accumulators over the body, a masked vector for the tail, the lanes added in
+//!   order.
+
+use pulp::{Simd, WithSimd};
+
+use crate::simd::{KernelReal, lanes};
+
+/// Vector accumulators (and elements loaded per step) of a reduction.
+const UNROLL: usize = 4;
+
+/// Loads a vector from `p`, unaligned.
+///
+/// # Safety
+/// `lanes::<S, R>()` elements are readable at `p`.
+#[inline(always)]
+unsafe fn load<S: Simd, R: KernelReal>(p: *const R) -> R::V<S> {
+    // SAFETY: forwarded; `V` is plain data.
+    unsafe { p.cast::<R::V<S>>().read_unaligned() }
+}
+
+/// Stores `v` at `p`, unaligned.
+///
+/// # Safety
+/// `lanes::<S, R>()` elements are writable at `p`.
+#[inline(always)]
+unsafe fn store<S: Simd, R: KernelReal>(p: *mut R, v: R::V<S>) {
+    // SAFETY: forwarded.
+    unsafe { p.cast::<R::V<S>>().write_unaligned(v) }
+}
+
+/// The vector `(a, b, a, b, ...)`.
+#[inline(always)]
+fn alternate<S: Simd, R: KernelReal>(a: R, b: R) -> R::V<S> {
+    let mut buf = [R::zero(); 64];
+    for (i, e) in buf.iter_mut().enumerate() {
+        *e = if i % 2 == 0 { a } else { b };
+    }
+    // SAFETY: a vector is at most 64 elements (512 bits of f32 is 16).
+    unsafe { load::<S, R>(buf.as_ptr()) }
+}
+
+/// The lanes of `v`, added in order into `parts[lane % 2]`.
+#[inline(always)]
+fn add_lanes<S: Simd, R: KernelReal>(v: R::V<S>, parts: &mut [R; 2]) {
+    let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v));
+    for (l, &x) in lanes.iter().enumerate() {
+        parts[l % 2] += x;
+    }
+}
+
+/// `alpha * x` in complex arithmetic on interleaved pairs, as the reference rounds it:
+/// `(ar xr - ai xi, ar xi + ai xr)` = `a1 * x + a2 * swap(x)` with `a1 = (ar, ar, ...)` and
+/// `a2 = (-ai, ai, ...)`.
+#[inline(always)]
+fn cmul<S: Simd, R: KernelReal>(simd: S, a1: R::V<S>, a2: R::V<S>, x: R::V<S>) -> R::V<S> {
+    R::v_add(
+        simd,
+        R::v_mul(simd, a1, x),
+        R::v_mul(simd, a2, R::v_swap_pairs(simd, x)),
+    )
+}
+
+/// Dot products by parity: `[sum x_i y_i over even i, over odd i]`, and with `CROSS` also
+/// `[sum x_i y_(i^1) over even i, over odd i]` (each pair's other half of `y`), which give
+/// the real and imaginary parts of `dotu` and `dotc` ([`super`]). A real dot is the sum of
+/// the first two.
+pub(crate) struct Dot<'a, R, const CROSS: bool> {
+    pub x: &'a [R],
+    pub y: &'a [R],
+}
+
+impl<R: KernelReal, const CROSS: bool> WithSimd for Dot<'_, R, CROSS> {
+    type Output = [R; 4];
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> [R; 4] {
+        let (x, y) = (self.x, self.y);
+        assert_eq!(x.len(), y.len());
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let zero = R::v_splat(simd, R::zero());
+        let mut acc = [zero; UNROLL];
+        let mut cross = [zero; UNROLL];
+        let step = l * UNROLL;
+        let body = n - n % step;
+        let (px, py) = (x.as_ptr(), y.as_ptr());
+        let mut i = 0;
+        while i < body {
+            for u in 0..UNROLL {
+                // SAFETY: `i + (u + 1) * l <= body <= n` elements of both.
+                let (xv, yv) = unsafe {
+                    (
+                        load::<S, R>(px.add(i + u * l)),
+                        load::<S, R>(py.add(i + u * l)),
+                    )
+                };
+                acc[u] = R::v_mul_add(simd, xv, yv, acc[u]);
+                if CROSS {
+                    cross[u] = R::v_mul_add(simd, xv, R::v_swap_pairs(simd, yv), cross[u]);
+                }
+            }
+            i += step;
+        }
+        while i < n {
+            let len = (n - i).min(l);
+            let mask = R::v_mask_first(simd, len);
+            // SAFETY: the first `len` lanes from `i` are inside both slices.
+            let (xv, yv) = unsafe {
+                (
+                    R::v_load_masked(simd, mask, px.add(i)),
+                    R::v_load_masked(simd, mask, py.add(i)),
+                )
+            };
+            acc[0] = R::v_mul_add(simd, xv, yv, acc[0]);
+            if CROSS {
+                cross[0] = R::v_mul_add(simd, xv, R::v_swap_pairs(simd, yv), cross[0]);
+            }
+            i += len;
+        }
+        let (mut p, mut q) = ([R::zero(); 2], [R::zero(); 2]);
+        for u in 0..UNROLL {
+            add_lanes::<S, R>(acc[u], &mut p);
+            if CROSS {
+                add_lanes::<S, R>(cross[u], &mut q);
+            }
+        }
+        [p[0], p[1], q[0], q[1]]
+    }
+}
+
+/// `sum |x_i|`.
+pub(crate) struct Asum<'a, R> {
+    pub x: &'a [R],
+}
+
+impl<R: KernelReal> WithSimd for Asum<'_, R> {
+    type Output = R;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> R {
+        let x = self.x;
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let mut acc = [R::v_splat(simd, R::zero()); UNROLL];
+        let step = l * UNROLL;
+        let body = n - n % step;
+        let px = x.as_ptr();
+        let mut i = 0;
+        while i < body {
+            for (u, a) in acc.iter_mut().enumerate() {
+                // SAFETY: inside `x` (as in `Dot`).
+                let v = unsafe { load::<S, R>(px.add(i + u * l)) };
+                *a = R::v_add(simd, *a, R::v_abs(simd, v));
+            }
+            i += step;
+        }
+        while i < n {
+            let len = (n - i).min(l);
+            let mask = R::v_mask_first(simd, len);
+            // SAFETY: the first `len` lanes from `i` are inside `x`.
+            let v = unsafe { R::v_load_masked(simd, mask, px.add(i)) };
+            acc[0] = R::v_add(simd, acc[0], R::v_abs(simd, v));
+            i += len;
+        }
+        let mut p = [R::zero(); 2];
+        for a in acc {
+            add_lanes::<S, R>(a, &mut p);
+        }
+        p[0] + p[1]
+    }
+}
+
+/// `x <- alpha * x` (`y` unused) or `y <- y + alpha * x`: a real `alpha = a1`, or with
+/// `COMPLEX` the complex `(a1, a2)` on interleaved pairs.
+pub(crate) struct Axpy<'a, R, const COMPLEX: bool> {
+    pub alpha: (R, R),
+    pub x: &'a [R],
+    pub y: &'a mut [R],
+}
+
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (x, y) = (self.x, self.y);
+        assert_eq!(x.len(), y.len());
+        let a1 = R::v_splat(simd, self.alpha.0);
+        let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
+        let prod = |v| {
+            if COMPLEX {
+                cmul::<S, R>(simd, a1, a2, v)
+            } else {
+                R::v_mul(simd, a1, v)
+            }
+        };
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let (px, py) = (x.as_ptr(), y.as_mut_ptr());
+        let mut i = 0;
+        while i + l <= n {
+            // SAFETY: `i + l <= n` elements of both.
+            unsafe {
+                let v = R::v_add(simd, load::<S, R>(py.add(i)), prod(load::<S, R>(px.add(i))));
+                store::<S, R>(py.add(i), v);
+            }
+            i += l;
+        }
+        if i < n {
+            let mask = R::v_mask_first(simd, n - i);
+            // SAFETY: the first `n - i` lanes from `i` are inside both slices.
+            unsafe {
+                let xv = R::v_load_masked(simd, mask, px.add(i));
+                let yv = R::v_load_masked(simd, mask, py.add(i));
+                R::v_store_masked(simd, mask, py.add(i), R::v_add(simd, yv, prod(xv)));
+            }
+        }
+    }
+}
+
+/// `x <- alpha * x`: a real `alpha = a1` (also a complex vector scaled by a real, each part
+/// multiplied), or with `COMPLEX` the complex `(a1, a2)` on interleaved pairs.
+pub(crate) struct Scal<'a, R, const COMPLEX: bool> {
+    pub alpha: (R, R),
+    pub x: &'a mut [R],
+}
+
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for Scal<'_, R, COMPLEX> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let x = self.x;
+        let a1 = R::v_splat(simd, self.alpha.0);
+        let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
+        let prod = |v| {
+            if COMPLEX {
+                cmul::<S, R>(simd, a1, a2, v)
+            } else {
+                R::v_mul(simd, a1, v)
+            }
+        };
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let px = x.as_mut_ptr();
+        let mut i = 0;
+        while i + l <= n {
+            // SAFETY: `i + l <= n`.
+            unsafe { store::<S, R>(px.add(i), prod(load::<S, R>(px.add(i)))) };
+            i += l;
+        }
+        if i < n {
+            let mask = R::v_mask_first(simd, n - i);
+            // SAFETY: the first `n - i` lanes from `i` are inside `x`.
+            unsafe {
+                let v = R::v_load_masked(simd, mask, px.add(i));
+                R::v_store_masked(simd, mask, px.add(i), prod(v));
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The fused kernels of Level 2 (BLIS's level-1f: `axpyf`, `dotxf`) on real column-major
+//! matrices with unit row stride: several columns per pass over the vector they share.
+//!
+//! Contract: `a` points to element (0, 0) of an `m x n` matrix whose column `j` starts at
+//! `a + j * lda`, every element readable; the vectors are contiguous slices of the lengths
+//! given below.
+
+use pulp::{Simd, WithSimd};
+
+use crate::simd::{KernelReal, lanes};
+
+/// Columns per pass.
+const COLS: usize = 4;
+
+/// Rows per block of `AxpyF`: the block of `s` (16 KiB of f64) stays in L1 while every column
+/// passes over it.
+const ROW_BLOCK: usize = 2048;
+
+/// `s <- s + A x` (`s` of length m, `x` of length n), column by column in order, each
+/// product rounded then added as the reference's loop does (no fused multiply-add): for
+/// every row the same sum, in the same order, as `sum_j a_ij x_j` from zero, so that `s`
+/// started at zero is bitwise the reference's sum.
+pub(crate) struct AxpyF<'a, R> {
+    pub a: *const R,
+    pub lda: usize,
+    pub x: &'a [R],
+    pub s: &'a mut [R],
+}
+
+impl<R: KernelReal> WithSimd for AxpyF<'_, R> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (m, n, lda) = (self.s.len(), self.x.len(), self.lda);
+        let l = lanes::<S, R>();
+        let ps = self.s.as_mut_ptr();
+        let mut r0 = 0;
+        while r0 < m {
+            let rows = (m - r0).min(ROW_BLOCK);
+            let mut j = 0;
+            while j < n {
+                let cols = (n - j).min(COLS);
+                let mut xv = [R::v_splat(simd, R::zero()); COLS];
+                for (c, v) in xv.iter_mut().enumerate().take(cols) {
+                    *v = R::v_splat(simd, self.x[j + c]);
+                }
+                // SAFETY: column `j + c` (c < cols) starts inside A, by the contract.
+                let col = |c: usize| unsafe { self.a.add((j + c) * lda + r0) };
+                let mut i = 0;
+                while i < rows {
+                    let len = (rows - i).min(l);
+                    let mask = R::v_mask_first(simd, len);
+                    // SAFETY: rows `r0 + i ..< r0 + i + len` of `s` and of the columns exist.
+                    unsafe {
+                        let p = ps.add(r0 + i);
+                        let mut acc = R::v_load_masked(simd, mask, p);
+                        for (c, &x) in xv.iter().enumerate().take(cols) {
+                            let av = R::v_load_masked(simd, mask, col(c).add(i));
+                            acc = R::v_add(simd, acc, R::v_mul(simd, av, x));
+                        }
+                        R::v_store_masked(simd, mask, p, acc);
+                    }
+                    i += len;
+                }
+                j += cols;
+            }
+            r0 += rows;
+        }
+    }
+}
+
+/// `s_j <- sum_i a_ij x_i` for every column `j` (`x` of length m, `s` of length n): several
+/// columns per pass over x, each with its own vector accumulator, the lanes added in order.
+pub(crate) struct DotXF<'a, R> {
+    pub a: *const R,
+    pub lda: usize,
+    pub x: &'a [R],
+    pub s: &'a mut [R],
+}
+
+impl<R: KernelReal> WithSimd for DotXF<'_, R> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (m, n, lda) = (self.x.len(), self.s.len(), self.lda);
+        let l = lanes::<S, R>();
+        let px = self.x.as_ptr();
+        let mut j = 0;
+        while j < n {
+            let cols = (n - j).min(COLS);
+            // SAFETY: as in `AxpyF`.
+            let col = |c: usize| unsafe { self.a.add((j + c) * lda) };
+            let mut acc = [R::v_splat(simd, R::zero()); COLS];
+            let mut i = 0;
+            while i + l <= m {
+                // SAFETY: rows `i ..< i + l` of x and of the columns exist.
+                unsafe {
+                    let xv = px.add(i).cast::<R::V<S>>().read_unaligned();
+                    for (c, a) in acc.iter_mut().enumerate().take(cols) {
+                        let av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
+                        *a = R::v_mul_add(simd, av, xv, *a);
+                    }
+                }
+                i += l;
+            }
+            if i < m {
+                let mask = R::v_mask_first(simd, m - i);
+                // SAFETY: the first `m - i` rows from `i` exist.
+                unsafe {
+                    let xv = R::v_load_masked(simd, mask, px.add(i));
+                    for (c, a) in acc.iter_mut().enumerate().take(cols) {
+                        let av = R::v_load_masked(simd, mask, col(c).add(i));
+                        *a = R::v_mul_add(simd, av, xv, *a);
+                    }
+                }
+            }
+            for (c, a) in acc.iter().enumerate().take(cols) {
+                let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(a));
+                self.s[j + c] = lanes.iter().fold(R::zero(), |t, &v| t + v);
+            }
+            j += cols;
+        }
+    }
+}

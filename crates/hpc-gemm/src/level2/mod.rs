@@ -1,0 +1,204 @@
+//! Level 2 on [`Fast`]: `gemv` on the fused kernels of [`kernels`] for real matrices with a
+//! unit row or column stride, `ger`/`geru`/`gerc` on Level 1's `axpy` kernel column by column
+//! (a unit row stride); hpc-core's reference loops for the other layouts and routines, which
+//! have no kernel yet.
+//!
+//! Arguments are checked as the reference checks them (`hpc_core::check`), before any kernel
+//! runs; vectors with other increments are gathered into contiguous copies (`O(n)` beside the
+//! matrix's `O(mn)`).
+
+mod kernels;
+
+use hpc_core::check::{check_gemv_shapes, check_ger_shapes};
+use hpc_core::reference::Reference;
+use hpc_core::{
+    BandRef, Diag, Level2, MatMut, MatRef, PackedMut, PackedRef, Result, Scalar, Trans, Uplo,
+    VecMut, VecRef,
+};
+
+use crate::Fast;
+use crate::level1::{reals, reals_mut};
+use crate::registry::{GemmScalar, vectorize};
+use kernels::{AxpyF, DotXF};
+
+/// Implements each listed method by hpc-core's reference.
+macro_rules! to_reference {
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(
+            fn $name(&self, $($arg: $ty),*) -> $ret {
+                Reference.$name($($arg),*)
+            }
+        )*
+    };
+}
+
+/// A real column-major view of `a`: the address of (0, 0), the column stride and whether
+/// `a` had to be transposed to get there (its column stride was the unit one), or `None`.
+fn columns<T: Scalar>(a: &MatRef<'_, T>) -> Option<(*const T, usize, bool)> {
+    let (data, off) = a.raw_parts();
+    // SAFETY: `off` is element (0, 0), inside `data` for a non-empty view.
+    let p = unsafe { data.as_ptr().add(off) };
+    let (rs, cs) = (a.row_stride(), a.col_stride());
+    if rs == 1 && cs > 0 {
+        Some((p, cs as usize, false))
+    } else if cs == 1 && rs > 0 {
+        Some((p, rs as usize, true))
+    } else {
+        None
+    }
+}
+
+/// The elements of `v` in order: borrowed if contiguous, else copied.
+fn gathered<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> std::borrow::Cow<'s, [T]> {
+    let (data, off) = v.raw_parts();
+    if v.inc() == 1 {
+        std::borrow::Cow::Borrowed(&data[off..off + v.len()])
+    } else {
+        std::borrow::Cow::Owned(v.to_vec())
+    }
+}
+
+/// `y <- y + alpha s`, then written into `y`, as the reference's last step does.
+fn add_scaled<T: Scalar>(alpha: T, s: &[T], y: &mut VecMut<'_, T>) {
+    for (i, &v) in s.iter().enumerate() {
+        y.set(i, y.get(i) + alpha * v);
+    }
+}
+
+/// `y <- beta y` as the reference scales it: nothing for beta = 1, zeros (y not read) for
+/// beta = 0.
+fn scale_by_beta<T: GemmScalar>(beta: T, y: &mut VecMut<'_, T>) {
+    if beta == T::one() {
+        return;
+    }
+    let len = y.len();
+    if beta == T::zero() {
+        for i in 0..len {
+            y.set(i, T::zero());
+        }
+    } else {
+        crate::level1::scal_in_place(beta, y);
+    }
+}
+
+impl<T: GemmScalar> Level2<T> for Fast {
+    fn gemv(
+        &self,
+        trans: Trans,
+        alpha: T,
+        a: MatRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        mut y: VecMut<'_, T>,
+    ) -> Result<()> {
+        check_gemv_shapes("gemv", trans, a.rows(), a.cols(), x.len(), y.len())?;
+        let Some((p, ld, flipped)) = columns(&a).filter(|_| !T::IS_COMPLEX && !a.is_empty()) else {
+            return Reference.gemv(trans, alpha, a, x, beta, y);
+        };
+        if alpha == T::zero() && beta == T::one() {
+            return Ok(());
+        }
+        scale_by_beta(beta, &mut y);
+        if alpha == T::zero() {
+            return Ok(());
+        }
+        // The stored matrix is column-major `rows x cols` at `p`; op(A) is it or its transpose.
+        let (rows, cols) = if flipped {
+            (a.cols(), a.rows())
+        } else {
+            (a.rows(), a.cols())
+        };
+        let transposed = (trans != Trans::No) != flipped;
+        let x = gathered(&x);
+        let mut s = vec![T::zero(); y.len()];
+        let a = p.cast::<T::Real>();
+        if transposed {
+            debug_assert_eq!((x.len(), s.len()), (rows, cols));
+            vectorize(DotXF {
+                a,
+                lda: ld,
+                x: reals(&x),
+                s: reals_mut(&mut s),
+            });
+        } else {
+            debug_assert_eq!((x.len(), s.len()), (cols, rows));
+            vectorize(AxpyF {
+                a,
+                lda: ld,
+                x: reals(&x),
+                s: reals_mut(&mut s),
+            });
+        }
+        add_scaled(alpha, &s, &mut y);
+        Ok(())
+    }
+
+    fn geru(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
+        ger(false, alpha, x, y, a)
+    }
+
+    fn gerc(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
+        ger(true, alpha, x, y, a)
+    }
+
+    to_reference! {
+        fn gbmv(trans: Trans, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn symv(uplo: Uplo, alpha: T, a: MatRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn hemv(uplo: Uplo, alpha: T, a: MatRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn sbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn hbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn spmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn hpmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
+        fn trmv(uplo: Uplo, trans: Trans, diag: Diag, a: MatRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
+        fn tbmv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
+        fn tpmv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
+        fn trsv(uplo: Uplo, trans: Trans, diag: Diag, a: MatRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
+        fn tbsv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
+        fn tpsv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
+        fn syr(uplo: Uplo, alpha: T, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
+        fn her(uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
+        fn syr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
+        fn her2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
+        fn spr(uplo: Uplo, alpha: T, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
+        fn hpr(uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
+        fn spr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
+        fn hpr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
+    }
+}
+
+/// `A <- A + alpha x y^T` (`conj`: `y^H`), column by column as the reference: a column whose
+/// `y_j` is zero is skipped, the others get `x * (alpha y_j)` added by Level 1's `axpy`
+/// kernel, which rounds as the reference does, so the result is bitwise the reference's.
+fn ger<T: GemmScalar>(
+    conj: bool,
+    alpha: T,
+    x: VecRef<'_, T>,
+    y: VecRef<'_, T>,
+    mut a: MatMut<'_, T>,
+) -> Result<()> {
+    let routine = if conj { "gerc" } else { "geru" };
+    check_ger_shapes(routine, &a, x.len(), y.len())?;
+    let (rows, cols, rs, cs) = (a.rows(), a.cols(), a.row_stride(), a.col_stride());
+    if rows == 0 || cols == 0 || alpha == T::zero() {
+        return Ok(());
+    }
+    if rs != 1 || cs <= 0 {
+        return if conj {
+            Reference.gerc(alpha, x, y, a)
+        } else {
+            Reference.geru(alpha, x, y, a)
+        };
+    }
+    let xs = gathered(&x);
+    let (data, off) = a.raw_parts_mut();
+    for j in 0..cols {
+        let yj = y.get(j);
+        if yj == T::zero() {
+            continue;
+        }
+        let t = alpha * if conj { yj.conj() } else { yj };
+        let start = off + j * cs as usize;
+        crate::level1::axpy_slice(t, &xs, &mut data[start..start + rows]);
+    }
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! `Fast`'s Level 1 and Level 2 against `hpc_core::reference`, for every type, increment
+//! (unit ones take the kernels, others the reference loops), the special alpha/beta values,
+//! lengths around every vector width and unroll, and operands holding NaN, Inf and values
+//! near overflow. Elementwise routines (axpy, scal, copy, swap, ger) and gemv without
+//! transposition round as the reference does, so they must agree bit for bit; reductions
+//! (dot, asum, gemv transposed) are compared within a tolerance, their non-finite results
+//! exactly. Gaps between strided elements, and y for beta = 0, hold NaN sentinels.
+
+use hpc_testing as common;
+
+use common::*;
+use hpc_core::reference::Reference;
+use hpc_core::{Level1, Level2, RealScalar, Scalar, Trans, c32, c64};
+use hpc_gemm::{Fast, GemmScalar};
+use num_traits::{Float, One, Zero};
+use proptest::prelude::*;
+
+fn len() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        3 => 0usize..=40,
+        1 => prop::sample::select(vec![63usize, 64, 65, 127, 128, 129, 255, 257, 1000, 2049]),
+    ]
+}
+
+/// Values: small integers (sums exact), or with some extremes mixed in.
+fn values<T: Scalar>(n: usize, rng: &mut Gen, extreme: bool) -> Vec<T> {
+    let mut v: Vec<T> = random_vec(n, rng, Data::Exact);
+    if extreme {
+        let big = T::Real::max_value() / T::Real::from_f64(4.0);
+        let picks = [
+            T::Real::nan(),
+            T::Real::infinity(),
+            T::Real::neg_infinity(),
+            big,
+            -big,
+            T::Real::min_positive_value(),
+            T::Real::zero(),
+            -T::Real::zero(),
+        ];
+        for e in v.iter_mut() {
+            if rng.next_u64() % 5 == 0 {
+                let p = picks[(rng.next_u64() % picks.len() as u64) as usize];
+                let q = picks[(rng.next_u64() % picks.len() as u64) as usize];
+                *e = T::from_parts(p, if T::IS_COMPLEX { q } else { T::Real::zero() });
+            }
+        }
+    }
+    v
+}
+
+/// `got` agrees with `want`: bitwise (NaN matching NaN) when `tol` is `None`. Otherwise
+/// `(f, scale)`, where `scale` is the sum of the magnitudes of the finite terms: if it
+/// overflowed, partial sums may overflow in one order and not another, so any result is
+/// accepted; else the same elements are non-finite (for a real type the same value, NaN,
+/// +Inf or -Inf; for a complex one, which part holds it follows the order of operations),
+/// and finite ones agree within `f * eps * scale`.
+fn agrees<T: Scalar>(got: T, want: T, tol: Option<(f64, T::Real)>) -> bool {
+    if same(got, want) {
+        return true;
+    }
+    let Some((f, scale)) = tol else { return false };
+    if !scale.is_finite() {
+        return true;
+    }
+    let finite = |v: T| v.re().is_finite() && v.im().is_finite();
+    if !finite(got) || !finite(want) {
+        return !T::IS_COMPLEX
+            && (got.re() == want.re() || got.re().is_nan() && want.re().is_nan())
+            || T::IS_COMPLEX && !finite(got) && !finite(want);
+    }
+    let part = |g: T::Real, w: T::Real| {
+        (g - w).abs() <= T::Real::from_f64(f) * T::Real::epsilon() * scale.max(T::Real::one())
+    };
+    part(got.re(), want.re()) && part(got.im(), want.im())
+}
+
+/// `|a| |b|` where both are finite, else zero: a term of the error scale of [`agrees`].
+fn term<T: Scalar>(a: T, b: T) -> T::Real {
+    let fin = |v: T| v.re().is_finite() && v.im().is_finite();
+    if fin(a) && fin(b) {
+        a.abs1() * b.abs1()
+    } else {
+        T::Real::zero()
+    }
+}
+
+/// The error scale of a dot product ([`agrees`]).
+fn dot_scale<T: Scalar>(x: &[T], y: &[T]) -> T::Real {
+    x.iter()
+        .zip(y)
+        .fold(T::Real::zero(), |s, (&a, &b)| s + term(a, b))
+}
+
+fn level1<T: GemmScalar>(
+    n: usize,
+    incx: isize,
+    incy: isize,
+    alpha: Special,
+    extreme: bool,
+    seed: u64,
+) {
+    let mut rng = Gen::new(seed);
+    let alpha = alpha.value::<T>();
+    let x: Vec<T> = values(n, &mut rng, extreme);
+    let y: Vec<T> = values(n, &mut rng, extreme);
+    let (sx, sy) = (
+        StoredVec::new(&x, incx, nan()),
+        StoredVec::new(&y, incy, nan()),
+    );
+    let f = Fast::default();
+    let what = format!("n {n} incx {incx} incy {incy} alpha {alpha}");
+
+    // Elementwise: bitwise.
+    let (mut got, mut want) = (
+        StoredVec::new(&y, incy, nan()),
+        StoredVec::new(&y, incy, nan()),
+    );
+    f.axpy(alpha, sx.view(), got.view_mut()).unwrap();
+    Reference.axpy(alpha, sx.view(), want.view_mut()).unwrap();
+    assert_same(&got, &want, &format!("axpy {what}"));
+
+    let (mut got, mut want) = (
+        StoredVec::new(&x, incx, nan()),
+        StoredVec::new(&x, incx, nan()),
+    );
+    f.scal(alpha, got.view_mut());
+    Reference.scal(alpha, want.view_mut());
+    assert_same(&got, &want, &format!("scal {what}"));
+    let r = alpha.re();
+    f.rscal(r, got.view_mut());
+    Reference.rscal(r, want.view_mut());
+    assert_same(&got, &want, &format!("rscal {what}"));
+
+    let mut got = StoredVec::new(&y, incy, nan());
+    f.copy(sx.view(), got.view_mut()).unwrap();
+    assert_eq!(got.values().len(), n);
+    assert!(
+        got.values().iter().zip(&x).all(|(&g, &w)| same(g, w)),
+        "copy {what}"
+    );
+    assert!(got.gaps_untouched(), "copy {what}: gaps");
+
+    let (mut a, mut b) = (
+        StoredVec::new(&x, incx, nan()),
+        StoredVec::new(&y, incy, nan()),
+    );
+    f.swap(a.view_mut(), b.view_mut()).unwrap();
+    assert!(
+        a.values().iter().zip(&y).all(|(&g, &w)| same(g, w)),
+        "swap x {what}"
+    );
+    assert!(
+        b.values().iter().zip(&x).all(|(&g, &w)| same(g, w)),
+        "swap y {what}"
+    );
+    assert!(
+        a.gaps_untouched() && b.gaps_untouched(),
+        "swap {what}: gaps"
+    );
+
+    // Reductions: within n * eps of the sum of magnitudes.
+    let tol = Some((4.0 * (n as f64 + 1.0), dot_scale(&x, &y)));
+    for (name, g, w) in [
+        (
+            "dotu",
+            f.dotu(sx.view(), sy.view()),
+            Reference.dotu(sx.view(), sy.view()),
+        ),
+        (
+            "dotc",
+            f.dotc(sx.view(), sy.view()),
+            Reference.dotc(sx.view(), sy.view()),
+        ),
+    ] {
+        let (g, w) = (g.unwrap(), w.unwrap());
+        assert!(
+            agrees(g, w, tol),
+            "{name} {what}: {g}, the reference gives {w}"
+        );
+    }
+    let (g, w) = (f.asum(sx.view()), Reference.asum(sx.view()));
+    let scale = x
+        .iter()
+        .fold(T::Real::zero(), |s, &v| s + term(v, T::one()));
+    assert!(
+        agrees(g, w, Some((4.0 * (n as f64 + 1.0), scale))),
+        "asum {what}: {g}, the reference gives {w}"
+    );
+}
+
+#[track_caller]
+fn assert_same<T: Scalar>(got: &StoredVec<T>, want: &StoredVec<T>, what: &str) {
+    for (k, (&g, &w)) in got.buf.iter().zip(&want.buf).enumerate() {
+        assert!(
+            same(g, w),
+            "{what}: stored element {k} is {g}, the reference gives {w}"
+        );
+    }
+}
+
+fn gemv<T: GemmScalar>(
+    (m, n): (usize, usize),
+    trans: Trans,
+    layout: Layout,
+    (incx, incy): (isize, isize),
+    (alpha, beta): (Special, Special),
+    extreme: bool,
+    seed: u64,
+) {
+    let mut rng = Gen::new(seed);
+    let (alpha, beta) = (alpha.value::<T>(), beta.value::<T>());
+    let mut a = Dense::<T>::zeros(m, n);
+    let vals: Vec<T> = values(m * n, &mut rng, extreme);
+    for j in 0..n {
+        for i in 0..m {
+            a.set(i, j, vals[i + j * m]);
+        }
+    }
+    let sa = Stored::new(&a, layout, nan());
+    let (xl, yl) = if trans == Trans::No { (n, m) } else { (m, n) };
+    let x: Vec<T> = values(xl, &mut rng, extreme);
+    let y: Vec<T> = if beta == T::zero() {
+        vec![nan(); yl]
+    } else {
+        values(yl, &mut rng, extreme)
+    };
+    let sx = StoredVec::new(&x, incx, nan());
+    let (mut got, mut want) = (
+        StoredVec::new(&y, incy, nan()),
+        StoredVec::new(&y, incy, nan()),
+    );
+    let f = Fast::default();
+    f.gemv(trans, alpha, sa.view(), sx.view(), beta, got.view_mut())
+        .unwrap();
+    Reference
+        .gemv(trans, alpha, sa.view(), sx.view(), beta, want.view_mut())
+        .unwrap();
+    let what = format!(
+        "gemv {trans:?} {m}x{n} {layout:?} incx {incx} incy {incy} alpha {alpha} beta {beta}"
+    );
+    assert!(got.gaps_untouched(), "{what}: gaps");
+    let scale = (0..yl)
+        .map(|i| {
+            (0..xl).fold(T::Real::zero(), |s, j| {
+                let aij = if trans == Trans::No {
+                    a.get(i, j)
+                } else {
+                    a.get(j, i)
+                };
+                s + term(aij, x[j])
+            }) * alpha.abs1()
+        })
+        .fold(T::Real::zero(), |s, v| s.max(v));
+    let tol = Some((8.0 * (xl as f64 + 2.0), scale));
+    for (k, (&g, &w)) in got.values().iter().zip(&want.values()).enumerate() {
+        assert!(
+            agrees(g, w, tol),
+            "{what}: y[{k}] is {g}, the reference gives {w}"
+        );
+    }
+
+    // ger on the same shape: bitwise.
+    let xr: Vec<T> = values(m, &mut rng, extreme);
+    let yr: Vec<T> = values(n, &mut rng, extreme);
+    let (sxr, syr) = (
+        StoredVec::new(&xr, incx, nan()),
+        StoredVec::new(&yr, incy, nan()),
+    );
+    for conj in [false, true] {
+        let (mut g, mut w) = (
+            Stored::new(&a, layout, nan()),
+            Stored::new(&a, layout, nan()),
+        );
+        if conj {
+            f.gerc(alpha, sxr.view(), syr.view(), g.view_mut()).unwrap();
+            Reference
+                .gerc(alpha, sxr.view(), syr.view(), w.view_mut())
+                .unwrap();
+        } else {
+            f.geru(alpha, sxr.view(), syr.view(), g.view_mut()).unwrap();
+            Reference
+                .geru(alpha, sxr.view(), syr.view(), w.view_mut())
+                .unwrap();
+        }
+        assert!(g.gaps_untouched(), "ger {what}: gaps");
+        let (gd, wd) = (g.to_dense(), w.to_dense());
+        for (k, (&p, &q)) in gd.data.iter().zip(&wd.data).enumerate() {
+            assert!(
+                same(p, q),
+                "ger conj {conj} {what}: A[{k}] is {p}, the reference gives {q}"
+            );
+        }
+    }
+}
+
+macro_rules! typed {
+    ($l1:ident, $l2:ident, $t:ty) => {
+        proptest! {
+            #![proptest_config(config())]
+            #[test]
+            fn $l1(n in len(), incx in increment(), incy in increment(), alpha in special(),
+                   extreme in any::<bool>(), seed in any::<u64>()) {
+                level1::<$t>(n, incx, incy, alpha, extreme, seed);
+            }
+
+            #[test]
+            fn $l2(m in 0usize..=70, n in 0usize..=70, t in 0usize..3, layout in layout(),
+                   incx in increment(), incy in increment(), alpha in special(),
+                   beta in special(), extreme in any::<bool>(), seed in any::<u64>()) {
+                let trans = [Trans::No, Trans::Trans, Trans::ConjTrans][t];
+                gemv::<$t>((m, n), trans, layout, (incx, incy), (alpha, beta), extreme, seed);
+            }
+        }
+    };
+}
+
+typed!(level1_f32, level2_f32, f32);
+typed!(level1_f64, level2_f64, f64);
+typed!(level1_c32, level2_c32, c32);
+typed!(level1_c64, level2_c64, c64);
+
+/// A large gemv, both ways, whose rows cross AxpyF's row blocks and whose columns are not a
+/// multiple of the fused group.
+#[test]
+fn large_gemv_crosses_the_row_blocks() {
+    for trans in [Trans::No, Trans::Trans] {
+        gemv::<f64>(
+            (4099, 7),
+            trans,
+            Layout::COL_MAJOR,
+            (1, 1),
+            (Special::Other, Special::Other),
+            false,
+            7,
+        );
+    }
+}
