@@ -15,7 +15,7 @@ pub(crate) fn set_threads(n: i32) {
     hpc_gemm::set_num_threads(usize::try_from(n).unwrap_or(0));
 }
 
-/// The fast Level 3 with the current thread policy.
+/// The fast backend (Level 1, 2 and 3) with the current thread policy.
 pub(crate) fn fast() -> Fast {
     Fast::new(Par::current())
 }

@@ -15,7 +15,6 @@ use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use hpc_core::check::Span;
-use hpc_core::reference::Reference;
 use hpc_core::{Level2, MatMut, MatRef, Scalar, Trans, c32, c64};
 use hpc_gemm::{GemmScalar, Par};
 
@@ -206,7 +205,7 @@ unsafe fn gemm<T: GemmScalar>(
 /// # Safety
 /// As [`gemm`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn gemv<T: Scalar>(
+unsafe fn gemv<T: hpc_gemm::GemmScalar>(
     t: c_int,
     m: usize,
     n: usize,
@@ -225,7 +224,7 @@ unsafe fn gemv<T: Scalar>(
     // SAFETY: the caller's contract; y is disjoint from A and x.
     let (av, xv, yv) = unsafe { (sa.view()?, sx.view()?, sy.view_mut()?) };
     let (xv, yv) = (xv.col(0), yv.col_mut(0));
-    Reference
+    crate::backend::fast()
         .gemv(t, alpha, av, xv, beta, yv)
         .map_err(|e| invalid(e.to_string()))
 }

@@ -6,7 +6,6 @@
 use num_traits::{NumCast, One, Zero};
 use pyo3::prelude::*;
 
-use hpc_core::reference::Reference;
 use hpc_core::{Diag, ErrorKind, Level1, Level2, Level3, Scalar, Side, Trans, Uplo};
 use hpc_gemm::{Fast, Par};
 
@@ -24,6 +23,11 @@ pub(crate) fn set_num_threads(n: i64) {
 #[pyfunction]
 pub(crate) fn get_num_threads() -> usize {
     hpc_gemm::num_threads()
+}
+
+/// The fast backend with the current thread setting.
+fn fast() -> Fast {
+    Fast::new(par())
 }
 
 fn par() -> Par {
@@ -283,7 +287,7 @@ pub(crate) fn dot(
     dispatch!(dtype, T => {
         // SAFETY: the arrays live across the call and are only read.
         let (xv, yv) = unsafe { (x.vec::<T>(), y.vec::<T>()) };
-        let r = compute(py, move || if conj { Reference.dotc(xv, yv) } else { Reference.dotu(xv, yv) })?;
+        let r = compute(py, move || if conj { fast().dotc(xv, yv) } else { fast().dotu(xv, yv) })?;
         r.map(parts).map_err(|e| core_err(py, e))
     })
 }
@@ -302,7 +306,7 @@ pub(crate) fn axpy(
         // SAFETY: as in `gemm`.
         let (xv, yv) = unsafe { (x.vec::<T>(), y.vec_mut::<T>(py)?) };
         let alpha = scalar::<T>(alpha);
-        compute(py, move || Reference.axpy(alpha, xv, yv))?.map_err(|e| core_err(py, e))
+        compute(py, move || fast().axpy(alpha, xv, yv))?.map_err(|e| core_err(py, e))
     })
 }
 
@@ -321,7 +325,7 @@ pub(crate) fn scal(py: Python<'_>, alpha: (f64, f64), x: &Bound<'_, PyAny>) -> P
         // SAFETY: as in `gemm`.
         let xv = unsafe { x.vec_mut::<T>(py)? };
         let alpha = scalar::<T>(alpha);
-        compute(py, move || Reference.scal(alpha, xv))
+        compute(py, move || fast().scal(alpha, xv))
     })
 }
 
@@ -340,8 +344,8 @@ fn norm(py: Python<'_>, x: &Bound<'_, PyAny>, norm: Norm) -> PyResult<f64> {
         let xv = unsafe { x.vec::<T>() };
         compute(py, move || {
             let r = match norm {
-                Norm::Nrm2 => Reference.nrm2(xv),
-                Norm::Asum => Reference.asum(xv),
+                Norm::Nrm2 => fast().nrm2(xv),
+                Norm::Asum => fast().asum(xv),
             };
             parts::<T>(T::from_real(r)).0
         })
@@ -367,7 +371,7 @@ pub(crate) fn iamax(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Option<usi
     dispatch!(x.dtype, T => {
         // SAFETY: read only.
         let xv = unsafe { x.vec::<T>() };
-        compute(py, move || Reference.iamax(xv))
+        compute(py, move || fast().iamax(xv))
     })
 }
 
@@ -389,7 +393,7 @@ pub(crate) fn gemv(
         // SAFETY: as in `gemm`.
         let (av, xv, yv) = unsafe { (a.mat::<T>(), x.vec::<T>(), y.vec_mut::<T>(py)?) };
         let (alpha, beta) = (scalar::<T>(alpha), scalar::<T>(beta));
-        compute(py, move || Reference.gemv(t, alpha, av, xv, beta, yv))?.map_err(|e| core_err(py, e))
+        compute(py, move || fast().gemv(t, alpha, av, xv, beta, yv))?.map_err(|e| core_err(py, e))
     })
 }
 
@@ -408,7 +412,7 @@ pub(crate) fn ger(
         // SAFETY: as in `gemm`.
         let (xv, yv, av) = unsafe { (x.vec::<T>(), y.vec::<T>(), a.mat_mut::<T>(py)?) };
         let alpha = scalar::<T>(alpha);
-        compute(py, move || if conj { Reference.gerc(alpha, xv, yv, av) } else { Reference.geru(alpha, xv, yv, av) })?
+        compute(py, move || if conj { fast().gerc(alpha, xv, yv, av) } else { fast().geru(alpha, xv, yv, av) })?
             .map_err(|e| core_err(py, e))
     })
 }
@@ -428,7 +432,7 @@ pub(crate) fn trsv(
     dispatch!(dtype, T => {
         // SAFETY: as in `gemm`.
         let (av, xv) = unsafe { (a.mat::<T>(), x.vec_mut::<T>(py)?) };
-        compute(py, move || Reference.trsv(uplo(lower), t, diag(unit), av, xv))?.map_err(|e| core_err(py, e))
+        compute(py, move || fast().trsv(uplo(lower), t, diag(unit), av, xv))?.map_err(|e| core_err(py, e))
     })
 }
 

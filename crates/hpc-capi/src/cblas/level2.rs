@@ -28,7 +28,7 @@ fn or_orig<T>(copy: &Option<Vec<T>>, x: *const T, inc: i32) -> (*const T, i32) {
 /// # Safety
 /// The CBLAS contract: the arrays hold what their dimensions and increments describe.
 #[allow(clippy::too_many_arguments)]
-unsafe fn gemv<T: Scalar>(
+unsafe fn gemv<T: hpc_gemm::GemmScalar>(
     row: bool,
     tr: c_int,
     m: i32,
@@ -79,7 +79,7 @@ unsafe fn gemv<T: Scalar>(
 /// # Safety
 /// As [`gemv`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn trmv<T: Scalar>(
+unsafe fn trmv<T: hpc_gemm::GemmScalar>(
     row: bool,
     solve: bool,
     ul: c_int,
@@ -119,7 +119,7 @@ unsafe fn trmv<T: Scalar>(
 /// # Safety
 /// As [`gemv`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn symv<T: Scalar>(
+unsafe fn symv<T: hpc_gemm::GemmScalar>(
     row: bool,
     herm: bool,
     ul: c_int,
@@ -155,7 +155,7 @@ unsafe fn symv<T: Scalar>(
 /// # Safety
 /// As [`gemv`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn ger<T: Scalar>(
+unsafe fn ger<T: hpc_gemm::GemmScalar>(
     row: bool,
     conj: bool,
     m: i32,
@@ -191,7 +191,7 @@ unsafe fn ger<T: Scalar>(
 /// # Safety
 /// As [`gemv`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn syr<T: Scalar>(
+unsafe fn syr<T: hpc_gemm::GemmScalar>(
     row: bool,
     kind: Rank,
     ul: c_int,

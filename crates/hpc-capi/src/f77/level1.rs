@@ -8,11 +8,12 @@
 
 use hpc_core::reference::Reference;
 use hpc_core::{Level1, MixedDot, RealLevel1, Scalar, VecMut, c32, c64};
+use hpc_gemm::GemmScalar;
 use num_traits::Zero;
 use std::ffi::c_int;
 
 use crate::args::{dim, vec, vec_mut};
-use crate::backend::guard;
+use crate::backend::{fast, guard};
 
 type I = *const c_int;
 
@@ -92,7 +93,14 @@ unsafe fn read_write<T: Scalar>(
 ///
 /// # Safety
 /// The BLAS contract.
-unsafe fn dot<T: Scalar>(conj: bool, n: i32, x: *const T, incx: i32, y: *const T, incy: i32) -> T {
+unsafe fn dot<T: GemmScalar>(
+    conj: bool,
+    n: i32,
+    x: *const T,
+    incx: i32,
+    y: *const T,
+    incy: i32,
+) -> T {
     if n <= 0 {
         return T::zero();
     }
@@ -100,9 +108,9 @@ unsafe fn dot<T: Scalar>(conj: bool, n: i32, x: *const T, incx: i32, y: *const T
     // SAFETY: forwarded.
     let (x, y) = unsafe { (vec("X", x, n, incx), vec("Y", y, n, incy)) };
     if conj {
-        Reference.dotc(x, y)
+        fast().dotc(x, y)
     } else {
-        Reference.dotu(x, y)
+        fast().dotu(x, y)
     }
     .expect("same lengths")
 }
@@ -111,7 +119,7 @@ unsafe fn dot<T: Scalar>(conj: bool, n: i32, x: *const T, incx: i32, y: *const T
 ///
 /// # Safety
 /// The BLAS contract.
-unsafe fn reduce<T: Scalar, R: Default>(
+unsafe fn reduce<T: GemmScalar, R: Default>(
     n: i32,
     x: *const T,
     incx: i32,
@@ -137,7 +145,7 @@ macro_rules! level1 {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     pair(*n, x, *incx, y, *incy, |x, y| {
-                        Reference.swap(x, y).expect("same lengths")
+                        fast().swap(x, y).expect("same lengths")
                     })
                 }
             })
@@ -153,7 +161,7 @@ macro_rules! level1 {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     read_write(*n, x, *incx, y, *incy, |x, y| {
-                        Reference.copy(x, y).expect("same lengths")
+                        fast().copy(x, y).expect("same lengths")
                     })
                 }
             })
@@ -180,7 +188,7 @@ macro_rules! level1 {
                         return;
                     }
                     read_write(*n, x, *incx, y, *incy, |x, y| {
-                        Reference.axpy(alpha, x, y).expect("same lengths")
+                        fast().axpy(alpha, x, y).expect("same lengths")
                     })
                 }
             })
@@ -196,7 +204,7 @@ macro_rules! level1 {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     if *n > 0 && *incx > 0 {
-                        Reference.scal(*alpha, vec_mut("X", x, dim(*n), *incx));
+                        fast().scal(*alpha, vec_mut("X", x, dim(*n), *incx));
                     }
                 }
             })
@@ -217,7 +225,7 @@ macro_rules! level1 {
                     return 0.0;
                 }
                 // SAFETY: as above.
-                Reference.nrm2(unsafe { vec("X", x, dim(n), incx) })
+                fast().nrm2(unsafe { vec("X", x, dim(n), incx) })
             })
         }
 
@@ -229,7 +237,7 @@ macro_rules! level1 {
         pub unsafe extern "C" fn $asum(n: I, x: *const $t, incx: I) -> $r {
             guard(concat!($p, "ASUM"), || {
                 // SAFETY: reference BLAS contract.
-                unsafe { reduce(*n, x, *incx, |x| Reference.asum(x)) }
+                unsafe { reduce(*n, x, *incx, |x| fast().asum(x)) }
             })
         }
 
@@ -241,7 +249,7 @@ macro_rules! level1 {
         pub unsafe extern "C" fn $iamax(n: I, x: *const $t, incx: I) -> c_int {
             guard(concat!("I", $p, "AMAX"), || {
                 // SAFETY: reference BLAS contract.
-                let i = unsafe { reduce(*n, x, *incx, |x| Reference.iamax(x)) };
+                let i = unsafe { reduce(*n, x, *incx, |x| fast().iamax(x)) };
                 i.map_or(0, |i| c_int::try_from(i + 1).unwrap_or(c_int::MAX))
             })
         }
@@ -265,7 +273,7 @@ macro_rules! level1 {
                 unsafe {
                     let (c, s) = (*c, *s);
                     pair(*n, x, *incx, y, *incy, |x, y| {
-                        Reference.rot(x, y, c, s).expect("same lengths")
+                        fast().rot(x, y, c, s).expect("same lengths")
                     })
                 }
             })
@@ -299,7 +307,7 @@ macro_rules! rscal {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     if *n > 0 && *incx > 0 {
-                        Reference.rscal(*alpha, vec_mut("X", x, dim(*n), *incx));
+                        fast().rscal(*alpha, vec_mut("X", x, dim(*n), *incx));
                     }
                 }
             })
@@ -485,7 +493,7 @@ macro_rules! complex_rotg {
                 // SAFETY: reference BLAS contract.
                 unsafe {
                     let mut bb = *b;
-                    let (cc, ss) = Reference.rotg(&mut *a, &mut bb);
+                    let (cc, ss) = fast().rotg(&mut *a, &mut bb);
                     *c = cc;
                     *s = ss;
                 }

@@ -3,13 +3,13 @@
 //! As in `level3.rs`: reference-order checks (`Err(info)`), the reference quick returns, then
 //! views of the caller's arrays. The symbols are generated per type at the bottom.
 
-use hpc_core::reference::Reference;
 use hpc_core::{Level2, Scalar, Trans, Uplo};
+use hpc_gemm::GemmScalar;
 use std::ffi::{c_char, c_int};
 
 use crate::args::{band, ch, diag, dim, mat, mat_mut, max1, packed, packed_mut, trans, uplo};
 use crate::args::{vec, vec_mut};
-use crate::backend::guard;
+use crate::backend::{fast, guard};
 use crate::f77::level3::done;
 use hpc_core::{c32, c64};
 
@@ -25,7 +25,7 @@ fn first(checks: &[(bool, i32)]) -> Info {
 
 /// `?gemv` (`band = None`) and `?gbmv` (`band = Some((kl, ku))`).
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn gemv<T: Scalar>(
+pub(crate) unsafe fn gemv<T: GemmScalar>(
     tr: u8,
     m: i32,
     n: i32,
@@ -67,10 +67,10 @@ pub(crate) unsafe fn gemv<T: Scalar>(
     unsafe {
         let (x, y) = (vec("X", x, lx, incx), vec_mut("Y", y, ly, incy));
         match bands {
-            None => Reference.gemv(t, alpha, mat("A", a, m, n, lda), x, beta, y),
+            None => fast().gemv(t, alpha, mat("A", a, m, n, lda), x, beta, y),
             Some((kl, ku)) => {
                 let a = band("A", a, m, n, dim(kl), dim(ku), lda);
-                Reference.gbmv(t, alpha, a, x, beta, y)
+                fast().gbmv(t, alpha, a, x, beta, y)
             }
         }
     }
@@ -103,7 +103,7 @@ fn store_checks<T>(s: Store<T>, n: i32, pn: i32, gap: i32) -> Info {
 
 /// `?symv`/`?hemv`, `?sbmv`/`?hbmv`, `?spmv`/`?hpmv` (`herm` picks the Hermitian one).
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn symv<T: Scalar>(
+pub(crate) unsafe fn symv<T: GemmScalar>(
     herm: bool,
     ul: u8,
     n: i32,
@@ -133,21 +133,21 @@ pub(crate) unsafe fn symv<T: Scalar>(
         let (x, y) = (vec("X", x, n, incx), vec_mut("Y", y, n, incy));
         match (a, herm) {
             (Store::Full(p, lda), false) => {
-                Reference.symv(u, alpha, mat("A", p, n, n, lda), x, beta, y)
+                fast().symv(u, alpha, mat("A", p, n, n, lda), x, beta, y)
             }
             (Store::Full(p, lda), true) => {
-                Reference.hemv(u, alpha, mat("A", p, n, n, lda), x, beta, y)
+                fast().hemv(u, alpha, mat("A", p, n, n, lda), x, beta, y)
             }
             (Store::Band(p, k, lda), h) => {
                 let a = tri_band("A", p, n, dim(k), lda, u);
                 if h {
-                    Reference.hbmv(u, alpha, a, x, beta, y)
+                    fast().hbmv(u, alpha, a, x, beta, y)
                 } else {
-                    Reference.sbmv(u, alpha, a, x, beta, y)
+                    fast().sbmv(u, alpha, a, x, beta, y)
                 }
             }
-            (Store::Packed(p), false) => Reference.spmv(u, alpha, packed("AP", p, n), x, beta, y),
-            (Store::Packed(p), true) => Reference.hpmv(u, alpha, packed("AP", p, n), x, beta, y),
+            (Store::Packed(p), false) => fast().spmv(u, alpha, packed("AP", p, n), x, beta, y),
+            (Store::Packed(p), true) => fast().hpmv(u, alpha, packed("AP", p, n), x, beta, y),
         }
     }
     .expect("checked");
@@ -191,7 +191,7 @@ pub(crate) fn trmv_checks<T: Copy>(ul: u8, tr: u8, dg: u8, n: i32, a: Store<T>, 
 
 /// `?trmv`, `?tbmv`, `?tpmv` (`solve = false`) and `?trsv`, `?tbsv`, `?tpsv` (`solve = true`).
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn trmv<T: Scalar>(
+pub(crate) unsafe fn trmv<T: GemmScalar>(
     solve: bool,
     ul: u8,
     tr: u8,
@@ -212,16 +212,16 @@ pub(crate) unsafe fn trmv<T: Scalar>(
     unsafe {
         let x = vec_mut("X", x, n, incx);
         match (a, solve) {
-            (Store::Full(p, lda), false) => Reference.trmv(u, t, d, mat("A", p, n, n, lda), x),
-            (Store::Full(p, lda), true) => Reference.trsv(u, t, d, mat("A", p, n, n, lda), x),
+            (Store::Full(p, lda), false) => fast().trmv(u, t, d, mat("A", p, n, n, lda), x),
+            (Store::Full(p, lda), true) => fast().trsv(u, t, d, mat("A", p, n, n, lda), x),
             (Store::Band(p, k, lda), false) => {
-                Reference.tbmv(u, t, d, tri_band("A", p, n, dim(k), lda, u), x)
+                fast().tbmv(u, t, d, tri_band("A", p, n, dim(k), lda, u), x)
             }
             (Store::Band(p, k, lda), true) => {
-                Reference.tbsv(u, t, d, tri_band("A", p, n, dim(k), lda, u), x)
+                fast().tbsv(u, t, d, tri_band("A", p, n, dim(k), lda, u), x)
             }
-            (Store::Packed(p), false) => Reference.tpmv(u, t, d, packed("AP", p, n), x),
-            (Store::Packed(p), true) => Reference.tpsv(u, t, d, packed("AP", p, n), x),
+            (Store::Packed(p), false) => fast().tpmv(u, t, d, packed("AP", p, n), x),
+            (Store::Packed(p), true) => fast().tpsv(u, t, d, packed("AP", p, n), x),
         }
     }
     .expect("checked");
@@ -230,7 +230,7 @@ pub(crate) unsafe fn trmv<T: Scalar>(
 
 /// `?ger`/`?geru` (`conj = false`) and `?gerc` (`conj = true`).
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn ger<T: Scalar>(
+pub(crate) unsafe fn ger<T: GemmScalar>(
     conj: bool,
     m: i32,
     n: i32,
@@ -261,9 +261,9 @@ pub(crate) unsafe fn ger<T: Scalar>(
             mat_mut("A", a, m, n, lda),
         );
         if conj {
-            Reference.gerc(alpha, x, y, a)
+            fast().gerc(alpha, x, y, a)
         } else {
-            Reference.geru(alpha, x, y, a)
+            fast().geru(alpha, x, y, a)
         }
     }
     .expect("checked");
@@ -285,7 +285,7 @@ pub(crate) enum Rank {
 
 /// The rank-1/rank-2 updates, full (`Some(lda)`) or packed (`None`).
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn syr<T: Scalar>(
+pub(crate) unsafe fn syr<T: GemmScalar>(
     kind: Rank,
     ul: u8,
     n: i32,
@@ -318,19 +318,19 @@ pub(crate) unsafe fn syr<T: Scalar>(
             Some(lda) => {
                 let a = mat_mut("A", a, n, n, lda);
                 match kind {
-                    Rank::Syr => Reference.syr(u, alpha, xv, a),
-                    Rank::Her => Reference.her(u, alpha.re(), xv, a),
-                    Rank::Syr2 => Reference.syr2(u, alpha, xv, yv(), a),
-                    Rank::Her2 => Reference.her2(u, alpha, xv, yv(), a),
+                    Rank::Syr => fast().syr(u, alpha, xv, a),
+                    Rank::Her => fast().her(u, alpha.re(), xv, a),
+                    Rank::Syr2 => fast().syr2(u, alpha, xv, yv(), a),
+                    Rank::Her2 => fast().her2(u, alpha, xv, yv(), a),
                 }
             }
             None => {
                 let a = packed_mut("AP", a, n);
                 match kind {
-                    Rank::Syr => Reference.spr(u, alpha, xv, a),
-                    Rank::Her => Reference.hpr(u, alpha.re(), xv, a),
-                    Rank::Syr2 => Reference.spr2(u, alpha, xv, yv(), a),
-                    Rank::Her2 => Reference.hpr2(u, alpha, xv, yv(), a),
+                    Rank::Syr => fast().spr(u, alpha, xv, a),
+                    Rank::Her => fast().hpr(u, alpha.re(), xv, a),
+                    Rank::Syr2 => fast().spr2(u, alpha, xv, yv(), a),
+                    Rank::Her2 => fast().hpr2(u, alpha, xv, yv(), a),
                 }
             }
         }

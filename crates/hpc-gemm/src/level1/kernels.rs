@@ -9,7 +9,9 @@
 //!   (`super::pairs`), so that lane parity is the parity of the real index (re/im);
 //! - elementwise kernels (`axpy`, `scal`) round exactly as the reference loops do (a product
 //!   then a sum, no fused multiply-add), so their results are bitwise the reference's;
-//! - reductions (`dot`, `asum`) sum in an order fixed by the length and the ISA alone: four
+//! - reductions (`dot`, `asum`) round each product as the reference does (no fused
+//!   multiply-add: LAPACK's test suite has a driver test at its threshold that the fused
+//!   rounding tipped over) and sum in an order fixed by the length and the ISA alone: four
 //!   vector accumulators over the body, a masked vector for the tail, the lanes added in
 //!   order.
 
@@ -106,9 +108,13 @@ impl<R: KernelReal, const CROSS: bool> WithSimd for Dot<'_, R, CROSS> {
                         load::<S, R>(py.add(i + u * l)),
                     )
                 };
-                acc[u] = R::v_mul_add(simd, xv, yv, acc[u]);
+                acc[u] = R::v_add(simd, acc[u], R::v_mul(simd, xv, yv));
                 if CROSS {
-                    cross[u] = R::v_mul_add(simd, xv, R::v_swap_pairs(simd, yv), cross[u]);
+                    cross[u] = R::v_add(
+                        simd,
+                        cross[u],
+                        R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
+                    );
                 }
             }
             i += step;
@@ -123,9 +129,13 @@ impl<R: KernelReal, const CROSS: bool> WithSimd for Dot<'_, R, CROSS> {
                     R::v_load_masked(simd, mask, py.add(i)),
                 )
             };
-            acc[0] = R::v_mul_add(simd, xv, yv, acc[0]);
+            acc[0] = R::v_add(simd, acc[0], R::v_mul(simd, xv, yv));
             if CROSS {
-                cross[0] = R::v_mul_add(simd, xv, R::v_swap_pairs(simd, yv), cross[0]);
+                cross[0] = R::v_add(
+                    simd,
+                    cross[0],
+                    R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
+                );
             }
             i += len;
         }

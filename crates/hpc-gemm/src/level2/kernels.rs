@@ -71,7 +71,8 @@ impl<R: KernelReal> WithSimd for AxpyF<'_, R> {
 }
 
 /// `s_j <- sum_i a_ij x_i` for every column `j` (`x` of length m, `s` of length n): several
-/// columns per pass over x, each with its own vector accumulator, the lanes added in order.
+/// columns per pass over x, each with its own vector accumulator, the lanes added in order;
+/// each product rounded, then added (as Level 1's `Dot`).
 pub(crate) struct DotXF<'a, R> {
     pub a: *const R,
     pub lda: usize,
@@ -100,7 +101,7 @@ impl<R: KernelReal> WithSimd for DotXF<'_, R> {
                     let xv = px.add(i).cast::<R::V<S>>().read_unaligned();
                     for (c, a) in acc.iter_mut().enumerate().take(cols) {
                         let av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
-                        *a = R::v_mul_add(simd, av, xv, *a);
+                        *a = R::v_add(simd, *a, R::v_mul(simd, av, xv));
                     }
                 }
                 i += l;
@@ -112,7 +113,7 @@ impl<R: KernelReal> WithSimd for DotXF<'_, R> {
                     let xv = R::v_load_masked(simd, mask, px.add(i));
                     for (c, a) in acc.iter_mut().enumerate().take(cols) {
                         let av = R::v_load_masked(simd, mask, col(c).add(i));
-                        *a = R::v_mul_add(simd, av, xv, *a);
+                        *a = R::v_add(simd, *a, R::v_mul(simd, av, xv));
                     }
                 }
             }
