@@ -1,8 +1,10 @@
-//! # hpc-gemm: the fast CPU GEMM of hpc
+//! # hpc-gemm: the fast CPU kernels of hpc
 //!
 //! `C <- alpha * op(A) * op(B) + beta * C` for `f32`, `f64`, `c32` and `c64`, in the Goto/BLIS
 //! design, and the Level 3 BLAS built on it. β = 0 means C is write-only (NaN in C does not
-//! leak); α = 0 or k = 0 means A and B are not read.
+//! leak); α = 0 or k = 0 means A and B are not read. [`Fast`] is also the fast Level 1 and
+//! Level 2 (`level1/`, `level2/`): vector and fused matrix-vector kernels on the same ISA
+//! registry, hpc-core's reference loops where no kernel applies yet.
 //!
 //! ```text
 //!  public API (lib.rs)      gemm / gemm_op / Fast: checks (hpc_core::check), picks threads
