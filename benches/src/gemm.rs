@@ -42,7 +42,8 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(
+    /// A row from each contender's seconds per call, at `flops` (or bytes) a call.
+    pub(crate) fn new(
         what: String,
         dtype: &'static str,
         dims: (usize, usize, usize),
@@ -261,10 +262,14 @@ fn data<T: BenchScalar>(len: usize, seed: usize) -> Vec<T> {
 }
 
 /// A named call to time.
-type Contender<'a> = (String, Box<dyn FnMut() + 'a>);
+pub(crate) type Contender<'a> = (String, Box<dyn FnMut() + 'a>);
 
 /// Runs the contenders interleaved `runs` times; returns (name, seconds of each run).
-fn contest(runs: usize, target: f64, cs: &mut [Contender<'_>]) -> Vec<(String, Vec<f64>)> {
+pub(crate) fn contest(
+    runs: usize,
+    target: f64,
+    cs: &mut [Contender<'_>],
+) -> Vec<(String, Vec<f64>)> {
     let mut samples = vec![Vec::new(); cs.len()];
     for _ in 0..runs {
         for (i, (_, f)) in cs.iter_mut().enumerate() {

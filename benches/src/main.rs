@@ -1,14 +1,12 @@
 //! `hpc-bench`: the benchmark harness behind `cargo xtask bench`.
 //!
-//! Today it measures the Level 1 and Level 2 throughput of hpc-core's reference BLAS in GB/s
-//! (bytes of operands moved per second) against a plain loop over contiguous slices, the
-//! baseline any compiled code reaches. Each case is run several times, hpc and the loop
-//! interleaved so that machine drift cancels in the ratio, and the median is reported with its
-//! spread. Timings are measurements, never assertions.
-//!
-//! It also measures GEMM (every type, square and skinny shapes, 1 and all threads) and the
-//! Level 3 routines against OpenBLAS, BLIS, MKL and the `gemm` and `matrixmultiply` crates,
-//! with the machine's FMA peak measured in the same run (`gemm.rs`, `peers.rs`, `peak.rs`).
+//! It measures hpc against its peers (OpenBLAS, BLIS, MKL, the newest OpenBLAS and AOCL-BLAS
+//! through their CBLAS, `peers.rs`; the `gemm` and `matrixmultiply` crates): GEMM in every
+//! type, square and skinny shapes (`gemm.rs`), the Level 3 routines, and Level 1 and 2 in
+//! GB/s, in cache and from memory (`level12.rs`), each at one thread and at all. The machine's
+//! FMA peak and memory bandwidth are measured in the same run (`peak.rs`). Every case runs
+//! its contenders interleaved, several times, so that machine drift cancels in the ratios;
+//! the medians are reported with their spread. Timings are measurements, never assertions.
 //!
 //! `hpc-benches [--quick | --full | --tiny] [--filter NAME] [--threads N] [--sizes N|MxNxK,..]
 //! [--out DIR]` measures and writes `DIR/results.json` (default `target/bench`); `--filter`
@@ -20,16 +18,13 @@
 //! merges into `results.json`) and prints the main tables (`report.rs`).
 
 mod gemm;
+mod level12;
 mod peak;
 mod peers;
 mod progress;
 mod report;
 
-use std::hint::black_box;
 use std::time::Instant;
-
-use hpc_core::reference::Reference;
-use hpc_core::{Level1, Level2, MatRef, Trans, VecMut, VecRef};
 
 /// The median of a set of samples, in seconds (the spread is kept in the report's samples).
 struct Stats {
@@ -62,228 +57,6 @@ fn time_per_call(target: f64, mut f: impl FnMut()) -> f64 {
         }
         reps = (reps * 2).max((reps as f64 * target / t.max(1e-9)) as usize / 2);
     }
-}
-
-struct Row {
-    name: String,
-    n: usize,
-    hpc: Stats,
-    plain: Stats,
-    bytes: f64,
-    /// Seconds per call of each run.
-    hpc_samples: Vec<f64>,
-    plain_samples: Vec<f64>,
-}
-
-/// Runs `hpc` and `plain` interleaved `runs` times and records their medians.
-fn case(
-    rows: &mut Vec<Row>,
-    name: &str,
-    n: usize,
-    bytes: f64,
-    runs: usize,
-    target: f64,
-    mut hpc: impl FnMut(),
-    mut plain: impl FnMut(),
-) {
-    let (mut th, mut tp) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        tp.push(time_per_call(target, &mut plain));
-        th.push(time_per_call(target, &mut hpc));
-    }
-    let row = Row {
-        name: name.to_owned(),
-        n,
-        hpc: stats(th.clone()),
-        plain: stats(tp.clone()),
-        bytes,
-        hpc_samples: th,
-        plain_samples: tp,
-    };
-    progress::done(&format!(
-        "  {:<14} n = {:>8}: {:>7.2} GB/s (plain loop {:>7.2} GB/s)",
-        row.name,
-        row.n,
-        gbs(&row, row.hpc.median),
-        gbs(&row, row.plain.median)
-    ));
-    rows.push(row);
-}
-
-/// The baseline `y += alpha x`: a plain loop over slices, compiled like any user's loop.
-#[inline(never)]
-fn plain_axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
-    }
-}
-
-fn gbs(row: &Row, seconds: f64) -> f64 {
-    row.bytes / seconds / 1e9
-}
-
-fn data(n: usize, seed: u64) -> Vec<f64> {
-    // A small LCG: deterministic, no dependency.
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        })
-        .collect()
-}
-
-/// The Level 1 and 2 sizes: (level 1 lengths, gemv orders).
-fn level12_sizes(quick: bool, tiny: bool) -> (&'static [usize], &'static [usize]) {
-    if tiny {
-        (&[1_000], &[64])
-    } else if quick {
-        (&[1_000, 100_000], &[256])
-    } else {
-        (&[1_000, 100_000, 1_000_000], &[256, 1024, 2048])
-    }
-}
-
-fn level12(quick: bool, tiny: bool) -> Vec<report::Case> {
-    let (runs, target) = if tiny {
-        (2, 0.001)
-    } else if quick {
-        (3, 0.02)
-    } else {
-        (5, 0.1)
-    };
-    let (level1_sizes, gemv_sizes) = level12_sizes(quick, tiny);
-    let mut rows = Vec::new();
-    let r = Reference;
-    let word = std::mem::size_of::<f64>() as f64;
-
-    progress::say("Level 1 (f64), hpc-core reference vs a plain loop:");
-    for &n in level1_sizes {
-        let x = data(n, 1);
-        let mut y = data(n, 2);
-        let mut y2 = data(n, 2);
-        case(
-            &mut rows,
-            "daxpy",
-            n,
-            3.0 * word * n as f64,
-            runs,
-            target,
-            || {
-                r.axpy(
-                    black_box(1e-9),
-                    VecRef::from_slice(&x),
-                    VecMut::from_slice(&mut y),
-                )
-                .expect("same lengths")
-            },
-            || plain_axpy(black_box(1e-9), &x, &mut y2),
-        );
-        case(
-            &mut rows,
-            "ddot",
-            n,
-            2.0 * word * n as f64,
-            runs,
-            target,
-            || {
-                black_box(
-                    r.dotu(VecRef::from_slice(&x), VecRef::from_slice(&y))
-                        .expect("same lengths"),
-                );
-            },
-            || {
-                black_box(x.iter().zip(&y).map(|(a, b)| a * b).sum::<f64>());
-            },
-        );
-        case(
-            &mut rows,
-            "dnrm2",
-            n,
-            word * n as f64,
-            runs,
-            target,
-            || {
-                black_box(r.nrm2(VecRef::from_slice(&x)));
-            },
-            || {
-                black_box(x.iter().map(|a| a * a).sum::<f64>().sqrt());
-            },
-        );
-    }
-
-    progress::say("Level 2 (f64), column-major A:");
-    for &n in gemv_sizes {
-        let a = data(n * n, 3);
-        let x = data(n, 4);
-        let mut y = vec![0.0; n];
-        let mut y2 = vec![0.0; n];
-        let bytes = word * (n * n + 2 * n) as f64;
-        for (name, trans) in [("dgemv N", Trans::No), ("dgemv T", Trans::Trans)] {
-            case(
-                &mut rows,
-                name,
-                n,
-                bytes,
-                runs,
-                target,
-                || {
-                    let am = MatRef::from_col_major(&a, n, n, n).expect("valid shape");
-                    r.gemv(
-                        trans,
-                        1.0,
-                        am,
-                        VecRef::from_slice(&x),
-                        0.0,
-                        VecMut::from_slice(&mut y),
-                    )
-                    .expect("valid shapes");
-                },
-                || {
-                    // The plain loop: column-major A, axpy form for N, dot form for T.
-                    if trans == Trans::No {
-                        y2.fill(0.0);
-                        for (j, col) in a.chunks_exact(n).enumerate() {
-                            let xj = x[j];
-                            y2.iter_mut().zip(col).for_each(|(yi, aij)| *yi += aij * xj);
-                        }
-                    } else {
-                        for (yj, col) in y2.iter_mut().zip(a.chunks_exact(n)) {
-                            *yj = col.iter().zip(&x).map(|(aij, xi)| aij * xi).sum();
-                        }
-                    }
-                    black_box(&y2);
-                },
-            );
-        }
-    }
-
-    rows.iter()
-        .map(|row| {
-            let rate = |secs: &[f64]| secs.iter().map(|t| row.bytes / t / 1e9).collect();
-            report::Case {
-                section: if row.name.starts_with("dgemv") {
-                    "level2"
-                } else {
-                    "level1"
-                }
-                .into(),
-                name: format!("{} n={}", row.name, row.n),
-                dtype: "f64".into(),
-                dims: (row.n, 1, 1),
-                threads: 1,
-                unit: "GB/s".into(),
-                results: vec![
-                    report::Contender::from_samples("hpc-core reference", rate(&row.hpc_samples)),
-                    report::Contender::from_samples("plain loop", rate(&row.plain_samples)),
-                ],
-            }
-        })
-        .collect()
 }
 
 fn usage() -> ! {
@@ -430,28 +203,13 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
 
 /// Runs every wanted section and gathers the results.
 fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
-    let wanted = |name: &str| {
-        opts.filter
-            .as_ref()
-            .is_none_or(|f| name.contains(f.as_str()))
-    };
-    let level12_wanted = wanted("level1") || wanted("level2");
-    let (l1, l2) = level12_sizes(opts.quick, opts.tiny);
-    let mut total = if level12_wanted {
-        3 * l1.len() + 2 * l2.len()
-    } else {
-        0
-    };
+    let level12_total = level12::plan_len(opts);
+    let mut total = level12_total;
     for (p, c) in [('d', false), ('s', false), ('z', true), ('c', true)] {
         total += gemm::gemm_plan(opts, p, c).len();
     }
     total += gemm::level3_plan_len(opts);
-    let gemm_wanted = total
-        > if level12_wanted {
-            3 * l1.len() + 2 * l2.len()
-        } else {
-            0
-        };
+    let gemm_wanted = total > level12_total;
     let (peak1, peak_all) = if gemm_wanted {
         let p1 = peak::fma_peak_f64(1);
         (
@@ -465,14 +223,26 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
     } else {
         (f64::NAN, f64::NAN)
     };
-    let peers = if gemm_wanted {
+    let (bandwidth_1, bandwidth_all) = if level12_total > 0 {
+        let b1 = peak::stream(1);
+        let ball = if opts.threads > 1 {
+            peak::stream(opts.threads)
+        } else {
+            b1
+        };
+        (Some(b1), Some(ball))
+    } else {
+        (None, None)
+    };
+    let any_peers = gemm_wanted || level12_total > 0;
+    let peers = if any_peers {
         peers::load_all()
     } else {
         Vec::new()
     };
     let mut skipped = Vec::new();
     for (name, _) in peers::candidates() {
-        if gemm_wanted && !peers.iter().any(|p| p.name == name) {
+        if any_peers && !peers.iter().any(|p| p.name == name) {
             skipped.push(format!(
                 "{name}: its library could not be loaded (see the messages above)"
             ));
@@ -497,8 +267,16 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
     ));
     progress::start(total as u64);
     let mut cases = Vec::new();
-    if level12_wanted {
-        cases.extend(level12(opts.quick, opts.tiny));
+    if let (Some(b1), Some(ball)) = (bandwidth_1, bandwidth_all) {
+        progress::say(&format!(
+            "Memory bandwidth (measured): read {:.1} GB/s, triad {:.1} on 1 thread; read {:.1}, triad {:.1} on {}",
+            b1[0], b1[1], ball[0], ball[1], opts.threads
+        ));
+    }
+    for (row, section, bandwidth) in level12::level12_rows(&peers, opts) {
+        let mut case = to_case(section, "GB/s", row);
+        case.bandwidth = bandwidth.map(str::to_string);
+        cases.push(case);
     }
     let mut rows = Vec::new();
     if gemm_wanted {
@@ -514,22 +292,7 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
     let l3 = gemm::level3_rows(&peers, opts);
     progress::finish();
     for (section, rows) in [("gemm", rows), ("level3", l3)] {
-        for row in rows {
-            cases.push(report::Case {
-                section: section.into(),
-                name: row.what,
-                dtype: row.dtype.into(),
-                dims: row.dims,
-                threads: row.threads,
-                unit: "GFLOP/s".into(),
-                results: row
-                    .results
-                    .iter()
-                    .zip(row.samples)
-                    .map(|((name, _), s)| report::Contender::from_samples(name, s))
-                    .collect(),
-            });
-        }
+        cases.extend(rows.into_iter().map(|row| to_case(section, "GFLOP/s", row)));
     }
     report::Results {
         schema: report::SCHEMA.into(),
@@ -546,11 +309,32 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
             fma_peak_f64_1: peak1,
             fma_peak_f64_all: peak_all,
             libraries,
+            bandwidth_1,
+            bandwidth_all,
         },
         cases,
         python: Vec::new(),
         gpu: Vec::new(),
         skipped,
+    }
+}
+
+/// A measured row as a report case of `section`, rates in `unit`.
+fn to_case(section: &str, unit: &str, row: gemm::Row) -> report::Case {
+    report::Case {
+        section: section.into(),
+        name: row.what,
+        dtype: row.dtype.into(),
+        dims: row.dims,
+        threads: row.threads,
+        unit: unit.into(),
+        results: row
+            .results
+            .iter()
+            .zip(row.samples)
+            .map(|((name, _), s)| report::Contender::from_samples(name, s))
+            .collect(),
+        bandwidth: None,
     }
 }
 

@@ -53,3 +53,57 @@ pub fn fma_peak_f64(threads: usize) -> f64 {
     }
     samples.into_iter().fold(0.0, f64::max)
 }
+
+/// Elements per thread of the bandwidth arrays: 64 MiB of f64 each, far beyond any cache.
+const STREAM_LEN: usize = 8 << 20;
+
+/// `sum a` with eight independent accumulators (so that the adds vectorise).
+#[inline(never)]
+fn read(a: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    for c in a.chunks_exact(8) {
+        for (s, x) in acc.iter_mut().zip(c) {
+            *s += x;
+        }
+    }
+    acc.iter().sum()
+}
+
+/// STREAM's triad, `a <- b + s c`.
+#[inline(never)]
+fn triad(a: &mut [f64], b: &[f64], c: &[f64], s: f64) {
+    for ((x, y), z) in a.iter_mut().zip(b).zip(c) {
+        *x = y + s * z;
+    }
+}
+
+/// Measured memory bandwidth on `threads` threads at once, GB/s: `[read, triad]` (a read
+/// moves 8 bytes an element; a triad 24, counting the written array once as STREAM does).
+/// The best of 5 samples, each thread on arrays of its own.
+pub fn stream(threads: usize) -> [f64; 2] {
+    let mut arrays: Vec<[Vec<f64>; 3]> = (0..threads)
+        .map(|t| {
+            let v = |k: usize| vec![1.0 + (t + k) as f64 * 1e-3; STREAM_LEN];
+            [v(0), v(1), v(2)]
+        })
+        .collect();
+    let mut best = [0.0f64; 2];
+    for _ in 0..5 {
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for [a, ..] in &arrays {
+                s.spawn(move || black_box(read(a)));
+            }
+        });
+        let bytes = (threads * STREAM_LEN * 8) as f64;
+        best[0] = best[0].max(bytes / start.elapsed().as_secs_f64() / 1e9);
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for [a, b, c] in arrays.iter_mut() {
+                s.spawn(move || triad(a, b, c, black_box(3.0)));
+            }
+        });
+        best[1] = best[1].max(3.0 * bytes / start.elapsed().as_secs_f64() / 1e9);
+    }
+    best
+}

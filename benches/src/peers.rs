@@ -12,6 +12,7 @@ use libloading::{Library, Symbol};
 
 const COL_MAJOR: c_int = 102;
 const NO_TRANS: c_int = 111;
+const TRANS: c_int = 112;
 const UPPER: c_int = 121;
 const LOWER: c_int = 122;
 const NON_UNIT: c_int = 131;
@@ -33,14 +34,33 @@ pub struct Cblas {
     /// would run unmapped code after a `dlclose`.
     lib: std::mem::ManuallyDrop<Library>,
     threads: Threads,
+    /// Prepended to every symbol name.
+    prefix: &'static str,
 }
 
-/// Where each peer lives on Debian (and where pip puts MKL).
+/// Where each peer lives: Debian's OpenBLAS and BLIS; MKL, the newest OpenBLAS
+/// (`scipy-openblas32`, symbols prefixed `scipy_`) and AMD's AOCL-BLAS (`aoclda`'s bundled
+/// `libblis-mt`) from pip, found through `HPC_MKL_PREFIX` and `HPC_PEER_SITE` (the Python
+/// site-packages folder), which `cargo xtask bench` sets.
 pub fn candidates() -> Vec<(&'static str, Vec<String>)> {
     let mut mkl = vec!["libmkl_rt.so.3".to_string(), "libmkl_rt.so".to_string()];
     if let Ok(prefix) = std::env::var("HPC_MKL_PREFIX") {
         mkl.insert(0, format!("{prefix}/lib/libmkl_rt.so.3"));
     }
+    let site = std::env::var("HPC_PEER_SITE").unwrap_or_default();
+    let in_site = |dir: &str, start: &str| -> Vec<String> {
+        std::fs::read_dir(format!("{site}/{dir}"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(start))
+            })
+            .map(|p| p.display().to_string())
+            .collect()
+    };
     vec![
         (
             "OpenBLAS",
@@ -51,6 +71,11 @@ pub fn candidates() -> Vec<(&'static str, Vec<String>)> {
             vec!["/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4".into()],
         ),
         ("MKL", mkl),
+        (
+            "OpenBLAS-new",
+            in_site("scipy_openblas32/lib", "libscipy_openblas"),
+        ),
+        ("AOCL", in_site("aoclda.libs", "libblis-mt")),
     ]
 }
 
@@ -61,6 +86,7 @@ pub fn load_all() -> Vec<Cblas> {
         let mut last_err = String::from("no candidate path");
         let mut loaded = None;
         for p in &paths {
+            preload_neighbours(p);
             // SAFETY: loading a BLAS runs its initialisers, which only set up its own state.
             match unsafe { Library::new(p) } {
                 Ok(lib) => {
@@ -73,16 +99,22 @@ pub fn load_all() -> Vec<Cblas> {
         match loaded {
             Some((lib, path)) => {
                 let threads = match name {
-                    "OpenBLAS" => Threads::OpenBlas,
-                    "BLIS" => Threads::Blis,
+                    "OpenBLAS" | "OpenBLAS-new" => Threads::OpenBlas,
+                    "BLIS" | "AOCL" => Threads::Blis,
                     _ => Threads::Mkl,
                 };
-                out.push(Cblas {
+                let prefix = if name == "OpenBLAS-new" { "scipy_" } else { "" };
+                let peer = Cblas {
                     name,
                     path,
                     lib: std::mem::ManuallyDrop::new(lib),
                     threads,
-                });
+                    prefix,
+                };
+                if name == "AOCL" {
+                    peer.init_without_blis_arch_type();
+                }
+                out.push(peer);
             }
             None => eprintln!("peer {name} skipped: {last_err}"),
         }
@@ -90,6 +122,27 @@ pub fn load_all() -> Vec<Cblas> {
     out
 }
 
+/// Loads, and keeps loaded, the OpenMP runtime that a wheel bundles beside the library at
+/// `path` (`aoclda.libs/libomp-*.so`): the library names it as a dependency but carries no
+/// search path to it, and the loader then finds it among the loaded objects.
+fn preload_neighbours(path: &str) {
+    let Some(dir) = std::path::Path::new(path).parent() else {
+        return;
+    };
+    if !dir.ends_with("aoclda.libs") {
+        return;
+    }
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.file_name().to_string_lossy().starts_with("libomp") {
+            // SAFETY: loading the OpenMP runtime runs its initialisers only.
+            if let Ok(lib) = unsafe { Library::new(e.path()) } {
+                std::mem::forget(lib);
+            }
+        }
+    }
+}
+
+type Init = unsafe extern "C" fn();
 type SetThreadsInt = unsafe extern "C" fn(c_int);
 type SetThreadsDim = unsafe extern "C" fn(i64);
 type RealGemm<T> = unsafe extern "C" fn(
@@ -167,6 +220,36 @@ type Symm = unsafe extern "C" fn(
     c_int,
 );
 
+type Dot = unsafe extern "C" fn(c_int, *const f64, c_int, *const f64, c_int) -> f64;
+type Axpy = unsafe extern "C" fn(c_int, f64, *const f64, c_int, *mut f64, c_int);
+type Nrm2 = unsafe extern "C" fn(c_int, *const f64, c_int) -> f64;
+type Gemv = unsafe extern "C" fn(
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    f64,
+    *const f64,
+    c_int,
+    *const f64,
+    c_int,
+    f64,
+    *mut f64,
+    c_int,
+);
+type Ger = unsafe extern "C" fn(
+    c_int,
+    c_int,
+    c_int,
+    f64,
+    *const f64,
+    c_int,
+    *const f64,
+    c_int,
+    *mut f64,
+    c_int,
+);
+
 fn int(n: usize) -> c_int {
     c_int::try_from(n).expect("benchmark sizes fit in a C int")
 }
@@ -178,22 +261,20 @@ impl Cblas {
     /// The library's own version string (and where it was loaded from).
     pub fn describe(&self) -> String {
         let version = match self.threads {
-            Threads::OpenBlas => self.version_str(b"openblas_get_config\0"),
+            Threads::OpenBlas => self.version_str("openblas_get_config"),
             Threads::Blis => self
-                .version_str(b"bli_info_get_version_str\0")
+                .version_str("bli_info_get_version_str")
                 .map(|v| format!("BLIS {v}")),
-            Threads::Mkl => self
-                .sym::<MklVersion>(b"MKL_Get_Version_String\0")
-                .map(|f| {
-                    let mut buf = [0 as std::ffi::c_char; 256];
-                    // SAFETY: MKL writes at most `len` bytes, NUL-terminated, into `buf`.
-                    unsafe { f(buf.as_mut_ptr(), buf.len() as c_int) };
-                    // SAFETY: `buf` is NUL-terminated (zeroed, and MKL terminates what it writes).
-                    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
-                        .to_string_lossy()
-                        .trim()
-                        .to_string()
-                }),
+            Threads::Mkl => self.sym::<MklVersion>("MKL_Get_Version_String").map(|f| {
+                let mut buf = [0 as std::ffi::c_char; 256];
+                // SAFETY: MKL writes at most `len` bytes, NUL-terminated, into `buf`.
+                unsafe { f(buf.as_mut_ptr(), buf.len() as c_int) };
+                // SAFETY: `buf` is NUL-terminated (zeroed, and MKL terminates what it writes).
+                unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+                    .to_string_lossy()
+                    .trim()
+                    .to_string()
+            }),
         };
         format!(
             "{} ({})",
@@ -202,7 +283,7 @@ impl Cblas {
         )
     }
 
-    fn version_str(&self, name: &[u8]) -> Option<String> {
+    fn version_str(&self, name: &str) -> Option<String> {
         let f = self.sym::<VersionStr>(name)?;
         // SAFETY: both functions return a pointer to a static NUL-terminated string.
         let p = unsafe { f() };
@@ -214,9 +295,30 @@ impl Cblas {
         Some(s.to_string_lossy().into_owned())
     }
 
-    fn sym<F>(&self, name: &[u8]) -> Option<Symbol<'_, F>> {
+    /// The library's symbol `name` (with its prefix: `scipy_` for scipy-openblas32).
+    fn sym<F>(&self, name: &str) -> Option<Symbol<'_, F>> {
+        let full = format!("{}{name}", self.prefix);
         // SAFETY: the symbol types above are the CBLAS prototypes of these names.
-        unsafe { self.lib.get::<F>(name).ok() }
+        unsafe { self.lib.get::<F>(full.as_bytes()).ok() }
+    }
+
+    /// Initialises a BLIS with `BLIS_ARCH_TYPE` unset: it is set for Debian's BLIS, which does
+    /// not recognise Zen 4 (`cargo xtask bench`), but AOCL-BLAS detects the CPU itself and is to
+    /// be left to it. BLIS reads the variable once, in `bli_init`.
+    fn init_without_blis_arch_type(&self) {
+        let Some(init) = self.sym::<Init>("bli_init") else {
+            return;
+        };
+        let saved = std::env::var_os("BLIS_ARCH_TYPE");
+        // SAFETY: the harness is single-threaded while the peers load (no other thread reads
+        // the environment), and `bli_init` only sets up the library's own state.
+        unsafe {
+            std::env::remove_var("BLIS_ARCH_TYPE");
+            init();
+            if let Some(v) = saved {
+                std::env::set_var("BLIS_ARCH_TYPE", v);
+            }
+        }
     }
 
     /// Sets the library's thread count.
@@ -226,17 +328,17 @@ impl Cblas {
         unsafe {
             match self.threads {
                 Threads::OpenBlas => {
-                    if let Some(f) = self.sym::<SetThreadsInt>(b"openblas_set_num_threads\0") {
+                    if let Some(f) = self.sym::<SetThreadsInt>("openblas_set_num_threads") {
                         f(n32)
                     }
                 }
                 Threads::Blis => {
-                    if let Some(f) = self.sym::<SetThreadsDim>(b"bli_thread_set_num_threads\0") {
+                    if let Some(f) = self.sym::<SetThreadsDim>("bli_thread_set_num_threads") {
                         f(n as i64)
                     }
                 }
                 Threads::Mkl => {
-                    if let Some(f) = self.sym::<SetThreadsInt>(b"MKL_Set_Num_Threads\0") {
+                    if let Some(f) = self.sym::<SetThreadsInt>("MKL_Set_Num_Threads") {
                         f(n32)
                     }
                 }
@@ -259,10 +361,89 @@ impl Cblas {
         T::cblas_gemm(self, m, n, k, a, b, c)
     }
 
+    /// `x . y` (unit increments): `cblas_ddot`; `None` if the library lacks it.
+    pub fn ddot(&self, x: &[f64], y: &[f64]) -> Option<f64> {
+        assert_eq!(x.len(), y.len());
+        let f = self.sym::<Dot>("cblas_ddot")?;
+        // SAFETY: both slices hold n elements.
+        Some(unsafe { f(int(x.len()), x.as_ptr(), 1, y.as_ptr(), 1) })
+    }
+
+    /// `y <- alpha x + y`: `cblas_daxpy`.
+    pub fn daxpy(&self, alpha: f64, x: &[f64], y: &mut [f64]) -> bool {
+        assert_eq!(x.len(), y.len());
+        let Some(f) = self.sym::<Axpy>("cblas_daxpy") else {
+            return false;
+        };
+        // SAFETY: both slices hold n elements.
+        unsafe { f(int(x.len()), alpha, x.as_ptr(), 1, y.as_mut_ptr(), 1) };
+        true
+    }
+
+    /// `||x||_2`: `cblas_dnrm2`.
+    pub fn dnrm2(&self, x: &[f64]) -> Option<f64> {
+        let f = self.sym::<Nrm2>("cblas_dnrm2")?;
+        // SAFETY: the slice holds n elements.
+        Some(unsafe { f(int(x.len()), x.as_ptr(), 1) })
+    }
+
+    /// `y <- op(A) x` (A n x n column-major, beta = 0): `cblas_dgemv`.
+    pub fn dgemv(&self, trans: bool, n: usize, a: &[f64], x: &[f64], y: &mut [f64]) -> bool {
+        assert!(a.len() >= n * n && x.len() >= n && y.len() >= n);
+        let Some(f) = self.sym::<Gemv>("cblas_dgemv") else {
+            return false;
+        };
+        let ni = int(n);
+        let t = if trans { TRANS } else { NO_TRANS };
+        // SAFETY: A is n x n with ld = n; x and y hold n elements.
+        unsafe {
+            f(
+                COL_MAJOR,
+                t,
+                ni,
+                ni,
+                1.0,
+                a.as_ptr(),
+                ni.max(1),
+                x.as_ptr(),
+                1,
+                0.0,
+                y.as_mut_ptr(),
+                1,
+            )
+        };
+        true
+    }
+
+    /// `A <- alpha x y^T + A` (n x n): `cblas_dger`.
+    pub fn dger(&self, alpha: f64, n: usize, x: &[f64], y: &[f64], a: &mut [f64]) -> bool {
+        assert!(a.len() >= n * n && x.len() >= n && y.len() >= n);
+        let Some(f) = self.sym::<Ger>("cblas_dger") else {
+            return false;
+        };
+        let ni = int(n);
+        // SAFETY: as for `dgemv`.
+        unsafe {
+            f(
+                COL_MAJOR,
+                ni,
+                ni,
+                alpha,
+                x.as_ptr(),
+                1,
+                y.as_ptr(),
+                1,
+                a.as_mut_ptr(),
+                ni.max(1),
+            )
+        };
+        true
+    }
+
     /// `C <- A A^T` on the lower triangle (n x n, k = n): `cblas_dsyrk`.
     pub fn dsyrk(&self, n: usize, a: &[f64], c: &mut [f64]) -> bool {
         assert!(a.len() >= n * n && c.len() >= n * n);
-        let Some(f) = self.sym::<Syrk>(b"cblas_dsyrk\0") else {
+        let Some(f) = self.sym::<Syrk>("cblas_dsyrk") else {
             return false;
         };
         let ni = int(n);
@@ -289,11 +470,7 @@ impl Cblas {
     /// `cblas_dtrmm`.
     pub fn dtrxm(&self, solve: bool, n: usize, a: &[f64], b: &mut [f64]) -> bool {
         assert!(a.len() >= n * n && b.len() >= n * n);
-        let name: &[u8] = if solve {
-            b"cblas_dtrsm\0"
-        } else {
-            b"cblas_dtrmm\0"
-        };
+        let name = if solve { "cblas_dtrsm" } else { "cblas_dtrmm" };
         let Some(f) = self.sym::<Trxm>(name) else {
             return false;
         };
@@ -321,7 +498,7 @@ impl Cblas {
     /// `C <- A B`, A symmetric (upper), left side: `cblas_dsymm`.
     pub fn dsymm(&self, n: usize, a: &[f64], b: &[f64], c: &mut [f64]) -> bool {
         assert!(a.len() >= n * n && b.len() >= n * n && c.len() >= n * n);
-        let Some(f) = self.sym::<Symm>(b"cblas_dsymm\0") else {
+        let Some(f) = self.sym::<Symm>("cblas_dsymm") else {
             return false;
         };
         let ni = int(n);
@@ -401,8 +578,8 @@ macro_rules! real_peer {
         }
     };
 }
-real_peer!(f32, b"cblas_sgemm\0");
-real_peer!(f64, b"cblas_dgemm\0");
+real_peer!(f32, "cblas_sgemm");
+real_peer!(f64, "cblas_dgemm");
 
 macro_rules! complex_peer {
     ($t:ty, $name:literal) => {
@@ -445,5 +622,5 @@ macro_rules! complex_peer {
         }
     };
 }
-complex_peer!(c32, b"cblas_cgemm\0");
-complex_peer!(c64, b"cblas_zgemm\0");
+complex_peer!(c32, "cblas_cgemm");
+complex_peer!(c64, "cblas_zgemm");

@@ -55,11 +55,25 @@ pub struct Machine {
     pub kernels: Vec<String>,
     /// "All threads" in this run.
     pub threads: usize,
-    /// Measured f64 FMA peak, GFLOP/s, on one thread and on `threads`.
+    /// Measured f64 FMA peak, GFLOP/s, on one thread and on `threads` (NaN, written as
+    /// `null`, in runs without a GEMM or Level 3 section).
+    #[serde(deserialize_with = "nan_if_null")]
     pub fma_peak_f64_1: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub fma_peak_f64_all: f64,
     /// (library, version or where it was found).
     pub libraries: Vec<(String, String)>,
+    /// Measured memory bandwidth, GB/s: `[read, triad]` on one thread and on `threads`
+    /// (`peak::stream`); absent in runs without a Level 1/2 section.
+    #[serde(default)]
+    pub bandwidth_1: Option<[f64; 2]>,
+    #[serde(default)]
+    pub bandwidth_all: Option<[f64; 2]>,
+}
+
+/// An `f64` that JSON holds as `null` when it was NaN.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// One case: a routine at one size and thread count, every contender.
@@ -76,6 +90,10 @@ pub struct Case {
     pub unit: String,
     /// hpc first.
     pub results: Vec<Contender>,
+    /// For a memory-bound case, the bandwidth it is measured against: `read` (dot, nrm2,
+    /// gemv: streams in) or `triad` (axpy, ger: streams in and out).
+    #[serde(default)]
+    pub bandwidth: Option<String>,
 }
 
 /// One contender's measurements of a case, in the case's unit.
@@ -134,6 +152,17 @@ impl Results {
     }
 
     /// The FMA peak for a case (f32 and c32 vectors hold twice the lanes of f64).
+    /// The measured bandwidth a memory-bound case is compared with, GB/s.
+    fn bandwidth(&self, c: &Case) -> Option<f64> {
+        let kind = c.bandwidth.as_deref()?;
+        let bw = if c.threads == 1 {
+            self.machine.bandwidth_1
+        } else {
+            self.machine.bandwidth_all
+        }?;
+        Some(if kind == "triad" { bw[1] } else { bw[0] })
+    }
+
     fn peak(&self, c: &Case) -> f64 {
         let base = if c.threads == 1 {
             self.machine.fma_peak_f64_1
@@ -173,13 +202,10 @@ pub fn render(r: &Results, dir: &Path, old: Option<(&str, &Results)>) -> Result<
             "level3",
             "Level 3 (f64, GFLOP/s of each routine's true flops)",
         ),
-        (
-            "level1",
-            "Level 1 (hpc-core's reference against a plain loop)",
-        ),
+        ("level1", "Level 1 (f64, GB/s of compulsory memory traffic)"),
         (
             "level2",
-            "Level 2 (hpc-core's reference against a plain loop)",
+            "Level 2 (f64, column-major A, GB/s of compulsory memory traffic)",
         ),
     ] {
         table(&mut md, r, section, title);
@@ -206,11 +232,21 @@ fn machine_section(md: &mut String, r: &Results) {
     let _ = writeln!(md, "## Machine\n");
     let _ = writeln!(md, "- CPU: {} ({} cores)", m.cpu, m.cores);
     let _ = writeln!(md, "- SIMD: {} (kernels {})", m.simd, m.kernels.join(", "));
-    let _ = writeln!(
-        md,
-        "- Measured f64 FMA peak: {:.1} GFLOP/s on 1 thread, {:.1} on {} threads (f32: twice that)",
-        m.fma_peak_f64_1, m.fma_peak_f64_all, m.threads
-    );
+    if m.fma_peak_f64_1.is_finite() {
+        let _ = writeln!(
+            md,
+            "- Measured f64 FMA peak: {:.1} GFLOP/s on 1 thread, {:.1} on {} threads (f32: twice that)",
+            m.fma_peak_f64_1, m.fma_peak_f64_all, m.threads
+        );
+    }
+    if let (Some(b1), Some(ball)) = (m.bandwidth_1, m.bandwidth_all) {
+        let _ = writeln!(
+            md,
+            "- Measured memory bandwidth: read {:.1} GB/s, triad {:.1} on 1 thread; read {:.1}, \
+             triad {:.1} on {} threads",
+            b1[0], b1[1], ball[0], ball[1], m.threads
+        );
+    }
     for (lib, v) in &m.libraries {
         let _ = writeln!(md, "- {lib}: {v}");
     }
@@ -357,11 +393,16 @@ fn table(md: &mut String, r: &Results, section: &str, title: &str) {
     let libs = libraries(cases.iter().copied());
     let unit = cases[0].unit.clone();
     let flops = unit == "GFLOP/s";
+    let bandwidth = cases.iter().any(|c| c.bandwidth.is_some());
     let _ = writeln!(md, "## {title}\n");
     let mut head = format!("| case | threads | hpc {unit} | spread |");
     let mut rule = String::from("|---|---:|---:|---:|");
     if flops {
         head.push_str(" % of peak |");
+        rule.push_str("---:|");
+    }
+    if bandwidth {
+        head.push_str(" % of bandwidth |");
         rule.push_str("---:|");
     }
     for l in libs.iter().skip(1) {
@@ -378,6 +419,14 @@ fn table(md: &mut String, r: &Results, section: &str, title: &str) {
         );
         if flops {
             let _ = write!(md, " {:.0}% |", 100.0 * h.median / r.peak(c));
+        }
+        if bandwidth {
+            match r.bandwidth(c) {
+                Some(b) => {
+                    let _ = write!(md, " {:.0}% |", 100.0 * h.median / b);
+                }
+                None => md.push_str(" - |"),
+            }
         }
         for l in libs.iter().skip(1) {
             match median_of(c, l).zip(ratio_to(c, l)) {
@@ -863,6 +912,7 @@ mod tests {
                 Contender::from_samples("hpc", hpc),
                 Contender::from_samples("peer", peer),
             ],
+            bandwidth: None,
         };
         // hpc 1.1x the peer in every run, the machine at half speed for two of the five:
         // both statistics say 1.1 when the slow runs are the same for both medians ...

@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: installs the peer libraries if they are missing, builds the benchmark
 //! harness in release mode and runs it.
 //!
-//! Peers: Debian's `libopenblas0-pthread` and `libblis4-openmp` (apt), and MKL's `libmkl_rt`
-//! from the PyPI package `mkl` (pip). Debian's builds do not recognise this CPU, so their
+//! Peers: Debian's `libopenblas0-pthread` and `libblis4-openmp` (apt); MKL's `libmkl_rt`
+//! (PyPI `mkl`), the newest OpenBLAS (`scipy-openblas32`) and AMD's AOCL-BLAS (`aoclda`'s
+//! `libblis-mt`), all three from pip. Debian's builds do not recognise this CPU, so their
 //! AVX-512 kernels are forced with `OPENBLAS_CORETYPE=Cooperlake` and `BLIS_ARCH_TYPE=0`.
 //! What cannot be installed is said, and the harness skips it. The
 //! peers' idle threads are told to sleep instead of spinning (`OPENBLAS_THREAD_TIMEOUT`,
@@ -86,16 +87,47 @@ fn install_peers(out: &Path) {
     }
     let has_mkl =
         python_prefix().is_some_and(|p| Path::new(&format!("{p}/lib/libmkl_rt.so.3")).exists());
-    if !has_mkl {
-        eprintln!("installing MKL (pip install mkl)");
+    let site = python_site();
+    let in_site = |dir: &str| {
+        site.as_ref()
+            .is_some_and(|s| Path::new(&format!("{s}/{dir}")).exists())
+    };
+    for (missing, package, what) in [
+        (!has_mkl, "mkl", "MKL"),
+        (
+            !in_site("scipy_openblas32"),
+            "scipy-openblas32",
+            "the newest OpenBLAS",
+        ),
+        (!in_site("aoclda.libs"), "aoclda", "AOCL-BLAS"),
+    ] {
+        if !missing {
+            continue;
+        }
+        eprintln!("installing {what} (pip install {package})");
         let ok = Command::new("python3")
-            .args(["-m", "pip", "install", "-q", "mkl"])
+            .args(["-m", "pip", "install", "-q", package])
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            skipped(out, "MKL: `pip install mkl` failed");
+            skipped(out, &format!("{what}: `pip install {package}` failed"));
         }
     }
+}
+
+/// The Python site-packages folder pip installs into, where `scipy-openblas32` and `aoclda`
+/// put their libraries.
+fn python_site() -> Option<String> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// What `cargo xtask bench` was asked for.
@@ -217,6 +249,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .env("KMP_BLOCKTIME", "0");
     if let Some(prefix) = python_prefix() {
         cmd.env("HPC_MKL_PREFIX", prefix);
+    }
+    if let Some(site) = python_site() {
+        cmd.env("HPC_PEER_SITE", site);
     }
     run_echoed(&mut cmd)?;
     if o.filter.is_none() || python_only {
