@@ -121,6 +121,46 @@ pub trait RealScalar: Scalar<Real = Self> + Float + PartialOrd + core::ops::DivA
     /// Values below `tsml` are accumulated scaled up by `ssml`, values above `tbig` scaled down
     /// by `sbig`, so that the sum of squares neither underflows nor overflows.
     fn blue_constants() -> (Self, Self, Self, Self);
+    /// The 2-norm from the three sums of squares of LAPACK 3.10's `?nrm2`: `asml` of the
+    /// values below `tsml` (scaled by `ssml`), `amed` of the others up to `tbig`, `abig` of
+    /// those above (scaled by `sbig`) ([`blue_constants`](RealScalar::blue_constants)).
+    /// `asml` is ignored when `abig` is positive, as the reference stops adding to it then.
+    fn blue_norm(asml: Self, amed: Self, abig: Self) -> Self {
+        let (_, _, ssml, sbig) = Self::blue_constants();
+        let (zero, one) = (Self::zero(), Self::one());
+        let (scl, sumsq);
+        if abig > zero {
+            // Combine abig and amed if amed > 0 (or NaN).
+            let abig = if amed > zero || amed.is_nan() {
+                abig + (amed * sbig) * sbig
+            } else {
+                abig
+            };
+            scl = one / sbig;
+            sumsq = abig;
+        } else if asml > zero {
+            // Combine amed and asml if amed > 0 (or NaN).
+            if amed > zero || amed.is_nan() {
+                let amed = amed.sqrt();
+                let asml = asml.sqrt() / ssml;
+                let (ymin, ymax) = if asml > amed {
+                    (amed, asml)
+                } else {
+                    (asml, amed)
+                };
+                scl = one;
+                sumsq = ymax * ymax * (one + (ymin / ymax) * (ymin / ymax));
+            } else {
+                scl = one / ssml;
+                sumsq = asml;
+            }
+        } else {
+            // Otherwise all values are mid-range or zero.
+            scl = one;
+            sumsq = amed;
+        }
+        scl * sumsq.sqrt()
+    }
 }
 
 impl Scalar for f32 {

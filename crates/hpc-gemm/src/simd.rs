@@ -24,6 +24,10 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     fn v_sub<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::V<S>;
     /// `|a|`, lane by lane (a sign clear: exact, NaN stays NaN).
     fn v_abs<S: Simd>(simd: S, a: Self::V<S>) -> Self::V<S>;
+    /// The lanes where `a < b` (false where either is NaN).
+    fn v_lt<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::M<S>;
+    /// `t` in the lanes of `mask`, `f` in the others.
+    fn v_select<S: Simd>(simd: S, mask: Self::M<S>, t: Self::V<S>, f: Self::V<S>) -> Self::V<S>;
     /// A lane mask of ISA `S` for this type's vectors.
     type M<S: Simd>: Copy;
     /// The mask of the first `len` lanes (`len <= lanes`). Made once per block, outside the
@@ -52,7 +56,7 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
 
 macro_rules! kernel_real {
     ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $sub:ident, $abs:ident,
-     $c:ident, $swap:ident, $conj:ident,
+     $flt:ident, $sel:ident, $c:ident, $swap:ident, $conj:ident,
      $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident, $ms:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
@@ -122,6 +126,19 @@ macro_rules! kernel_real {
                 simd.$abs(a)
             }
             #[inline(always)]
+            fn v_lt<S: Simd>(simd: S, a: Self::V<S>, b: Self::V<S>) -> Self::M<S> {
+                simd.$flt(a, b)
+            }
+            #[inline(always)]
+            fn v_select<S: Simd>(
+                simd: S,
+                mask: Self::M<S>,
+                t: Self::V<S>,
+                f: Self::V<S>,
+            ) -> Self::V<S> {
+                simd.$sel(mask, t, f)
+            }
+            #[inline(always)]
             fn v_swap_pairs<S: Simd>(simd: S, v: Self::V<S>) -> Self::V<S> {
                 // pulp's complex vectors are the same registers as its real ones on every SIMD
                 // ISA; on the portable one (one real per vector) there is nothing to swap.
@@ -152,6 +169,8 @@ kernel_real!(
     add_f32s,
     sub_f32s,
     abs_f32s,
+    less_than_f32s,
+    select_f32s,
     c32s,
     swap_re_im_c32s,
     conj_c32s,
@@ -172,6 +191,8 @@ kernel_real!(
     add_f64s,
     sub_f64s,
     abs_f64s,
+    less_than_f64s,
+    select_f64s,
     c64s,
     swap_re_im_c64s,
     conj_c64s,

@@ -178,6 +178,12 @@ fn level1<T: GemmScalar>(
             "{name} {what}: {g}, the reference gives {w}"
         );
     }
+    // nrm2 is scaled: it never overflows, so its relative error is small in every case.
+    let (g, w) = (f.nrm2(sx.view()), Reference.nrm2(sx.view()));
+    assert!(
+        agrees(g, w, Some((4.0 * (n as f64 + 2.0), w.abs()))),
+        "nrm2 {what}: {g}, the reference gives {w}"
+    );
     let (g, w) = (f.asum(sx.view()), Reference.asum(sx.view()));
     let scale = x
         .iter()
@@ -334,4 +340,116 @@ fn large_gemv_crosses_the_row_blocks() {
             7,
         );
     }
+}
+
+/// gemv and ger large enough to run on several threads give the same bits on 1, 2 and 3
+/// threads, and agree with the reference.
+#[test]
+fn threads_do_not_change_results() {
+    use hpc_core::{MatMut, MatRef, VecMut, VecRef};
+    use hpc_gemm::Par;
+    let (m, n) = (701, 333);
+    let mut rng = Gen::new(11);
+    let a: Vec<f64> = random_vec(m * n, &mut rng, Data::Real);
+    let x: Vec<f64> = random_vec(m.max(n), &mut rng, Data::Real);
+    let y0: Vec<f64> = random_vec(m.max(n), &mut rng, Data::Real);
+    let run = |threads: usize| {
+        let f = Fast::new(Par::from_count(threads));
+        let av = MatRef::from_col_major(&a, m, n, m).unwrap();
+        let mut out = Vec::new();
+        for (trans, (lx, ly)) in [(Trans::No, (n, m)), (Trans::Trans, (m, n))] {
+            let mut y = y0[..ly].to_vec();
+            f.gemv(
+                trans,
+                1.5,
+                av,
+                VecRef::from_slice(&x[..lx]),
+                -0.5,
+                VecMut::from_slice(&mut y),
+            )
+            .unwrap();
+            out.extend(y);
+        }
+        let mut g = a.clone();
+        f.geru(
+            0.25,
+            VecRef::from_slice(&x[..m]),
+            VecRef::from_slice(&y0[..n]),
+            MatMut::from_col_major(&mut g, m, n, m).unwrap(),
+        )
+        .unwrap();
+        out.extend(g);
+        out
+    };
+    let one = run(1);
+    for threads in [2, 3] {
+        let other = run(threads);
+        assert!(
+            one.iter()
+                .zip(&other)
+                .all(|(p, q)| p.to_bits() == q.to_bits()),
+            "{threads} threads differ from one"
+        );
+    }
+    // And the same values as the reference, within rounding.
+    let av = MatRef::from_col_major(&a, m, n, m).unwrap();
+    let mut y = y0[..m].to_vec();
+    Reference
+        .gemv(
+            Trans::No,
+            1.5,
+            av,
+            VecRef::from_slice(&x[..n]),
+            -0.5,
+            VecMut::from_slice(&mut y),
+        )
+        .unwrap();
+    for (k, (&g, &w)) in one[..m].iter().zip(&y).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-12 * (1.0 + w.abs()) * n as f64,
+            "y[{k}]: {g} vs {w}"
+        );
+    }
+}
+
+/// Level 1 on vectors long enough to be cut into pieces and shared between threads: the
+/// same bits on 1, 2 and 3 threads, and the reference's values within rounding.
+#[test]
+fn long_vectors_give_the_same_bits_on_any_thread_count() {
+    use hpc_core::{VecMut, VecRef};
+    use hpc_gemm::Par;
+    let n = (1 << 19) + 123;
+    let mut rng = Gen::new(5);
+    let x: Vec<c64> = random_vec(n, &mut rng, Data::Real);
+    let y: Vec<c64> = random_vec(n, &mut rng, Data::Real);
+    let run = |threads: usize| {
+        let f = Fast::new(Par::from_count(threads));
+        let (xv, yv) = (VecRef::from_slice(&x), VecRef::from_slice(&y));
+        let mut z = y.clone();
+        f.axpy(c64::new(0.5, -2.0), xv, VecMut::from_slice(&mut z))
+            .unwrap();
+        let d = f.dotc(xv, yv).unwrap();
+        (d, f.nrm2(xv), f.asum(xv), z)
+    };
+    let one = run(1);
+    for threads in [2, 3] {
+        let other = run(threads);
+        assert!(
+            same(one.0, other.0) && one.1 == other.1 && one.2 == other.2,
+            "{threads} threads"
+        );
+        assert!(
+            one.3.iter().zip(&other.3).all(|(&p, &q)| same(p, q)),
+            "axpy, {threads} threads"
+        );
+    }
+    let xv = VecRef::from_slice(&x);
+    let w = Reference.dotc(xv, VecRef::from_slice(&y)).unwrap();
+    assert!(
+        (one.0 - w).norm() <= 1e-10 * n as f64,
+        "dotc {} vs {w}",
+        one.0
+    );
+    let w = Reference.nrm2(xv);
+    assert!((one.1 - w).abs() <= 1e-12 * w, "nrm2 {} vs {w}", one.1);
 }

@@ -182,7 +182,6 @@ fn rotg_complex<T: Scalar>(a: &mut T, b: T) -> (T::Real, T) {
 fn nrm2_parts<R: RealScalar>(parts: impl Iterator<Item = R>) -> R {
     let (tsml, tbig, ssml, sbig) = R::blue_constants();
     let zero = R::zero();
-    let one = R::one();
     let mut notbig = true;
     let (mut asml, mut amed, mut abig) = (zero, zero, zero);
     for x in parts {
@@ -198,36 +197,7 @@ fn nrm2_parts<R: RealScalar>(parts: impl Iterator<Item = R>) -> R {
             amed += ax * ax;
         }
     }
-    let (scl, sumsq);
-    if abig > zero {
-        // Combine abig and amed if amed > 0 (or NaN).
-        if amed > zero || Float::is_nan(amed) {
-            abig += (amed * sbig) * sbig;
-        }
-        scl = one / sbig;
-        sumsq = abig;
-    } else if asml > zero {
-        // Combine amed and asml if asml > 0.
-        if amed > zero || Float::is_nan(amed) {
-            let amed = amed.sqrt();
-            let asml = asml.sqrt() / ssml;
-            let (ymin, ymax) = if asml > amed {
-                (amed, asml)
-            } else {
-                (asml, amed)
-            };
-            scl = one;
-            sumsq = ymax * ymax * (one + (ymin / ymax) * (ymin / ymax));
-        } else {
-            scl = one / ssml;
-            sumsq = asml;
-        }
-    } else {
-        // Otherwise all values are mid-range or zero.
-        scl = one;
-        sumsq = amed;
-    }
-    scl * sumsq.sqrt()
+    R::blue_norm(asml, amed, abig)
 }
 
 fn same_len(routine: &'static str, x: usize, y: usize) -> Result<()> {

@@ -192,6 +192,73 @@ impl<R: KernelReal> WithSimd for Asum<'_, R> {
     }
 }
 
+/// The three sums of squares of LAPACK 3.10's `?nrm2` over `x` (`[asml, amed, abig]`,
+/// `RealScalar::blue_norm`): each lane sorts its value by magnitude against Blue's
+/// thresholds and adds its scaled square to one of three accumulators; NaN, never below nor
+/// above a threshold, lands in `amed` as in the reference. Two vectors a step.
+pub(crate) struct Nrm2<'a, R> {
+    pub x: &'a [R],
+}
+
+impl<R: KernelReal> WithSimd for Nrm2<'_, R> {
+    type Output = [R; 3];
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> [R; 3] {
+        let x = self.x;
+        let (tsml, tbig, ssml, sbig) = R::blue_constants();
+        let (tsml, tbig) = (R::v_splat(simd, tsml), R::v_splat(simd, tbig));
+        let (ssml, sbig) = (R::v_splat(simd, ssml), R::v_splat(simd, sbig));
+        let zero = R::v_splat(simd, R::zero());
+        let mut acc = [[zero; 3]; 2];
+        let step = |acc: &mut [R::V<S>; 3], v: R::V<S>| {
+            let ax = R::v_abs(simd, v);
+            let (small, big) = (R::v_lt(simd, ax, tsml), R::v_lt(simd, tbig, ax));
+            let (s, b) = (R::v_mul(simd, ax, ssml), R::v_mul(simd, ax, sbig));
+            let mid = R::v_select(simd, small, zero, R::v_select(simd, big, zero, ax));
+            acc[0] = R::v_add(
+                simd,
+                acc[0],
+                R::v_select(simd, small, R::v_mul(simd, s, s), zero),
+            );
+            acc[1] = R::v_add(simd, acc[1], R::v_mul(simd, mid, mid));
+            acc[2] = R::v_add(
+                simd,
+                acc[2],
+                R::v_select(simd, big, R::v_mul(simd, b, b), zero),
+            );
+        };
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let px = x.as_ptr();
+        let mut i = 0;
+        while i + 2 * l <= n {
+            // SAFETY: `i + 2 l <= n`.
+            let (v0, v1) = unsafe { (load::<S, R>(px.add(i)), load::<S, R>(px.add(i + l))) };
+            step(&mut acc[0], v0);
+            step(&mut acc[1], v1);
+            i += 2 * l;
+        }
+        while i < n {
+            let len = (n - i).min(l);
+            let mask = R::v_mask_first(simd, len);
+            // SAFETY: the first `len` lanes from `i` are inside `x` (zeros elsewhere add zero).
+            let v = unsafe { R::v_load_masked(simd, mask, px.add(i)) };
+            step(&mut acc[0], v);
+            i += len;
+        }
+        let mut out = [R::zero(); 3];
+        for a in acc {
+            for (k, o) in out.iter_mut().enumerate() {
+                let mut p = [R::zero(); 2];
+                add_lanes::<S, R>(a[k], &mut p);
+                *o += p[0] + p[1];
+            }
+        }
+        out
+    }
+}
+
 /// `x <- alpha * x` (`y` unused) or `y <- y + alpha * x`: a real `alpha = a1`, or with
 /// `COMPLEX` the complex `(a1, a2)` on interleaved pairs.
 pub(crate) struct Axpy<'a, R, const COMPLEX: bool> {

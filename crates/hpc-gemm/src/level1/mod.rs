@@ -1,6 +1,6 @@
 //! Level 1 on [`Fast`]: the vector kernels of [`kernels`] where the operands are contiguous
 //! (increment 1), hpc-core's reference loops otherwise and for the routines that have no
-//! kernel yet (`rotg`, `rot`, `nrm2`, `iamax`, `rotm`, `rotmg`, the mixed-precision dots).
+//! kernel yet (`rotg`, `rot`, `iamax`, `rotm`, `rotmg`, the mixed-precision dots).
 //!
 //! Arguments are checked as the reference checks them (`hpc_core::check`), before any kernel
 //! runs. Every kernel runs under the registry's ISA ([`crate::registry::vectorize`]), so
@@ -11,12 +11,13 @@ mod kernels;
 
 use hpc_core::check::check_len;
 use hpc_core::reference::Reference;
-use hpc_core::{Level1, Result, Scalar, VecMut, VecRef};
+use hpc_core::{Level1, RealScalar, Result, Scalar, VecMut, VecRef};
 use num_traits::{One, Zero};
 
 use crate::registry::{GemmScalar, vectorize};
-use crate::{Fast, Isa};
-use kernels::{Asum, Axpy, Dot, Scal};
+use crate::simd::KernelReal;
+use crate::{Fast, Isa, Par};
+use kernels::{Asum, Axpy, Dot, Nrm2, Scal};
 
 /// The elements of a vector of increment 1, or `None`.
 fn unit<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> Option<&'s [T]> {
@@ -55,18 +56,84 @@ fn same_len(routine: &'static str, x: usize, y: usize) -> Result<()> {
     check_len(routine, "y", y, x, "the length of x")
 }
 
+/// Reals a reduction sums per piece: a longer vector is cut into pieces of this length, whose
+/// sums are added in order, whatever the number of threads that computed them.
+const PIECE: usize = 1 << 16;
+
+/// Fewest reals a thread takes: below it, a fork and join costs more than it saves
+/// (`docs/tuning.md`, "level1: PAR_REALS").
+const PAR_REALS: usize = 1 << 18;
+
+/// Threads for `reals` reals cut in `parts` pieces.
+fn ways(par: Par, reals: usize, parts: usize) -> usize {
+    par.threads()
+        .min(crate::fork::max_threads())
+        .min(reals / PAR_REALS)
+        .min(parts)
+        .max(1)
+}
+
+/// `kernel` over `x` (and `y`) piece by piece ([`PIECE`]), the pieces' results added in
+/// order by `add`; the pieces shared between up to `par`'s threads.
+fn reduce<R: KernelReal, O: Copy + Send + Default>(
+    par: Par,
+    x: &[R],
+    y: Option<&[R]>,
+    kernel: impl Fn(&[R], Option<&[R]>) -> O + Sync,
+    add: impl Fn(O, O) -> O,
+) -> O {
+    let n = x.len();
+    if n <= PIECE {
+        return kernel(x, y);
+    }
+    let pieces = n.div_ceil(PIECE);
+    let mut partial = vec![O::default(); pieces];
+    let per = pieces.div_ceil(ways(par, n, pieces));
+    crate::fork::for_each_chunk_mut(&mut partial, per, |t, out| {
+        for (k, o) in out.iter_mut().enumerate() {
+            let r = (t * per + k) * PIECE..((t * per + k + 1) * PIECE).min(n);
+            *o = kernel(&x[r.clone()], y.map(|y| &y[r]));
+        }
+    });
+    partial.into_iter().reduce(add).unwrap_or_default()
+}
+
 /// `x . y` (`conj` conjugates x) of contiguous vectors, or `None` where no kernel applies.
-fn dot<T: GemmScalar>(x: &[T], y: &[T], conj: bool) -> Option<T> {
+fn dot<T: GemmScalar>(par: Par, x: &[T], y: &[T], conj: bool) -> Option<T> {
     let (x, y) = (reals(x), reals(y));
+    let add =
+        |a: [T::Real; 4], b: [T::Real; 4]| [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]];
     if !T::IS_COMPLEX {
-        let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y });
+        let [e, o, ..] = reduce(
+            par,
+            x,
+            Some(y),
+            |x, y| {
+                vectorize(Dot::<T::Real, false> {
+                    x,
+                    y: y.unwrap_or(x),
+                })
+            },
+            add,
+        );
         return Some(T::from_real(e + o));
     }
     if !pairs() {
         return None;
     }
     // [sum xr yr, sum xi yi, sum xr yi, sum xi yr].
-    let [rr, ii, ri, ir] = vectorize(Dot::<T::Real, true> { x, y });
+    let [rr, ii, ri, ir] = reduce(
+        par,
+        x,
+        Some(y),
+        |x, y| {
+            vectorize(Dot::<T::Real, true> {
+                x,
+                y: y.unwrap_or(x),
+            })
+        },
+        add,
+    );
     Some(if conj {
         T::from_parts(rr + ii, ri - ir)
     } else {
@@ -174,7 +241,12 @@ impl<T: GemmScalar> Level1<T> for Fast {
         }
         match (unit(&x), unit_mut(&mut y)) {
             (Some(xs), Some(ys)) => {
-                axpy_slice(alpha, xs, ys);
+                // Elementwise: any split gives the same bits.
+                let n = xs.len();
+                let chunk = n.div_ceil(ways(self.par, n * crate::simd::factor::<T>(), n));
+                crate::fork::for_each_chunk_mut(ys, chunk, |t, piece| {
+                    axpy_slice(alpha, &xs[t * chunk..t * chunk + piece.len()], piece);
+                });
                 Ok(())
             }
             _ => Reference.axpy(alpha, x, y),
@@ -184,7 +256,9 @@ impl<T: GemmScalar> Level1<T> for Fast {
     fn dotu(&self, x: VecRef<'_, T>, y: VecRef<'_, T>) -> Result<T> {
         same_len("dotu", x.len(), y.len())?;
         match (unit(&x), unit(&y)) {
-            (Some(xs), Some(ys)) => dot(xs, ys, false).map_or_else(|| Reference.dotu(x, y), Ok),
+            (Some(xs), Some(ys)) => {
+                dot(self.par, xs, ys, false).map_or_else(|| Reference.dotu(x, y), Ok)
+            }
             _ => Reference.dotu(x, y),
         }
     }
@@ -192,18 +266,35 @@ impl<T: GemmScalar> Level1<T> for Fast {
     fn dotc(&self, x: VecRef<'_, T>, y: VecRef<'_, T>) -> Result<T> {
         same_len("dotc", x.len(), y.len())?;
         match (unit(&x), unit(&y)) {
-            (Some(xs), Some(ys)) => dot(xs, ys, true).map_or_else(|| Reference.dotc(x, y), Ok),
+            (Some(xs), Some(ys)) => {
+                dot(self.par, xs, ys, true).map_or_else(|| Reference.dotc(x, y), Ok)
+            }
             _ => Reference.dotc(x, y),
         }
     }
 
     fn nrm2(&self, x: VecRef<'_, T>) -> T::Real {
-        Reference.nrm2(x)
+        match unit(&x) {
+            Some(xs) => {
+                let add =
+                    |a: [T::Real; 3], b: [T::Real; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+                let [asml, amed, abig] =
+                    reduce(self.par, reals(xs), None, |x, _| vectorize(Nrm2 { x }), add);
+                T::Real::blue_norm(asml, amed, abig)
+            }
+            None => Reference.nrm2(x),
+        }
     }
 
     fn asum(&self, x: VecRef<'_, T>) -> T::Real {
         match unit(&x) {
-            Some(xs) => vectorize(Asum { x: reals(xs) }),
+            Some(xs) => reduce(
+                self.par,
+                reals(xs),
+                None,
+                |x, _| vectorize(Asum { x }),
+                |a, b| a + b,
+            ),
             None => Reference.asum(x),
         }
     }

@@ -16,9 +16,9 @@ use hpc_core::{
     VecMut, VecRef,
 };
 
-use crate::Fast;
 use crate::level1::{reals, reals_mut};
 use crate::registry::{GemmScalar, vectorize};
+use crate::{Fast, Par};
 use kernels::{AxpyF, DotXF};
 
 /// Implements each listed method by hpc-core's reference.
@@ -45,6 +45,34 @@ fn columns<T: Scalar>(a: &MatRef<'_, T>) -> Option<(*const T, usize, bool)> {
         Some((p, rs as usize, true))
     } else {
         None
+    }
+}
+
+/// Fewest matrix elements a thread takes in gemv and ger: a smaller share streams in less time
+/// than a fork and join costs (`docs/tuning.md`, "level2: PAR_ELEMENTS").
+const PAR_ELEMENTS: usize = 1 << 16;
+
+/// Threads for a matrix of `elements` split into at most `parts` pieces.
+fn ways(par: Par, elements: usize, parts: usize) -> usize {
+    par.threads()
+        .min(crate::fork::max_threads())
+        .min(elements / PAR_ELEMENTS)
+        .min(parts)
+        .max(1)
+}
+
+/// A matrix's address, shared by the threads that read (or write disjoint parts of) it.
+#[derive(Clone, Copy)]
+struct Shared<T>(*const T);
+
+// SAFETY: the threads only read through it, or write disjoint elements (`ger`'s columns).
+unsafe impl<T> Sync for Shared<T> {}
+// SAFETY: as above.
+unsafe impl<T> Send for Shared<T> {}
+
+impl<T> Shared<T> {
+    fn get(self) -> *const T {
+        self.0
     }
 }
 
@@ -111,34 +139,45 @@ impl<T: GemmScalar> Level2<T> for Fast {
         let transposed = (trans != Trans::No) != flipped;
         let x = gathered(&x);
         let mut s = vec![T::zero(); y.len()];
-        let a = p.cast::<T::Real>();
-        if transposed {
-            debug_assert_eq!((x.len(), s.len()), (rows, cols));
-            vectorize(DotXF {
-                a,
-                lda: ld,
-                x: reals(&x),
-                s: reals_mut(&mut s),
-            });
-        } else {
-            debug_assert_eq!((x.len(), s.len()), (cols, rows));
-            vectorize(AxpyF {
-                a,
-                lda: ld,
-                x: reals(&x),
-                s: reals_mut(&mut s),
-            });
-        }
+        let a = Shared(p.cast::<T::Real>());
+        let x = reals(&x);
+        // Rows (N) or columns (T) split between threads: every element of `s` is computed by
+        // one thread in the same order whatever the split, so results do not depend on it.
+        let parts = s.len();
+        let ways = ways(self.par, rows * cols, parts);
+        let chunk = parts.div_ceil(ways).next_multiple_of(16).min(parts.max(1));
+        crate::fork::for_each_chunk_mut(reals_mut(&mut s), chunk, |t, piece| {
+            let first = t * chunk;
+            if transposed {
+                // SAFETY: column `first` of the stored matrix is inside it.
+                let a = unsafe { a.get().add(first * ld) };
+                vectorize(DotXF {
+                    a,
+                    lda: ld,
+                    x,
+                    s: piece,
+                });
+            } else {
+                // SAFETY: row `first` of the stored matrix is inside it.
+                let a = unsafe { a.get().add(first) };
+                vectorize(AxpyF {
+                    a,
+                    lda: ld,
+                    x,
+                    s: piece,
+                });
+            }
+        });
         add_scaled(alpha, &s, &mut y);
         Ok(())
     }
 
     fn geru(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
-        ger(false, alpha, x, y, a)
+        ger(self.par, false, alpha, x, y, a)
     }
 
     fn gerc(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
-        ger(true, alpha, x, y, a)
+        ger(self.par, true, alpha, x, y, a)
     }
 
     to_reference! {
@@ -170,6 +209,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
 /// `y_j` is zero is skipped, the others get `x * (alpha y_j)` added by Level 1's `axpy`
 /// kernel, which rounds as the reference does, so the result is bitwise the reference's.
 fn ger<T: GemmScalar>(
+    par: Par,
     conj: bool,
     alpha: T,
     x: VecRef<'_, T>,
@@ -191,14 +231,23 @@ fn ger<T: GemmScalar>(
     }
     let xs = gathered(&x);
     let (data, off) = a.raw_parts_mut();
-    for j in 0..cols {
-        let yj = y.get(j);
-        if yj == T::zero() {
-            continue;
+    let base = Shared(data[off..].as_mut_ptr().cast_const());
+    let cs = cs as usize;
+    let ways = ways(par, rows * cols, cols);
+    let chunk = cols.div_ceil(ways);
+    crate::fork::for_each(ways, |t| {
+        for j in t * chunk..((t + 1) * chunk).min(cols) {
+            let yj = y.get(j);
+            if yj == T::zero() {
+                continue;
+            }
+            let t = alpha * if conj { yj.conj() } else { yj };
+            // SAFETY: column j (`rows` elements from `j * cs`) is inside A's storage, columns
+            // do not overlap (a valid view), and only this share writes column j.
+            let col =
+                unsafe { std::slice::from_raw_parts_mut(base.get().add(j * cs).cast_mut(), rows) };
+            crate::level1::axpy_slice(t, &xs, col);
         }
-        let t = alpha * if conj { yj.conj() } else { yj };
-        let start = off + j * cs as usize;
-        crate::level1::axpy_slice(t, &xs, &mut data[start..start + rows]);
-    }
+    });
     Ok(())
 }
