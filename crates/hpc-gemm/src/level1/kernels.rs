@@ -44,7 +44,7 @@ unsafe fn store<S: Simd, R: KernelReal>(p: *mut R, v: R::V<S>) {
 
 /// The vector `(a, b, a, b, ...)`.
 #[inline(always)]
-fn alternate<S: Simd, R: KernelReal>(a: R, b: R) -> R::V<S> {
+pub(crate) fn alternate<S: Simd, R: KernelReal>(a: R, b: R) -> R::V<S> {
     let mut buf = [R::zero(); 64];
     for (i, e) in buf.iter_mut().enumerate() {
         *e = if i % 2 == 0 { a } else { b };
@@ -55,7 +55,7 @@ fn alternate<S: Simd, R: KernelReal>(a: R, b: R) -> R::V<S> {
 
 /// The lanes of `v`, added in order into `parts[lane % 2]`.
 #[inline(always)]
-fn add_lanes<S: Simd, R: KernelReal>(v: R::V<S>, parts: &mut [R; 2]) {
+pub(crate) fn add_lanes<S: Simd, R: KernelReal>(v: R::V<S>, parts: &mut [R; 2]) {
     let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v));
     for (l, &x) in lanes.iter().enumerate() {
         parts[l % 2] += x;
@@ -66,7 +66,7 @@ fn add_lanes<S: Simd, R: KernelReal>(v: R::V<S>, parts: &mut [R; 2]) {
 /// `(ar xr - ai xi, ar xi + ai xr)` = `a1 * x + a2 * swap(x)` with `a1 = (ar, ar, ...)` and
 /// `a2 = (-ai, ai, ...)`.
 #[inline(always)]
-fn cmul<S: Simd, R: KernelReal>(simd: S, a1: R::V<S>, a2: R::V<S>, x: R::V<S>) -> R::V<S> {
+pub(crate) fn cmul<S: Simd, R: KernelReal>(simd: S, a1: R::V<S>, a2: R::V<S>, x: R::V<S>) -> R::V<S> {
     R::v_add(
         simd,
         R::v_mul(simd, a1, x),

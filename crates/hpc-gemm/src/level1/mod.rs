@@ -7,7 +7,7 @@
 //! `HPC_FORCE_ISA` governs them as it does GEMM; a complex kernel needs two lanes a vector,
 //! which every ISA but the portable one has.
 
-mod kernels;
+pub(crate) mod kernels;
 
 use hpc_core::check::check_len;
 use hpc_core::reference::Reference;

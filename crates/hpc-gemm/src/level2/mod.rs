@@ -1,5 +1,5 @@
-//! Level 2 on [`Fast`]: `gemv` on the fused kernels of [`kernels`] for real matrices with a
-//! unit row or column stride, `ger`/`geru`/`gerc` on Level 1's `axpy` kernel column by column
+//! Level 2 on [`Fast`]: `gemv` on the fused kernels of [`kernels`] for matrices with a unit
+//! row or column stride (complex ones on ISAs with two lanes a vector), `ger`/`geru`/`gerc` on Level 1's `axpy` kernel column by column
 //! (a unit row stride); hpc-core's reference loops for the other layouts and routines, which
 //! have no kernel yet.
 //!
@@ -19,7 +19,7 @@ use hpc_core::{
 use crate::level1::{reals, reals_mut};
 use crate::registry::{GemmScalar, vectorize};
 use crate::{Fast, Par};
-use kernels::{AxpyF, DotXF};
+use kernels::{AxpyF, AxpyFC, DotXF, DotXFC};
 
 /// Implements each listed method by hpc-core's reference.
 macro_rules! to_reference {
@@ -120,7 +120,9 @@ impl<T: GemmScalar> Level2<T> for Fast {
         mut y: VecMut<'_, T>,
     ) -> Result<()> {
         check_gemv_shapes("gemv", trans, a.rows(), a.cols(), x.len(), y.len())?;
-        let Some((p, ld, flipped)) = columns(&a).filter(|_| !T::IS_COMPLEX && !a.is_empty()) else {
+        // Complex kernels need two lanes a vector (every ISA but the portable one).
+        let kernels = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
+        let Some((p, ld, flipped)) = columns(&a).filter(|_| kernels && !a.is_empty()) else {
             return Reference.gemv(trans, alpha, a, x, beta, y);
         };
         if alpha == T::zero() && beta == T::one() {
@@ -146,26 +148,18 @@ impl<T: GemmScalar> Level2<T> for Fast {
         let parts = s.len();
         let ways = ways(self.par, rows * cols, parts);
         let chunk = parts.div_ceil(ways).next_multiple_of(16).min(parts.max(1));
-        crate::fork::for_each_chunk_mut(reals_mut(&mut s), chunk, |t, piece| {
+        // In reals: the stride, and the pieces of `s` each thread takes.
+        let f = crate::simd::factor::<T>();
+        let (lda, conj) = (ld * f, trans == Trans::ConjTrans);
+        crate::fork::for_each_chunk_mut(reals_mut(&mut s), chunk * f, |t, s| {
             let first = t * chunk;
-            if transposed {
-                // SAFETY: column `first` of the stored matrix is inside it.
-                let a = unsafe { a.get().add(first * ld) };
-                vectorize(DotXF {
-                    a,
-                    lda: ld,
-                    x,
-                    s: piece,
-                });
-            } else {
-                // SAFETY: row `first` of the stored matrix is inside it.
-                let a = unsafe { a.get().add(first) };
-                vectorize(AxpyF {
-                    a,
-                    lda: ld,
-                    x,
-                    s: piece,
-                });
+            // SAFETY: column (or row) `first` of the stored matrix is inside it.
+            let a = unsafe { a.get().add(if transposed { first * lda } else { first * f }) };
+            match (transposed, T::IS_COMPLEX) {
+                (true, false) => vectorize(DotXF { a, lda, x, s }),
+                (false, false) => vectorize(AxpyF { a, lda, x, s }),
+                (true, true) => vectorize(DotXFC { a, lda, x, s, conj }),
+                (false, true) => vectorize(AxpyFC { a, lda, x, s, conj }),
             }
         });
         add_scaled(alpha, &s, &mut y);
