@@ -66,7 +66,12 @@ pub(crate) fn add_lanes<S: Simd, R: KernelReal>(v: R::V<S>, parts: &mut [R; 2]) 
 /// `(ar xr - ai xi, ar xi + ai xr)` = `a1 * x + a2 * swap(x)` with `a1 = (ar, ar, ...)` and
 /// `a2 = (-ai, ai, ...)`.
 #[inline(always)]
-pub(crate) fn cmul<S: Simd, R: KernelReal>(simd: S, a1: R::V<S>, a2: R::V<S>, x: R::V<S>) -> R::V<S> {
+pub(crate) fn cmul<S: Simd, R: KernelReal>(
+    simd: S,
+    a1: R::V<S>,
+    a2: R::V<S>,
+    x: R::V<S>,
+) -> R::V<S> {
     R::v_add(
         simd,
         R::v_mul(simd, a1, x),

@@ -9,7 +9,7 @@
 
 mod kernels;
 
-use hpc_core::check::{check_gemv_shapes, check_ger_shapes};
+use hpc_core::check::{check_gemv_shapes, check_ger_shapes, check_len, check_square};
 use hpc_core::reference::Reference;
 use hpc_core::{
     BandRef, Diag, Level2, MatMut, MatRef, PackedMut, PackedRef, Result, Scalar, Trans, Uplo,
@@ -47,6 +47,9 @@ fn columns<T: Scalar>(a: &MatRef<'_, T>) -> Option<(*const T, usize, bool)> {
         None
     }
 }
+
+/// The order of trsv's diagonal blocks; smaller systems take the reference's loop whole.
+const TRSV_BLOCK: usize = 64;
 
 /// Fewest matrix elements a thread takes in gemv and ger: a smaller share streams in less time
 /// than a fork and join costs (`docs/tuning.md`, "level2: PAR_ELEMENTS").
@@ -154,7 +157,10 @@ impl<T: GemmScalar> Level2<T> for Fast {
         crate::fork::for_each_chunk_mut(reals_mut(&mut s), chunk * f, |t, s| {
             let first = t * chunk;
             // SAFETY: column (or row) `first` of the stored matrix is inside it.
-            let a = unsafe { a.get().add(if transposed { first * lda } else { first * f }) };
+            let a = unsafe {
+                a.get()
+                    .add(if transposed { first * lda } else { first * f })
+            };
             match (transposed, T::IS_COMPLEX) {
                 (true, false) => vectorize(DotXF { a, lda, x, s }),
                 (false, false) => vectorize(AxpyF { a, lda, x, s }),
@@ -168,6 +174,76 @@ impl<T: GemmScalar> Level2<T> for Fast {
 
     fn geru(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
         ger(self.par, false, alpha, x, y, a)
+    }
+
+    /// Blocked: the diagonal blocks ([`TRSV_BLOCK`]) by the reference's substitution, the rest
+    /// of each step as one gemv on the solved block, so that most of the work is gemv's.
+    fn trsv(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        diag: Diag,
+        a: MatRef<'_, T>,
+        mut x: VecMut<'_, T>,
+    ) -> Result<()> {
+        let n = check_square("trsv", "a", a.rows(), a.cols())?;
+        check_len("trsv", "x", x.len(), n, &format!("A of order {n}"))?;
+        if n < 2 * TRSV_BLOCK {
+            return Reference.trsv(uplo, trans, diag, a, x);
+        }
+        let mut z = x.to_vec();
+        // op(A) lower triangular: forward substitution; upper: backward.
+        let forward = (uplo == Uplo::Lower) == (trans == Trans::No);
+        let starts: Vec<usize> = (0..n).step_by(TRSV_BLOCK).collect();
+        let order: Box<dyn Iterator<Item = &usize>> = if forward {
+            Box::new(starts.iter())
+        } else {
+            Box::new(starts.iter().rev())
+        };
+        for &k in order {
+            let nb = TRSV_BLOCK.min(n - k);
+            Reference.trsv(
+                uplo,
+                trans,
+                diag,
+                a.submatrix(k, k, nb, nb),
+                VecMut::from_slice(&mut z[k..k + nb]),
+            )?;
+            // The unknowns not solved yet: after the block (forward) or before it.
+            let (rest, rows) = if forward {
+                (k + nb..n, n - k - nb)
+            } else {
+                (0..k, k)
+            };
+            if rows == 0 {
+                continue;
+            }
+            // op(A)[rest, block] = A[rest, block], or A[block, rest] (conjugate) transposed.
+            let block = if trans == Trans::No {
+                a.submatrix(rest.start, k, rows, nb)
+            } else {
+                a.submatrix(k, rest.start, nb, rows)
+            };
+            let (solved, target) = if forward {
+                let (lo, hi) = z.split_at_mut(k + nb);
+                (&lo[k..], hi)
+            } else {
+                let (lo, hi) = z.split_at_mut(k);
+                (&hi[..nb], lo)
+            };
+            self.gemv(
+                trans,
+                -T::one(),
+                block,
+                VecRef::from_slice(solved),
+                T::one(),
+                VecMut::from_slice(target),
+            )?;
+        }
+        for (i, v) in z.into_iter().enumerate() {
+            x.set(i, v);
+        }
+        Ok(())
     }
 
     fn gerc(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
@@ -185,7 +261,6 @@ impl<T: GemmScalar> Level2<T> for Fast {
         fn trmv(uplo: Uplo, trans: Trans, diag: Diag, a: MatRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tbmv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tpmv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
-        fn trsv(uplo: Uplo, trans: Trans, diag: Diag, a: MatRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tbsv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tpsv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn syr(uplo: Uplo, alpha: T, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
