@@ -216,23 +216,7 @@ impl<R: KernelReal> WithSimd for Nrm2<'_, R> {
         let (ssml, sbig) = (R::v_splat(simd, ssml), R::v_splat(simd, sbig));
         let zero = R::v_splat(simd, R::zero());
         let mut acc = [[zero; 3]; 2];
-        let step = |acc: &mut [R::V<S>; 3], v: R::V<S>| {
-            let ax = R::v_abs(simd, v);
-            let (small, big) = (R::v_lt(simd, ax, tsml), R::v_lt(simd, tbig, ax));
-            let (s, b) = (R::v_mul(simd, ax, ssml), R::v_mul(simd, ax, sbig));
-            let mid = R::v_select(simd, small, zero, R::v_select(simd, big, zero, ax));
-            acc[0] = R::v_add(
-                simd,
-                acc[0],
-                R::v_select(simd, small, R::v_mul(simd, s, s), zero),
-            );
-            acc[1] = R::v_add(simd, acc[1], R::v_mul(simd, mid, mid));
-            acc[2] = R::v_add(
-                simd,
-                acc[2],
-                R::v_select(simd, big, R::v_mul(simd, b, b), zero),
-            );
-        };
+        let c = [tsml, tbig, ssml, sbig];
         let l = lanes::<S, R>();
         let n = x.len();
         let px = x.as_ptr();
@@ -240,8 +224,8 @@ impl<R: KernelReal> WithSimd for Nrm2<'_, R> {
         while i + 2 * l <= n {
             // SAFETY: `i + 2 l <= n`.
             let (v0, v1) = unsafe { (load::<S, R>(px.add(i)), load::<S, R>(px.add(i + l))) };
-            step(&mut acc[0], v0);
-            step(&mut acc[1], v1);
+            nrm2_step::<S, R>(simd, &mut acc[0], v0, c);
+            nrm2_step::<S, R>(simd, &mut acc[1], v1, c);
             i += 2 * l;
         }
         while i < n {
@@ -249,7 +233,7 @@ impl<R: KernelReal> WithSimd for Nrm2<'_, R> {
             let mask = R::v_mask_first(simd, len);
             // SAFETY: the first `len` lanes from `i` are inside `x` (zeros elsewhere add zero).
             let v = unsafe { R::v_load_masked(simd, mask, px.add(i)) };
-            step(&mut acc[0], v);
+            nrm2_step::<S, R>(simd, &mut acc[0], v, c);
             i += len;
         }
         let mut out = [R::zero(); 3];
@@ -261,6 +245,40 @@ impl<R: KernelReal> WithSimd for Nrm2<'_, R> {
             }
         }
         out
+    }
+}
+
+/// One vector of [`Nrm2`]: `c` holds Blue's `[tsml, tbig, ssml, sbig]` splat. A function, not
+/// a closure, so that it inlines into the ISA's code (a closure does not inherit the target
+/// features, and its intrinsics became calls).
+#[inline(always)]
+fn nrm2_step<S: Simd, R: KernelReal>(simd: S, acc: &mut [R::V<S>; 3], v: R::V<S>, c: [R::V<S>; 4]) {
+    let [tsml, tbig, ssml, sbig] = c;
+    let zero = R::v_splat(simd, R::zero());
+    let ax = R::v_abs(simd, v);
+    let (small, big) = (R::v_lt(simd, ax, tsml), R::v_lt(simd, tbig, ax));
+    // Each lane's value goes to one accumulator, zero to the others: scaling every value both
+    // ways would square mid-range values scaled down into subnormals, an assist each.
+    let s = R::v_mul(simd, R::v_select(simd, small, ax, zero), ssml);
+    let b = R::v_mul(simd, R::v_select(simd, big, ax, zero), sbig);
+    let mid = R::v_select(simd, small, zero, R::v_select(simd, big, zero, ax));
+    acc[0] = R::v_add(simd, acc[0], R::v_mul(simd, s, s));
+    acc[1] = R::v_add(simd, acc[1], R::v_mul(simd, mid, mid));
+    acc[2] = R::v_add(simd, acc[2], R::v_mul(simd, b, b));
+}
+
+/// `alpha * v`: real, or with `COMPLEX` the complex `(a1, a2)` of [`cmul`].
+#[inline(always)]
+fn scale<S: Simd, R: KernelReal, const COMPLEX: bool>(
+    simd: S,
+    a1: R::V<S>,
+    a2: R::V<S>,
+    v: R::V<S>,
+) -> R::V<S> {
+    if COMPLEX {
+        cmul::<S, R>(simd, a1, a2, v)
+    } else {
+        R::v_mul(simd, a1, v)
     }
 }
 
@@ -281,13 +299,6 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
         assert_eq!(x.len(), y.len());
         let a1 = R::v_splat(simd, self.alpha.0);
         let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
-        let prod = |v| {
-            if COMPLEX {
-                cmul::<S, R>(simd, a1, a2, v)
-            } else {
-                R::v_mul(simd, a1, v)
-            }
-        };
         let l = lanes::<S, R>();
         let n = x.len();
         let (px, py) = (x.as_ptr(), y.as_mut_ptr());
@@ -295,7 +306,11 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
         while i + l <= n {
             // SAFETY: `i + l <= n` elements of both.
             unsafe {
-                let v = R::v_add(simd, load::<S, R>(py.add(i)), prod(load::<S, R>(px.add(i))));
+                let v = R::v_add(
+                    simd,
+                    load::<S, R>(py.add(i)),
+                    scale::<S, R, COMPLEX>(simd, a1, a2, load::<S, R>(px.add(i))),
+                );
                 store::<S, R>(py.add(i), v);
             }
             i += l;
@@ -306,7 +321,12 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
             unsafe {
                 let xv = R::v_load_masked(simd, mask, px.add(i));
                 let yv = R::v_load_masked(simd, mask, py.add(i));
-                R::v_store_masked(simd, mask, py.add(i), R::v_add(simd, yv, prod(xv)));
+                R::v_store_masked(
+                    simd,
+                    mask,
+                    py.add(i),
+                    R::v_add(simd, yv, scale::<S, R, COMPLEX>(simd, a1, a2, xv)),
+                );
             }
         }
     }
@@ -327,20 +347,18 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Scal<'_, R, COMPLEX> {
         let x = self.x;
         let a1 = R::v_splat(simd, self.alpha.0);
         let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
-        let prod = |v| {
-            if COMPLEX {
-                cmul::<S, R>(simd, a1, a2, v)
-            } else {
-                R::v_mul(simd, a1, v)
-            }
-        };
         let l = lanes::<S, R>();
         let n = x.len();
         let px = x.as_mut_ptr();
         let mut i = 0;
         while i + l <= n {
             // SAFETY: `i + l <= n`.
-            unsafe { store::<S, R>(px.add(i), prod(load::<S, R>(px.add(i)))) };
+            unsafe {
+                store::<S, R>(
+                    px.add(i),
+                    scale::<S, R, COMPLEX>(simd, a1, a2, load::<S, R>(px.add(i))),
+                )
+            };
             i += l;
         }
         if i < n {
@@ -348,7 +366,12 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Scal<'_, R, COMPLEX> {
             // SAFETY: the first `n - i` lanes from `i` are inside `x`.
             unsafe {
                 let v = R::v_load_masked(simd, mask, px.add(i));
-                R::v_store_masked(simd, mask, px.add(i), prod(v));
+                R::v_store_masked(
+                    simd,
+                    mask,
+                    px.add(i),
+                    scale::<S, R, COMPLEX>(simd, a1, a2, v),
+                );
             }
         }
     }
