@@ -343,8 +343,77 @@ fn trsv<T: GemmScalar>(
     }
 }
 
+/// symv and hemv, blocked from 128 on, against the reference (the other triangle holds NaN).
+fn symv<T: GemmScalar>(
+    n: usize,
+    uplo: hpc_core::Uplo,
+    herm: bool,
+    layout: Layout,
+    incs: (isize, isize),
+    specials: (Special, Special),
+    seed: u64,
+) {
+    use hpc_core::Uplo;
+    let mut rng = Gen::new(seed);
+    let (alpha, beta) = (specials.0.value::<T>(), specials.1.value::<T>());
+    let full = Dense::<T>::random(n, n, &mut rng, Data::Real);
+    let a = Dense::from_fn(n, n, |i, j| {
+        let kept = if uplo == Uplo::Upper { i <= j } else { i >= j };
+        if kept { full.get(i, j) } else { nan() }
+    });
+    let sa = Stored::new(&a, layout, nan());
+    let x: Vec<T> = random_vec(n, &mut rng, Data::Real);
+    let y: Vec<T> = if beta == T::zero() {
+        vec![nan(); n]
+    } else {
+        random_vec(n, &mut rng, Data::Real)
+    };
+    let sx = StoredVec::new(&x, incs.0, nan());
+    let (mut got, mut want) = (
+        StoredVec::new(&y, incs.1, nan()),
+        StoredVec::new(&y, incs.1, nan()),
+    );
+    let f = Fast::default();
+    if herm {
+        f.hemv(uplo, alpha, sa.view(), sx.view(), beta, got.view_mut())
+            .unwrap();
+        Reference
+            .hemv(uplo, alpha, sa.view(), sx.view(), beta, want.view_mut())
+            .unwrap();
+    } else {
+        f.symv(uplo, alpha, sa.view(), sx.view(), beta, got.view_mut())
+            .unwrap();
+        Reference
+            .symv(uplo, alpha, sa.view(), sx.view(), beta, want.view_mut())
+            .unwrap();
+    }
+    assert!(got.gaps_untouched(), "symv: gaps");
+    for (k, (&g, &w)) in got.values().iter().zip(&want.values()).enumerate() {
+        assert!(
+            close(g, w, 16.0 * (n as f64 + 1.0)),
+            "{} {uplo:?} n {n} {layout:?}: y[{k}] is {g}, the reference gives {w}",
+            if herm { "hemv" } else { "symv" }
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..config() })]
+    #[test]
+    fn symv_blocked(n in prop::sample::select(vec![0usize, 1, 5, 64, 127, 128, 129, 200, 300]),
+                    lower in any::<bool>(), herm in any::<bool>(), layout in layout(),
+                    incx in increment(), incy in increment(), alpha in special(), beta in special(),
+                    seed in any::<u64>(), ty in 0usize..4) {
+        let uplo = if lower { hpc_core::Uplo::Lower } else { hpc_core::Uplo::Upper };
+        let args = (n, uplo, herm, layout, (incx, incy), (alpha, beta), seed);
+        match ty {
+            0 => symv::<f32>(args.0, args.1, args.2, args.3, args.4, args.5, args.6),
+            1 => symv::<f64>(args.0, args.1, args.2, args.3, args.4, args.5, args.6),
+            2 => symv::<c32>(args.0, args.1, args.2, args.3, args.4, args.5, args.6),
+            _ => symv::<c64>(args.0, args.1, args.2, args.3, args.4, args.5, args.6),
+        }
+    }
+
     #[test]
     fn trsv_blocked(n in prop::sample::select(vec![0usize, 1, 5, 64, 127, 128, 129, 200, 300]),
                     lower in any::<bool>(), t in 0usize..3, unit in any::<bool>(),

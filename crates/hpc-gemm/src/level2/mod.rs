@@ -9,7 +9,9 @@
 
 mod kernels;
 
-use hpc_core::check::{check_gemv_shapes, check_ger_shapes, check_len, check_square};
+use hpc_core::check::{
+    check_gemv_shapes, check_ger_shapes, check_len, check_square, check_sym_shapes,
+};
 use hpc_core::reference::Reference;
 use hpc_core::{
     BandRef, Diag, Level2, MatMut, MatRef, PackedMut, PackedRef, Result, Scalar, Trans, Uplo,
@@ -173,6 +175,30 @@ impl<T: GemmScalar> Level2<T> for Fast {
         Ok(())
     }
 
+    fn symv(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        a: MatRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        self.hemv_like(false, uplo, alpha, a, x, beta, y)
+    }
+
+    fn hemv(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        a: MatRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        self.hemv_like(true, uplo, alpha, a, x, beta, y)
+    }
+
     fn geru(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
         ger(self.par, false, alpha, x, y, a)
     }
@@ -253,8 +279,6 @@ impl<T: GemmScalar> Level2<T> for Fast {
 
     to_reference! {
         fn gbmv(trans: Trans, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn symv(uplo: Uplo, alpha: T, a: MatRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn hemv(uplo: Uplo, alpha: T, a: MatRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
         fn sbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
         fn hbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
         fn spmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
@@ -272,6 +296,90 @@ impl<T: GemmScalar> Level2<T> for Fast {
         fn hpr(uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
         fn spr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
         fn hpr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
+    }
+}
+
+impl Fast {
+    /// `symv` (`herm`: `hemv`), blocked: each diagonal block ([`TRSV_BLOCK`]) by the
+    /// reference, each panel below (or right of) it by two gemvs, the panel and its
+    /// (conjugate) transpose, so that most of the work runs on the gemv kernels.
+    #[allow(clippy::too_many_arguments)]
+    fn hemv_like<T: GemmScalar>(
+        &self,
+        herm: bool,
+        uplo: Uplo,
+        alpha: T,
+        a: MatRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        mut y: VecMut<'_, T>,
+    ) -> Result<()> {
+        let routine = if herm { "hemv" } else { "symv" };
+        let n = check_square(routine, "a", a.rows(), a.cols())?;
+        check_sym_shapes(routine, n, x.len(), y.len())?;
+        let reference = |a, x, y| {
+            if herm {
+                Reference.hemv(uplo, alpha, a, x, beta, y)
+            } else {
+                Reference.symv(uplo, alpha, a, x, beta, y)
+            }
+        };
+        if n < 2 * TRSV_BLOCK {
+            return reference(a, x, y);
+        }
+        if alpha == T::zero() && beta == T::one() {
+            return Ok(());
+        }
+        scale_by_beta(beta, &mut y);
+        if alpha == T::zero() {
+            return Ok(());
+        }
+        let x = gathered(&x);
+        let mut s = vec![T::zero(); n];
+        let one = T::one();
+        let other = if herm { Trans::ConjTrans } else { Trans::Trans };
+        for k in (0..n).step_by(TRSV_BLOCK) {
+            let nb = TRSV_BLOCK.min(n - k);
+            let diag = a.submatrix(k, k, nb, nb);
+            let (xk, sk) = (
+                VecRef::from_slice(&x[k..k + nb]),
+                VecMut::from_slice(&mut s[k..k + nb]),
+            );
+            if herm {
+                Reference.hemv(uplo, one, diag, xk, one, sk)?;
+            } else {
+                Reference.symv(uplo, one, diag, xk, one, sk)?;
+            }
+            let rest = n - k - nb;
+            if rest == 0 {
+                continue;
+            }
+            // The stored panel beside the diagonal block: below it (lower) or right of it.
+            let (panel, trans_below) = if uplo == Uplo::Lower {
+                (a.submatrix(k + nb, k, rest, nb), Trans::No)
+            } else {
+                (a.submatrix(k, k + nb, nb, rest), other)
+            };
+            let trans_block = if uplo == Uplo::Lower {
+                other
+            } else {
+                Trans::No
+            };
+            let (head, tail) = s.split_at_mut(k + nb);
+            // s[below] += op(panel) x_k and s_k += op'(panel) x[below].
+            self.gemv(trans_below, one, panel, xk, one, VecMut::from_slice(tail))?;
+            let x_below = VecRef::from_slice(&x[k + nb..]);
+            self.gemv(
+                trans_block,
+                one,
+                panel,
+                x_below,
+                one,
+                VecMut::from_slice(&mut head[k..]),
+            )?;
+        }
+        add_scaled(alpha, &s, &mut y);
+        Ok(())
     }
 }
 
