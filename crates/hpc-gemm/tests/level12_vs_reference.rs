@@ -18,7 +18,7 @@ use proptest::prelude::*;
 fn len() -> impl Strategy<Value = usize> {
     prop_oneof![
         3 => 0usize..=40,
-        1 => prop::sample::select(vec![63usize, 64, 65, 127, 128, 129, 255, 257, 1000, 2049]),
+        1 => prop::sample::select(vec![63usize, 64, 65, 127, 128, 129, 255, 257, 1000, 2049, 4097, 9000]),
     ]
 }
 
@@ -178,6 +178,13 @@ fn level1<T: GemmScalar>(
             "{name} {what}: {g}, the reference gives {w}"
         );
     }
+    // iamax: the same index (ties: the first; NaN never chosen unless first).
+    assert_eq!(
+        f.iamax(sx.view()),
+        Reference.iamax(sx.view()),
+        "iamax {what}"
+    );
+
     // nrm2 is scaled: it never overflows, so its relative error is small in every case.
     let (g, w) = (f.nrm2(sx.view()), Reference.nrm2(sx.view()));
     assert!(

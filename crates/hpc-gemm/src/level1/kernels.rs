@@ -248,6 +248,53 @@ impl<R: KernelReal> WithSimd for Nrm2<'_, R> {
     }
 }
 
+/// The largest `|x_i|` (with `COMPLEX`, `|re| + |im|` of each interleaved pair), skipping
+/// NaN, or -1 if there is none: `iamax`'s first pass ([`super`] finds the index).
+pub(crate) struct MaxAbs<'a, R, const COMPLEX: bool> {
+    pub x: &'a [R],
+}
+
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for MaxAbs<'_, R, COMPLEX> {
+    type Output = R;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> R {
+        let x = self.x;
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let px = x.as_ptr();
+        let none = R::v_splat(simd, -R::one());
+        let mut acc = [none; 2];
+        let mut i = 0;
+        while i < n {
+            let len = (n - i).min(l);
+            let mask = R::v_mask_first(simd, len);
+            // SAFETY: the first `len` lanes from `i` are inside `x`. The others load zero,
+            // which can raise the result from -1 to 0 only: harmless, since `iamax` compares
+            // it with an `abs1` of at least zero.
+            let v = unsafe { R::v_load_masked(simd, mask, px.add(i)) };
+            let mut a = R::v_abs(simd, v);
+            if COMPLEX {
+                a = R::v_add(simd, a, R::v_swap_pairs(simd, a));
+            }
+            let k = (i / l) % 2;
+            // `acc < a` is false where `a` is NaN: NaN never becomes the maximum.
+            acc[k] = R::v_select(simd, R::v_lt(simd, acc[k], a), a, acc[k]);
+            i += len;
+        }
+        let mut best = -R::one();
+        for v in acc {
+            let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v));
+            for &m in lanes {
+                if m > best {
+                    best = m;
+                }
+            }
+        }
+        best
+    }
+}
+
 /// One vector of [`Nrm2`]: `c` holds Blue's `[tsml, tbig, ssml, sbig]` splat. A function, not
 /// a closure, so that it inlines into the ISA's code (a closure does not inherit the target
 /// features, and its intrinsics became calls).

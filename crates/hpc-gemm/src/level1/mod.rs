@@ -1,6 +1,6 @@
 //! Level 1 on [`Fast`]: the vector kernels of [`kernels`] where the operands are contiguous
 //! (increment 1), hpc-core's reference loops otherwise and for the routines that have no
-//! kernel yet (`rotg`, `rot`, `iamax`, `rotm`, `rotmg`, the mixed-precision dots).
+//! kernel yet (`rotg`, `rot`, `rotm`, `rotmg`, the mixed-precision dots).
 //!
 //! Arguments are checked as the reference checks them (`hpc_core::check`), before any kernel
 //! runs. Every kernel runs under the registry's ISA ([`crate::registry::vectorize`]), so
@@ -12,12 +12,12 @@ pub(crate) mod kernels;
 use hpc_core::check::check_len;
 use hpc_core::reference::Reference;
 use hpc_core::{Level1, RealScalar, Result, Scalar, VecMut, VecRef};
-use num_traits::{One, Zero};
+use num_traits::{Float, One, Zero};
 
 use crate::registry::{GemmScalar, vectorize};
 use crate::simd::KernelReal;
 use crate::{Fast, Isa, Par};
-use kernels::{Asum, Axpy, Dot, Nrm2, Scal};
+use kernels::{Asum, Axpy, Dot, MaxAbs, Nrm2, Scal};
 
 /// The elements of a vector of increment 1, or `None`.
 fn unit<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> Option<&'s [T]> {
@@ -182,6 +182,33 @@ pub(crate) fn axpy_slice<T: GemmScalar>(alpha: T, x: &[T], y: &mut [T]) {
     }
 }
 
+/// Elements `iamax` scans a block at a time.
+const IAMAX_BLOCK: usize = 4096;
+
+/// The first index of the largest `abs1` in `x`, NaN never chosen unless it is `x[0]` (as in
+/// the reference, whose running maximum starts there): the block maxima by the kernel, then
+/// a scan of the first block that holds the overall maximum.
+fn iamax<T: GemmScalar>(x: &[T]) -> Option<usize> {
+    let first = x.first()?.abs1();
+    if first.is_nan() {
+        return Some(0);
+    }
+    let (mut best, mut block) = (first, 0);
+    for (b, chunk) in x.chunks(IAMAX_BLOCK).enumerate() {
+        let m = if T::IS_COMPLEX {
+            vectorize(MaxAbs::<T::Real, true> { x: reals(chunk) })
+        } else {
+            vectorize(MaxAbs::<T::Real, false> { x: reals(chunk) })
+        };
+        if m > best {
+            (best, block) = (m, b);
+        }
+    }
+    let start = block * IAMAX_BLOCK;
+    let found = x[start..].iter().position(|v| v.abs1() == best);
+    Some(start + found.unwrap_or(0))
+}
+
 impl<T: GemmScalar> Level1<T> for Fast {
     fn rotg(&self, a: &mut T, b: &mut T) -> (T::Real, T) {
         Reference.rotg(a, b)
@@ -300,6 +327,9 @@ impl<T: GemmScalar> Level1<T> for Fast {
     }
 
     fn iamax(&self, x: VecRef<'_, T>) -> Option<usize> {
-        Reference.iamax(x)
+        match unit(&x) {
+            Some(xs) if !T::IS_COMPLEX || pairs() => Some(iamax(xs)?),
+            _ => Reference.iamax(x),
+        }
     }
 }
