@@ -209,6 +209,20 @@ impl<'py> Arr<'py> {
         m
     }
 
+    /// `(re, im)` as a NumPy scalar: of this array's dtype, or with `real`, of its real type
+    /// (`float32` for `complex64`).
+    pub(crate) fn scalar(&self, (re, im): (f64, f64), real: bool) -> PyResult<Bound<'py, PyAny>> {
+        let py = self._obj.py();
+        match (real, self.dtype) {
+            (false, DType::C64 | DType::C128) => {
+                let ty = self._obj.dtype().typeobj();
+                ty.call1((pyo3::types::PyComplex::from_doubles(py, re, im),))
+            }
+            (_, DType::F32 | DType::C64) => numpy::dtype::<f32>(py).typeobj().call1((re,)),
+            _ => numpy::dtype::<f64>(py).typeobj().call1((re,)),
+        }
+    }
+
     pub(crate) fn ndim(&self) -> usize {
         self.shape.len()
     }

@@ -267,29 +267,32 @@ fn pair<'py>(
             py,
             Kind::Shape,
             format!(
-                "x has shape {:?} but y has shape {:?}: they must have the same length",
-                x.shape, y.shape
+                "x has shape {} but y has shape {}: lengths differ",
+                shape_str(&x.shape),
+                shape_str(&y.shape)
             ),
         ));
     }
     Ok((x, y, dtype))
 }
 
-/// `sum x_i y_i` (`conj`: `sum conj(x_i) y_i`), as `(re, im)`.
+/// `sum x_i y_i` (`conj`: `sum conj(x_i) y_i`) of two 1-D arrays, as a NumPy scalar of their
+/// dtype. Every check is made here: the Python wrapper only converts non-arrays.
 #[pyfunction]
-pub(crate) fn dot(
-    py: Python<'_>,
-    x: &Bound<'_, PyAny>,
-    y: &Bound<'_, PyAny>,
+pub(crate) fn dot<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    y: &Bound<'py, PyAny>,
     conj: bool,
-) -> PyResult<(f64, f64)> {
+) -> PyResult<Bound<'py, PyAny>> {
     let (x, y, dtype) = pair(py, x, y)?;
-    dispatch!(dtype, T => {
+    let r = dispatch!(dtype, T => {
         // SAFETY: the arrays live across the call and are only read.
         let (xv, yv) = unsafe { (x.vec::<T>(), y.vec::<T>()) };
         let r = compute(py, move || if conj { fast().dotc(xv, yv) } else { fast().dotu(xv, yv) })?;
-        r.map(parts).map_err(|e| core_err(py, e))
-    })
+        r.map(parts).map_err(|e| core_err(py, e))?
+    });
+    x.scalar(r, false)
 }
 
 /// `y <- alpha x + y`.
@@ -336,10 +339,10 @@ enum Norm {
     Asum,
 }
 
-/// `norm` of the 1-D array `x`, as an `f64`.
-fn norm(py: Python<'_>, x: &Bound<'_, PyAny>, norm: Norm) -> PyResult<f64> {
+/// `norm` of the 1-D array `x`, as a NumPy scalar of its real type.
+fn norm<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, norm: Norm) -> PyResult<Bound<'py, PyAny>> {
     let x = one(py, x)?;
-    dispatch!(x.dtype, T => {
+    let r = dispatch!(x.dtype, T => {
         // SAFETY: read only.
         let xv = unsafe { x.vec::<T>() };
         compute(py, move || {
@@ -348,19 +351,20 @@ fn norm(py: Python<'_>, x: &Bound<'_, PyAny>, norm: Norm) -> PyResult<f64> {
                 Norm::Asum => fast().asum(xv),
             };
             parts::<T>(T::from_real(r)).0
-        })
-    })
+        })?
+    });
+    x.scalar((r, 0.0), true)
 }
 
 /// The Euclidean norm of `x`.
 #[pyfunction]
-pub(crate) fn nrm2(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+pub(crate) fn nrm2<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     norm(py, x, Norm::Nrm2)
 }
 
 /// `sum |re x_i| + |im x_i|`.
 #[pyfunction]
-pub(crate) fn asum(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+pub(crate) fn asum<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     norm(py, x, Norm::Asum)
 }
 

@@ -92,12 +92,6 @@ def _scalar(v: Scalar, dtype: np.dtype, name: str) -> tuple:
     return (c.real, c.imag)
 
 
-def _result(value: tuple, dtype: np.dtype) -> Any:
-    if dtype.kind == "c":
-        return dtype.type(complex(*value))
-    return dtype.type(value[0])
-
-
 def _out(out: Any, shape: tuple, dtype: np.dtype, name: str = "out") -> np.ndarray:
     if not isinstance(out, np.ndarray):
         raise LayoutError(f"{name} must be a NumPy array, not {type(out).__name__}")
@@ -148,34 +142,27 @@ def gemm(
     return c
 
 
-def _vectors(x: Any, y: Any) -> tuple:
-    x, y = _arr(x, "x"), _arr(y, "y")
-    _ndim(x, "x", 1)
-    _ndim(y, "y", 1)
-    dtype = _same(x=x, y=y)
-    if x.shape != y.shape:
-        raise ShapeError(f"x has shape {x.shape} but y has shape {y.shape}: lengths differ")
-    return x, y, dtype
+def _asarray(x: Any) -> np.ndarray:
+    """``x`` as an ndarray (lists are converted; arrays pass as they are). dtypes, shapes and
+    lengths are checked by the extension, once."""
+    return x if type(x) is np.ndarray else np.asarray(x)
 
 
 def dot(x: Any, y: Any) -> Any:
     """``sum x_i y_i`` of two 1-D arrays (no conjugation), as a NumPy scalar."""
-    x, y, dtype = _vectors(x, y)
-    return _result(_hpc.dot(x, y, False), dtype)
+    return _hpc.dot(_asarray(x), _asarray(y), False)
 
 
 def vdot(x: Any, y: Any) -> Any:
     """``sum conj(x_i) y_i`` of two 1-D arrays, as a NumPy scalar."""
-    x, y, dtype = _vectors(x, y)
-    return _result(_hpc.dot(x, y, True), dtype)
+    return _hpc.dot(_asarray(x), _asarray(y), True)
 
 
 def axpy(alpha: Scalar, x: Any, y: np.ndarray) -> np.ndarray:
     """``y <- alpha x + y`` in place; returns ``y``."""
     if not isinstance(y, np.ndarray):
         raise LayoutError("y is updated in place and must be a NumPy array")
-    x, y, dtype = _vectors(x, y)
-    _hpc.axpy(_scalar(alpha, dtype, "alpha"), x, y)
+    _hpc.axpy(_scalar(alpha, y.dtype, "alpha"), _asarray(x), y)
     return y
 
 
@@ -189,22 +176,14 @@ def scal(alpha: Scalar, x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _real(dtype: np.dtype) -> Any:
-    return np.float32 if dtype in (np.float32, np.complex64) else np.float64
-
-
 def nrm2(x: Any) -> Any:
     """The Euclidean norm of a 1-D array (without overflow), as a real NumPy scalar."""
-    x = _arr(x, "x")
-    _ndim(x, "x", 1)
-    return _real(x.dtype)(_hpc.nrm2(x))
+    return _hpc.nrm2(_asarray(x))
 
 
 def asum(x: Any) -> Any:
     """``sum |re x_i| + |im x_i|`` of a 1-D array, as a real NumPy scalar."""
-    x = _arr(x, "x")
-    _ndim(x, "x", 1)
-    return _real(x.dtype)(_hpc.asum(x))
+    return _hpc.asum(_asarray(x))
 
 
 def iamax(x: Any) -> int:
