@@ -342,6 +342,24 @@ fn trsv<T: GemmScalar>(
         .trsv(uplo, trans, diag, sa.view(), want.view_mut())
         .unwrap();
     assert!(got.gaps_untouched(), "trsv: gaps");
+    // trmv on the same triangle: blocked the same way.
+    let (mut mg, mut mw) = (
+        StoredVec::new(&b, incx, nan()),
+        StoredVec::new(&b, incx, nan()),
+    );
+    Fast::default()
+        .trmv(uplo, trans, diag, sa.view(), mg.view_mut())
+        .unwrap();
+    Reference
+        .trmv(uplo, trans, diag, sa.view(), mw.view_mut())
+        .unwrap();
+    assert!(mg.gaps_untouched(), "trmv: gaps");
+    for (k, (&g, &w)) in mg.values().iter().zip(&mw.values()).enumerate() {
+        assert!(
+            close(g, w, 16.0 * (n as f64 + 1.0)),
+            "trmv {uplo:?} {trans:?} unit {unit} n {n} {layout:?}: x[{k}] is {g}, the reference gives {w}"
+        );
+    }
     for (k, (&g, &w)) in got.values().iter().zip(&want.values()).enumerate() {
         assert!(
             close(g, w, 64.0 * (n as f64 + 1.0)),

@@ -303,10 +303,25 @@ impl<T: GemmScalar> Level1<T> for Fast {
     fn nrm2(&self, x: VecRef<'_, T>) -> T::Real {
         match unit(&x) {
             Some(xs) => {
+                // First the plain sum of squares: when it neither overflowed nor can have lost
+                // more than a rounding to underflow (each square below the smallest normal
+                // loses less than it, all of them less than `ssq * eps`), its root is the
+                // norm, at dot's speed; otherwise Blue's scaled sums.
+                let x = reals(xs);
+                let sq = |x: &[T::Real], _: Option<&[T::Real]>| {
+                    let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y: x });
+                    e + o
+                };
+                let ssq = reduce(self.par, x, None, sq, |a, b| a + b);
+                let floor = T::Real::min_positive_value() / T::Real::epsilon()
+                    * <T::Real as RealScalar>::from_f64(x.len() as f64);
+                if ssq.is_finite() && ssq >= floor {
+                    return ssq.sqrt();
+                }
                 let add =
                     |a: [T::Real; 3], b: [T::Real; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
                 let [asml, amed, abig] =
-                    reduce(self.par, reals(xs), None, |x, _| vectorize(Nrm2 { x }), add);
+                    reduce(self.par, x, None, |x, _| vectorize(Nrm2 { x }), add);
                 T::Real::blue_norm(asml, amed, abig)
             }
             None => Reference.nrm2(x),

@@ -203,6 +203,72 @@ impl<T: GemmScalar> Level2<T> for Fast {
         ger(self.par, false, alpha, x, y, a)
     }
 
+    /// Blocked as `trsv`: each block of `x` is its diagonal block's product (the reference's
+    /// loop) plus one gemv on the part of `x` not yet overwritten.
+    fn trmv(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        diag: Diag,
+        a: MatRef<'_, T>,
+        mut x: VecMut<'_, T>,
+    ) -> Result<()> {
+        let n = check_square("trmv", "a", a.rows(), a.cols())?;
+        check_len("trmv", "x", x.len(), n, &format!("A of order {n}"))?;
+        if n < 2 * TRSV_BLOCK {
+            return Reference.trmv(uplo, trans, diag, a, x);
+        }
+        let mut z = x.to_vec();
+        // op(A) lower: block k needs the x above it, so go bottom-up; upper: top-down.
+        let lower = (uplo == Uplo::Lower) == (trans == Trans::No);
+        let starts: Vec<usize> = (0..n).step_by(TRSV_BLOCK).collect();
+        let order: Box<dyn Iterator<Item = &usize>> = if lower {
+            Box::new(starts.iter().rev())
+        } else {
+            Box::new(starts.iter())
+        };
+        for &k in order {
+            let nb = TRSV_BLOCK.min(n - k);
+            Reference.trmv(
+                uplo,
+                trans,
+                diag,
+                a.submatrix(k, k, nb, nb),
+                VecMut::from_slice(&mut z[k..k + nb]),
+            )?;
+            let others = if lower { 0..k } else { k + nb..n };
+            let cols = others.len();
+            if cols == 0 {
+                continue;
+            }
+            // op(A)[block, others] = A[block, others], or A[others, block] transposed.
+            let part = if trans == Trans::No {
+                a.submatrix(k, others.start, nb, cols)
+            } else {
+                a.submatrix(others.start, k, cols, nb)
+            };
+            let (head, tail) = z.split_at_mut(k + nb);
+            let (block, src): (&mut [T], &[T]) = if lower {
+                let (lo, hi) = head.split_at_mut(k);
+                (hi, lo)
+            } else {
+                (&mut head[k..], tail)
+            };
+            self.gemv(
+                trans,
+                T::one(),
+                part,
+                VecRef::from_slice(src),
+                T::one(),
+                VecMut::from_slice(block),
+            )?;
+        }
+        for (i, v) in z.into_iter().enumerate() {
+            x.set(i, v);
+        }
+        Ok(())
+    }
+
     /// Blocked: the diagonal blocks ([`TRSV_BLOCK`]) by the reference's substitution, the rest
     /// of each step as one gemv on the solved block, so that most of the work is gemv's.
     fn trsv(
@@ -283,7 +349,6 @@ impl<T: GemmScalar> Level2<T> for Fast {
         fn hbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
         fn spmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
         fn hpmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn trmv(uplo: Uplo, trans: Trans, diag: Diag, a: MatRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tbmv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tpmv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tbsv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
