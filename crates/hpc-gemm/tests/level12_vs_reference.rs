@@ -24,7 +24,12 @@ fn len() -> impl Strategy<Value = usize> {
 
 /// Values: small integers (sums exact), or with some extremes mixed in.
 fn values<T: Scalar>(n: usize, rng: &mut Gen, extreme: bool) -> Vec<T> {
-    let mut v: Vec<T> = random_vec(n, rng, Data::Exact);
+    values_of(Data::Exact, n, rng, extreme)
+}
+
+/// As [`values`], the ordinary ones drawn as `data` says.
+fn values_of<T: Scalar>(data: Data, n: usize, rng: &mut Gen, extreme: bool) -> Vec<T> {
+    let mut v: Vec<T> = random_vec(n, rng, data);
     if extreme {
         let big = T::Real::max_value() / T::Real::from_f64(4.0);
         let picks = [
@@ -368,6 +373,76 @@ fn trsv<T: GemmScalar>(
     }
 }
 
+/// syr, her, syr2 and her2 against the reference, bit for bit (each column's update is Level
+/// 1's kernels rounding as the reference does); the other triangle holds NaN and must stay.
+#[allow(clippy::too_many_arguments)]
+fn rank_updates<T: GemmScalar>(
+    n: usize,
+    uplo: hpc_core::Uplo,
+    layout: Layout,
+    incs: (isize, isize),
+    alpha: Special,
+    extreme: bool,
+    seed: u64,
+) {
+    use hpc_core::Uplo;
+    let mut rng = Gen::new(seed);
+    let alpha = alpha.value::<T>();
+    // Inexact values, so that a change in the order of rounding shows.
+    let vals: Vec<T> = values_of(Data::Real, n * n, &mut rng, extreme);
+    let a = Dense::from_fn(n, n, |i, j| {
+        let kept = if uplo == Uplo::Upper { i <= j } else { i >= j };
+        if kept { vals[i + j * n] } else { nan() }
+    });
+    let x: Vec<T> = values_of(Data::Real, n, &mut rng, extreme);
+    let y: Vec<T> = values_of(Data::Real, n, &mut rng, extreme);
+    let (sx, sy) = (
+        StoredVec::new(&x, incs.0, nan()),
+        StoredVec::new(&y, incs.1, nan()),
+    );
+    let f = Fast::default();
+    for routine in ["syr", "her", "syr2", "her2"] {
+        let (mut g, mut w) = (
+            Stored::new(&a, layout, nan()),
+            Stored::new(&a, layout, nan()),
+        );
+        match routine {
+            "syr" => {
+                f.syr(uplo, alpha, sx.view(), g.view_mut()).unwrap();
+                Reference.syr(uplo, alpha, sx.view(), w.view_mut()).unwrap();
+            }
+            "her" => {
+                f.her(uplo, alpha.re(), sx.view(), g.view_mut()).unwrap();
+                Reference
+                    .her(uplo, alpha.re(), sx.view(), w.view_mut())
+                    .unwrap();
+            }
+            "syr2" => {
+                f.syr2(uplo, alpha, sx.view(), sy.view(), g.view_mut())
+                    .unwrap();
+                Reference
+                    .syr2(uplo, alpha, sx.view(), sy.view(), w.view_mut())
+                    .unwrap();
+            }
+            _ => {
+                f.her2(uplo, alpha, sx.view(), sy.view(), g.view_mut())
+                    .unwrap();
+                Reference
+                    .her2(uplo, alpha, sx.view(), sy.view(), w.view_mut())
+                    .unwrap();
+            }
+        }
+        assert!(g.gaps_untouched(), "{routine}: gaps");
+        let (gd, wd) = (g.to_dense(), w.to_dense());
+        for (k, (&p, &q)) in gd.data.iter().zip(&wd.data).enumerate() {
+            assert!(
+                same(p, q),
+                "{routine} {uplo:?} n {n} {layout:?} alpha {alpha}: A[{k}] is {p}, the reference gives {q}"
+            );
+        }
+    }
+}
+
 /// symv and hemv, blocked from 128 on, against the reference (the other triangle holds NaN).
 fn symv<T: GemmScalar>(
     n: usize,
@@ -424,6 +499,20 @@ fn symv<T: GemmScalar>(
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..config() })]
+    #[test]
+    fn rank_1_and_2_updates(n in prop::sample::select(vec![0usize, 1, 2, 7, 16, 17, 33, 100]),
+                            lower in any::<bool>(), layout in layout(), incx in increment(),
+                            incy in increment(), alpha in special(), extreme in any::<bool>(),
+                            seed in any::<u64>(), ty in 0usize..4) {
+        let uplo = if lower { hpc_core::Uplo::Lower } else { hpc_core::Uplo::Upper };
+        match ty {
+            0 => rank_updates::<f32>(n, uplo, layout, (incx, incy), alpha, extreme, seed),
+            1 => rank_updates::<f64>(n, uplo, layout, (incx, incy), alpha, extreme, seed),
+            2 => rank_updates::<c32>(n, uplo, layout, (incx, incy), alpha, extreme, seed),
+            _ => rank_updates::<c64>(n, uplo, layout, (incx, incy), alpha, extreme, seed),
+        }
+    }
+
     #[test]
     fn symv_blocked(n in prop::sample::select(vec![0usize, 1, 5, 64, 127, 128, 129, 200, 300]),
                     lower in any::<bool>(), herm in any::<bool>(), layout in layout(),

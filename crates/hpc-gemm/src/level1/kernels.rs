@@ -379,6 +379,51 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
     }
 }
 
+/// `z <- z + (alpha x + beta y)` (each product and their sum rounded as the reference's rank-2
+/// updates round `x_i t1 + y_i t2`): real, or with `COMPLEX` complex on interleaved pairs.
+pub(crate) struct Axpy2<'a, R, const COMPLEX: bool> {
+    pub alpha: (R, R),
+    pub beta: (R, R),
+    pub x: &'a [R],
+    pub y: &'a [R],
+    pub z: &'a mut [R],
+}
+
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy2<'_, R, COMPLEX> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (x, y, z) = (self.x, self.y, self.z);
+        assert!(x.len() == z.len() && y.len() == z.len());
+        let a1 = R::v_splat(simd, self.alpha.0);
+        let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
+        let b1 = R::v_splat(simd, self.beta.0);
+        let b2 = alternate::<S, R>(-self.beta.1, self.beta.1);
+        let l = lanes::<S, R>();
+        let n = z.len();
+        let (px, py, pz) = (x.as_ptr(), y.as_ptr(), z.as_mut_ptr());
+        let mut i = 0;
+        while i < n {
+            let len = (n - i).min(l);
+            let mask = R::v_mask_first(simd, len);
+            // SAFETY: the first `len` lanes from `i` are inside the three slices.
+            unsafe {
+                let xv = R::v_load_masked(simd, mask, px.add(i));
+                let yv = R::v_load_masked(simd, mask, py.add(i));
+                let zv = R::v_load_masked(simd, mask, pz.add(i));
+                let u = R::v_add(
+                    simd,
+                    scale::<S, R, COMPLEX>(simd, a1, a2, xv),
+                    scale::<S, R, COMPLEX>(simd, b1, b2, yv),
+                );
+                R::v_store_masked(simd, mask, pz.add(i), R::v_add(simd, zv, u));
+            }
+            i += len;
+        }
+    }
+}
+
 /// `x <- alpha * x`: a real `alpha = a1` (also a complex vector scaled by a real, each part
 /// multiplied), or with `COMPLEX` the complex `(a1, a2)` on interleaved pairs.
 pub(crate) struct Scal<'a, R, const COMPLEX: bool> {

@@ -17,7 +17,7 @@ use num_traits::{Float, One, Zero};
 use crate::registry::{GemmScalar, vectorize};
 use crate::simd::KernelReal;
 use crate::{Fast, Isa, Par};
-use kernels::{Asum, Axpy, Dot, MaxAbs, Nrm2, Scal};
+use kernels::{Asum, Axpy, Axpy2, Dot, MaxAbs, Nrm2, Scal};
 
 /// The elements of a vector of increment 1, or `None`.
 fn unit<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> Option<&'s [T]> {
@@ -178,6 +178,51 @@ pub(crate) fn axpy_slice<T: GemmScalar>(alpha: T, x: &[T], y: &mut [T]) {
     } else {
         for (yi, &xi) in y.iter_mut().zip(x) {
             *yi += alpha * xi;
+        }
+    }
+}
+
+/// `z <- z + (x t1 + y t2)` on contiguous slices of one length, each element as the
+/// reference's rank-2 updates round it.
+pub(crate) fn axpy2_slice<T: GemmScalar>(t1: T, x: &[T], t2: T, y: &[T], z: &mut [T]) {
+    let (x, y) = (reals(x), reals(y));
+    if !T::IS_COMPLEX {
+        let zero = T::Real::zero();
+        vectorize(Axpy2::<T::Real, false> {
+            alpha: (t1.re(), zero),
+            beta: (t2.re(), zero),
+            x,
+            y,
+            z: reals_mut(z),
+        })
+    } else if pairs() {
+        vectorize(Axpy2::<T::Real, true> {
+            alpha: (t1.re(), t1.im()),
+            beta: (t2.re(), t2.im()),
+            x,
+            y,
+            z: reals_mut(z),
+        })
+    } else {
+        let f = crate::simd::factor::<T>();
+        for (k, zi) in z.iter_mut().enumerate() {
+            let xi = T::from_parts(
+                x[k * f],
+                if f == 2 {
+                    x[k * f + 1]
+                } else {
+                    T::Real::zero()
+                },
+            );
+            let yi = T::from_parts(
+                y[k * f],
+                if f == 2 {
+                    y[k * f + 1]
+                } else {
+                    T::Real::zero()
+                },
+            );
+            *zi += xi * t1 + yi * t2;
         }
     }
 }

@@ -199,6 +199,36 @@ impl<T: GemmScalar> Level2<T> for Fast {
         self.hemv_like(true, uplo, alpha, a, x, beta, y)
     }
 
+    fn syr(&self, uplo: Uplo, alpha: T, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
+        rank_update(self.par, "syr", false, uplo, alpha, x, None, a)
+    }
+
+    fn her(&self, uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
+        rank_update(self.par, "her", true, uplo, T::from_real(alpha), x, None, a)
+    }
+
+    fn syr2(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        x: VecRef<'_, T>,
+        y: VecRef<'_, T>,
+        a: MatMut<'_, T>,
+    ) -> Result<()> {
+        rank_update(self.par, "syr2", false, uplo, alpha, x, Some(y), a)
+    }
+
+    fn her2(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        x: VecRef<'_, T>,
+        y: VecRef<'_, T>,
+        a: MatMut<'_, T>,
+    ) -> Result<()> {
+        rank_update(self.par, "her2", true, uplo, alpha, x, Some(y), a)
+    }
+
     fn geru(&self, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()> {
         ger(self.par, false, alpha, x, y, a)
     }
@@ -353,10 +383,6 @@ impl<T: GemmScalar> Level2<T> for Fast {
         fn tpmv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tbsv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
         fn tpsv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
-        fn syr(uplo: Uplo, alpha: T, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
-        fn her(uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
-        fn syr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
-        fn her2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, a: MatMut<'_, T>) -> Result<()>;
         fn spr(uplo: Uplo, alpha: T, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
         fn hpr(uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
         fn spr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
@@ -446,6 +472,91 @@ impl Fast {
         add_scaled(alpha, &s, &mut y);
         Ok(())
     }
+}
+
+/// `syr`/`her` (`y` absent) and `syr2`/`her2` on the `uplo` triangle of a matrix with unit
+/// row stride, column by column as the reference: each column's part off the diagonal by
+/// Level 1's `axpy` (rank 1) or `Axpy2` (rank 2) kernel, which round as the reference does,
+/// the diagonal element as the reference computes it (for `her`, its real part). Columns are
+/// shared between threads. Other layouts take the reference.
+#[allow(clippy::too_many_arguments)]
+fn rank_update<T: GemmScalar>(
+    par: Par,
+    routine: &'static str,
+    herm: bool,
+    uplo: Uplo,
+    alpha: T,
+    x: VecRef<'_, T>,
+    y: Option<VecRef<'_, T>>,
+    mut a: MatMut<'_, T>,
+) -> Result<()> {
+    let n = check_square(routine, "a", a.rows(), a.cols())?;
+    check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
+    if let Some(y) = &y {
+        check_len(routine, "y", y.len(), n, &format!("A of order {n}"))?;
+    }
+    if n == 0 || alpha == T::zero() {
+        return Ok(());
+    }
+    let (rs, cs) = (a.row_stride(), a.col_stride());
+    if rs != 1 || cs <= 0 {
+        let real = alpha.re();
+        return match (routine, y) {
+            ("syr", _) => Reference.syr(uplo, alpha, x, a),
+            ("her", _) => Reference.her(uplo, real, x, a),
+            ("syr2", Some(y)) => Reference.syr2(uplo, alpha, x, y, a),
+            (_, y) => Reference.her2(uplo, alpha, x, y.expect("her2 has y"), a),
+        };
+    }
+    let cj = |v: T| if herm { v.conj() } else { v };
+    let xs = gathered(&x);
+    let ys = y.as_ref().map(gathered);
+    let (data, off) = a.raw_parts_mut();
+    let base = Shared(data[off..].as_mut_ptr().cast_const());
+    let cs = cs as usize;
+    let ways = ways(par, n * n / 2, n);
+    let chunk = n.div_ceil(ways);
+    crate::fork::for_each(ways, |t| {
+        for j in t * chunk..((t + 1) * chunk).min(n) {
+            // SAFETY: column j (`n` elements from `j * cs`) is inside A's storage, columns do
+            // not overlap (a valid view), and only this share writes column j.
+            let col =
+                unsafe { std::slice::from_raw_parts_mut(base.get().add(j * cs).cast_mut(), n) };
+            let (xj, yj) = (xs[j], ys.as_ref().map_or(T::zero(), |y| y[j]));
+            if xj == T::zero() && yj == T::zero() {
+                if herm {
+                    col[j] = T::from_real(col[j].re());
+                }
+                continue;
+            }
+            let (t1, t2) = match &ys {
+                None => (alpha * cj(xj), T::zero()),
+                Some(_) => (alpha * cj(yj), cj(alpha * xj)),
+            };
+            // The rows of the triangle off the diagonal.
+            let rows = if uplo == Uplo::Lower { j + 1..n } else { 0..j };
+            match &ys {
+                None => crate::level1::axpy_slice(t1, &xs[rows.clone()], &mut col[rows]),
+                Some(ys) => crate::level1::axpy2_slice(
+                    t1,
+                    &xs[rows.clone()],
+                    t2,
+                    &ys[rows.clone()],
+                    &mut col[rows],
+                ),
+            }
+            let mut update = xs[j] * t1;
+            if let Some(ys) = &ys {
+                update += ys[j] * t2;
+            }
+            col[j] = if herm {
+                T::from_real(col[j].re() + update.re())
+            } else {
+                col[j] + update
+            };
+        }
+    });
+    Ok(())
 }
 
 /// `A <- A + alpha x y^T` (`conj`: `y^H`), column by column as the reference: a column whose
