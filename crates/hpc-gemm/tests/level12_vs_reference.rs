@@ -190,6 +190,14 @@ fn level1<T: GemmScalar>(
         Reference.iamax(sx.view()),
         "iamax {what}"
     );
+    // And on small integers, which tie often.
+    let ties: Vec<T> = values_of(Data::Exact, n, &mut rng, extreme);
+    let st = StoredVec::new(&ties, incx, nan());
+    assert_eq!(
+        f.iamax(st.view()),
+        Reference.iamax(st.view()),
+        "iamax (ties) {what}"
+    );
 
     // nrm2 is scaled: it never overflows, so its relative error is small in every case.
     let (g, w) = (f.nrm2(sx.view()), Reference.nrm2(sx.view()));
