@@ -766,6 +766,26 @@ impl<'a, T: Scalar> BandRef<'a, T> {
         }
         Some(self.data[self.ku + i - j + j * self.ld])
     }
+    /// The stored part of column `j`: its first row and its elements, rows
+    /// `max(0, j - ku) .. min(rows, j + kl + 1)`, which band storage keeps contiguous.
+    ///
+    /// # Panics
+    /// If `j >= cols`.
+    #[track_caller]
+    pub fn column(&self, j: usize) -> (usize, &'a [T]) {
+        assert!(
+            j < self.cols,
+            "column {j} of a band matrix with {} columns",
+            self.cols
+        );
+        let first = j.saturating_sub(self.ku);
+        let end = self.rows.min(j + self.kl + 1);
+        if first >= end {
+            return (first, &[]);
+        }
+        let start = self.ku + first - j + j * self.ld;
+        (first, &self.data[start..start + end - first])
+    }
 }
 
 /// Position of (i, j) of the stored triangle in packed storage (`?spmv`, `?tpmv`, ...):
@@ -815,6 +835,27 @@ impl<'a, T: Scalar> PackedRef<'a, T> {
     pub fn get(&self, uplo: crate::Uplo, i: usize, j: usize) -> T {
         self.data[packed_index(self.n, uplo, i, j)]
     }
+    /// The stored part of column `j` of the triangle `uplo`, contiguous in packed storage: its
+    /// first row and its elements (upper: rows `0..=j`; lower: rows `j..n`).
+    ///
+    /// # Panics
+    /// If `j >= n`.
+    #[track_caller]
+    pub fn column(&self, uplo: crate::Uplo, j: usize) -> (usize, &'a [T]) {
+        let (first, start, len) = packed_column(self.n, uplo, j);
+        (first, &self.data[start..start + len])
+    }
+}
+
+/// Column `j` of the triangle `uplo` in packed storage of order `n`: (first row, position of
+/// that element, number of elements).
+#[track_caller]
+fn packed_column(n: usize, uplo: crate::Uplo, j: usize) -> (usize, usize, usize) {
+    assert!(j < n, "column {j} of an order-{n} packed matrix");
+    match uplo {
+        crate::Uplo::Upper => (0, packed_index(n, uplo, 0, j), j + 1),
+        crate::Uplo::Lower => (j, packed_index(n, uplo, j, j), n - j),
+    }
 }
 
 /// One triangle of an `n x n` matrix in BLAS packed storage, writable.
@@ -849,6 +890,19 @@ impl<'a, T: Scalar> PackedMut<'a, T> {
     #[track_caller]
     pub fn set(&mut self, uplo: crate::Uplo, i: usize, j: usize, value: T) {
         self.data[packed_index(self.n, uplo, i, j)] = value;
+    }
+    /// Every stored column of the triangle `uplo`, in order: each one's first row and its
+    /// elements (disjoint, so that they may be updated independently).
+    pub fn columns_mut(&mut self, uplo: crate::Uplo) -> Vec<(usize, &mut [T])> {
+        let mut rest = &mut self.data[..self.n * (self.n + 1) / 2];
+        let mut out = Vec::with_capacity(self.n);
+        for j in 0..self.n {
+            let (first, _, len) = packed_column(self.n, uplo, j);
+            let (col, tail) = std::mem::take(&mut rest).split_at_mut(len);
+            out.push((first, col));
+            rest = tail;
+        }
+        out
     }
     /// A read-only view of the same storage.
     pub fn rb(&self) -> PackedRef<'_, T> {

@@ -452,6 +452,179 @@ fn rank_updates<T: GemmScalar>(
     }
 }
 
+/// The band and packed routines (column by column on Level 1's kernels) against the
+/// reference: products and solves within rounding, packed rank updates bit for bit. Band
+/// gaps hold NaN; triangles for solves are well conditioned.
+fn band_and_packed<T: GemmScalar>(
+    n: usize,
+    k: (usize, usize),
+    lower: bool,
+    t: usize,
+    unit: bool,
+    incs: (isize, isize),
+    specials: (Special, Special),
+    seed: u64,
+) {
+    use hpc_core::{BandRef, Diag, PackedRef, Uplo};
+    let mut rng = Gen::new(seed);
+    let uplo = if lower { Uplo::Lower } else { Uplo::Upper };
+    let trans = [Trans::No, Trans::Trans, Trans::ConjTrans][t];
+    let diag = if unit { Diag::Unit } else { Diag::NonUnit };
+    let (alpha, beta) = (specials.0.value::<T>(), specials.1.value::<T>());
+    let f = Fast::default();
+    let tol = 32.0 * (n as f64 + 2.0);
+    let what = format!("n {n} k {k:?} {uplo:?} {trans:?} unit {unit} alpha {alpha} beta {beta}");
+    let check = |name: &str, g: &StoredVec<T>, w: &StoredVec<T>| {
+        assert!(g.gaps_untouched(), "{name} {what}: gaps");
+        for (i, (&p, &q)) in g.values().iter().zip(&w.values()).enumerate() {
+            assert!(
+                same(p, q) || close(p, q, tol),
+                "{name} {what}: [{i}] is {p}, the reference gives {q}"
+            );
+        }
+    };
+    // gbmv on an m x n band, m = n + 3.
+    let m = n + 3;
+    let dense = Dense::<T>::random(m, n, &mut rng, Data::Real);
+    let (buf, ld) = band_storage(&dense, k.0, k.1, 1, nan());
+    let band = BandRef::new(&buf, m, n, k.0, k.1, ld).unwrap();
+    let (xl, yl) = if trans == Trans::No { (n, m) } else { (m, n) };
+    let x: Vec<T> = random_vec(xl, &mut rng, Data::Real);
+    let y: Vec<T> = if beta == T::zero() {
+        vec![nan(); yl]
+    } else {
+        random_vec(yl, &mut rng, Data::Real)
+    };
+    let sx = StoredVec::new(&x, incs.0, nan());
+    let (mut g, mut w) = (
+        StoredVec::new(&y, incs.1, nan()),
+        StoredVec::new(&y, incs.1, nan()),
+    );
+    f.gbmv(trans, alpha, band, sx.view(), beta, g.view_mut())
+        .unwrap();
+    Reference
+        .gbmv(trans, alpha, band, sx.view(), beta, w.view_mut())
+        .unwrap();
+    check("gbmv", &g, &w);
+
+    // The triangular band (kd = k.0) and the packed triangle of one well-conditioned matrix.
+    let kd = k.0;
+    let full = well_conditioned::<T>(n, &mut rng);
+    let (kl, ku) = if lower { (kd, 0) } else { (0, kd) };
+    let (tbuf, tld) = band_storage(&full, kl, ku, 0, nan());
+    let tband = BandRef::new(&tbuf, n, n, kl, ku, tld).unwrap();
+    let ap = pack(&full, uplo);
+    let packed = PackedRef::new(&ap, n).unwrap();
+    let x: Vec<T> = random_vec(n, &mut rng, Data::Real);
+    let y: Vec<T> = if beta == T::zero() {
+        vec![nan(); n]
+    } else {
+        random_vec(n, &mut rng, Data::Real)
+    };
+    let sx = StoredVec::new(&x, incs.0, nan());
+    for herm in [false, true] {
+        let (mut g, mut w) = (
+            StoredVec::new(&y, incs.1, nan()),
+            StoredVec::new(&y, incs.1, nan()),
+        );
+        let (mut gp, mut wp) = (
+            StoredVec::new(&y, incs.1, nan()),
+            StoredVec::new(&y, incs.1, nan()),
+        );
+        if herm {
+            f.hbmv(uplo, alpha, tband, sx.view(), beta, g.view_mut())
+                .unwrap();
+            Reference
+                .hbmv(uplo, alpha, tband, sx.view(), beta, w.view_mut())
+                .unwrap();
+            f.hpmv(uplo, alpha, packed, sx.view(), beta, gp.view_mut())
+                .unwrap();
+            Reference
+                .hpmv(uplo, alpha, packed, sx.view(), beta, wp.view_mut())
+                .unwrap();
+        } else {
+            f.sbmv(uplo, alpha, tband, sx.view(), beta, g.view_mut())
+                .unwrap();
+            Reference
+                .sbmv(uplo, alpha, tband, sx.view(), beta, w.view_mut())
+                .unwrap();
+            f.spmv(uplo, alpha, packed, sx.view(), beta, gp.view_mut())
+                .unwrap();
+            Reference
+                .spmv(uplo, alpha, packed, sx.view(), beta, wp.view_mut())
+                .unwrap();
+        }
+        check(if herm { "hbmv" } else { "sbmv" }, &g, &w);
+        check(if herm { "hpmv" } else { "spmv" }, &gp, &wp);
+    }
+    for solve in [false, true] {
+        let (mut g, mut w) = (
+            StoredVec::new(&x, incs.0, nan()),
+            StoredVec::new(&x, incs.0, nan()),
+        );
+        let (mut gp, mut wp) = (
+            StoredVec::new(&x, incs.0, nan()),
+            StoredVec::new(&x, incs.0, nan()),
+        );
+        if solve {
+            f.tbsv(uplo, trans, diag, tband, g.view_mut()).unwrap();
+            Reference
+                .tbsv(uplo, trans, diag, tband, w.view_mut())
+                .unwrap();
+            f.tpsv(uplo, trans, diag, packed, gp.view_mut()).unwrap();
+            Reference
+                .tpsv(uplo, trans, diag, packed, wp.view_mut())
+                .unwrap();
+        } else {
+            f.tbmv(uplo, trans, diag, tband, g.view_mut()).unwrap();
+            Reference
+                .tbmv(uplo, trans, diag, tband, w.view_mut())
+                .unwrap();
+            f.tpmv(uplo, trans, diag, packed, gp.view_mut()).unwrap();
+            Reference
+                .tpmv(uplo, trans, diag, packed, wp.view_mut())
+                .unwrap();
+        }
+        check(if solve { "tbsv" } else { "tbmv" }, &g, &w);
+        check(if solve { "tpsv" } else { "tpmv" }, &gp, &wp);
+    }
+    // Packed rank updates: bitwise.
+    let y2: Vec<T> = random_vec(n, &mut rng, Data::Real);
+    let sy = StoredVec::new(&y2, incs.1, nan());
+    for routine in ["spr", "hpr", "spr2", "hpr2"] {
+        let (mut g, mut w) = (ap.clone(), ap.clone());
+        let (gm, wm) = (packed_mut(&mut g, n), packed_mut(&mut w, n));
+        match routine {
+            "spr" => {
+                f.spr(uplo, alpha, sx.view(), gm).unwrap();
+                Reference.spr(uplo, alpha, sx.view(), wm).unwrap();
+            }
+            "hpr" => {
+                f.hpr(uplo, alpha.re(), sx.view(), gm).unwrap();
+                Reference.hpr(uplo, alpha.re(), sx.view(), wm).unwrap();
+            }
+            "spr2" => {
+                f.spr2(uplo, alpha, sx.view(), sy.view(), gm).unwrap();
+                Reference
+                    .spr2(uplo, alpha, sx.view(), sy.view(), wm)
+                    .unwrap();
+            }
+            _ => {
+                f.hpr2(uplo, alpha, sx.view(), sy.view(), gm).unwrap();
+                Reference
+                    .hpr2(uplo, alpha, sx.view(), sy.view(), wm)
+                    .unwrap();
+            }
+        }
+        for (i, (&p, &q)) in g.iter().zip(&w).enumerate() {
+            assert!(
+                same(p, q),
+                "{routine} {what}: AP[{i}] is {p}, the reference gives {q}"
+            );
+        }
+    }
+}
+
 /// symv and hemv, blocked from 128 on, against the reference (the other triangle holds NaN).
 fn symv<T: GemmScalar>(
     n: usize,
@@ -508,6 +681,21 @@ fn symv<T: GemmScalar>(
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..config() })]
+    #[test]
+    fn band_and_packed_routines(n in prop::sample::select(vec![0usize, 1, 2, 5, 16, 17, 40]),
+                                kl in 0usize..4, ku in 0usize..4, lower in any::<bool>(),
+                                t in 0usize..3, unit in any::<bool>(), incx in increment(),
+                                incy in increment(), alpha in special(), beta in special(),
+                                seed in any::<u64>(), ty in 0usize..4) {
+        let a = (n, (kl, ku), lower, t, unit, (incx, incy), (alpha, beta), seed);
+        match ty {
+            0 => band_and_packed::<f32>(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7),
+            1 => band_and_packed::<f64>(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7),
+            2 => band_and_packed::<c32>(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7),
+            _ => band_and_packed::<c64>(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7),
+        }
+    }
+
     #[test]
     fn rank_1_and_2_updates(n in prop::sample::select(vec![0usize, 1, 2, 7, 16, 17, 33, 100]),
                             lower in any::<bool>(), layout in layout(), incx in increment(),

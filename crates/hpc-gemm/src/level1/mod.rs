@@ -141,6 +141,16 @@ fn dot<T: GemmScalar>(par: Par, x: &[T], y: &[T], conj: bool) -> Option<T> {
     })
 }
 
+/// `x . y` (`conj`: `conj(x) . y`) of contiguous slices of one length, on one thread: the
+/// kernel where it applies, a plain loop otherwise.
+pub(crate) fn dot_slice<T: GemmScalar>(x: &[T], y: &[T], conj: bool) -> T {
+    dot(Par::Seq, x, y, conj).unwrap_or_else(|| {
+        x.iter().zip(y).fold(T::zero(), |s, (&a, &b)| {
+            s + if conj { a.conj() } else { a } * b
+        })
+    })
+}
+
 /// `x <- alpha x`, each element as the reference rounds it.
 pub(crate) fn scal_in_place<T: GemmScalar>(alpha: T, x: &mut VecMut<'_, T>) {
     match unit_mut(x) {

@@ -1,12 +1,16 @@
-//! Level 2 on [`Fast`]: `gemv` on the fused kernels of [`kernels`] for matrices with a unit
-//! row or column stride (complex ones on ISAs with two lanes a vector), `ger`/`geru`/`gerc` on Level 1's `axpy` kernel column by column
-//! (a unit row stride); hpc-core's reference loops for the other layouts and routines, which
-//! have no kernel yet.
+//! Level 2 on [`Fast`]:
+//! - `gemv` on the fused kernels of [`kernels`] (`AxpyF`/`DotXF` and their complex forms) for
+//!   matrices with a unit row or column stride, rows or columns shared between threads;
+//! - `trsv`, `trmv`, `symv` and `hemv` blocked onto gemv (the diagonal blocks by the
+//!   reference's loops);
+//! - `ger`, `syr`, `her`, `syr2`, `her2` column by column on Level 1's kernels;
+//! - the band and packed routines column by column on Level 1's kernels ([`by_column`]).
 //!
-//! Arguments are checked as the reference checks them (`hpc_core::check`), before any kernel
-//! runs; vectors with other increments are gathered into contiguous copies (`O(n)` beside the
-//! matrix's `O(mn)`).
+//! Other layouts (no unit stride) take hpc-core's reference loops. Arguments are checked as
+//! the reference checks them (`hpc_core::check`), before any kernel runs; vectors with other
+//! increments are gathered into contiguous copies (`O(n)` beside the matrix's `O(mn)`).
 
+mod by_column;
 mod kernels;
 
 use hpc_core::check::{
@@ -22,17 +26,6 @@ use crate::level1::{reals, reals_mut};
 use crate::registry::{GemmScalar, vectorize};
 use crate::{Fast, Par};
 use kernels::{AxpyF, AxpyFC, DotXF, DotXFC};
-
-/// Implements each listed method by hpc-core's reference.
-macro_rules! to_reference {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
-        $(
-            fn $name(&self, $($arg: $ty),*) -> $ret {
-                Reference.$name($($arg),*)
-            }
-        )*
-    };
-}
 
 /// A real column-major view of `a`: the address of (0, 0), the column stride and whether
 /// `a` had to be transposed to get there (its column stride was the unit one), or `None`.
@@ -299,7 +292,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         Ok(())
     }
 
-    /// Blocked: the diagonal blocks ([`TRSV_BLOCK`]) by the reference's substitution, the rest
+    /// Blocked: the diagonal blocks (of order 64) by the reference's substitution, the rest
     /// of each step as one gemv on the solved block, so that most of the work is gemv's.
     fn trsv(
         &self,
@@ -373,20 +366,144 @@ impl<T: GemmScalar> Level2<T> for Fast {
         ger(self.par, true, alpha, x, y, a)
     }
 
-    to_reference! {
-        fn gbmv(trans: Trans, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn sbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn hbmv(uplo: Uplo, alpha: T, a: BandRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn spmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn hpmv(uplo: Uplo, alpha: T, ap: PackedRef<'_, T>, x: VecRef<'_, T>, beta: T, y: VecMut<'_, T>) -> Result<()>;
-        fn tbmv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
-        fn tpmv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
-        fn tbsv(uplo: Uplo, trans: Trans, diag: Diag, a: BandRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
-        fn tpsv(uplo: Uplo, trans: Trans, diag: Diag, ap: PackedRef<'_, T>, x: VecMut<'_, T>) -> Result<()>;
-        fn spr(uplo: Uplo, alpha: T, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
-        fn hpr(uplo: Uplo, alpha: T::Real, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
-        fn spr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
-        fn hpr2(uplo: Uplo, alpha: T, x: VecRef<'_, T>, y: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()>;
+    fn gbmv(
+        &self,
+        trans: Trans,
+        alpha: T,
+        a: BandRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::gbmv(trans, alpha, a, x, beta, y)
+    }
+
+    fn sbmv(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        a: BandRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::hbmv(false, uplo, alpha, a, x, beta, y)
+    }
+
+    fn hbmv(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        a: BandRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::hbmv(true, uplo, alpha, a, x, beta, y)
+    }
+
+    fn spmv(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        ap: PackedRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::hpmv(false, uplo, alpha, ap, x, beta, y)
+    }
+
+    fn hpmv(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        ap: PackedRef<'_, T>,
+        x: VecRef<'_, T>,
+        beta: T,
+        y: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::hpmv(true, uplo, alpha, ap, x, beta, y)
+    }
+
+    fn tbmv(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        diag: Diag,
+        a: BandRef<'_, T>,
+        x: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::tbxv(false, uplo, trans, diag, a, x)
+    }
+
+    fn tbsv(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        diag: Diag,
+        a: BandRef<'_, T>,
+        x: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::tbxv(true, uplo, trans, diag, a, x)
+    }
+
+    fn tpmv(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        diag: Diag,
+        ap: PackedRef<'_, T>,
+        x: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::tpxv(false, uplo, trans, diag, ap, x)
+    }
+
+    fn tpsv(
+        &self,
+        uplo: Uplo,
+        trans: Trans,
+        diag: Diag,
+        ap: PackedRef<'_, T>,
+        x: VecMut<'_, T>,
+    ) -> Result<()> {
+        by_column::tpxv(true, uplo, trans, diag, ap, x)
+    }
+
+    fn spr(&self, uplo: Uplo, alpha: T, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()> {
+        by_column::packed_rank_update("spr", false, uplo, alpha, x, None, ap)
+    }
+
+    fn hpr(
+        &self,
+        uplo: Uplo,
+        alpha: T::Real,
+        x: VecRef<'_, T>,
+        ap: PackedMut<'_, T>,
+    ) -> Result<()> {
+        by_column::packed_rank_update("hpr", true, uplo, T::from_real(alpha), x, None, ap)
+    }
+
+    fn spr2(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        x: VecRef<'_, T>,
+        y: VecRef<'_, T>,
+        ap: PackedMut<'_, T>,
+    ) -> Result<()> {
+        by_column::packed_rank_update("spr2", false, uplo, alpha, x, Some(y), ap)
+    }
+
+    fn hpr2(
+        &self,
+        uplo: Uplo,
+        alpha: T,
+        x: VecRef<'_, T>,
+        y: VecRef<'_, T>,
+        ap: PackedMut<'_, T>,
+    ) -> Result<()> {
+        by_column::packed_rank_update("hpr2", true, uplo, alpha, x, Some(y), ap)
     }
 }
 

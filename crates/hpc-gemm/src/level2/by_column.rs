@@ -1,0 +1,295 @@
+//! The band and packed routines of Level 2 on [`crate::Fast`], column by column. In band and packed
+//! storage each column's stored part is contiguous, so every step is one of Level 1's
+//! kernels on it: `axpy` where a column updates a vector (op(A) = A), `dot` where a column
+//! meets one (op(A) = A^T or A^H), in the order of the reference BLAS's own loops.
+//!
+//! Arguments are checked as the reference checks them (`hpc_core::check`). Vectors work on
+//! contiguous copies, written back at the end. Results agree with the reference within
+//! rounding (the sums run in another order), except the rank updates (`spr` family), which
+//! round as the reference does.
+
+use hpc_core::check::{check_band_triangle, check_gemv_shapes, check_len, check_sym_shapes};
+use hpc_core::{BandRef, Diag, PackedMut, PackedRef, Result, Trans, Uplo, VecMut, VecRef};
+
+use crate::level1::{axpy_slice, axpy2_slice, dot_slice};
+use crate::registry::GemmScalar;
+
+/// Column `j` of a matrix read by columns: its first stored row and its stored elements.
+type Column<'c, T> = (usize, &'c [T]);
+
+/// `y <- beta y` then, unless alpha is zero, `y <- y + alpha s` where `s = op(A) x` comes from
+/// `product`: the reference's `mv` order of special cases (nothing at all for alpha = 0 and
+/// beta = 1; y not read for beta = 0).
+fn mv<T: GemmScalar>(alpha: T, beta: T, mut y: VecMut<'_, T>, product: impl FnOnce(&mut [T])) {
+    if y.is_empty() || (alpha == T::zero() && beta == T::one()) {
+        return;
+    }
+    super::scale_by_beta(beta, &mut y);
+    if alpha == T::zero() {
+        return;
+    }
+    let mut s = vec![T::zero(); y.len()];
+    product(&mut s);
+    super::add_scaled(alpha, &s, &mut y);
+}
+
+/// `gbmv`: `y <- alpha op(A) x + beta y`, A a band matrix.
+pub(super) fn gbmv<T: GemmScalar>(
+    trans: Trans,
+    alpha: T,
+    a: BandRef<'_, T>,
+    x: VecRef<'_, T>,
+    beta: T,
+    y: VecMut<'_, T>,
+) -> Result<()> {
+    check_gemv_shapes("gbmv", trans, a.rows(), a.cols(), x.len(), y.len())?;
+    if a.rows() == 0 || a.cols() == 0 {
+        return Ok(());
+    }
+    let x = super::gathered(&x);
+    mv(alpha, beta, y, |s| {
+        for j in 0..a.cols() {
+            let (first, col) = a.column(j);
+            let rows = first..first + col.len();
+            if trans == Trans::No {
+                axpy_slice(x[j], col, &mut s[rows]);
+            } else {
+                s[j] = dot_slice(col, &x[rows], trans == Trans::ConjTrans);
+            }
+        }
+    });
+    Ok(())
+}
+
+/// `sbmv`/`hbmv` (band) and `spmv`/`hpmv` (packed): `y <- alpha A x + beta y`, A symmetric
+/// (`herm`: Hermitian, its diagonal's imaginary part taken as zero) with the `uplo` triangle
+/// stored; `column(j)` gives that triangle's part of column j, the diagonal included.
+#[allow(clippy::too_many_arguments)]
+fn sym_mv<'c, T: GemmScalar + 'c>(
+    herm: bool,
+    uplo: Uplo,
+    n: usize,
+    column: impl Fn(usize) -> Column<'c, T>,
+    alpha: T,
+    x: VecRef<'_, T>,
+    beta: T,
+    y: VecMut<'_, T>,
+) {
+    let x = super::gathered(&x);
+    mv(alpha, beta, y, |s| {
+        for j in 0..n {
+            let (first, col) = column(j);
+            // The diagonal element and the column off it (below it: lower; above: upper).
+            let (d, off, rows) = if uplo == Uplo::Lower {
+                (col[0], &col[1..], j + 1..j + col.len())
+            } else {
+                (col[col.len() - 1], &col[..col.len() - 1], first..j)
+            };
+            let d = if herm { T::from_real(d.re()) } else { d };
+            // A(rows, j) x_j, and row j of A (the column's (conjugate) transpose) times x.
+            axpy_slice(x[j], off, &mut s[rows.clone()]);
+            s[j] += d * x[j] + dot_slice(off, &x[rows], herm);
+        }
+    });
+}
+
+pub(super) fn hbmv<T: GemmScalar>(
+    herm: bool,
+    uplo: Uplo,
+    alpha: T,
+    a: BandRef<'_, T>,
+    x: VecRef<'_, T>,
+    beta: T,
+    y: VecMut<'_, T>,
+) -> Result<()> {
+    let routine = if herm { "hbmv" } else { "sbmv" };
+    let n = check_band_triangle(routine, uplo, &a)?;
+    check_sym_shapes(routine, n, x.len(), y.len())?;
+    sym_mv(herm, uplo, n, |j| a.column(j), alpha, x, beta, y);
+    Ok(())
+}
+
+pub(super) fn hpmv<T: GemmScalar>(
+    herm: bool,
+    uplo: Uplo,
+    alpha: T,
+    ap: PackedRef<'_, T>,
+    x: VecRef<'_, T>,
+    beta: T,
+    y: VecMut<'_, T>,
+) -> Result<()> {
+    let routine = if herm { "hpmv" } else { "spmv" };
+    let n = ap.n();
+    check_sym_shapes(routine, n, x.len(), y.len())?;
+    sym_mv(herm, uplo, n, |j| ap.column(uplo, j), alpha, x, beta, y);
+    Ok(())
+}
+
+/// `tbmv`/`tpmv` (`solve`: `tbsv`/`tpsv`): `x <- op(A) x` or `x <- op(A)^-1 x`, A triangular
+/// with `column(j)` its stored part of column j, the diagonal included (used unless `diag`
+/// is unit). A solve divides by the diagonal as the reference does (its safe complex
+/// quotient, not at all by an exact one).
+#[allow(clippy::too_many_arguments)]
+fn tri<'c, T: GemmScalar + 'c>(
+    solve: bool,
+    uplo: Uplo,
+    trans: Trans,
+    diag: Diag,
+    n: usize,
+    column: impl Fn(usize) -> Column<'c, T>,
+    mut x: VecMut<'_, T>,
+) {
+    let mut z = x.to_vec();
+    let conj = trans == Trans::ConjTrans;
+    let cj = |v: T| if conj { v.conj() } else { v };
+    let lower = uplo == Uplo::Lower;
+    // Column j split into its diagonal and the part off it, with that part's rows.
+    let split = |j: usize| {
+        let (first, col) = column(j);
+        if lower {
+            (col[0], &col[1..], j + 1..j + col.len())
+        } else {
+            (col[col.len() - 1], &col[..col.len() - 1], first..j)
+        }
+    };
+    let unit = diag == Diag::Unit;
+    // The order in which each column meets only values it may use: a product needs the
+    // entries not yet overwritten, a solve those already solved. Ascending for a lower A
+    // solved or an upper A^T solved; a product the other way round.
+    let ascending = if solve == (trans == Trans::No) {
+        lower
+    } else {
+        !lower
+    };
+    let order: Box<dyn Iterator<Item = usize>> = if ascending {
+        Box::new(0..n)
+    } else {
+        Box::new((0..n).rev())
+    };
+    for j in order {
+        let (d, off, rows) = split(j);
+        let d = cj(d);
+        match (solve, trans == Trans::No) {
+            // x = A x: x[rows] += off x_j (with the old x_j), then x_j = d x_j.
+            (false, true) => {
+                let xj = z[j];
+                axpy_slice(xj, off, &mut z[rows]);
+                if !unit {
+                    z[j] = d * xj;
+                }
+            }
+            // x = A^T x: x_j = d x_j + off . x[rows] (x[rows] still the old values).
+            (false, false) => {
+                let t = dot_slice(off, &z[rows], conj);
+                z[j] = if unit { z[j] } else { d * z[j] } + t;
+            }
+            // Solve A z = b: z_j = b_j / d, then b[rows] -= off z_j.
+            (true, true) => {
+                if !unit && d != T::one() {
+                    z[j] = z[j].quot(d);
+                }
+                let zj = z[j];
+                axpy_slice(-zj, off, &mut z[rows]);
+            }
+            // Solve A^T z = b: z_j = (b_j - off . z[rows]) / d.
+            (true, false) => {
+                let t = dot_slice(off, &z[rows], conj);
+                let v = z[j] - t;
+                z[j] = if !unit && d != T::one() { v.quot(d) } else { v };
+            }
+        }
+    }
+    for (i, v) in z.into_iter().enumerate() {
+        x.set(i, v);
+    }
+}
+
+pub(super) fn tbxv<T: GemmScalar>(
+    solve: bool,
+    uplo: Uplo,
+    trans: Trans,
+    diag: Diag,
+    a: BandRef<'_, T>,
+    x: VecMut<'_, T>,
+) -> Result<()> {
+    let routine = if solve { "tbsv" } else { "tbmv" };
+    let n = check_band_triangle(routine, uplo, &a)?;
+    check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
+    tri(solve, uplo, trans, diag, n, |j| a.column(j), x);
+    Ok(())
+}
+
+pub(super) fn tpxv<T: GemmScalar>(
+    solve: bool,
+    uplo: Uplo,
+    trans: Trans,
+    diag: Diag,
+    ap: PackedRef<'_, T>,
+    x: VecMut<'_, T>,
+) -> Result<()> {
+    let routine = if solve { "tpsv" } else { "tpmv" };
+    let n = ap.n();
+    check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
+    tri(solve, uplo, trans, diag, n, |j| ap.column(uplo, j), x);
+    Ok(())
+}
+
+/// `spr`/`hpr` (`y` absent) and `spr2`/`hpr2` in packed storage, column by column as the
+/// reference: each column's part off the diagonal by Level 1's `axpy` or `Axpy2` kernel,
+/// which round as the reference does, the diagonal as the reference computes it.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn packed_rank_update<T: GemmScalar>(
+    routine: &'static str,
+    herm: bool,
+    uplo: Uplo,
+    alpha: T,
+    x: VecRef<'_, T>,
+    y: Option<VecRef<'_, T>>,
+    mut ap: PackedMut<'_, T>,
+) -> Result<()> {
+    let n = ap.n();
+    check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
+    if let Some(y) = &y {
+        check_len(routine, "y", y.len(), n, &format!("A of order {n}"))?;
+    }
+    if n == 0 || alpha == T::zero() {
+        return Ok(());
+    }
+    let cj = |v: T| if herm { v.conj() } else { v };
+    let xs = super::gathered(&x);
+    let ys = y.as_ref().map(super::gathered);
+    for (j, (first, col)) in ap.columns_mut(uplo).into_iter().enumerate() {
+        // The diagonal's place in the column, and the rows off it.
+        let (dj, rows) = if uplo == Uplo::Lower {
+            (0, j + 1..j + col.len())
+        } else {
+            (col.len() - 1, first..j)
+        };
+        let (xj, yj) = (xs[j], ys.as_ref().map_or(T::zero(), |y| y[j]));
+        if xj == T::zero() && yj == T::zero() {
+            if herm {
+                col[dj] = T::from_real(col[dj].re());
+            }
+            continue;
+        }
+        let (t1, t2) = match &ys {
+            None => (alpha * cj(xj), T::zero()),
+            Some(_) => (alpha * cj(yj), cj(alpha * xj)),
+        };
+        let (lo, hi) = (rows.start - first, rows.end - first);
+        match &ys {
+            None => axpy_slice(t1, &xs[rows], &mut col[lo..hi]),
+            Some(ys) => axpy2_slice(t1, &xs[rows.clone()], t2, &ys[rows], &mut col[lo..hi]),
+        }
+        let mut update = xs[j] * t1;
+        if let Some(ys) = &ys {
+            update += ys[j] * t2;
+        }
+        col[dj] = if herm {
+            T::from_real(col[dj].re() + update.re())
+        } else {
+            col[dj] + update
+        };
+    }
+    Ok(())
+}
