@@ -1,6 +1,7 @@
 //! The reference BLAS: plain loops over the views, written for clarity, never for speed.
 //!
-//! [`Reference`] implements every trait of [`crate::traits`] for the four scalar types. It is
+//! [`Reference`] implements every BLAS trait ([`crate::Level1`], [`crate::Level2`],
+//! [`crate::Level3`], ...) for the four scalar types. It is
 //! the oracle that every fast path of the workspace is tested against, so it follows the
 //! reference BLAS 3.11 semantics exactly where they are observable: the same quick returns, the
 //! `beta = 0` rule (C and y are then never read), the `alpha = 0` rule (A, B and x are then not
