@@ -781,7 +781,8 @@ impl<'a, T: Scalar> BandRef<'a, T> {
         let first = j.saturating_sub(self.ku);
         let end = self.rows.min(j + self.kl + 1);
         if first >= end {
-            return (first, &[]);
+            // No stored row (a wide matrix's band leaves its rows): an empty column at the end.
+            return (self.rows.min(first), &[]);
         }
         let start = self.ku + first - j + j * self.ld;
         (first, &self.data[start..start + end - first])

@@ -164,6 +164,21 @@ fn level1<T: GemmScalar>(
         "swap {what}: gaps"
     );
 
+    // rot: bitwise (real c and s, complex products by (c, 0) as gfortran's).
+    let (c, sn) = (T::Real::from_f64(0.6), T::Real::from_f64(-0.8));
+    let (mut gx, mut gy) = (
+        StoredVec::new(&x, incx, nan()),
+        StoredVec::new(&y, incy, nan()),
+    );
+    let (mut wx, mut wy) = (
+        StoredVec::new(&x, incx, nan()),
+        StoredVec::new(&y, incy, nan()),
+    );
+    f.rot(gx.view_mut(), gy.view_mut(), c, sn).unwrap();
+    Reference.rot(wx.view_mut(), wy.view_mut(), c, sn).unwrap();
+    assert_same(&gx, &wx, &format!("rot x {what}"));
+    assert_same(&gy, &wy, &format!("rot y {what}"));
+
     // Reductions: within n * eps of the sum of magnitudes.
     let tol = Some((4.0 * (n as f64 + 1.0), dot_scale(&x, &y)));
     for (name, g, w) in [
@@ -483,8 +498,8 @@ fn band_and_packed<T: GemmScalar>(
             );
         }
     };
-    // gbmv on an m x n band, m = n + 3.
-    let m = n + 3;
+    // gbmv on an m x n band, taller or wider (a wide band's last columns store no row).
+    let m = if seed % 2 == 0 { n + 3 } else { n / 3 };
     let dense = Dense::<T>::random(m, n, &mut rng, Data::Real);
     let (buf, ld) = band_storage(&dense, k.0, k.1, 1, nan());
     let band = BandRef::new(&buf, m, n, k.0, k.1, ld).unwrap();
@@ -892,4 +907,51 @@ fn long_vectors_give_the_same_bits_on_any_thread_count() {
     );
     let w = Reference.nrm2(xv);
     assert!((one.1 - w).abs() <= 1e-12 * w, "nrm2 {} vs {w}", one.1);
+}
+
+/// rotm for every flag, bitwise, and the mixed-precision dots within rounding of the
+/// reference's f64 sums.
+#[test]
+fn rotm_and_mixed_dots_match_the_reference() {
+    use hpc_core::{MixedDot, RealLevel1};
+    let mut rng = Gen::new(3);
+    for n in [0usize, 1, 7, 8, 17, 100, 1000] {
+        for inc in [1isize, -2] {
+            let x: Vec<f64> = values_of(Data::Real, n, &mut rng, true);
+            let y: Vec<f64> = values_of(Data::Real, n, &mut rng, true);
+            for flag in [-2.0, -1.0, 0.0, 1.0] {
+                let param = [flag, 0.5, -1.25, 2.0, 0.75];
+                let (mut gx, mut gy) =
+                    (StoredVec::new(&x, inc, nan()), StoredVec::new(&y, 1, nan()));
+                let (mut wx, mut wy) =
+                    (StoredVec::new(&x, inc, nan()), StoredVec::new(&y, 1, nan()));
+                Fast::default()
+                    .rotm(gx.view_mut(), gy.view_mut(), &param)
+                    .unwrap();
+                Reference
+                    .rotm(wx.view_mut(), wy.view_mut(), &param)
+                    .unwrap();
+                assert_same(&gx, &wx, &format!("rotm x n {n} flag {flag}"));
+                assert_same(&gy, &wy, &format!("rotm y n {n} flag {flag}"));
+            }
+            let fx: Vec<f32> = values_of(Data::Real, n, &mut rng, false);
+            let fy: Vec<f32> = values_of(Data::Real, n, &mut rng, false);
+            let (sx, sy) = (
+                StoredVec::new(&fx, inc, f32::NAN),
+                StoredVec::new(&fy, inc, f32::NAN),
+            );
+            let g = Fast::default().dsdot(sx.view(), sy.view()).unwrap();
+            let w = Reference.dsdot(sx.view(), sy.view()).unwrap();
+            assert!(
+                (g - w).abs() <= 1e-13 * (n as f64 + 1.0),
+                "dsdot n {n}: {g} vs {w}"
+            );
+            let g = Fast::default().sdsdot(0.25, sx.view(), sy.view()).unwrap();
+            let w = Reference.sdsdot(0.25, sx.view(), sy.view()).unwrap();
+            assert!(
+                (g - w).abs() <= 2.0 * f32::EPSILON * (1.0 + w.abs()),
+                "sdsdot n {n}: {g} vs {w}"
+            );
+        }
+    }
 }

@@ -6,7 +6,6 @@
 //! increments walk the vector backwards; an increment of 0 on a vector that is written (legal,
 //! if odd, in the reference) is run element by element in the reference's order.
 
-use hpc_core::reference::Reference;
 use hpc_core::{Level1, MixedDot, RealLevel1, Scalar, VecMut, c32, c64};
 use hpc_gemm::GemmScalar;
 use num_traits::Zero;
@@ -389,7 +388,7 @@ pub unsafe extern "C" fn sdsdot_(
                 return *sb;
             }
             let n = dim(*n);
-            Reference
+            fast()
                 .sdsdot(*sb, vec("X", x, n, *incx), vec("Y", y, n, *incy))
                 .expect("same lengths")
         }
@@ -409,7 +408,7 @@ pub unsafe extern "C" fn dsdot_(n: I, x: *const f32, incx: I, y: *const f32, inc
                 return 0.0;
             }
             let n = dim(*n);
-            Reference
+            fast()
                 .dsdot(vec("X", x, n, *incx), vec("Y", y, n, *incy))
                 .expect("same lengths")
         }
@@ -427,7 +426,7 @@ macro_rules! real_rot {
             guard(concat!($p, "ROTG"), || {
                 // SAFETY: reference BLAS contract.
                 unsafe {
-                    let (cc, ss) = Level1::<$t>::rotg(&Reference, &mut *a, &mut *b);
+                    let (cc, ss) = Level1::<$t>::rotg(&fast(), &mut *a, &mut *b);
                     *c = cc;
                     *s = ss;
                 }
@@ -448,7 +447,7 @@ macro_rules! real_rot {
         ) {
             guard(concat!($p, "ROTMG"), || {
                 // SAFETY: reference BLAS contract.
-                unsafe { Reference.rotmg(&mut *d1, &mut *d2, &mut *x1, *y1, &mut *param) }
+                unsafe { fast().rotmg(&mut *d1, &mut *d2, &mut *x1, *y1, &mut *param) }
             })
         }
 
@@ -470,7 +469,7 @@ macro_rules! real_rot {
                 unsafe {
                     let param = &*param;
                     pair(*n, x, *incx, y, *incy, |x, y| {
-                        Reference.rotm(x, y, param).expect("same lengths")
+                        fast().rotm(x, y, param).expect("same lengths")
                     })
                 }
             })

@@ -424,6 +424,55 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy2<'_, R, COMPLEX> {
     }
 }
 
+/// The plane rotations: `x <- h[0] x + h[1] y` and `y <- h[2] y + h[3] x` (with `SUB`,
+/// `h[2] y - h[3] x`), real factors; with `COMPLEX`, on complex vectors each product rounded
+/// as the reference's complex product by `(h, 0)`. `rot` is `[c, s, c, s]` with `SUB`,
+/// `rotm` `[h11, h12, h22, h21]` without; both round as the reference does.
+pub(crate) struct Rotate<'a, R, const COMPLEX: bool, const SUB: bool> {
+    pub h: [R; 4],
+    pub x: &'a mut [R],
+    pub y: &'a mut [R],
+}
+
+impl<R: KernelReal, const COMPLEX: bool, const SUB: bool> WithSimd for Rotate<'_, R, COMPLEX, SUB> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (x, y) = (self.x, self.y);
+        assert_eq!(x.len(), y.len());
+        let zero = alternate::<S, R>(-R::zero(), R::zero());
+        let h = self.h.map(|v| R::v_splat(simd, v));
+        let l = lanes::<S, R>();
+        let n = x.len();
+        let (px, py) = (x.as_mut_ptr(), y.as_mut_ptr());
+        let mut i = 0;
+        while i < n {
+            let len = (n - i).min(l);
+            let mask = R::v_mask_first(simd, len);
+            // SAFETY: the first `len` lanes from `i` are inside both slices.
+            unsafe {
+                let xv = R::v_load_masked(simd, mask, px.add(i));
+                let yv = R::v_load_masked(simd, mask, py.add(i));
+                // (No closure here: it would not inherit the ISA's target features.)
+                let hx = scale::<S, R, COMPLEX>(simd, h[0], zero, xv);
+                let hy = scale::<S, R, COMPLEX>(simd, h[1], zero, yv);
+                let gy = scale::<S, R, COMPLEX>(simd, h[2], zero, yv);
+                let gx = scale::<S, R, COMPLEX>(simd, h[3], zero, xv);
+                let nx = R::v_add(simd, hx, hy);
+                let ny = if SUB {
+                    R::v_sub(simd, gy, gx)
+                } else {
+                    R::v_add(simd, gy, gx)
+                };
+                R::v_store_masked(simd, mask, px.add(i), nx);
+                R::v_store_masked(simd, mask, py.add(i), ny);
+            }
+            i += len;
+        }
+    }
+}
+
 /// `x <- alpha * x`: a real `alpha = a1` (also a complex vector scaled by a real, each part
 /// multiplied), or with `COMPLEX` the complex `(a1, a2)` on interleaved pairs.
 pub(crate) struct Scal<'a, R, const COMPLEX: bool> {

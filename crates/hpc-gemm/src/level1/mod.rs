@@ -11,13 +11,13 @@ pub(crate) mod kernels;
 
 use hpc_core::check::check_len;
 use hpc_core::reference::Reference;
-use hpc_core::{Level1, RealScalar, Result, Scalar, VecMut, VecRef};
+use hpc_core::{Level1, MixedDot, RealLevel1, RealScalar, Result, Scalar, VecMut, VecRef};
 use num_traits::{Float, One, Zero};
 
 use crate::registry::{GemmScalar, vectorize};
 use crate::simd::KernelReal;
 use crate::{Fast, Isa, Par};
-use kernels::{Asum, Axpy, Axpy2, Dot, MaxAbs, Nrm2, Scal};
+use kernels::{Asum, Axpy, Axpy2, Dot, MaxAbs, Nrm2, Rotate, Scal};
 
 /// The elements of a vector of increment 1, or `None`.
 fn unit<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> Option<&'s [T]> {
@@ -269,8 +269,26 @@ impl<T: GemmScalar> Level1<T> for Fast {
         Reference.rotg(a, b)
     }
 
-    fn rot(&self, x: VecMut<'_, T>, y: VecMut<'_, T>, c: T::Real, s: T::Real) -> Result<()> {
-        Reference.rot(x, y, c, s)
+    fn rot(
+        &self,
+        mut x: VecMut<'_, T>,
+        mut y: VecMut<'_, T>,
+        c: T::Real,
+        s: T::Real,
+    ) -> Result<()> {
+        same_len("rot", x.len(), y.len())?;
+        match (unit_mut(&mut x), unit_mut(&mut y)) {
+            (Some(xs), Some(ys)) if !T::IS_COMPLEX || pairs() => {
+                let (x, y, h) = (reals_mut(xs), reals_mut(ys), [c, s, c, s]);
+                if T::IS_COMPLEX {
+                    vectorize(Rotate::<T::Real, true, true> { h, x, y })
+                } else {
+                    vectorize(Rotate::<T::Real, false, true> { h, x, y })
+                }
+                Ok(())
+            }
+            _ => Reference.rot(x, y, c, s),
+        }
     }
 
     fn swap(&self, mut x: VecMut<'_, T>, mut y: VecMut<'_, T>) -> Result<()> {
@@ -402,4 +420,74 @@ impl<T: GemmScalar> Level1<T> for Fast {
             _ => Reference.iamax(x),
         }
     }
+}
+
+impl<R: RealScalar + crate::registry::Family> RealLevel1<R> for Fast {
+    fn rotmg(&self, d1: &mut R, d2: &mut R, x1: &mut R, y1: R, param: &mut [R; 5]) {
+        // Scalars only: nothing to vectorise.
+        Reference.rotmg(d1, d2, x1, y1, param)
+    }
+
+    fn rotm(&self, mut x: VecMut<'_, R>, mut y: VecMut<'_, R>, param: &[R; 5]) -> Result<()> {
+        same_len("rotm", x.len(), y.len())?;
+        let (one, flag) = (R::one(), param[0]);
+        // The reference's H for each flag (-2: the identity, nothing to do).
+        let h = if flag == -(one + one) {
+            return Ok(());
+        } else if flag < R::zero() {
+            [param[1], param[3], param[4], param[2]]
+        } else if flag == R::zero() {
+            [one, param[3], one, param[2]]
+        } else {
+            [param[1], one, param[4], -one]
+        };
+        match (unit_mut(&mut x), unit_mut(&mut y)) {
+            (Some(x), Some(y)) => {
+                vectorize(Rotate::<R, false, false> { h, x, y });
+                Ok(())
+            }
+            _ => Reference.rotm(x, y, param),
+        }
+    }
+}
+
+impl MixedDot for Fast {
+    fn sdsdot(&self, sb: f32, x: VecRef<'_, f32>, y: VecRef<'_, f32>) -> Result<f32> {
+        same_len("sdsdot", x.len(), y.len())?;
+        match (unit(&x), unit(&y)) {
+            (Some(xs), Some(ys)) => Ok((f64::from(sb) + dsdot(xs, ys)) as f32),
+            _ => Reference.sdsdot(sb, x, y),
+        }
+    }
+
+    fn dsdot(&self, x: VecRef<'_, f32>, y: VecRef<'_, f32>) -> Result<f64> {
+        same_len("dsdot", x.len(), y.len())?;
+        match (unit(&x), unit(&y)) {
+            (Some(xs), Some(ys)) => Ok(dsdot(xs, ys)),
+            _ => Reference.dsdot(x, y),
+        }
+    }
+}
+
+/// `sum x_i y_i` of f32 vectors in f64 (each product exact): pieces of 256 widened into f64
+/// buffers, each summed by the f64 dot kernel, the pieces added in order.
+fn dsdot(x: &[f32], y: &[f32]) -> f64 {
+    const PIECE: usize = 256;
+    let mut sum = 0.0;
+    let (mut wx, mut wy) = ([0.0f64; PIECE], [0.0f64; PIECE]);
+    for (cx, cy) in x.chunks(PIECE).zip(y.chunks(PIECE)) {
+        let k = cx.len();
+        for (w, &v) in wx.iter_mut().zip(cx) {
+            *w = f64::from(v);
+        }
+        for (w, &v) in wy.iter_mut().zip(cy) {
+            *w = f64::from(v);
+        }
+        let [e, o, ..] = vectorize(Dot::<f64, false> {
+            x: &wx[..k],
+            y: &wy[..k],
+        });
+        sum += e + o;
+    }
+    sum
 }
