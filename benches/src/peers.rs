@@ -220,33 +220,53 @@ type Symm = unsafe extern "C" fn(
     c_int,
 );
 
-type Dot = unsafe extern "C" fn(c_int, *const f64, c_int, *const f64, c_int) -> f64;
-type Axpy = unsafe extern "C" fn(c_int, f64, *const f64, c_int, *mut f64, c_int);
-type Nrm2 = unsafe extern "C" fn(c_int, *const f64, c_int) -> f64;
-type Gemv = unsafe extern "C" fn(
+type RealDot<T> = unsafe extern "C" fn(c_int, *const T, c_int, *const T, c_int) -> T;
+type ComplexDot =
+    unsafe extern "C" fn(c_int, *const c_void, c_int, *const c_void, c_int, *mut c_void);
+type RealAxpy<T> = unsafe extern "C" fn(c_int, T, *const T, c_int, *mut T, c_int);
+type ComplexAxpy =
+    unsafe extern "C" fn(c_int, *const c_void, *const c_void, c_int, *mut c_void, c_int);
+type Nrm2<T, R> = unsafe extern "C" fn(c_int, *const T, c_int) -> R;
+type RealGemv<T> = unsafe extern "C" fn(
     c_int,
     c_int,
     c_int,
     c_int,
-    f64,
-    *const f64,
+    T,
+    *const T,
     c_int,
-    *const f64,
+    *const T,
     c_int,
-    f64,
-    *mut f64,
+    T,
+    *mut T,
     c_int,
 );
-type Ger = unsafe extern "C" fn(
+type ComplexGemv = unsafe extern "C" fn(
     c_int,
     c_int,
     c_int,
-    f64,
-    *const f64,
     c_int,
-    *const f64,
+    *const c_void,
+    *const c_void,
     c_int,
-    *mut f64,
+    *const c_void,
+    c_int,
+    *const c_void,
+    *mut c_void,
+    c_int,
+);
+type RealGer<T> =
+    unsafe extern "C" fn(c_int, c_int, c_int, T, *const T, c_int, *const T, c_int, *mut T, c_int);
+type ComplexGer = unsafe extern "C" fn(
+    c_int,
+    c_int,
+    c_int,
+    *const c_void,
+    *const c_void,
+    c_int,
+    *const c_void,
+    c_int,
+    *mut c_void,
     c_int,
 );
 
@@ -361,83 +381,41 @@ impl Cblas {
         T::cblas_gemm(self, m, n, k, a, b, c)
     }
 
-    /// `x . y` (unit increments): `cblas_ddot`; `None` if the library lacks it.
-    pub fn ddot(&self, x: &[f64], y: &[f64]) -> Option<f64> {
+    /// `x . y` (complex: `conj(x) . y`, `?dotc_sub`), unit increments; `None` if the
+    /// library lacks it.
+    pub fn dot<T: PeerScalar>(&self, x: &[T], y: &[T]) -> Option<T> {
         assert_eq!(x.len(), y.len());
-        let f = self.sym::<Dot>("cblas_ddot")?;
-        // SAFETY: both slices hold n elements.
-        Some(unsafe { f(int(x.len()), x.as_ptr(), 1, y.as_ptr(), 1) })
+        T::cblas_dot(self, x, y)
     }
 
-    /// `y <- alpha x + y`: `cblas_daxpy`.
-    pub fn daxpy(&self, alpha: f64, x: &[f64], y: &mut [f64]) -> bool {
+    /// `y <- alpha x + y`.
+    pub fn axpy<T: PeerScalar>(&self, alpha: T, x: &[T], y: &mut [T]) -> bool {
         assert_eq!(x.len(), y.len());
-        let Some(f) = self.sym::<Axpy>("cblas_daxpy") else {
-            return false;
-        };
-        // SAFETY: both slices hold n elements.
-        unsafe { f(int(x.len()), alpha, x.as_ptr(), 1, y.as_mut_ptr(), 1) };
-        true
+        T::cblas_axpy(self, alpha, x, y)
     }
 
-    /// `||x||_2`: `cblas_dnrm2`.
-    pub fn dnrm2(&self, x: &[f64]) -> Option<f64> {
-        let f = self.sym::<Nrm2>("cblas_dnrm2")?;
-        // SAFETY: the slice holds n elements.
-        Some(unsafe { f(int(x.len()), x.as_ptr(), 1) })
+    /// `||x||_2`.
+    pub fn nrm2<T: PeerScalar>(&self, x: &[T]) -> Option<T::Real> {
+        T::cblas_nrm2(self, x)
     }
 
-    /// `y <- op(A) x` (A n x n column-major, beta = 0): `cblas_dgemv`.
-    pub fn dgemv(&self, trans: bool, n: usize, a: &[f64], x: &[f64], y: &mut [f64]) -> bool {
+    /// `y <- op(A) x` (A n x n column-major, op the transpose with `trans`, beta = 0).
+    pub fn gemv<T: PeerScalar>(
+        &self,
+        trans: bool,
+        n: usize,
+        a: &[T],
+        x: &[T],
+        y: &mut [T],
+    ) -> bool {
         assert!(a.len() >= n * n && x.len() >= n && y.len() >= n);
-        let Some(f) = self.sym::<Gemv>("cblas_dgemv") else {
-            return false;
-        };
-        let ni = int(n);
-        let t = if trans { TRANS } else { NO_TRANS };
-        // SAFETY: A is n x n with ld = n; x and y hold n elements.
-        unsafe {
-            f(
-                COL_MAJOR,
-                t,
-                ni,
-                ni,
-                1.0,
-                a.as_ptr(),
-                ni.max(1),
-                x.as_ptr(),
-                1,
-                0.0,
-                y.as_mut_ptr(),
-                1,
-            )
-        };
-        true
+        T::cblas_gemv(self, trans, n, a, x, y)
     }
 
-    /// `A <- alpha x y^T + A` (n x n): `cblas_dger`.
-    pub fn dger(&self, alpha: f64, n: usize, x: &[f64], y: &[f64], a: &mut [f64]) -> bool {
+    /// `A <- alpha x y^T + A` (n x n; complex: `?geru`).
+    pub fn ger<T: PeerScalar>(&self, alpha: T, n: usize, x: &[T], y: &[T], a: &mut [T]) -> bool {
         assert!(a.len() >= n * n && x.len() >= n && y.len() >= n);
-        let Some(f) = self.sym::<Ger>("cblas_dger") else {
-            return false;
-        };
-        let ni = int(n);
-        // SAFETY: as for `dgemv`.
-        unsafe {
-            f(
-                COL_MAJOR,
-                ni,
-                ni,
-                alpha,
-                x.as_ptr(),
-                1,
-                y.as_ptr(),
-                1,
-                a.as_mut_ptr(),
-                ni.max(1),
-            )
-        };
-        true
+        T::cblas_ger(self, alpha, n, x, y, a)
     }
 
     /// `C <- A A^T` on the lower triangle (n x n, k = n): `cblas_dsyrk`.
@@ -524,8 +502,32 @@ impl Cblas {
     }
 }
 
-/// The element types the peers are called with.
+/// The element types the peers are called with, and their CBLAS routines.
 pub trait PeerScalar: Scalar {
+    /// `cblas_?dot` (complex: `cblas_?dotc_sub`).
+    fn cblas_dot(lib: &Cblas, x: &[Self], y: &[Self]) -> Option<Self>;
+    /// `cblas_?axpy`.
+    fn cblas_axpy(lib: &Cblas, alpha: Self, x: &[Self], y: &mut [Self]) -> bool;
+    /// `cblas_?nrm2` (complex: `cblas_?znrm2`/`scnrm2`).
+    fn cblas_nrm2(lib: &Cblas, x: &[Self]) -> Option<Self::Real>;
+    /// `cblas_?gemv`, n x n, beta = 0.
+    fn cblas_gemv(
+        lib: &Cblas,
+        trans: bool,
+        n: usize,
+        a: &[Self],
+        x: &[Self],
+        y: &mut [Self],
+    ) -> bool;
+    /// `cblas_?ger` (complex: `cblas_?geru`), n x n.
+    fn cblas_ger(
+        lib: &Cblas,
+        alpha: Self,
+        n: usize,
+        x: &[Self],
+        y: &[Self],
+        a: &mut [Self],
+    ) -> bool;
     /// `cblas_?gemm` for this type.
     fn cblas_gemm(
         lib: &Cblas,
@@ -539,8 +541,86 @@ pub trait PeerScalar: Scalar {
 }
 
 macro_rules! real_peer {
-    ($t:ty, $name:literal) => {
+    ($t:ty, $name:literal, $dot:literal, $axpy:literal, $nrm2:literal, $gemv:literal, $ger:literal) => {
         impl PeerScalar for $t {
+            fn cblas_dot(lib: &Cblas, x: &[Self], y: &[Self]) -> Option<Self> {
+                let f = lib.sym::<RealDot<$t>>($dot)?;
+                // SAFETY: both slices hold n elements.
+                Some(unsafe { f(int(x.len()), x.as_ptr(), 1, y.as_ptr(), 1) })
+            }
+            fn cblas_axpy(lib: &Cblas, alpha: Self, x: &[Self], y: &mut [Self]) -> bool {
+                let Some(f) = lib.sym::<RealAxpy<$t>>($axpy) else {
+                    return false;
+                };
+                // SAFETY: both slices hold n elements.
+                unsafe { f(int(x.len()), alpha, x.as_ptr(), 1, y.as_mut_ptr(), 1) };
+                true
+            }
+            fn cblas_nrm2(lib: &Cblas, x: &[Self]) -> Option<Self> {
+                let f = lib.sym::<Nrm2<$t, $t>>($nrm2)?;
+                // SAFETY: the slice holds n elements.
+                Some(unsafe { f(int(x.len()), x.as_ptr(), 1) })
+            }
+            fn cblas_gemv(
+                lib: &Cblas,
+                trans: bool,
+                n: usize,
+                a: &[Self],
+                x: &[Self],
+                y: &mut [Self],
+            ) -> bool {
+                let Some(f) = lib.sym::<RealGemv<$t>>($gemv) else {
+                    return false;
+                };
+                let (ni, t) = (int(n), if trans { TRANS } else { NO_TRANS });
+                // SAFETY: A is n x n with ld = n; x and y hold n elements.
+                unsafe {
+                    f(
+                        COL_MAJOR,
+                        t,
+                        ni,
+                        ni,
+                        1.0,
+                        a.as_ptr(),
+                        ni.max(1),
+                        x.as_ptr(),
+                        1,
+                        0.0,
+                        y.as_mut_ptr(),
+                        1,
+                    )
+                };
+                true
+            }
+            fn cblas_ger(
+                lib: &Cblas,
+                alpha: Self,
+                n: usize,
+                x: &[Self],
+                y: &[Self],
+                a: &mut [Self],
+            ) -> bool {
+                let Some(f) = lib.sym::<RealGer<$t>>($ger) else {
+                    return false;
+                };
+                let ni = int(n);
+                // SAFETY: as for gemv.
+                unsafe {
+                    f(
+                        COL_MAJOR,
+                        ni,
+                        ni,
+                        alpha,
+                        x.as_ptr(),
+                        1,
+                        y.as_ptr(),
+                        1,
+                        a.as_mut_ptr(),
+                        ni.max(1),
+                    )
+                };
+                true
+            }
             fn cblas_gemm(
                 lib: &Cblas,
                 m: usize,
@@ -578,12 +658,127 @@ macro_rules! real_peer {
         }
     };
 }
-real_peer!(f32, "cblas_sgemm");
-real_peer!(f64, "cblas_dgemm");
+real_peer!(
+    f32,
+    "cblas_sgemm",
+    "cblas_sdot",
+    "cblas_saxpy",
+    "cblas_snrm2",
+    "cblas_sgemv",
+    "cblas_sger"
+);
+real_peer!(
+    f64,
+    "cblas_dgemm",
+    "cblas_ddot",
+    "cblas_daxpy",
+    "cblas_dnrm2",
+    "cblas_dgemv",
+    "cblas_dger"
+);
 
 macro_rules! complex_peer {
-    ($t:ty, $name:literal) => {
+    ($t:ty, $name:literal, $dot:literal, $axpy:literal, $nrm2:literal, $gemv:literal, $ger:literal) => {
         impl PeerScalar for $t {
+            fn cblas_dot(lib: &Cblas, x: &[Self], y: &[Self]) -> Option<Self> {
+                let f = lib.sym::<ComplexDot>($dot)?;
+                let mut r = <$t>::new(0.0, 0.0);
+                // SAFETY: both slices hold n elements; the result is written to `r`.
+                unsafe {
+                    f(
+                        int(x.len()),
+                        x.as_ptr().cast(),
+                        1,
+                        y.as_ptr().cast(),
+                        1,
+                        (&mut r as *mut $t).cast(),
+                    )
+                };
+                Some(r)
+            }
+            fn cblas_axpy(lib: &Cblas, alpha: Self, x: &[Self], y: &mut [Self]) -> bool {
+                let Some(f) = lib.sym::<ComplexAxpy>($axpy) else {
+                    return false;
+                };
+                // SAFETY: both slices hold n elements; alpha is passed by pointer.
+                unsafe {
+                    f(
+                        int(x.len()),
+                        (&alpha as *const $t).cast(),
+                        x.as_ptr().cast(),
+                        1,
+                        y.as_mut_ptr().cast(),
+                        1,
+                    )
+                };
+                true
+            }
+            fn cblas_nrm2(lib: &Cblas, x: &[Self]) -> Option<Self::Real> {
+                let f = lib.sym::<Nrm2<c_void, Self::Real>>($nrm2)?;
+                // SAFETY: the slice holds n elements.
+                Some(unsafe { f(int(x.len()), x.as_ptr().cast(), 1) })
+            }
+            fn cblas_gemv(
+                lib: &Cblas,
+                trans: bool,
+                n: usize,
+                a: &[Self],
+                x: &[Self],
+                y: &mut [Self],
+            ) -> bool {
+                let Some(f) = lib.sym::<ComplexGemv>($gemv) else {
+                    return false;
+                };
+                let (ni, t) = (int(n), if trans { TRANS } else { NO_TRANS });
+                let (one, zero) = (<$t>::new(1.0, 0.0), <$t>::new(0.0, 0.0));
+                // SAFETY: as for the real types; alpha and beta by pointer.
+                unsafe {
+                    f(
+                        COL_MAJOR,
+                        t,
+                        ni,
+                        ni,
+                        (&one as *const $t).cast(),
+                        a.as_ptr().cast(),
+                        ni.max(1),
+                        x.as_ptr().cast(),
+                        1,
+                        (&zero as *const $t).cast(),
+                        y.as_mut_ptr().cast(),
+                        1,
+                    )
+                };
+                true
+            }
+            fn cblas_ger(
+                lib: &Cblas,
+                alpha: Self,
+                n: usize,
+                x: &[Self],
+                y: &[Self],
+                a: &mut [Self],
+            ) -> bool {
+                let Some(f) = lib.sym::<ComplexGer>($ger) else {
+                    return false;
+                };
+                let ni = int(n);
+                // SAFETY: as for gemv.
+                unsafe {
+                    f(
+                        COL_MAJOR,
+                        ni,
+                        ni,
+                        (&alpha as *const $t).cast(),
+                        x.as_ptr().cast(),
+                        1,
+                        y.as_ptr().cast(),
+                        1,
+                        a.as_mut_ptr().cast(),
+                        ni.max(1),
+                    )
+                };
+                true
+            }
             fn cblas_gemm(
                 lib: &Cblas,
                 m: usize,
@@ -622,5 +817,21 @@ macro_rules! complex_peer {
         }
     };
 }
-complex_peer!(c32, "cblas_cgemm");
-complex_peer!(c64, "cblas_zgemm");
+complex_peer!(
+    c32,
+    "cblas_cgemm",
+    "cblas_cdotc_sub",
+    "cblas_caxpy",
+    "cblas_scnrm2",
+    "cblas_cgemv",
+    "cblas_cgeru"
+);
+complex_peer!(
+    c64,
+    "cblas_zgemm",
+    "cblas_zdotc_sub",
+    "cblas_zaxpy",
+    "cblas_dznrm2",
+    "cblas_zgemv",
+    "cblas_zgeru"
+);

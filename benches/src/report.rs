@@ -202,10 +202,10 @@ pub fn render(r: &Results, dir: &Path, old: Option<(&str, &Results)>) -> Result<
             "level3",
             "Level 3 (f64, GFLOP/s of each routine's true flops)",
         ),
-        ("level1", "Level 1 (f64, GB/s of compulsory memory traffic)"),
+        ("level1", "Level 1 (GB/s of compulsory memory traffic)"),
         (
             "level2",
-            "Level 2 (f64, column-major A, GB/s of compulsory memory traffic)",
+            "Level 2 (column-major A, GB/s of compulsory memory traffic)",
         ),
     ] {
         table(&mut md, r, section, title);
