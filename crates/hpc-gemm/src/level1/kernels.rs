@@ -46,7 +46,7 @@ unsafe fn store<S: Simd, R: KernelReal>(p: *mut R, v: R::V<S>) {
 #[inline(always)]
 pub(crate) fn alternate<S: Simd, R: KernelReal>(a: R, b: R) -> R::V<S> {
     let mut buf = [R::zero(); 64];
-    for (i, e) in buf.iter_mut().enumerate() {
+    for (i, e) in buf.iter_mut().enumerate().take(lanes::<S, R>()) {
         *e = if i % 2 == 0 { a } else { b };
     }
     // SAFETY: a vector is at most 64 elements (512 bits of f32 is 16).
@@ -345,7 +345,11 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
         let (x, y) = (self.x, self.y);
         assert_eq!(x.len(), y.len());
         let a1 = R::v_splat(simd, self.alpha.0);
-        let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
+        let a2 = if COMPLEX {
+            alternate::<S, R>(-self.alpha.1, self.alpha.1)
+        } else {
+            a1
+        };
         let l = lanes::<S, R>();
         let n = x.len();
         let (px, py) = (x.as_ptr(), y.as_mut_ptr());
@@ -397,9 +401,17 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy2<'_, R, COMPLEX> {
         let (x, y, z) = (self.x, self.y, self.z);
         assert!(x.len() == z.len() && y.len() == z.len());
         let a1 = R::v_splat(simd, self.alpha.0);
-        let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
+        let a2 = if COMPLEX {
+            alternate::<S, R>(-self.alpha.1, self.alpha.1)
+        } else {
+            a1
+        };
         let b1 = R::v_splat(simd, self.beta.0);
-        let b2 = alternate::<S, R>(-self.beta.1, self.beta.1);
+        let b2 = if COMPLEX {
+            alternate::<S, R>(-self.beta.1, self.beta.1)
+        } else {
+            b1
+        };
         let l = lanes::<S, R>();
         let n = z.len();
         let (px, py, pz) = (x.as_ptr(), y.as_ptr(), z.as_mut_ptr());
@@ -441,7 +453,11 @@ impl<R: KernelReal, const COMPLEX: bool, const SUB: bool> WithSimd for Rotate<'_
     fn with_simd<S: Simd>(self, simd: S) {
         let (x, y) = (self.x, self.y);
         assert_eq!(x.len(), y.len());
-        let zero = alternate::<S, R>(-R::zero(), R::zero());
+        let zero = if COMPLEX {
+            alternate::<S, R>(-R::zero(), R::zero())
+        } else {
+            R::v_splat(simd, R::zero())
+        };
         let h = self.h.map(|v| R::v_splat(simd, v));
         let l = lanes::<S, R>();
         let n = x.len();
@@ -487,7 +503,11 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Scal<'_, R, COMPLEX> {
     fn with_simd<S: Simd>(self, simd: S) {
         let x = self.x;
         let a1 = R::v_splat(simd, self.alpha.0);
-        let a2 = alternate::<S, R>(-self.alpha.1, self.alpha.1);
+        let a2 = if COMPLEX {
+            alternate::<S, R>(-self.alpha.1, self.alpha.1)
+        } else {
+            a1
+        };
         let l = lanes::<S, R>();
         let n = x.len();
         let px = x.as_mut_ptr();
