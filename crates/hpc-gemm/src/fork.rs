@@ -34,6 +34,16 @@ pub(crate) fn max_threads() -> usize {
     }
 }
 
+/// Threads for `work` units under `par`, at least `per_thread` units each and at most one per
+/// each of `parts` pieces: the thread count of the Level 1 and 2 routines.
+pub(crate) fn ways(par: crate::Par, work: usize, per_thread: usize, parts: usize) -> usize {
+    par.threads()
+        .min(max_threads())
+        .min(work / per_thread)
+        .min(parts)
+        .max(1)
+}
+
 /// The cores this process may run on (1 if unknown), read once.
 fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();

@@ -64,15 +64,6 @@ const PIECE: usize = 1 << 16;
 /// threads win from 65536 reals on the Zen 4 VM (`docs/tuning.md`, "level1: PAR_REALS").
 const PAR_REALS: usize = 1 << 15;
 
-/// Threads for `reals` reals cut in `parts` pieces.
-fn ways(par: Par, reals: usize, parts: usize) -> usize {
-    par.threads()
-        .min(crate::fork::max_threads())
-        .min(reals / PAR_REALS)
-        .min(parts)
-        .max(1)
-}
-
 /// `kernel` over `x` (and `y`) piece by piece ([`PIECE`]), the pieces' results added in
 /// order by `add`; the pieces shared between up to `par`'s threads.
 fn reduce<R: KernelReal, O: Copy + Send + Default>(
@@ -88,7 +79,7 @@ fn reduce<R: KernelReal, O: Copy + Send + Default>(
     }
     let pieces = n.div_ceil(PIECE);
     let mut partial = vec![O::default(); pieces];
-    let per = pieces.div_ceil(ways(par, n, pieces));
+    let per = pieces.div_ceil(crate::fork::ways(par, n, PAR_REALS, pieces));
     crate::fork::for_each_chunk_mut(&mut partial, per, |t, out| {
         for (k, o) in out.iter_mut().enumerate() {
             let r = (t * per + k) * PIECE..((t * per + k + 1) * PIECE).min(n);
@@ -343,7 +334,12 @@ impl<T: GemmScalar> Level1<T> for Fast {
             (Some(xs), Some(ys)) => {
                 // Elementwise: any split gives the same bits.
                 let n = xs.len();
-                let chunk = n.div_ceil(ways(self.par, n * crate::simd::factor::<T>(), n));
+                let chunk = n.div_ceil(crate::fork::ways(
+                    self.par,
+                    n * crate::simd::factor::<T>(),
+                    PAR_REALS,
+                    n,
+                ));
                 crate::fork::for_each_chunk_mut(ys, chunk, |t, piece| {
                     axpy_slice(alpha, &xs[t * chunk..t * chunk + piece.len()], piece);
                 });

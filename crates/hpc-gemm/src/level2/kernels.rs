@@ -49,10 +49,23 @@ impl<R: KernelReal> WithSimd for AxpyF<'_, R> {
                 // SAFETY: column `j + c` (c < cols) starts inside A, by the contract.
                 let col = |c: usize| unsafe { self.a.add((j + c) * lda + r0) };
                 let mut i = 0;
-                while i < rows {
-                    let len = (rows - i).min(l);
-                    let mask = R::v_mask_first(simd, len);
-                    // SAFETY: rows `r0 + i ..< r0 + i + len` of `s` and of the columns exist.
+                // Whole vectors, then the masked tail (the same arithmetic).
+                while i + l <= rows {
+                    // SAFETY: rows `r0 + i ..< r0 + i + l` of `s` and of the columns exist.
+                    unsafe {
+                        let p = ps.add(r0 + i);
+                        let mut acc = p.cast::<R::V<S>>().read_unaligned();
+                        for (c, &x) in xv.iter().enumerate().take(cols) {
+                            let av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
+                            acc = R::v_add(simd, acc, R::v_mul(simd, av, x));
+                        }
+                        p.cast::<R::V<S>>().write_unaligned(acc);
+                    }
+                    i += l;
+                }
+                if i < rows {
+                    let mask = R::v_mask_first(simd, rows - i);
+                    // SAFETY: rows `r0 + i ..< r0 + rows` of `s` and of the columns exist.
                     unsafe {
                         let p = ps.add(r0 + i);
                         let mut acc = R::v_load_masked(simd, mask, p);
@@ -62,7 +75,6 @@ impl<R: KernelReal> WithSimd for AxpyF<'_, R> {
                         }
                         R::v_store_masked(simd, mask, p, acc);
                     }
-                    i += len;
                 }
                 j += cols;
             }
@@ -163,10 +175,26 @@ impl<R: KernelReal> WithSimd for AxpyFC<'_, R> {
                 // SAFETY: column `j + c` (c < cols) starts inside A, by the contract.
                 let col = |c: usize| unsafe { self.a.add((j + c) * lda + r0) };
                 let mut i = 0;
-                while i < rows {
-                    let len = (rows - i).min(l);
-                    let mask = R::v_mask_first(simd, len);
-                    // SAFETY: reals `r0 + i ..< r0 + i + len` of `s` and of the columns exist.
+                // Whole vectors, then the masked tail (the same arithmetic).
+                while i + l <= rows {
+                    // SAFETY: reals `r0 + i ..< r0 + i + l` of `s` and of the columns exist.
+                    unsafe {
+                        let p = ps.add(r0 + i);
+                        let mut acc = p.cast::<R::V<S>>().read_unaligned();
+                        for (c, &(x1, x2)) in xv.iter().enumerate().take(cols) {
+                            let mut av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
+                            if self.conj {
+                                av = R::v_conj_pairs(simd, av);
+                            }
+                            acc = R::v_add(simd, acc, cmul::<S, R>(simd, x1, x2, av));
+                        }
+                        p.cast::<R::V<S>>().write_unaligned(acc);
+                    }
+                    i += l;
+                }
+                if i < rows {
+                    let mask = R::v_mask_first(simd, rows - i);
+                    // SAFETY: reals `r0 + i ..< r0 + rows` of `s` and of the columns exist.
                     unsafe {
                         let p = ps.add(r0 + i);
                         let mut acc = R::v_load_masked(simd, mask, p);
@@ -179,7 +207,6 @@ impl<R: KernelReal> WithSimd for AxpyFC<'_, R> {
                         }
                         R::v_store_masked(simd, mask, p, acc);
                     }
-                    i += len;
                 }
                 j += cols;
             }

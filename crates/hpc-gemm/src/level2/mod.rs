@@ -51,15 +51,6 @@ const TRSV_BLOCK: usize = 64;
 /// (`docs/tuning.md`, "level2: PAR_ELEMENTS").
 const PAR_ELEMENTS: usize = 1 << 15;
 
-/// Threads for a matrix of `elements` split into at most `parts` pieces.
-fn ways(par: Par, elements: usize, parts: usize) -> usize {
-    par.threads()
-        .min(crate::fork::max_threads())
-        .min(elements / PAR_ELEMENTS)
-        .min(parts)
-        .max(1)
-}
-
 /// A matrix's address, shared by the threads that read (or write disjoint parts of) it.
 #[derive(Clone, Copy)]
 struct Shared<T>(*const T);
@@ -145,7 +136,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         // Rows (N) or columns (T) split between threads: every element of `s` is computed by
         // one thread in the same order whatever the split, so results do not depend on it.
         let parts = s.len();
-        let ways = ways(self.par, rows * cols, parts);
+        let ways = crate::fork::ways(self.par, rows * cols, PAR_ELEMENTS, parts);
         let chunk = parts.div_ceil(ways).next_multiple_of(16).min(parts.max(1));
         // In reals: the stride, and the pieces of `s` each thread takes.
         let f = crate::simd::factor::<T>();
@@ -631,7 +622,7 @@ fn rank_update<T: GemmScalar>(
     let (data, off) = a.raw_parts_mut();
     let base = Shared(data[off..].as_mut_ptr().cast_const());
     let cs = cs as usize;
-    let ways = ways(par, n * n / 2, n);
+    let ways = crate::fork::ways(par, n * n / 2, PAR_ELEMENTS, n);
     let chunk = n.div_ceil(ways);
     crate::fork::for_each(ways, |t| {
         for j in t * chunk..((t + 1) * chunk).min(n) {
@@ -704,7 +695,7 @@ fn ger<T: GemmScalar>(
     let (data, off) = a.raw_parts_mut();
     let base = Shared(data[off..].as_mut_ptr().cast_const());
     let cs = cs as usize;
-    let ways = ways(par, rows * cols, cols);
+    let ways = crate::fork::ways(par, rows * cols, PAR_ELEMENTS, cols);
     let chunk = cols.div_ceil(ways);
     crate::fork::for_each(ways, |t| {
         for j in t * chunk..((t + 1) * chunk).min(cols) {
