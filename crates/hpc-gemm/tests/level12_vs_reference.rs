@@ -293,8 +293,18 @@ fn gemv<T: GemmScalar>(
             }) * alpha.abs1()
         })
         .fold(T::Real::zero(), |s, v| s.max(v));
-    // The axpy-form kernel (op(A) stored by columns) rounds as the reference: bitwise.
-    let axpy_form = (trans == Trans::No) != layout.row_major;
+    // The axpy-form kernel rounds as the reference: bitwise. It runs where op(A) is read by
+    // columns: A with unit row stride and no transpose, or A with unit column stride (and
+    // not the first) transposed, as `Fast::gemv` picks; other strides take the reference.
+    let view = sa.view();
+    let (rs, cs) = (view.row_stride(), view.col_stride());
+    let axpy_form = if rs == 1 && cs > 0 {
+        trans == Trans::No
+    } else if cs == 1 && rs > 0 {
+        trans != Trans::No
+    } else {
+        true
+    };
     let tol = (!axpy_form).then_some((8.0 * (xl as f64 + 2.0), scale));
     for (k, (&g, &w)) in got.values().iter().zip(&want.values()).enumerate() {
         assert!(
@@ -951,6 +961,29 @@ fn rotm_and_mixed_dots_match_the_reference() {
             assert!(
                 (g - w).abs() <= 2.0 * f32::EPSILON * (1.0 + w.abs()),
                 "sdsdot n {n}: {g} vs {w}"
+            );
+        }
+    }
+}
+
+/// A row-major matrix of one column is also stored by columns (unit row stride): gemv reads
+/// it in the dot form then, whatever its layout's name (a case the property test once drew).
+#[test]
+fn one_column_row_major_gemv() {
+    let layout = Layout {
+        row_major: true,
+        ..Layout::COL_MAJOR
+    };
+    for seed in 0..20 {
+        for trans in [Trans::No, Trans::Trans, Trans::ConjTrans] {
+            gemv::<c32>(
+                (18, 1),
+                trans,
+                layout,
+                (-3, -2),
+                (Special::Other, Special::Zero),
+                false,
+                seed,
             );
         }
     }
