@@ -10,10 +10,10 @@
 //! - elementwise kernels (`axpy`, `scal`) round exactly as the reference loops do (a product
 //!   then a sum, no fused multiply-add), so their results are bitwise the reference's;
 //! - reductions (`dot`, `asum`) round each product as the reference does (no fused
-//!   multiply-add: LAPACK's test suite has a driver test at its threshold that the fused
-//!   rounding tipped over) and sum in an order fixed by the length and the ISA alone: four
-//!   vector accumulators over the body, a masked vector for the tail, the lanes added in
-//!   order.
+//!   multiply-add, which LAPACK's tests at their thresholds can tell apart; `docs/tuning.md`,
+//!   "level1: no FMA in reductions") and sum in an order fixed by the length and the ISA
+//!   alone: four vector accumulators over the body, a masked vector for the tail, the lanes
+//!   added in order.
 
 use pulp::{Simd, WithSimd};
 

@@ -60,8 +60,8 @@ fn same_len(routine: &'static str, x: usize, y: usize) -> Result<()> {
 /// sums are added in order, whatever the number of threads that computed them.
 const PIECE: usize = 1 << 16;
 
-/// Fewest reals a thread takes: below it, a fork and join costs more than it saves; two
-/// threads win from 65536 reals on the Zen 4 VM (`docs/tuning.md`, "level1: PAR_REALS").
+/// Fewest reals a thread takes: below it, a fork and join costs more than it saves
+/// (`docs/tuning.md`, "level1: PAR_REALS").
 const PAR_REALS: usize = 1 << 15;
 
 /// `kernel` over `x` (and `y`) piece by piece ([`PIECE`]), the pieces' results added in

@@ -47,8 +47,7 @@ fn columns<T: Scalar>(a: &MatRef<'_, T>) -> Option<(*const T, usize, bool)> {
 const TRSV_BLOCK: usize = 64;
 
 /// Fewest matrix elements a thread takes in gemv and ger: a smaller share streams in less time
-/// than a fork and join costs; two threads win from 65536 elements on the Zen 4 VM
-/// (`docs/tuning.md`, "level2: PAR_ELEMENTS").
+/// than a fork and join costs (`docs/tuning.md`, "level2: PAR_ELEMENTS").
 const PAR_ELEMENTS: usize = 1 << 15;
 
 /// A matrix's address, shared by the threads that read (or write disjoint parts of) it.
