@@ -790,20 +790,20 @@ typed!(level1_f64, level2_f64, f64);
 typed!(level1_c32, level2_c32, c32);
 typed!(level1_c64, level2_c64, c64);
 
-/// A large gemv, both ways, whose rows cross AxpyF's row blocks and whose columns are not a
-/// multiple of the fused group.
+/// A large gemv, both ways, real and complex, whose rows cross AxpyF's row blocks and whose
+/// columns are not a multiple of the fused groups.
 #[test]
 fn large_gemv_crosses_the_row_blocks() {
     for trans in [Trans::No, Trans::Trans] {
-        gemv::<f64>(
-            (4099, 7),
-            trans,
+        let args = (
             Layout::COL_MAJOR,
             (1, 1),
             (Special::Other, Special::Other),
             false,
             7,
         );
+        gemv::<f64>((4099, 19), trans, args.0, args.1, args.2, args.3, args.4);
+        gemv::<c64>((2051, 11), trans, args.0, args.1, args.2, args.3, args.4);
     }
 }
 

@@ -1,5 +1,5 @@
-//! The fused kernels of Level 2 (BLIS's level-1f: `axpyf`, `dotxf`) on real column-major
-//! matrices with unit row stride: several columns per pass over the vector they share.
+//! The fused kernels of Level 2 (BLIS's level-1f: `axpyf`, `dotxf`) on column-major matrices
+//! with unit row stride, real or complex: several columns per pass over the vector they share.
 //!
 //! Contract: `a` points to element (0, 0) of an `m x n` matrix whose column `j` starts at
 //! `a + j * lda`, every element readable; the vectors are contiguous slices of the lengths
@@ -7,143 +7,156 @@
 
 use pulp::{Simd, WithSimd};
 
-use crate::level1::kernels::{add_lanes, alternate, cmul};
+use crate::level1::kernels::{alternate, cmul};
 use crate::simd::{KernelReal, lanes};
 
-/// Columns per pass.
-const COLS: usize = 4;
+/// Real columns per pass (a complex pass takes half as many: it needs two registers a column
+/// where a real one needs one). Eight streams of A keep more of the memory system busy than
+/// four, and leave room in AVX2's sixteen registers (`docs/tuning.md`, "level2: fused columns").
+const DOT_COLS: usize = 8;
+const AXPY_COLS: usize = 8;
 
-/// Rows per block of `AxpyF`: the block of `s` (16 KiB of f64) stays in L1 while every column
-/// passes over it.
-const ROW_BLOCK: usize = 2048;
+/// Reals per row block of `AxpyF`: the block of `s` (32 KiB) stays in L1 or L2 while every
+/// column passes over it.
+const ROW_BLOCK: usize = 4096;
 
-/// `s <- s + A x` (`s` of length m, `x` of length n), column by column in order, each
-/// product rounded then added as the reference's loop does (no fused multiply-add): for
-/// every row the same sum, in the same order, as `sum_j a_ij x_j` from zero, so that `s`
-/// started at zero is bitwise the reference's sum.
-pub(crate) struct AxpyF<'a, R> {
+/// `s <- s + op(A) x` (`s` of `m` elements, `x` of `n`; complex with `COMPLEX`, as
+/// interleaved reals), column by column in order, each product rounded as the reference
+/// rounds it (complex: as its complex product) and then added, no fused multiply-add: every
+/// element of `s` gets the same sum, in the same order, as the reference's loop, so `s`
+/// started at zero is bitwise the reference's sum. `op` is the identity or, with `conj`
+/// (complex only), the conjugate. The complex form needs two lanes a vector.
+pub(crate) struct AxpyF<'a, R, const COMPLEX: bool> {
     pub a: *const R,
+    /// The column stride, in reals.
     pub lda: usize,
     pub x: &'a [R],
     pub s: &'a mut [R],
+    pub conj: bool,
 }
 
-impl<R: KernelReal> WithSimd for AxpyF<'_, R> {
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for AxpyF<'_, R, COMPLEX> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let (m, n, lda) = (self.s.len(), self.x.len(), self.lda);
-        let l = lanes::<S, R>();
+        // Two multipliers a complex column: half the columns keep them all in registers.
+        if COMPLEX {
+            self.passes::<S, { AXPY_COLS / 2 }>(simd);
+        } else {
+            self.passes::<S, AXPY_COLS>(simd);
+        }
+    }
+}
+
+impl<R: KernelReal, const COMPLEX: bool> AxpyF<'_, R, COMPLEX> {
+    /// For each block of rows, passes over it with `C` columns each, then the columns left
+    /// one by one.
+    #[inline(always)]
+    fn passes<S: Simd, const C: usize>(self, simd: S) {
+        let f = if COMPLEX { 2 } else { 1 };
+        let (m, n, lda, conj) = (self.s.len(), self.x.len() / f, self.lda, self.conj);
         let ps = self.s.as_mut_ptr();
         let mut r0 = 0;
         while r0 < m {
             let rows = (m - r0).min(ROW_BLOCK);
             let mut j = 0;
-            while j < n {
-                let cols = (n - j).min(COLS);
-                let mut xv = [R::v_splat(simd, R::zero()); COLS];
-                for (c, v) in xv.iter_mut().enumerate().take(cols) {
-                    *v = R::v_splat(simd, self.x[j + c]);
+            // SAFETY: in every call, columns `j ..< j + C` and reals `r0 ..< r0 + rows` are
+            // inside A and `s`, by the contract.
+            unsafe {
+                while j + C <= n {
+                    let (a, x) = (self.a.add(j * lda + r0), &self.x[j * f..]);
+                    axpy_cols::<S, R, C, COMPLEX>(simd, a, lda, x, conj, ps.add(r0), rows);
+                    j += C;
                 }
-                // SAFETY: column `j + c` (c < cols) starts inside A, by the contract.
-                let col = |c: usize| unsafe { self.a.add((j + c) * lda + r0) };
-                let mut i = 0;
-                // Whole vectors, then the masked tail (the same arithmetic).
-                while i + l <= rows {
-                    // SAFETY: rows `r0 + i ..< r0 + i + l` of `s` and of the columns exist.
-                    unsafe {
-                        let p = ps.add(r0 + i);
-                        let mut acc = p.cast::<R::V<S>>().read_unaligned();
-                        for (c, &x) in xv.iter().enumerate().take(cols) {
-                            let av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
-                            acc = R::v_add(simd, acc, R::v_mul(simd, av, x));
-                        }
-                        p.cast::<R::V<S>>().write_unaligned(acc);
-                    }
-                    i += l;
+                while j < n {
+                    let (a, x) = (self.a.add(j * lda + r0), &self.x[j * f..]);
+                    axpy_cols::<S, R, 1, COMPLEX>(simd, a, lda, x, conj, ps.add(r0), rows);
+                    j += 1;
                 }
-                if i < rows {
-                    let mask = R::v_mask_first(simd, rows - i);
-                    // SAFETY: rows `r0 + i ..< r0 + rows` of `s` and of the columns exist.
-                    unsafe {
-                        let p = ps.add(r0 + i);
-                        let mut acc = R::v_load_masked(simd, mask, p);
-                        for (c, &x) in xv.iter().enumerate().take(cols) {
-                            let av = R::v_load_masked(simd, mask, col(c).add(i));
-                            acc = R::v_add(simd, acc, R::v_mul(simd, av, x));
-                        }
-                        R::v_store_masked(simd, mask, p, acc);
-                    }
-                }
-                j += cols;
             }
             r0 += rows;
         }
     }
 }
 
-/// `s_j <- sum_i a_ij x_i` for every column `j` (`x` of length m, `s` of length n): several
-/// columns per pass over x, each with its own vector accumulator, the lanes added in order;
-/// each product rounded, then added (as Level 1's `Dot`).
-pub(crate) struct DotXF<'a, R> {
-    pub a: *const R,
-    pub lda: usize,
-    pub x: &'a [R],
-    pub s: &'a mut [R],
-}
-
-impl<R: KernelReal> WithSimd for DotXF<'_, R> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let (m, n, lda) = (self.x.len(), self.s.len(), self.lda);
-        let l = lanes::<S, R>();
-        let px = self.x.as_ptr();
-        let mut j = 0;
-        while j < n {
-            let cols = (n - j).min(COLS);
-            // SAFETY: as in `AxpyF`.
-            let col = |c: usize| unsafe { self.a.add((j + c) * lda) };
-            let mut acc = [R::v_splat(simd, R::zero()); COLS];
-            let mut i = 0;
-            while i + l <= m {
-                // SAFETY: rows `i ..< i + l` of x and of the columns exist.
-                unsafe {
-                    let xv = px.add(i).cast::<R::V<S>>().read_unaligned();
-                    for (c, a) in acc.iter_mut().enumerate().take(cols) {
-                        let av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
-                        *a = R::v_add(simd, *a, R::v_mul(simd, av, xv));
-                    }
-                }
-                i += l;
+/// [`AxpyF`] on `C` columns at `a + c * lda` and the first `C` elements of `x`, over the
+/// first `rows` reals of `s`: whole vectors, then the masked tail.
+///
+/// # Safety
+/// `rows` reals are readable from each column and writable from `s`.
+#[inline(always)]
+unsafe fn axpy_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    a: *const R,
+    lda: usize,
+    x: &[R],
+    conj: bool,
+    s: *mut R,
+    rows: usize,
+) {
+    let l = lanes::<S, R>();
+    // The multipliers: x_c (complex: re, and (-im, im, ...) for the swapped pairs).
+    let xv: [(R::V<S>, R::V<S>); C] = core::array::from_fn(|c| {
+        if COMPLEX {
+            let (xr, xi) = (x[2 * c], x[2 * c + 1]);
+            (R::v_splat(simd, xr), alternate::<S, R>(-xi, xi))
+        } else {
+            (R::v_splat(simd, x[c]), R::v_splat(simd, R::zero()))
+        }
+    });
+    let mut i = 0;
+    while i + l <= rows {
+        // SAFETY: reals `i ..< i + l` of `s` and of the columns exist.
+        unsafe {
+            let p = s.add(i);
+            let mut acc = p.cast::<R::V<S>>().read_unaligned();
+            for (c, &x) in xv.iter().enumerate() {
+                let av = a.add(c * lda + i).cast::<R::V<S>>().read_unaligned();
+                acc = axpy_step::<S, R, COMPLEX>(simd, acc, av, x, conj);
             }
-            if i < m {
-                let mask = R::v_mask_first(simd, m - i);
-                // SAFETY: the first `m - i` rows from `i` exist.
-                unsafe {
-                    let xv = R::v_load_masked(simd, mask, px.add(i));
-                    for (c, a) in acc.iter_mut().enumerate().take(cols) {
-                        let av = R::v_load_masked(simd, mask, col(c).add(i));
-                        *a = R::v_add(simd, *a, R::v_mul(simd, av, xv));
-                    }
-                }
+            p.cast::<R::V<S>>().write_unaligned(acc);
+        }
+        i += l;
+    }
+    if i < rows {
+        let mask = R::v_mask_first(simd, rows - i);
+        // SAFETY: the masked reals, `i ..< rows`, of `s` and of the columns exist.
+        unsafe {
+            let p = s.add(i);
+            let mut acc = R::v_load_masked(simd, mask, p);
+            for (c, &x) in xv.iter().enumerate() {
+                let av = R::v_load_masked(simd, mask, a.add(c * lda + i));
+                acc = axpy_step::<S, R, COMPLEX>(simd, acc, av, x, conj);
             }
-            for (c, a) in acc.iter().enumerate().take(cols) {
-                let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(a));
-                self.s[j + c] = lanes.iter().fold(R::zero(), |t, &v| t + v);
-            }
-            j += cols;
+            R::v_store_masked(simd, mask, p, acc);
         }
     }
 }
 
-/// [`AxpyF`] for a complex matrix and vectors (interleaved reals; `s` and the rows of A `2m`
-/// reals, `x` `2n`): `s <- s + op(A) x` with `op` the identity or, with `conj`, the
-/// conjugate, each product `a_ij x_j` rounded as the reference's complex product and added in
-/// column order, so the result is bitwise the reference's. Needs two lanes a vector.
-pub(crate) struct AxpyFC<'a, R> {
+/// `acc + op(a) x`, rounded as [`AxpyF`] promises; `(x1, x2)` as `axpy_cols` makes them.
+#[inline(always)]
+fn axpy_step<S: Simd, R: KernelReal, const COMPLEX: bool>(
+    simd: S,
+    acc: R::V<S>,
+    a: R::V<S>,
+    (x1, x2): (R::V<S>, R::V<S>),
+    conj: bool,
+) -> R::V<S> {
+    if COMPLEX {
+        let a = if conj { R::v_conj_pairs(simd, a) } else { a };
+        R::v_add(simd, acc, cmul::<S, R>(simd, x1, x2, a))
+    } else {
+        R::v_add(simd, acc, R::v_mul(simd, a, x1))
+    }
+}
+
+/// `s_j <- sum_i op(a_ij) x_i` for every column `j` (`x` of `m` elements, `s` of `n`;
+/// complex with `COMPLEX`, as interleaved reals, `op` the identity or with `conj` the
+/// conjugate): several columns per pass over x, each product rounded, then added into vector
+/// accumulators (complex: sums split by lane parity, as Level 1's `Dot`), whose lanes are
+/// added in order at the end. The complex form needs two lanes a vector.
+pub(crate) struct DotXF<'a, R, const COMPLEX: bool> {
     pub a: *const R,
     /// The column stride, in reals.
     pub lda: usize,
@@ -152,127 +165,131 @@ pub(crate) struct AxpyFC<'a, R> {
     pub conj: bool,
 }
 
-impl<R: KernelReal> WithSimd for AxpyFC<'_, R> {
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for DotXF<'_, R, COMPLEX> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let (m, n, lda) = (self.s.len(), self.x.len() / 2, self.lda);
-        let l = lanes::<S, R>();
-        let ps = self.s.as_mut_ptr();
-        let zero = R::v_splat(simd, R::zero());
-        let mut r0 = 0;
-        while r0 < m {
-            let rows = (m - r0).min(2 * ROW_BLOCK);
-            let mut j = 0;
-            while j < n {
-                let cols = (n - j).min(COLS);
-                let mut xv = [(zero, zero); COLS];
-                for (c, v) in xv.iter_mut().enumerate().take(cols) {
-                    let (xr, xi) = (self.x[2 * (j + c)], self.x[2 * (j + c) + 1]);
-                    *v = (R::v_splat(simd, xr), alternate::<S, R>(-xi, xi));
-                }
-                // SAFETY: column `j + c` (c < cols) starts inside A, by the contract.
-                let col = |c: usize| unsafe { self.a.add((j + c) * lda + r0) };
-                let mut i = 0;
-                // Whole vectors, then the masked tail (the same arithmetic).
-                while i + l <= rows {
-                    // SAFETY: reals `r0 + i ..< r0 + i + l` of `s` and of the columns exist.
-                    unsafe {
-                        let p = ps.add(r0 + i);
-                        let mut acc = p.cast::<R::V<S>>().read_unaligned();
-                        for (c, &(x1, x2)) in xv.iter().enumerate().take(cols) {
-                            let mut av = col(c).add(i).cast::<R::V<S>>().read_unaligned();
-                            if self.conj {
-                                av = R::v_conj_pairs(simd, av);
-                            }
-                            acc = R::v_add(simd, acc, cmul::<S, R>(simd, x1, x2, av));
-                        }
-                        p.cast::<R::V<S>>().write_unaligned(acc);
-                    }
-                    i += l;
-                }
-                if i < rows {
-                    let mask = R::v_mask_first(simd, rows - i);
-                    // SAFETY: reals `r0 + i ..< r0 + rows` of `s` and of the columns exist.
-                    unsafe {
-                        let p = ps.add(r0 + i);
-                        let mut acc = R::v_load_masked(simd, mask, p);
-                        for (c, &(x1, x2)) in xv.iter().enumerate().take(cols) {
-                            let mut av = R::v_load_masked(simd, mask, col(c).add(i));
-                            if self.conj {
-                                av = R::v_conj_pairs(simd, av);
-                            }
-                            acc = R::v_add(simd, acc, cmul::<S, R>(simd, x1, x2, av));
-                        }
-                        R::v_store_masked(simd, mask, p, acc);
-                    }
-                }
-                j += cols;
-            }
-            r0 += rows;
+        // Two accumulators a complex column: half the columns keep them all in registers.
+        if COMPLEX {
+            self.passes::<S, { DOT_COLS / 2 }>(simd);
+        } else {
+            self.passes::<S, DOT_COLS>(simd);
         }
     }
 }
 
-/// [`DotXF`] for a complex matrix and vectors (interleaved reals; the columns and `x` `2m`
-/// reals, `s` `2n`): `s_j <- sum_i op(a_ij) x_i`, `op` the identity or, with `conj`, the
-/// conjugate, from sums split by lane parity as Level 1's `Dot` does. Needs two lanes a
-/// vector.
-pub(crate) struct DotXFC<'a, R> {
-    pub a: *const R,
-    /// The column stride, in reals.
-    pub lda: usize,
-    pub x: &'a [R],
-    pub s: &'a mut [R],
-    pub conj: bool,
-}
-
-impl<R: KernelReal> WithSimd for DotXFC<'_, R> {
-    type Output = ();
-
+impl<R: KernelReal, const COMPLEX: bool> DotXF<'_, R, COMPLEX> {
+    /// Passes over x with `C` columns each, then the columns left one by one.
     #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        let (m, n, lda) = (self.x.len(), self.s.len() / 2, self.lda);
-        let l = lanes::<S, R>();
-        let px = self.x.as_ptr();
-        let zero = R::v_splat(simd, R::zero());
+    fn passes<S: Simd, const C: usize>(self, simd: S) {
+        let f = if COMPLEX { 2 } else { 1 };
+        let (n, lda, conj) = (self.s.len() / f, self.lda, self.conj);
         let mut j = 0;
-        while j < n {
-            let cols = (n - j).min(COLS);
-            // SAFETY: as in `AxpyF`.
-            let col = |c: usize| unsafe { self.a.add((j + c) * lda) };
-            let mut acc = [(zero, zero); COLS];
-            let mut i = 0;
-            while i < m {
-                let len = (m - i).min(l);
-                let mask = R::v_mask_first(simd, len);
-                // SAFETY: reals `i ..< i + len` of x and of the columns exist.
-                unsafe {
-                    let xv = R::v_load_masked(simd, mask, px.add(i));
-                    let xs = R::v_swap_pairs(simd, xv);
-                    for (c, (p, q)) in acc.iter_mut().enumerate().take(cols) {
-                        let av = R::v_load_masked(simd, mask, col(c).add(i));
-                        *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
-                        *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
-                    }
-                }
-                i += len;
+        // SAFETY: in every call, columns `j ..< j + C` are inside A, by the contract.
+        unsafe {
+            while j + C <= n {
+                let (a, s) = (self.a.add(j * lda), &mut self.s[j * f..]);
+                dot_cols::<S, R, C, COMPLEX>(simd, a, lda, self.x, conj, s);
+                j += C;
             }
-            for (c, &(p, q)) in acc.iter().enumerate().take(cols) {
-                let (mut e, mut o) = ([R::zero(); 2], [R::zero(); 2]);
-                add_lanes::<S, R>(p, &mut e);
-                add_lanes::<S, R>(q, &mut o);
-                // e: [sum ar xr, sum ai xi]; o: [sum ar xi, sum ai xr].
-                let (re, im) = if self.conj {
-                    (e[0] + e[1], o[0] - o[1])
-                } else {
-                    (e[0] - e[1], o[0] + o[1])
-                };
-                self.s[2 * (j + c)] = re;
-                self.s[2 * (j + c) + 1] = im;
+            while j < n {
+                let (a, s) = (self.a.add(j * lda), &mut self.s[j * f..]);
+                dot_cols::<S, R, 1, COMPLEX>(simd, a, lda, self.x, conj, s);
+                j += 1;
             }
-            j += cols;
         }
     }
+}
+
+/// [`DotXF`] on the `C` columns at `a + c * lda`, into the first `C` elements of `s`.
+///
+/// # Safety
+/// `x.len()` reals are readable from each column.
+#[inline(always)]
+unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    a: *const R,
+    lda: usize,
+    x: &[R],
+    conj: bool,
+    s: &mut [R],
+) {
+    let (m, l, px) = (x.len(), lanes::<S, R>(), x.as_ptr());
+    let zero = R::v_splat(simd, R::zero());
+    // Per column: the sums of a x (complex: also of a swap(x)).
+    let mut acc = [(zero, zero); C];
+    let mut i = 0;
+    while i + l <= m {
+        // SAFETY: reals `i ..< i + l` of x and of the columns exist.
+        unsafe {
+            let xv = px.add(i).cast::<R::V<S>>().read_unaligned();
+            let xs = if COMPLEX {
+                R::v_swap_pairs(simd, xv)
+            } else {
+                xv
+            };
+            for (c, (p, q)) in acc.iter_mut().enumerate() {
+                let av = a.add(c * lda + i).cast::<R::V<S>>().read_unaligned();
+                *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
+                if COMPLEX {
+                    *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
+                }
+            }
+        }
+        i += l;
+    }
+    if i < m {
+        let mask = R::v_mask_first(simd, m - i);
+        // SAFETY: the masked reals, `i ..< m`, of x and of the columns exist.
+        unsafe {
+            let xv = R::v_load_masked(simd, mask, px.add(i));
+            let xs = if COMPLEX {
+                R::v_swap_pairs(simd, xv)
+            } else {
+                xv
+            };
+            for (c, (p, q)) in acc.iter_mut().enumerate() {
+                let av = R::v_load_masked(simd, mask, a.add(c * lda + i));
+                *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
+                if COMPLEX {
+                    *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
+                }
+            }
+        }
+    }
+    for (c, &(p, q)) in acc.iter().enumerate() {
+        if COMPLEX {
+            let (e, o) = (fold_lanes::<S, R, 2>(p), fold_lanes::<S, R, 2>(q));
+            // e: [sum ar xr, sum ai xi]; o: [sum ar xi, sum ai xr].
+            let (re, im) = if conj {
+                (e[0] + e[1], o[0] - o[1])
+            } else {
+                (e[0] - e[1], o[0] + o[1])
+            };
+            s[2 * c] = re;
+            s[2 * c + 1] = im;
+        } else {
+            [s[c]] = fold_lanes::<S, R, 1>(p);
+        }
+    }
+}
+
+/// The lanes of `v` added pairwise, halves onto halves, down to `K` sums (`K = 2` keeps the
+/// even and odd lanes apart: the real and imaginary parts of complex numbers): a fixed order
+/// whose latency grows as the log of the lane count, where an in-order sum grows with it.
+#[inline(always)]
+fn fold_lanes<S: Simd, R: KernelReal, const K: usize>(v: R::V<S>) -> [R; K] {
+    let mut buf = [R::zero(); 16];
+    let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v));
+    let mut w = lanes.len();
+    buf[..w].copy_from_slice(lanes);
+    while w > K {
+        w /= 2;
+        for k in 0..w {
+            let v = buf[k + w];
+            buf[k] += v;
+        }
+    }
+    core::array::from_fn(|k| buf[k])
 }

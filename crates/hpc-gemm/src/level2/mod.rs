@@ -25,7 +25,7 @@ use hpc_core::{
 use crate::level1::{reals, reals_mut};
 use crate::registry::{GemmScalar, vectorize};
 use crate::{Fast, Par};
-use kernels::{AxpyF, AxpyFC, DotXF, DotXFC};
+use kernels::{AxpyF, DotXF};
 
 /// A real column-major view of `a`: the address of (0, 0), the column stride and whether
 /// `a` had to be transposed to get there (its column stride was the unit one), or `None`.
@@ -148,10 +148,10 @@ impl<T: GemmScalar> Level2<T> for Fast {
                     .add(if transposed { first * lda } else { first * f })
             };
             match (transposed, T::IS_COMPLEX) {
-                (true, false) => vectorize(DotXF { a, lda, x, s }),
-                (false, false) => vectorize(AxpyF { a, lda, x, s }),
-                (true, true) => vectorize(DotXFC { a, lda, x, s, conj }),
-                (false, true) => vectorize(AxpyFC { a, lda, x, s, conj }),
+                (true, false) => vectorize(DotXF::<_, false> { a, lda, x, s, conj }),
+                (false, false) => vectorize(AxpyF::<_, false> { a, lda, x, s, conj }),
+                (true, true) => vectorize(DotXF::<_, true> { a, lda, x, s, conj }),
+                (false, true) => vectorize(AxpyF::<_, true> { a, lda, x, s, conj }),
             }
         });
         add_scaled(alpha, &s, &mut y);
