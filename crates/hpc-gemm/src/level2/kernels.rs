@@ -96,15 +96,8 @@ unsafe fn axpy_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>
     rows: usize,
 ) {
     let l = lanes::<S, R>();
-    // The multipliers: x_c (complex: re, and (-im, im, ...) for the swapped pairs).
-    let xv: [(R::V<S>, R::V<S>); C] = core::array::from_fn(|c| {
-        if COMPLEX {
-            let (xr, xi) = (x[2 * c], x[2 * c + 1]);
-            (R::v_splat(simd, xr), alternate::<S, R>(-xi, xi))
-        } else {
-            (R::v_splat(simd, x[c]), R::v_splat(simd, R::zero()))
-        }
-    });
+    let xv: [(R::V<S>, R::V<S>); C] =
+        core::array::from_fn(|c| multiplier::<S, R, COMPLEX>(simd, x, c));
     let mut i = 0;
     while i + l <= rows {
         // SAFETY: reals `i ..< i + l` of `s` and of the columns exist.
@@ -131,6 +124,22 @@ unsafe fn axpy_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>
             }
             R::v_store_masked(simd, mask, p, acc);
         }
+    }
+}
+
+/// The multiplier `x_c` (interleaved reals with `COMPLEX`) as [`axpy_step`] takes it: `x_c`
+/// in every lane (complex: its real part, and `(-im, im, ...)` for the swapped pairs).
+#[inline(always)]
+fn multiplier<S: Simd, R: KernelReal, const COMPLEX: bool>(
+    simd: S,
+    x: &[R],
+    c: usize,
+) -> (R::V<S>, R::V<S>) {
+    if COMPLEX {
+        let (xr, xi) = (x[2 * c], x[2 * c + 1]);
+        (R::v_splat(simd, xr), alternate::<S, R>(-xi, xi))
+    } else {
+        (R::v_splat(simd, x[c]), R::v_splat(simd, R::zero()))
     }
 }
 
@@ -270,7 +279,10 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
             s[2 * c] = re;
             s[2 * c + 1] = im;
         } else {
-            [s[c]] = fold_lanes::<S, R, 1>(p);
+            // In order: pairwise (as the complex sums) changed rounding enough to tip three
+            // borderline eigenvalue tests of LAPACK's suite (docs/tuning.md).
+            let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&p));
+            s[c] = lanes.iter().fold(R::zero(), |t, &v| t + v);
         }
     }
 }
@@ -292,4 +304,87 @@ fn fold_lanes<S: Simd, R: KernelReal, const K: usize>(v: R::V<S>) -> [R; K] {
         }
     }
     core::array::from_fn(|k| buf[k])
+}
+
+/// `a_c <- a_c + x t_c` for the columns `a_c` at the addresses `cols` (`x.len()` reals each;
+/// complex with `COMPLEX`, as interleaved reals, `t` then holding the pairs `t_c`): each
+/// element gets `x_i t_c` rounded as the reference's `ger` rounds it, then added, so the
+/// result is bitwise the reference's. Several columns per pass over x. The complex form needs
+/// two lanes a vector.
+pub(crate) struct GerF<'a, R, const COMPLEX: bool> {
+    pub cols: &'a [*mut R],
+    pub t: &'a [R],
+    pub x: &'a [R],
+}
+
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for GerF<'_, R, COMPLEX> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let f = if COMPLEX { 2 } else { 1 };
+        let mut j = 0;
+        let n = self.cols.len();
+        // SAFETY: in every call, the columns `j ..< j + C` are writable for `x.len()` reals
+        // and no other column overlaps them, by the contract.
+        unsafe {
+            while j + GER_COLS <= n {
+                let (cols, t) = (&self.cols[j..j + GER_COLS], &self.t[j * f..]);
+                ger_cols::<S, R, GER_COLS, COMPLEX>(simd, cols, t, self.x);
+                j += GER_COLS;
+            }
+            while j < n {
+                ger_cols::<S, R, 1, COMPLEX>(simd, &self.cols[j..=j], &self.t[j * f..], self.x);
+                j += 1;
+            }
+        }
+    }
+}
+
+/// Columns per pass of [`GerF`].
+const GER_COLS: usize = 4;
+
+/// [`GerF`] on the `C` columns of `cols` and the first `C` multipliers of `t`.
+///
+/// # Safety
+/// Each column is writable for `x.len()` reals, and the columns do not overlap.
+#[inline(always)]
+unsafe fn ger_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    cols: &[*mut R],
+    t: &[R],
+    x: &[R],
+) {
+    let (m, l, px) = (x.len(), lanes::<S, R>(), x.as_ptr());
+    let tv: [(R::V<S>, R::V<S>); C] =
+        core::array::from_fn(|c| multiplier::<S, R, COMPLEX>(simd, t, c));
+    let cols: [*mut R; C] = core::array::from_fn(|c| cols[c]);
+    let mut i = 0;
+    while i + l <= m {
+        // SAFETY: reals `i ..< i + l` of x and of the columns exist.
+        unsafe {
+            let xv = px.add(i).cast::<R::V<S>>().read_unaligned();
+            // Every load before any store: columns a multiple of 4 KiB apart would otherwise
+            // have each load wait on the store before it (4K aliasing).
+            let av: [R::V<S>; C] =
+                core::array::from_fn(|c| cols[c].add(i).cast::<R::V<S>>().read_unaligned());
+            for ((&p, &t), &a) in cols.iter().zip(&tv).zip(&av) {
+                let v = axpy_step::<S, R, COMPLEX>(simd, a, xv, t, false);
+                p.add(i).cast::<R::V<S>>().write_unaligned(v);
+            }
+        }
+        i += l;
+    }
+    if i < m {
+        let mask = R::v_mask_first(simd, m - i);
+        // SAFETY: the masked reals, `i ..< m`, of x and of the columns exist.
+        unsafe {
+            let xv = R::v_load_masked(simd, mask, px.add(i));
+            for (&p, &t) in cols.iter().zip(&tv) {
+                let av = R::v_load_masked(simd, mask, p.add(i));
+                let av = axpy_step::<S, R, COMPLEX>(simd, av, xv, t, false);
+                R::v_store_masked(simd, mask, p.add(i), av);
+            }
+        }
+    }
 }

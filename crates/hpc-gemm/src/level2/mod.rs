@@ -25,7 +25,7 @@ use hpc_core::{
 use crate::level1::{reals, reals_mut};
 use crate::registry::{GemmScalar, vectorize};
 use crate::{Fast, Par};
-use kernels::{AxpyF, DotXF};
+use kernels::{AxpyF, DotXF, GerF};
 
 /// A real column-major view of `a`: the address of (0, 0), the column stride and whether
 /// `a` had to be transposed to get there (its column stride was the unit one), or `None`.
@@ -696,17 +696,33 @@ fn ger<T: GemmScalar>(
     let cs = cs as usize;
     let ways = crate::fork::ways(par, rows * cols, PAR_ELEMENTS, cols);
     let chunk = cols.div_ceil(ways);
+    // Complex kernels need two lanes a vector (every ISA but the portable one).
+    let fused = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
     crate::fork::for_each(ways, |t| {
+        // The share's columns whose `y_j` is not zero, and their multipliers `alpha y_j`.
+        let (mut ptrs, mut ts) = (Vec::new(), Vec::new());
         for j in t * chunk..((t + 1) * chunk).min(cols) {
             let yj = y.get(j);
-            if yj == T::zero() {
-                continue;
+            if yj != T::zero() {
+                // SAFETY: column j (`rows` elements from `j * cs`) is inside A's storage.
+                ptrs.push(unsafe { base.get().add(j * cs).cast_mut() });
+                ts.push(alpha * if conj { yj.conj() } else { yj });
             }
-            let t = alpha * if conj { yj.conj() } else { yj };
-            // SAFETY: column j (`rows` elements from `j * cs`) is inside A's storage, columns
-            // do not overlap (a valid view), and only this share writes column j.
-            let col =
-                unsafe { std::slice::from_raw_parts_mut(base.get().add(j * cs).cast_mut(), rows) };
+        }
+        if fused {
+            let cols: Vec<*mut T::Real> = ptrs.iter().map(|p| p.cast()).collect();
+            let (t, x) = (reals(&ts), reals(&xs));
+            if T::IS_COMPLEX {
+                vectorize(GerF::<_, true> { cols: &cols, t, x });
+            } else {
+                vectorize(GerF::<_, false> { cols: &cols, t, x });
+            }
+            return;
+        }
+        for (&p, &t) in ptrs.iter().zip(&ts) {
+            // SAFETY: the column's `rows` elements are inside A's storage, columns do not
+            // overlap (a valid view), and only this share writes them.
+            let col = unsafe { std::slice::from_raw_parts_mut(p, rows) };
             crate::level1::axpy_slice(t, &xs, col);
         }
     });
