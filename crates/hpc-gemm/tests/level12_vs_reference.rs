@@ -988,3 +988,46 @@ fn one_column_row_major_gemv() {
         }
     }
 }
+
+/// dot, dotc, nrm2 and asum read a vector of another increment a piece at a time into a
+/// contiguous buffer: the same bits as for the same elements stored contiguously, on 1 and 2
+/// threads, over several pieces, with the scaled nrm2 included (extreme values).
+#[test]
+fn strided_reductions_match_contiguous() {
+    fn check<T: GemmScalar>(n: usize, extreme: bool, seed: u64)
+    where
+        Fast: Level1<T>,
+    {
+        use hpc_core::VecRef;
+        use hpc_gemm::Par;
+        let mut rng = Gen::new(seed);
+        let x: Vec<T> = values(n, &mut rng, extreme);
+        let y: Vec<T> = values(n, &mut rng, extreme);
+        for threads in [1, 2] {
+            let f = Fast::new(Par::from_count(threads));
+            let (cx, cy) = (VecRef::from_slice(&x), VecRef::from_slice(&y));
+            for (incx, incy) in [(2, 1), (-3, 2), (1, -1)] {
+                let (sx, sy) = (
+                    StoredVec::new(&x, incx, nan()),
+                    StoredVec::new(&y, incy, nan()),
+                );
+                let what = format!(
+                    "{} n {n} incx {incx} incy {incy} threads {threads}",
+                    std::any::type_name::<T>()
+                );
+                let (g, w) = (f.dotu(sx.view(), sy.view()), f.dotu(cx, cy));
+                assert!(same(g.unwrap(), w.unwrap()), "dotu {what}");
+                let (g, w) = (f.dotc(sx.view(), sy.view()), f.dotc(cx, cy));
+                assert!(same(g.unwrap(), w.unwrap()), "dotc {what}");
+                assert!(same(f.nrm2(sx.view()), f.nrm2(cx)), "nrm2 {what}");
+                assert!(same(f.asum(sx.view()), f.asum(cx)), "asum {what}");
+            }
+        }
+    }
+    for (seed, n) in [(1, 70_001), (2, 33_000), (3, 17)] {
+        check::<f64>(n, false, seed);
+        check::<f32>(n, true, seed);
+        check::<c64>(n, true, seed);
+        check::<c32>(n, false, seed);
+    }
+}

@@ -9,6 +9,8 @@
 
 pub(crate) mod kernels;
 
+use std::cell::RefCell;
+
 use hpc_core::check::check_len;
 use hpc_core::reference::Reference;
 use hpc_core::{Level1, MixedDot, RealLevel1, RealScalar, Result, Scalar, VecMut, VecRef};
@@ -89,13 +91,134 @@ fn reduce<R: KernelReal, O: Copy + Send + Default>(
     partial.into_iter().reduce(add).unwrap_or_default()
 }
 
-/// `x . y` (`conj` conjugates x) of contiguous vectors, or `None` where no kernel applies.
-fn dot<T: GemmScalar>(par: Par, x: &[T], y: &[T], conj: bool) -> Option<T> {
-    let (x, y) = (reals(x), reals(y));
+thread_local! {
+    /// Each thread's buffers for pieces of vectors gathered from other increments, kept from
+    /// call to call: fresh ones each call cost page faults as large as the copy itself.
+    static GATHER: RefCell<[Vec<u64>; 2]> = const { RefCell::new([Vec::new(), Vec::new()]) };
+}
+
+/// Elements `r` of `v`, in order, copied into `buf` (grown as needed) and returned.
+fn gather<'b, T: Scalar>(
+    v: &VecRef<'_, T>,
+    r: core::ops::Range<usize>,
+    buf: &'b mut Vec<u64>,
+) -> &'b [T] {
+    const { assert!(align_of::<T>() <= align_of::<u64>()) };
+    assert!(r.end <= v.len());
+    let words = (r.len() * size_of::<T>()).div_ceil(size_of::<u64>());
+    if buf.len() < words {
+        buf.resize(words, 0);
+    }
+    // SAFETY: `buf` holds at least `r.len()` `T`s, suitably aligned (checked above), and any
+    // bits are a valid real or complex number (plain floats).
+    let out = unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), r.len()) };
+    let (data, off, inc) = (v.raw_parts().0, v.raw_parts().1 as isize, v.inc());
+    for (o, i) in out.iter_mut().zip(r) {
+        // SAFETY: element i < len is at `off + i * inc`, inside `data` by the view's extent
+        // check.
+        *o = unsafe { *data.get_unchecked((off + i as isize * inc) as usize) };
+    }
+    out
+}
+
+/// `f(x_i, &mut y_i)` for every `i`, in order, on vectors of one length and any increments:
+/// the reference's loop without its per-element index checks (the views' extents were
+/// checked when they were made).
+fn strided_update<T: Scalar>(x: &VecRef<'_, T>, y: &mut VecMut<'_, T>, f: impl Fn(T, &mut T)) {
+    assert_eq!(x.len(), y.len());
+    let (n, incx, incy) = (x.len(), x.inc(), y.inc());
+    let (xd, xo) = x.raw_parts();
+    let (yd, yo) = y.raw_parts_mut();
+    let (mut ix, mut iy) = (xo as isize, yo as isize);
+    for _ in 0..n {
+        // SAFETY: element i < n of each view is at `offset + i * inc`, inside its slice by the
+        // view's extent check.
+        unsafe {
+            f(
+                *xd.get_unchecked(ix as usize),
+                yd.get_unchecked_mut(iy as usize),
+            )
+        };
+        ix += incx;
+        iy += incy;
+    }
+}
+
+/// `f(&mut x_i, &mut y_i)` for every `i`, in order (as [`strided_update`]).
+fn strided_pair<T: Scalar>(
+    x: &mut VecMut<'_, T>,
+    y: &mut VecMut<'_, T>,
+    f: impl Fn(&mut T, &mut T),
+) {
+    assert_eq!(x.len(), y.len());
+    let (n, incx, incy) = (x.len(), x.inc(), y.inc());
+    let (xd, xo) = x.raw_parts_mut();
+    let (yd, yo) = y.raw_parts_mut();
+    let (mut ix, mut iy) = (xo as isize, yo as isize);
+    for _ in 0..n {
+        // SAFETY: as in `strided_update`; `x` and `y` are distinct borrows.
+        unsafe {
+            f(
+                xd.get_unchecked_mut(ix as usize),
+                yd.get_unchecked_mut(iy as usize),
+            )
+        };
+        ix += incx;
+        iy += incy;
+    }
+}
+
+/// `f(&mut x_i)` for every `i` (as [`strided_update`]).
+fn strided_each<T: Scalar>(x: &mut VecMut<'_, T>, f: impl Fn(&mut T)) {
+    let (n, inc) = (x.len(), x.inc());
+    let (xd, xo) = x.raw_parts_mut();
+    let mut ix = xo as isize;
+    for _ in 0..n {
+        // SAFETY: as in `strided_update`.
+        unsafe { f(xd.get_unchecked_mut(ix as usize)) };
+        ix += inc;
+    }
+}
+
+/// [`reduce`] over vectors of any increment: a vector of increment 1 is read in place, any
+/// other is copied a piece at a time into a contiguous buffer, so that the kernels run on it
+/// and the result has the same bits as for the same elements stored contiguously.
+fn reduce_any<T: GemmScalar, O: Copy + Send + Default>(
+    par: Par,
+    x: &VecRef<'_, T>,
+    y: Option<&VecRef<'_, T>>,
+    kernel: impl Fn(&[T::Real], Option<&[T::Real]>) -> O + Sync,
+    add: impl Fn(O, O) -> O,
+) -> O {
+    let (ux, uy) = (unit(x), y.map(unit));
+    if let (Some(xs), None | Some(Some(_))) = (ux, uy) {
+        return reduce(par, reals(xs), uy.flatten().map(reals), kernel, add);
+    }
+    let n = x.len();
+    let per_piece = PIECE / crate::simd::factor::<T>();
+    let pieces = n.div_ceil(per_piece);
+    let mut partial = vec![O::default(); pieces];
+    let reals_n = n * crate::simd::factor::<T>();
+    let per = pieces.div_ceil(crate::fork::ways(par, reals_n, PAR_REALS, pieces));
+    crate::fork::for_each_chunk_mut(&mut partial, per, |t, out| {
+        GATHER.with_borrow_mut(|[bx, by]| {
+            for (k, o) in out.iter_mut().enumerate() {
+                let r = (t * per + k) * per_piece..((t * per + k + 1) * per_piece).min(n);
+                let xs = gather(x, r.clone(), bx);
+                let ys = y.map(|y| gather(y, r, by));
+                *o = kernel(reals(xs), ys.map(reals));
+            }
+        });
+    });
+    partial.into_iter().reduce(add).unwrap_or_default()
+}
+
+/// `x . y` (`conj` conjugates x), or `None` where no kernel applies.
+fn dot<T: GemmScalar>(par: Par, x: &VecRef<'_, T>, y: &VecRef<'_, T>, conj: bool) -> Option<T> {
     let add =
         |a: [T::Real; 4], b: [T::Real; 4]| [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]];
     if !T::IS_COMPLEX {
-        let [e, o, ..] = reduce(
+        let [e, o, ..] = reduce_any(
             par,
             x,
             Some(y),
@@ -113,7 +236,7 @@ fn dot<T: GemmScalar>(par: Par, x: &[T], y: &[T], conj: bool) -> Option<T> {
         return None;
     }
     // [sum xr yr, sum xi yi, sum xr yi, sum xi yr].
-    let [rr, ii, ri, ir] = reduce(
+    let [rr, ii, ri, ir] = reduce_any(
         par,
         x,
         Some(y),
@@ -135,7 +258,8 @@ fn dot<T: GemmScalar>(par: Par, x: &[T], y: &[T], conj: bool) -> Option<T> {
 /// `x . y` (`conj`: `conj(x) . y`) of contiguous slices of one length, on one thread: the
 /// kernel where it applies, a plain loop otherwise.
 pub(crate) fn dot_slice<T: GemmScalar>(x: &[T], y: &[T], conj: bool) -> T {
-    dot(Par::Seq, x, y, conj).unwrap_or_else(|| {
+    let (xv, yv) = (VecRef::from_slice(x), VecRef::from_slice(y));
+    dot(Par::Seq, &xv, &yv, conj).unwrap_or_else(|| {
         x.iter().zip(y).fold(T::zero(), |s, (&a, &b)| {
             s + if conj { a.conj() } else { a } * b
         })
@@ -153,11 +277,7 @@ pub(crate) fn scal_in_place<T: GemmScalar>(alpha: T, x: &mut VecMut<'_, T>) {
             alpha: (alpha.re(), alpha.im()),
             x: reals_mut(xs),
         }),
-        _ => {
-            for i in 0..x.len() {
-                x.set(i, alpha * x.get(i));
-            }
-        }
+        _ => strided_each(x, |v| *v = alpha * *v),
     }
 }
 
@@ -278,7 +398,14 @@ impl<T: GemmScalar> Level1<T> for Fast {
                 }
                 Ok(())
             }
-            _ => Reference.rot(x, y, c, s),
+            // As the reference: `c * x` a complex product with `(c, 0)` (see its comment).
+            _ => {
+                let (c, s) = (T::from_real(c), T::from_real(s));
+                strided_pair(&mut x, &mut y, |xi, yi| {
+                    (*xi, *yi) = (c * *xi + s * *yi, c * *yi - s * *xi);
+                });
+                Ok(())
+            }
         }
     }
 
@@ -289,7 +416,10 @@ impl<T: GemmScalar> Level1<T> for Fast {
                 xs.swap_with_slice(ys);
                 Ok(())
             }
-            _ => Reference.swap(x, y),
+            _ => {
+                strided_pair(&mut x, &mut y, core::mem::swap);
+                Ok(())
+            }
         }
     }
 
@@ -309,7 +439,7 @@ impl<T: GemmScalar> Level1<T> for Fast {
                 alpha: (alpha, T::Real::zero()),
                 x: reals_mut(xs),
             }),
-            None => Reference.rscal(alpha, x),
+            None => strided_each(&mut x, |v| *v = v.scale_real(alpha)),
         }
     }
 
@@ -320,7 +450,10 @@ impl<T: GemmScalar> Level1<T> for Fast {
                 ys.copy_from_slice(xs);
                 Ok(())
             }
-            _ => Reference.copy(x, y),
+            _ => {
+                strided_update(&x, &mut y, |xi, yi| *yi = xi);
+                Ok(())
+            }
         }
     }
 
@@ -345,69 +478,51 @@ impl<T: GemmScalar> Level1<T> for Fast {
                 });
                 Ok(())
             }
-            _ => Reference.axpy(alpha, x, y),
+            _ => {
+                strided_update(&x, &mut y, |xi, yi| *yi += alpha * xi);
+                Ok(())
+            }
         }
     }
 
     fn dotu(&self, x: VecRef<'_, T>, y: VecRef<'_, T>) -> Result<T> {
         same_len("dotu", x.len(), y.len())?;
-        match (unit(&x), unit(&y)) {
-            (Some(xs), Some(ys)) => {
-                dot(self.par, xs, ys, false).map_or_else(|| Reference.dotu(x, y), Ok)
-            }
-            _ => Reference.dotu(x, y),
-        }
+        dot(self.par, &x, &y, false).map_or_else(|| Reference.dotu(x, y), Ok)
     }
 
     fn dotc(&self, x: VecRef<'_, T>, y: VecRef<'_, T>) -> Result<T> {
         same_len("dotc", x.len(), y.len())?;
-        match (unit(&x), unit(&y)) {
-            (Some(xs), Some(ys)) => {
-                dot(self.par, xs, ys, true).map_or_else(|| Reference.dotc(x, y), Ok)
-            }
-            _ => Reference.dotc(x, y),
-        }
+        dot(self.par, &x, &y, true).map_or_else(|| Reference.dotc(x, y), Ok)
     }
 
     fn nrm2(&self, x: VecRef<'_, T>) -> T::Real {
-        match unit(&x) {
-            Some(xs) => {
-                // First the plain sum of squares: when it neither overflowed nor can have lost
-                // more than a rounding to underflow (each square below the smallest normal
-                // loses less than it, all of them less than `ssq * eps`), its root is the
-                // norm, at dot's speed; otherwise Blue's scaled sums.
-                let x = reals(xs);
-                let sq = |x: &[T::Real], _: Option<&[T::Real]>| {
-                    let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y: x });
-                    e + o
-                };
-                let ssq = reduce(self.par, x, None, sq, |a, b| a + b);
-                let floor = T::Real::min_positive_value() / T::Real::epsilon()
-                    * <T::Real as RealScalar>::from_f64(x.len() as f64);
-                if ssq.is_finite() && ssq >= floor {
-                    return ssq.sqrt();
-                }
-                let add =
-                    |a: [T::Real; 3], b: [T::Real; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
-                let [asml, amed, abig] =
-                    reduce(self.par, x, None, |x, _| vectorize(Nrm2 { x }), add);
-                T::Real::blue_norm(asml, amed, abig)
-            }
-            None => Reference.nrm2(x),
+        // First the plain sum of squares: when it neither overflowed nor can have lost more
+        // than a rounding to underflow (each square below the smallest normal loses less than
+        // it, all of them less than `ssq * eps`), its root is the norm, at dot's speed;
+        // otherwise Blue's scaled sums.
+        let sq = |x: &[T::Real], _: Option<&[T::Real]>| {
+            let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y: x });
+            e + o
+        };
+        let ssq = reduce_any(self.par, &x, None, sq, |a, b| a + b);
+        let floor = T::Real::min_positive_value() / T::Real::epsilon()
+            * <T::Real as RealScalar>::from_f64((x.len() * crate::simd::factor::<T>()) as f64);
+        if ssq.is_finite() && ssq >= floor {
+            return ssq.sqrt();
         }
+        let add = |a: [T::Real; 3], b: [T::Real; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+        let [asml, amed, abig] = reduce_any(self.par, &x, None, |x, _| vectorize(Nrm2 { x }), add);
+        T::Real::blue_norm(asml, amed, abig)
     }
 
     fn asum(&self, x: VecRef<'_, T>) -> T::Real {
-        match unit(&x) {
-            Some(xs) => reduce(
-                self.par,
-                reals(xs),
-                None,
-                |x, _| vectorize(Asum { x }),
-                |a, b| a + b,
-            ),
-            None => Reference.asum(x),
-        }
+        reduce_any(
+            self.par,
+            &x,
+            None,
+            |x, _| vectorize(Asum { x }),
+            |a, b| a + b,
+        )
     }
 
     fn iamax(&self, x: VecRef<'_, T>) -> Option<usize> {
@@ -442,7 +557,13 @@ impl<R: RealScalar + crate::registry::Family> RealLevel1<R> for Fast {
                 vectorize(Rotate::<R, false, false> { h, x, y });
                 Ok(())
             }
-            _ => Reference.rotm(x, y, param),
+            _ => {
+                strided_pair(&mut x, &mut y, |xi, yi| {
+                    let (w, z) = (*xi, *yi);
+                    (*xi, *yi) = (w * h[0] + z * h[1], w * h[3] + z * h[2]);
+                });
+                Ok(())
+            }
         }
     }
 }

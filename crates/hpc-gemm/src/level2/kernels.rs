@@ -1,9 +1,10 @@
-//! The fused kernels of Level 2 (BLIS's level-1f: `axpyf`, `dotxf`) on column-major matrices
-//! with unit row stride, real or complex: several columns per pass over the vector they share.
+//! The fused kernels of Level 2 (BLIS's level-1f: `axpyf`, `dotxf`, and a rank-1 update
+//! `GerF`) on column-major matrices with unit row stride, real or complex: several columns per
+//! pass over the vector they share.
 //!
-//! Contract: `a` points to element (0, 0) of an `m x n` matrix whose column `j` starts at
-//! `a + j * lda`, every element readable; the vectors are contiguous slices of the lengths
-//! given below.
+//! Contract (`AxpyF`, `DotXF`): `a` points to element (0, 0) of an `m x n` matrix whose column
+//! `j` starts at `a + j * lda`, every element readable; the vectors are contiguous slices of
+//! the lengths given below. `GerF` takes the addresses of the columns it writes instead.
 
 use pulp::{Simd, WithSimd};
 

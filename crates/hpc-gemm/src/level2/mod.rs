@@ -1,9 +1,10 @@
 //! Level 2 on [`Fast`]:
-//! - `gemv` on the fused kernels of [`kernels`] (`AxpyF`/`DotXF` and their complex forms) for
+//! - `gemv` on the fused kernels of [`kernels`] (`AxpyF`, `DotXF`, real and complex) for
 //!   matrices with a unit row or column stride, rows or columns shared between threads;
+//! - `ger` (`geru`, `gerc`) on the fused `GerF`, columns shared between threads;
 //! - `trsv`, `trmv`, `symv` and `hemv` blocked onto gemv (the diagonal blocks by the
 //!   reference's loops);
-//! - `ger`, `syr`, `her`, `syr2`, `her2` column by column on Level 1's kernels;
+//! - `syr`, `her`, `syr2`, `her2` column by column on Level 1's kernels;
 //! - the band and packed routines column by column on Level 1's kernels ([`by_column`]).
 //!
 //! Other layouts (no unit stride) take hpc-core's reference loops. Arguments are checked as
@@ -666,9 +667,10 @@ fn rank_update<T: GemmScalar>(
     Ok(())
 }
 
-/// `A <- A + alpha x y^T` (`conj`: `y^H`), column by column as the reference: a column whose
-/// `y_j` is zero is skipped, the others get `x * (alpha y_j)` added by Level 1's `axpy`
-/// kernel, which rounds as the reference does, so the result is bitwise the reference's.
+/// `A <- A + alpha x y^T` (`conj`: `y^H`) as the reference computes it: a column whose `y_j` is
+/// zero is skipped, the others get `x * (alpha y_j)` added, rounded as the reference rounds it
+/// (`GerF`; Level 1's `axpy` where the ISA has no complex kernels), so the result is bitwise
+/// the reference's.
 fn ger<T: GemmScalar>(
     par: Par,
     conj: bool,
