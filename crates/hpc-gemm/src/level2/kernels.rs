@@ -323,16 +323,28 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for GerF<'_, R, COMPLEX> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
+        // Two multiplier registers a complex column.
+        if COMPLEX {
+            self.passes::<S, { GER_COLS / 2 }>(simd);
+        } else {
+            self.passes::<S, GER_COLS>(simd);
+        }
+    }
+}
+
+impl<R: KernelReal, const COMPLEX: bool> GerF<'_, R, COMPLEX> {
+    /// Passes over x with `C` columns each, then the columns left one by one.
+    #[inline(always)]
+    fn passes<S: Simd, const C: usize>(self, simd: S) {
         let f = if COMPLEX { 2 } else { 1 };
-        let mut j = 0;
-        let n = self.cols.len();
+        let (mut j, n) = (0, self.cols.len());
         // SAFETY: in every call, the columns `j ..< j + C` are writable for `x.len()` reals
         // and no other column overlaps them, by the contract.
         unsafe {
-            while j + GER_COLS <= n {
-                let (cols, t) = (&self.cols[j..j + GER_COLS], &self.t[j * f..]);
-                ger_cols::<S, R, GER_COLS, COMPLEX>(simd, cols, t, self.x);
-                j += GER_COLS;
+            while j + C <= n {
+                let (cols, t) = (&self.cols[j..j + C], &self.t[j * f..]);
+                ger_cols::<S, R, C, COMPLEX>(simd, cols, t, self.x);
+                j += C;
             }
             while j < n {
                 ger_cols::<S, R, 1, COMPLEX>(simd, &self.cols[j..=j], &self.t[j * f..], self.x);
@@ -342,8 +354,8 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for GerF<'_, R, COMPLEX> {
     }
 }
 
-/// Columns per pass of [`GerF`].
-const GER_COLS: usize = 4;
+/// Real columns per pass of [`GerF`] (complex: half as many), as [`AXPY_COLS`].
+const GER_COLS: usize = 8;
 
 /// [`GerF`] on the `C` columns of `cols` and the first `C` multipliers of `t`.
 ///

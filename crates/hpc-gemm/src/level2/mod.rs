@@ -51,6 +51,10 @@ const TRSV_BLOCK: usize = 64;
 /// than a fork and join costs (`docs/tuning.md`, "level2: PAR_ELEMENTS").
 const PAR_ELEMENTS: usize = 1 << 15;
 
+/// [`PAR_ELEMENTS`] for ger, whose fused kernel finishes a small matrix in about the time a
+/// fork and join takes (`docs/tuning.md`, "level2: PAR_ELEMENTS").
+const PAR_GER_ELEMENTS: usize = 1 << 17;
+
 /// A matrix's address, shared by the threads that read (or write disjoint parts of) it.
 #[derive(Clone, Copy)]
 struct Shared<T>(*const T);
@@ -696,7 +700,7 @@ fn ger<T: GemmScalar>(
     let (data, off) = a.raw_parts_mut();
     let base = Shared(data[off..].as_mut_ptr().cast_const());
     let cs = cs as usize;
-    let ways = crate::fork::ways(par, rows * cols, PAR_ELEMENTS, cols);
+    let ways = crate::fork::ways(par, rows * cols, PAR_GER_ELEMENTS, cols);
     let chunk = cols.div_ceil(ways);
     // Complex kernels need two lanes a vector (every ISA but the portable one).
     let fused = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
