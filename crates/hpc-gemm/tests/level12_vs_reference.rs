@@ -813,7 +813,8 @@ fn large_gemv_crosses_the_row_blocks() {
 fn threads_do_not_change_results() {
     use hpc_core::{MatMut, MatRef, VecMut, VecRef};
     use hpc_gemm::Par;
-    let (m, n) = (701, 333);
+    // Large enough that ger, the last routine to fork, takes three threads (2^17 elements each).
+    let (m, n) = (701, 601);
     let mut rng = Gen::new(11);
     let a: Vec<f64> = random_vec(m * n, &mut rng, Data::Real);
     let x: Vec<f64> = random_vec(m.max(n), &mut rng, Data::Real);
