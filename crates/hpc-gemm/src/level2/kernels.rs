@@ -41,8 +41,9 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for AxpyF<'_, R, COMPLEX> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        // Two multipliers a complex column: half the columns keep them all in registers.
-        if COMPLEX {
+        // Two multipliers a complex column: half the columns keep them all in registers,
+        // except with AVX-512's 32.
+        if COMPLEX && lanes::<S, R>() * size_of::<R>() < 64 {
             self.passes::<S, { AXPY_COLS / 2 }>(simd);
         } else {
             self.passes::<S, AXPY_COLS>(simd);
