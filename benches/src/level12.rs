@@ -105,7 +105,7 @@ fn rows_of<T: BenchScalar>(
             for (k, &n) in l1.iter().enumerate() {
                 let memory = k + 1 == l1.len() && l1.len() > 1;
                 let x = data::<T>(n, 1);
-                for (routine, bw) in [(dot, "read"), (axpy, "triad"), (nrm2, "read")] {
+                for (routine, bw) in [(dot, "read"), (axpy, "update"), (nrm2, "read")] {
                     crate::progress::doing(&format!("{routine} n={n} t={threads}"));
                     let mut ys: Vec<Vec<T>> = (0..=peers.len()).map(|_| data(n, 2)).collect();
                     let mut cs: Vec<Contender<'_>> = Vec::new();
@@ -171,7 +171,7 @@ fn rows_of<T: BenchScalar>(
                 for (routine, trans, bw) in [
                     (gemv, false, "read"),
                     (gemv, true, "read"),
-                    (ger, false, "triad"),
+                    (ger, false, "update"),
                 ] {
                     let label = if routine == ger {
                         routine.to_string()

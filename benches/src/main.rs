@@ -267,10 +267,12 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
     ));
     progress::start(total as u64);
     let mut cases = Vec::new();
-    if let (Some(b1), Some(ball)) = (bandwidth_1, bandwidth_all) {
+    if let (Some(b1), Some(ball)) = (&bandwidth_1, &bandwidth_all) {
         progress::say(&format!(
-            "Memory bandwidth (measured): read {:.1} GB/s, triad {:.1} on 1 thread; read {:.1}, triad {:.1} on {}",
-            b1[0], b1[1], ball[0], ball[1], opts.threads
+            "Memory bandwidth (measured), GB/s (read, triad, update): {} on 1 thread; {} on {}",
+            peak::bandwidth_text(b1),
+            peak::bandwidth_text(ball),
+            opts.threads
         ));
     }
     for (row, section, bandwidth) in level12::level12_rows(&peers, opts) {
@@ -309,8 +311,8 @@ fn measure(opts: &gemm::Options, args: &[String]) -> report::Results {
             fma_peak_f64_1: peak1,
             fma_peak_f64_all: peak_all,
             libraries,
-            bandwidth_1,
-            bandwidth_all,
+            bandwidth_1: bandwidth_1.map(Vec::from),
+            bandwidth_all: bandwidth_all.map(Vec::from),
         },
         cases,
         python: Vec::new(),

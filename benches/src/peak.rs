@@ -57,11 +57,12 @@ pub fn fma_peak_f64(threads: usize) -> f64 {
 /// Elements per thread of the bandwidth arrays: 64 MiB of f64 each, far beyond any cache.
 const STREAM_LEN: usize = 8 << 20;
 
-/// `sum a` with eight independent accumulators (so that the adds vectorise).
+/// `sum a` with 32 independent accumulators (so that the adds vectorise and enough loads are
+/// in flight).
 #[inline(never)]
 fn read(a: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    for c in a.chunks_exact(8) {
+    let mut acc = [0.0f64; 32];
+    for c in a.chunks_exact(32) {
         for (s, x) in acc.iter_mut().zip(c) {
             *s += x;
         }
@@ -77,17 +78,28 @@ fn triad(a: &mut [f64], b: &[f64], c: &[f64], s: f64) {
     }
 }
 
-/// Measured memory bandwidth on `threads` threads at once, GB/s: `[read, triad]` (a read
-/// moves 8 bytes an element; a triad 24, counting the written array once as STREAM does).
-/// The best of 5 samples, each thread on arrays of its own.
-pub fn stream(threads: usize) -> [f64; 2] {
+/// An update in place, `a <- a + s b`: daxpy's traffic, and ger's kind (each line of the
+/// output read, then written back, no line written unread).
+#[inline(never)]
+fn update(a: &mut [f64], b: &[f64], s: f64) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += s * y;
+    }
+}
+
+/// Measured memory bandwidth on `threads` threads at once, GB/s: `[read, triad, update]` (a
+/// read moves 8 bytes an element; a triad 24, counting the written array once as STREAM
+/// does; an update 24, two arrays read and one of them written). The best of 5 samples, each
+/// thread on arrays of its own.
+pub fn stream(threads: usize) -> [f64; 3] {
     let mut arrays: Vec<[Vec<f64>; 3]> = (0..threads)
         .map(|t| {
             let v = |k: usize| vec![1.0 + (t + k) as f64 * 1e-3; STREAM_LEN];
             [v(0), v(1), v(2)]
         })
         .collect();
-    let mut best = [0.0f64; 2];
+    let mut best = [0.0f64; 3];
+    let bytes = (threads * STREAM_LEN * 8) as f64;
     for _ in 0..5 {
         let start = Instant::now();
         std::thread::scope(|s| {
@@ -95,7 +107,6 @@ pub fn stream(threads: usize) -> [f64; 2] {
                 s.spawn(move || black_box(read(a)));
             }
         });
-        let bytes = (threads * STREAM_LEN * 8) as f64;
         best[0] = best[0].max(bytes / start.elapsed().as_secs_f64() / 1e9);
         let start = Instant::now();
         std::thread::scope(|s| {
@@ -104,6 +115,21 @@ pub fn stream(threads: usize) -> [f64; 2] {
             }
         });
         best[1] = best[1].max(3.0 * bytes / start.elapsed().as_secs_f64() / 1e9);
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for [a, b, _] in arrays.iter_mut() {
+                s.spawn(move || update(a, b, black_box(1e-9)));
+            }
+        });
+        best[2] = best[2].max(3.0 * bytes / start.elapsed().as_secs_f64() / 1e9);
     }
     best
+}
+
+/// `[read, triad, update]` GB/s as text: "20.1, 17.6, 22.0".
+pub fn bandwidth_text(b: &[f64]) -> String {
+    b.iter()
+        .map(|v| format!("{v:.1}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

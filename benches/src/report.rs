@@ -63,12 +63,13 @@ pub struct Machine {
     pub fma_peak_f64_all: f64,
     /// (library, version or where it was found).
     pub libraries: Vec<(String, String)>,
-    /// Measured memory bandwidth, GB/s: `[read, triad]` on one thread and on `threads`
-    /// (`peak::stream`); absent in runs without a Level 1/2 section.
+    /// Measured memory bandwidth, GB/s: `[read, triad, update]` on one thread and on
+    /// `threads` (`peak::stream`; runs before the update was measured hold two); absent in
+    /// runs without a Level 1/2 section.
     #[serde(default)]
-    pub bandwidth_1: Option<[f64; 2]>,
+    pub bandwidth_1: Option<Vec<f64>>,
     #[serde(default)]
-    pub bandwidth_all: Option<[f64; 2]>,
+    pub bandwidth_all: Option<Vec<f64>>,
 }
 
 /// An `f64` that JSON holds as `null` when it was NaN.
@@ -91,7 +92,8 @@ pub struct Case {
     /// hpc first.
     pub results: Vec<Contender>,
     /// For a memory-bound case, the bandwidth it is measured against: `read` (dot, nrm2,
-    /// gemv: streams in) or `triad` (axpy, ger: streams in and out).
+    /// gemv: streams in) or `update` (axpy, ger: read, then written back; `triad` in runs
+    /// before the update was measured).
     #[serde(default)]
     pub bandwidth: Option<String>,
 }
@@ -156,11 +158,16 @@ impl Results {
     fn bandwidth(&self, c: &Case) -> Option<f64> {
         let kind = c.bandwidth.as_deref()?;
         let bw = if c.threads == 1 {
-            self.machine.bandwidth_1
+            self.machine.bandwidth_1.as_ref()
         } else {
-            self.machine.bandwidth_all
+            self.machine.bandwidth_all.as_ref()
         }?;
-        Some(if kind == "triad" { bw[1] } else { bw[0] })
+        match kind {
+            "update" => bw.get(2),
+            "triad" => bw.get(1),
+            _ => bw.first(),
+        }
+        .copied()
     }
 
     fn peak(&self, c: &Case) -> f64 {
@@ -239,12 +246,14 @@ fn machine_section(md: &mut String, r: &Results) {
             m.fma_peak_f64_1, m.fma_peak_f64_all, m.threads
         );
     }
-    if let (Some(b1), Some(ball)) = (m.bandwidth_1, m.bandwidth_all) {
+    if let (Some(b1), Some(ball)) = (&m.bandwidth_1, &m.bandwidth_all) {
         let _ = writeln!(
             md,
-            "- Measured memory bandwidth: read {:.1} GB/s, triad {:.1} on 1 thread; read {:.1}, \
-             triad {:.1} on {} threads",
-            b1[0], b1[1], ball[0], ball[1], m.threads
+            "- Measured memory bandwidth, GB/s (read, triad, update): {} on 1 thread; {} on {} \
+             threads",
+            crate::peak::bandwidth_text(b1),
+            crate::peak::bandwidth_text(ball),
+            m.threads
         );
     }
     for (lib, v) in &m.libraries {
