@@ -17,9 +17,13 @@ fn sizes(opts: &Options) -> (&'static [usize], &'static [usize]) {
     if opts.tiny {
         (&[1_000], &[64])
     } else {
+        // The vectors from memory grow to `MEMORY_BYTES`.
         (&[20_000, 4_000_000], &[256, 4096])
     }
 }
+
+/// The least bytes of a vector streamed from memory.
+const MEMORY_BYTES: usize = 64 << 20;
 
 fn thread_counts(opts: &Options) -> Vec<usize> {
     let mut t = vec![1];
@@ -104,6 +108,12 @@ fn rows_of<T: BenchScalar>(
             crate::progress::say(&format!("Level 1 ({}), {threads} thread(s):", T::DTYPE));
             for (k, &n) in l1.iter().enumerate() {
                 let memory = k + 1 == l1.len() && l1.len() > 1;
+                // From memory: at least 64 MiB a vector, twice a 32 MiB L3.
+                let n = if memory {
+                    n.max(MEMORY_BYTES / size_of::<T>())
+                } else {
+                    n
+                };
                 let x = data::<T>(n, 1);
                 for (routine, bw) in [(dot, "read"), (axpy, "update"), (nrm2, "read")] {
                     crate::progress::doing(&format!("{routine} n={n} t={threads}"));
