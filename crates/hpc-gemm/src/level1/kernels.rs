@@ -85,7 +85,8 @@ pub(crate) fn cmul<S: Simd, R: KernelReal>(
 /// the first two.
 pub(crate) struct Dot<'a, R, const CROSS: bool> {
     pub x: &'a [R],
-    pub y: &'a [R],
+    /// `None`: `x` itself (a sum of squares, each element loaded once).
+    pub y: Option<&'a [R]>,
 }
 
 impl<R: KernelReal, const CROSS: bool> WithSimd for Dot<'_, R, CROSS> {
@@ -93,66 +94,88 @@ impl<R: KernelReal, const CROSS: bool> WithSimd for Dot<'_, R, CROSS> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) -> [R; 4] {
-        let (x, y) = (self.x, self.y);
-        assert_eq!(x.len(), y.len());
-        let l = lanes::<S, R>();
-        let n = x.len();
-        let zero = R::v_splat(simd, R::zero());
-        let mut acc = [zero; UNROLL];
-        let mut cross = [zero; UNROLL];
-        let step = l * UNROLL;
-        let body = n - n % step;
-        let (px, py) = (x.as_ptr(), y.as_ptr());
-        let mut i = 0;
-        while i < body {
-            for u in 0..UNROLL {
-                // SAFETY: `i + (u + 1) * l <= body <= n` elements of both.
-                let (xv, yv) = unsafe {
-                    (
-                        load::<S, R>(px.add(i + u * l)),
-                        load::<S, R>(py.add(i + u * l)),
-                    )
-                };
-                acc[u] = R::v_add(simd, acc[u], R::v_mul(simd, xv, yv));
-                if CROSS {
-                    cross[u] = R::v_add(
-                        simd,
-                        cross[u],
-                        R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
-                    );
-                }
-            }
-            i += step;
+        match self.y {
+            Some(y) => dot::<S, R, CROSS, false>(simd, self.x, y),
+            None => dot::<S, R, CROSS, true>(simd, self.x, self.x),
         }
-        while i < n {
-            let len = (n - i).min(l);
-            let mask = R::v_mask_first(simd, len);
-            // SAFETY: the first `len` lanes from `i` are inside both slices.
+    }
+}
+
+/// [`Dot`]'s sums; with `SQUARE`, `y` is `x` and is not loaded again.
+#[inline(always)]
+fn dot<S: Simd, R: KernelReal, const CROSS: bool, const SQUARE: bool>(
+    simd: S,
+    x: &[R],
+    y: &[R],
+) -> [R; 4] {
+    assert_eq!(x.len(), y.len());
+    let l = lanes::<S, R>();
+    let n = x.len();
+    let zero = R::v_splat(simd, R::zero());
+    let mut acc = [zero; UNROLL];
+    let mut cross = [zero; UNROLL];
+    let step = l * UNROLL;
+    let body = n - n % step;
+    let (px, py) = (x.as_ptr(), y.as_ptr());
+    let mut i = 0;
+    while i < body {
+        for u in 0..UNROLL {
+            // SAFETY: `i + (u + 1) * l <= body <= n` elements of both.
             let (xv, yv) = unsafe {
+                let xv = load::<S, R>(px.add(i + u * l));
                 (
-                    R::v_load_masked(simd, mask, px.add(i)),
-                    R::v_load_masked(simd, mask, py.add(i)),
+                    xv,
+                    if SQUARE {
+                        xv
+                    } else {
+                        load::<S, R>(py.add(i + u * l))
+                    },
                 )
             };
-            acc[0] = R::v_add(simd, acc[0], R::v_mul(simd, xv, yv));
+            acc[u] = R::v_add(simd, acc[u], R::v_mul(simd, xv, yv));
             if CROSS {
-                cross[0] = R::v_add(
+                cross[u] = R::v_add(
                     simd,
-                    cross[0],
+                    cross[u],
                     R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
                 );
             }
-            i += len;
         }
-        let (mut p, mut q) = ([R::zero(); 2], [R::zero(); 2]);
-        for u in 0..UNROLL {
-            add_lanes::<S, R>(acc[u], &mut p);
-            if CROSS {
-                add_lanes::<S, R>(cross[u], &mut q);
-            }
-        }
-        [p[0], p[1], q[0], q[1]]
+        i += step;
     }
+    while i < n {
+        let len = (n - i).min(l);
+        let mask = R::v_mask_first(simd, len);
+        // SAFETY: the first `len` lanes from `i` are inside both slices.
+        let (xv, yv) = unsafe {
+            let xv = R::v_load_masked(simd, mask, px.add(i));
+            (
+                xv,
+                if SQUARE {
+                    xv
+                } else {
+                    R::v_load_masked(simd, mask, py.add(i))
+                },
+            )
+        };
+        acc[0] = R::v_add(simd, acc[0], R::v_mul(simd, xv, yv));
+        if CROSS {
+            cross[0] = R::v_add(
+                simd,
+                cross[0],
+                R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
+            );
+        }
+        i += len;
+    }
+    let (mut p, mut q) = ([R::zero(); 2], [R::zero(); 2]);
+    for u in 0..UNROLL {
+        add_lanes::<S, R>(acc[u], &mut p);
+        if CROSS {
+            add_lanes::<S, R>(cross[u], &mut q);
+        }
+    }
+    [p[0], p[1], q[0], q[1]]
 }
 
 /// `sum |x_i|`.

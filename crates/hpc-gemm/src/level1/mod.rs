@@ -225,7 +225,7 @@ fn dot<T: GemmScalar>(par: Par, x: &VecRef<'_, T>, y: &VecRef<'_, T>, conj: bool
             |x, y| {
                 vectorize(Dot::<T::Real, false> {
                     x,
-                    y: y.unwrap_or(x),
+                    y: Some(y.unwrap_or(x)),
                 })
             },
             add,
@@ -243,7 +243,7 @@ fn dot<T: GemmScalar>(par: Par, x: &VecRef<'_, T>, y: &VecRef<'_, T>, conj: bool
         |x, y| {
             vectorize(Dot::<T::Real, true> {
                 x,
-                y: y.unwrap_or(x),
+                y: Some(y.unwrap_or(x)),
             })
         },
         add,
@@ -501,7 +501,7 @@ impl<T: GemmScalar> Level1<T> for Fast {
         // it, all of them less than `ssq * eps`), its root is the norm, at dot's speed;
         // otherwise Blue's scaled sums.
         let sq = |x: &[T::Real], _: Option<&[T::Real]>| {
-            let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y: x });
+            let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y: None });
             e + o
         };
         let ssq = reduce_any(self.par, &x, None, sq, |a, b| a + b);
@@ -602,7 +602,7 @@ fn dsdot(x: &[f32], y: &[f32]) -> f64 {
         }
         let [e, o, ..] = vectorize(Dot::<f64, false> {
             x: &wx[..k],
-            y: &wy[..k],
+            y: Some(&wy[..k]),
         });
         sum += e + o;
     }
