@@ -59,8 +59,9 @@ fn same_len(routine: &'static str, x: usize, y: usize) -> Result<()> {
 }
 
 /// Reals a reduction sums per piece: a longer vector is cut into pieces of this length, whose
-/// sums are added in order, whatever the number of threads that computed them.
-const PIECE: usize = 1 << 16;
+/// sums are added in order, whatever the number of threads that computed them. Small enough
+/// that two threads get near-equal shares of a vector in L2 (`docs/tuning.md`, "level1: PIECE").
+const PIECE: usize = 1 << 13;
 
 /// Fewest reals a thread takes: below it, a fork and join costs more than it saves
 /// (`docs/tuning.md`, "level1: PAR_REALS").
