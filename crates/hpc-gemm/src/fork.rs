@@ -6,7 +6,9 @@
 //!   the others to hpc's own pool of `cores - 1` helper threads ([`helpers`]). Shares are
 //!   claimed one at a time, so that a share no helper has started by the time the caller is
 //!   free, the caller runs too. Then it spins until every share has ended, for at most
-//!   [`SPIN`] at a time, then sleeps.
+//!   [`SPIN`] at a time, then sleeps. A helper whose shares are done watches for the next
+//!   call's for [`HOT`] before it sleeps, so that calls in quick succession find it awake;
+//!   a call wakes only as many helpers as are not watching.
 //!
 //! The second form replaced a parallel iterator on rayon's global pool, under which the calling
 //! thread slept through the whole call while the pool ran every share: two wake-ups a call,
@@ -23,6 +25,19 @@ use rayon::prelude::*;
 /// How long a calling thread spins, once its own share is done, before it sleeps until the
 /// last share ends.
 const SPIN: Duration = Duration::from_micros(200);
+
+/// How long a helper, its shares done, keeps watching for the next call's before it goes back
+/// to its pool to sleep: waking a sleeping thread (in a virtual machine, a halted core) costs
+/// about as much as a Level 1 call on a vector in L2 takes (`docs/tuning.md`, "fork.rs:
+/// HOT").
+const HOT: Duration = Duration::from_micros(100);
+
+/// The latest call's shares, for the helpers watching ([`HOT`]).
+static LATEST: Mutex<Option<Arc<Shares>>> = Mutex::new(None);
+/// Calls published in [`LATEST`] so far: what watching helpers poll.
+static PUBLISHED: AtomicUsize = AtomicUsize::new(0);
+/// Helpers watching now.
+static WATCHING: AtomicUsize = AtomicUsize::new(0);
 
 /// The most threads a call made on this thread can use: the size of the rayon pool it runs on,
 /// else the number of cores (the calling thread and the helpers).
@@ -89,13 +104,20 @@ pub(crate) fn for_each(ways: usize, work: impl Fn(usize) + Sync) {
         caller: thread::current(),
         panic: Mutex::new(None),
     });
-    for _ in 1..ways {
+    // Offer the shares to the watching helpers, and wake as many others as they fall short.
+    // A helper that stops watching just now leaves its share to the caller.
+    let watching = WATCHING.load(Ordering::SeqCst);
+    if let Ok(mut latest) = LATEST.lock() {
+        *latest = Some(Arc::clone(&shares));
+    }
+    PUBLISHED.fetch_add(1, Ordering::SeqCst);
+    for _ in watching.min(ways - 1)..ways - 1 {
         let shares = Arc::clone(&shares);
-        helpers().spawn(move || shares.run());
+        helpers().spawn(move || help(shares));
     }
     // Share 0, then any share no helper has claimed yet.
     shares.run_one(0);
-    shares.run();
+    let _ = shares.run();
     // Spin, then sleep, until every share has ended. `park` may return early: the loop reads
     // `left` again after each return.
     while shares.left.load(Ordering::Acquire) != 0 {
@@ -113,6 +135,38 @@ pub(crate) fn for_each(ways: usize, work: impl Fn(usize) + Sync) {
     if let Some(payload) = panic {
         std::panic::resume_unwind(payload);
     }
+}
+
+/// A helper's job: the shares of its call, then those of later calls for as long as they come
+/// less than [`HOT`] apart.
+fn help(shares: Arc<Shares>) {
+    let _ = shares.run();
+    drop(shares);
+    // `seen` is read before this helper counts as watching, so that a call that counts it (and
+    // so wakes no one) is published after `seen`: the loop below notices it.
+    let mut seen = PUBLISHED.load(Ordering::SeqCst);
+    WATCHING.fetch_add(1, Ordering::SeqCst);
+    let mut since = Instant::now();
+    while since.elapsed() < HOT {
+        let now = PUBLISHED.load(Ordering::SeqCst);
+        if now == seen {
+            for _ in 0..32 {
+                std::hint::spin_loop();
+            }
+            continue;
+        }
+        seen = now;
+        let latest = LATEST.lock().ok().and_then(|l| l.clone());
+        if let Some(shares) = latest {
+            let _ran = shares.run();
+            #[cfg(test)]
+            if _ran {
+                tests::WATCHED.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        since = Instant::now();
+    }
+    WATCHING.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// The shares of one [`for_each`] call, claimed one at a time by the caller and the helpers:
@@ -140,14 +194,16 @@ unsafe impl Send for Shares {}
 unsafe impl Sync for Shares {}
 
 impl Shares {
-    /// Claims and runs shares until none is left to claim.
-    fn run(&self) {
+    /// Claims and runs shares until none is left to claim; whether it ran any.
+    fn run(&self) -> bool {
+        let mut ran = false;
         loop {
             let w = self.next.fetch_add(1, Ordering::AcqRel);
             if w >= self.ways {
-                return;
+                return ran;
             }
             self.run_one(w);
+            ran = true;
         }
     }
 
@@ -229,6 +285,37 @@ mod tests {
             let ran = runs(ways);
             assert_eq!(ran[0], me, "{ways} shares: the caller runs share 0");
         }
+    }
+
+    /// Shares run by a helper that was watching when their call came.
+    pub(super) static WATCHED: AtomicUsize = AtomicUsize::new(0);
+
+    #[test]
+    fn a_helper_still_watching_takes_the_next_calls_share() {
+        if cores() < 2 {
+            println!("skipped: one core, so no helper thread");
+            return;
+        }
+        // Calls in a row, the caller's share long enough for a helper to claim the other: from
+        // the second call on, a helper still watching (unless other tests, which share the
+        // helpers, keep it busy: hence many calls).
+        let before = WATCHED.load(Ordering::Relaxed);
+        let start = Instant::now();
+        while WATCHED.load(Ordering::Relaxed) == before && start.elapsed() < Duration::from_secs(2)
+        {
+            for_each(2, |w| {
+                if w == 0 {
+                    let start = Instant::now();
+                    while start.elapsed() < Duration::from_micros(20) {
+                        std::hint::spin_loop();
+                    }
+                }
+            });
+        }
+        assert!(
+            WATCHED.load(Ordering::Relaxed) > before,
+            "no call's share ran on a watching helper"
+        );
     }
 
     #[test]
