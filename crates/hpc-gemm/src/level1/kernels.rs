@@ -376,7 +376,14 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
         let l = lanes::<S, R>();
         let n = x.len();
         let (px, py) = (x.as_ptr(), y.as_mut_ptr());
-        let mut i = 0;
+        // A masked head first, up to the first vector boundary of y: stores that never split
+        // a cache line (a complex y keeps its pairs whole, or takes no head).
+        let head = head_to_boundary::<S, R>(py, if COMPLEX { 2 } else { 1 }).min(n);
+        if head > 0 {
+            // SAFETY: the first `head <= n` elements of both.
+            unsafe { axpy_masked::<S, R, COMPLEX>(simd, (a1, a2), px, py, head) };
+        }
+        let mut i = head;
         while i + l <= n {
             // SAFETY: `i + l <= n` elements of both.
             unsafe {
@@ -390,20 +397,41 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
             i += l;
         }
         if i < n {
-            let mask = R::v_mask_first(simd, n - i);
-            // SAFETY: the first `n - i` lanes from `i` are inside both slices.
-            unsafe {
-                let xv = R::v_load_masked(simd, mask, px.add(i));
-                let yv = R::v_load_masked(simd, mask, py.add(i));
-                R::v_store_masked(
-                    simd,
-                    mask,
-                    py.add(i),
-                    R::v_add(simd, yv, scale::<S, R, COMPLEX>(simd, a1, a2, xv)),
-                );
-            }
+            // SAFETY: the `n - i` elements from `i` of both.
+            unsafe { axpy_masked::<S, R, COMPLEX>(simd, (a1, a2), px.add(i), py.add(i), n - i) };
         }
     }
+}
+
+/// [`Axpy`] on the first `len < lanes` elements at `x` and `y`.
+///
+/// # Safety
+/// `len` elements are readable at `x` and writable at `y`.
+#[inline(always)]
+unsafe fn axpy_masked<S: Simd, R: KernelReal, const COMPLEX: bool>(
+    simd: S,
+    (a1, a2): (R::V<S>, R::V<S>),
+    x: *const R,
+    y: *mut R,
+    len: usize,
+) {
+    let mask = R::v_mask_first(simd, len);
+    // SAFETY: forwarded.
+    unsafe {
+        let xv = R::v_load_masked(simd, mask, x);
+        let yv = R::v_load_masked(simd, mask, y);
+        let v = R::v_add(simd, yv, scale::<S, R, COMPLEX>(simd, a1, a2, xv));
+        R::v_store_masked(simd, mask, y, v);
+    }
+}
+
+/// Elements from `p` to the next address that is a multiple of the vector size (0 when `p`
+/// is one), or 0 when that count is not a multiple of `unit` (a complex number's two reals).
+#[inline(always)]
+pub(crate) fn head_to_boundary<S: Simd, R: KernelReal>(p: *const R, unit: usize) -> usize {
+    let bytes = lanes::<S, R>() * size_of::<R>();
+    let head = (bytes - p as usize % bytes) % bytes / size_of::<R>();
+    if head % unit == 0 { head } else { 0 }
 }
 
 /// `z <- z + (alpha x + beta y)` (each product and their sum rounded as the reference's rank-2

@@ -8,7 +8,7 @@
 
 use pulp::{Simd, WithSimd};
 
-use crate::level1::kernels::{alternate, cmul};
+use crate::level1::kernels::{alternate, cmul, head_to_boundary};
 use crate::simd::{KernelReal, lanes};
 
 /// Real columns per pass (a complex pass takes half as many: it needs two registers a column
@@ -100,7 +100,12 @@ unsafe fn axpy_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>
     let l = lanes::<S, R>();
     let xv: [(R::V<S>, R::V<S>); C] =
         core::array::from_fn(|c| multiplier::<S, R, COMPLEX>(simd, x, c));
-    let mut i = 0;
+    // A masked head up to the first vector boundary of `s` (gemv places `s` so that A's
+    // columns share it where their stride allows), so no access splits a cache line.
+    let head = head_to_boundary::<S, R>(s, if COMPLEX { 2 } else { 1 }).min(rows);
+    // SAFETY: the first `head <= rows` reals of `s` and of the columns exist.
+    unsafe { axpy_masked::<S, R, C, COMPLEX>(simd, (a, lda), &xv, conj, s, 0, head) };
+    let mut i = head;
     while i + l <= rows {
         // SAFETY: reals `i ..< i + l` of `s` and of the columns exist.
         unsafe {
@@ -114,20 +119,42 @@ unsafe fn axpy_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>
         }
         i += l;
     }
-    if i < rows {
-        let mask = R::v_mask_first(simd, rows - i);
-        // SAFETY: the masked reals, `i ..< rows`, of `s` and of the columns exist.
-        unsafe {
-            let p = s.add(i);
-            let mut acc = R::v_load_masked(simd, mask, p);
-            for (c, &x) in xv.iter().enumerate() {
-                let av = R::v_load_masked(simd, mask, a.add(c * lda + i));
-                acc = axpy_step::<S, R, COMPLEX>(simd, acc, av, x, conj);
-            }
-            R::v_store_masked(simd, mask, p, acc);
+    // SAFETY: the reals `i ..< rows` of `s` and of the columns exist.
+    unsafe { axpy_masked::<S, R, C, COMPLEX>(simd, (a, lda), &xv, conj, s, i, rows - i) };
+}
+
+/// [`axpy_cols`] on the `len < lanes` reals from `i` (nothing for `len = 0`).
+///
+/// # Safety
+/// Reals `i ..< i + len` of `s` and of the columns exist.
+#[inline(always)]
+unsafe fn axpy_masked<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    (a, lda): (*const R, usize),
+    xv: &[Multiplier<S, R>; C],
+    conj: bool,
+    s: *mut R,
+    i: usize,
+    len: usize,
+) {
+    if len == 0 {
+        return;
+    }
+    let mask = R::v_mask_first(simd, len);
+    // SAFETY: forwarded.
+    unsafe {
+        let p = s.add(i);
+        let mut acc = R::v_load_masked(simd, mask, p);
+        for (c, &x) in xv.iter().enumerate() {
+            let av = R::v_load_masked(simd, mask, a.add(c * lda + i));
+            acc = axpy_step::<S, R, COMPLEX>(simd, acc, av, x, conj);
         }
+        R::v_store_masked(simd, mask, p, acc);
     }
 }
+
+/// A column's multiplier as [`axpy_step`] takes it (see [`multiplier`]).
+type Multiplier<S, R> = (<R as KernelReal>::V<S>, <R as KernelReal>::V<S>);
 
 /// The multiplier `x_c` (interleaved reals with `COMPLEX`) as [`axpy_step`] takes it: `x_c`
 /// in every lane (complex: its real part, and `(-im, im, ...)` for the swapped pairs).
@@ -373,7 +400,12 @@ unsafe fn ger_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     let tv: [(R::V<S>, R::V<S>); C] =
         core::array::from_fn(|c| multiplier::<S, R, COMPLEX>(simd, t, c));
     let cols: [*mut R; C] = core::array::from_fn(|c| cols[c]);
-    let mut i = 0;
+    // A masked head up to the first vector boundary of the first column (of every column when
+    // the column stride is a multiple of the vector), so the stores do not split cache lines.
+    let head = head_to_boundary::<S, R>(cols[0], if COMPLEX { 2 } else { 1 }).min(m);
+    // SAFETY: the first `head <= m` reals of x and of the columns exist.
+    unsafe { ger_masked::<S, R, C, COMPLEX>(simd, &cols, &tv, px, 0, head) };
+    let mut i = head;
     while i + l <= m {
         // SAFETY: reals `i ..< i + l` of x and of the columns exist.
         unsafe {
@@ -389,16 +421,34 @@ unsafe fn ger_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
         }
         i += l;
     }
-    if i < m {
-        let mask = R::v_mask_first(simd, m - i);
-        // SAFETY: the masked reals, `i ..< m`, of x and of the columns exist.
-        unsafe {
-            let xv = R::v_load_masked(simd, mask, px.add(i));
-            for (&p, &t) in cols.iter().zip(&tv) {
-                let av = R::v_load_masked(simd, mask, p.add(i));
-                let av = axpy_step::<S, R, COMPLEX>(simd, av, xv, t, false);
-                R::v_store_masked(simd, mask, p.add(i), av);
-            }
+    // SAFETY: the reals `i ..< m` of x and of the columns exist.
+    unsafe { ger_masked::<S, R, C, COMPLEX>(simd, &cols, &tv, px, i, m - i) };
+}
+
+/// [`ger_cols`] on the `len < lanes` reals from `i` (nothing for `len = 0`).
+///
+/// # Safety
+/// Reals `i ..< i + len` of x (at `px`) and of the columns exist.
+#[inline(always)]
+unsafe fn ger_masked<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    cols: &[*mut R; C],
+    tv: &[Multiplier<S, R>; C],
+    px: *const R,
+    i: usize,
+    len: usize,
+) {
+    if len == 0 {
+        return;
+    }
+    let mask = R::v_mask_first(simd, len);
+    // SAFETY: forwarded.
+    unsafe {
+        let xv = R::v_load_masked(simd, mask, px.add(i));
+        for (&p, &t) in cols.iter().zip(tv) {
+            let av = R::v_load_masked(simd, mask, p.add(i));
+            let av = axpy_step::<S, R, COMPLEX>(simd, av, xv, t, false);
+            R::v_store_masked(simd, mask, p.add(i), av);
         }
     }
 }

@@ -80,6 +80,18 @@ fn gathered<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> std::borrow::Cow<'s, [T]> {
     }
 }
 
+/// `len` zeros in `buf`, starting at the same offset from a 64-byte boundary as `like` where
+/// the elements' alignment allows (else anywhere).
+fn zeros_placed_like<T: Scalar>(buf: &mut Vec<T>, len: usize, like: *const T) -> &mut [T] {
+    let spare = 64 / size_of::<T>();
+    *buf = vec![T::zero(); len + spare];
+    let (base, want) = (buf.as_ptr() as usize, like as usize % 64);
+    let k = (0..spare)
+        .find(|k| (base + k * size_of::<T>()) % 64 == want)
+        .unwrap_or(0);
+    &mut buf[k..k + len]
+}
+
 /// `y <- y + alpha s`, then written into `y`, as the reference's last step does.
 fn add_scaled<T: Scalar>(alpha: T, s: &[T], y: &mut VecMut<'_, T>) {
     for (i, &v) in s.iter().enumerate() {
@@ -134,7 +146,10 @@ impl<T: GemmScalar> Level2<T> for Fast {
         };
         let transposed = (trans != Trans::No) != flipped;
         let x = gathered(&x);
-        let mut s = vec![T::zero(); y.len()];
+        // `s` placed as A's first column is against the cache lines, so that AxpyF's accesses
+        // to both align together where A's column stride allows.
+        let mut buf = Vec::new();
+        let s = zeros_placed_like(&mut buf, y.len(), p);
         let a = Shared(p.cast::<T::Real>());
         let x = reals(&x);
         // Rows (N) or columns (T) split between threads: every element of `s` is computed by
@@ -145,7 +160,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         // In reals: the stride, and the pieces of `s` each thread takes.
         let f = crate::simd::factor::<T>();
         let (lda, conj) = (ld * f, trans == Trans::ConjTrans);
-        crate::fork::for_each_chunk_mut(reals_mut(&mut s), chunk * f, |t, s| {
+        crate::fork::for_each_chunk_mut(reals_mut(s), chunk * f, |t, s| {
             let first = t * chunk;
             // SAFETY: column (or row) `first` of the stored matrix is inside it.
             let a = unsafe {
@@ -159,7 +174,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
                 (false, true) => vectorize(AxpyF::<_, true> { a, lda, x, s, conj }),
             }
         });
-        add_scaled(alpha, &s, &mut y);
+        add_scaled(alpha, s, &mut y);
         Ok(())
     }
 
