@@ -35,6 +35,11 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
     /// AVX-512 (AVX2: `vmaskmov`), where pulp's `partial_load`/`partial_store` go through a
     /// call per access.
     fn v_mask_first<S: Simd>(simd: S, len: usize) -> Self::M<S>;
+    /// The mask of lanes `start ..< end` (`start <= end <= lanes`).
+    fn v_mask_between<S: Simd>(simd: S, start: usize, end: usize) -> Self::M<S>;
+    /// The lanes of `v` rotated down by `amount`: lane k of the result is lane
+    /// `(k + amount) % lanes` of `v`.
+    fn v_rotate_down<S: Simd>(simd: S, v: Self::V<S>, amount: usize) -> Self::V<S>;
     /// Loads the lanes of `mask` from `p`, zero in the others.
     ///
     /// # Safety
@@ -57,7 +62,7 @@ pub trait KernelReal: RealScalar + bytemuck::Pod {
 macro_rules! kernel_real {
     ($t:ty, $v:ident, $splat:ident, $fma:ident, $mul:ident, $add:ident, $sub:ident, $abs:ident,
      $flt:ident, $sel:ident, $c:ident, $swap:ident, $conj:ident,
-     $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident, $ms:ident) => {
+     $u:ty, $m:ident, $us:ident, $splat_u:ident, $lt:ident, $ml:ident, $ms:ident, $rot:ident) => {
         impl KernelReal for $t {
             type V<S: Simd> = S::$v;
             type M<S: Simd> = S::$m;
@@ -76,6 +81,30 @@ macro_rules! kernel_real {
                 let iota: S::$us =
                     bytemuck::pod_read_unaligned(bytemuck::cast_slice(&IOTA[..lanes]));
                 simd.$lt(iota, simd.$splat_u(len as $u))
+            }
+            #[inline(always)]
+            fn v_rotate_down<S: Simd>(simd: S, v: Self::V<S>, amount: usize) -> Self::V<S> {
+                bytemuck::cast(simd.$rot(bytemuck::cast(v), amount))
+            }
+            #[inline(always)]
+            fn v_mask_between<S: Simd>(simd: S, start: usize, end: usize) -> Self::M<S> {
+                // Lane k reads k - start from the second half, or the largest value (never
+                // below end - start) from the first, for k < start.
+                const SHIFTED: [$u; 128] = {
+                    let mut a = [<$u>::MAX; 128];
+                    let mut i = 0;
+                    while i < 64 {
+                        a[64 + i] = i as $u;
+                        i += 1;
+                    }
+                    a
+                };
+                let lanes = size_of::<S::$us>() / size_of::<$u>();
+                let from = 64 - start;
+                let shifted: S::$us = bytemuck::pod_read_unaligned(bytemuck::cast_slice(
+                    &SHIFTED[from..from + lanes],
+                ));
+                simd.$lt(shifted, simd.$splat_u((end - start) as $u))
             }
             #[inline(always)]
             unsafe fn v_load_masked<S: Simd>(
@@ -180,7 +209,8 @@ kernel_real!(
     splat_u32s,
     less_than_u32s,
     mask_load_ptr_f32s,
-    mask_store_ptr_f32s
+    mask_store_ptr_f32s,
+    rotate_left_u32s
 );
 kernel_real!(
     f64,
@@ -202,7 +232,8 @@ kernel_real!(
     splat_u64s,
     less_than_u64s,
     mask_load_ptr_f64s,
-    mask_store_ptr_f64s
+    mask_store_ptr_f64s,
+    rotate_left_u64s
 );
 
 /// Number of `T` lanes in one vector of ISA `S`.
@@ -243,4 +274,200 @@ pub(crate) fn prefetch_l2<T>(p: *const T) {
 fn prefetch_hint<const HINT: i32, T>(p: *const T) {
     // SAFETY: PREFETCHh is an SSE instruction (baseline on x86-64) and never faults.
     unsafe { core::arch::x86_64::_mm_prefetch::<HINT>(p as *const i8) };
+}
+
+/// `out[c] = ((0 + v[c][f]) + v[c][f + 1]) + ... + v[c][f - 1]` for each of the `C` vectors,
+/// `f = first`: the lanes added in order from zero, starting at lane `first` and wrapping
+/// around, as a scalar loop adds them, so the same bits. Where the ISA has an in-lane transpose
+/// here (AVX-512 and AVX2), `Q` vectors at a time (`Q` the reals of 128 bits) are transposed in
+/// each 128-bit lane so that `Q` columns add as one short vector; the rest one lane at a time.
+/// A kernel that ends in many such sums (`DotXF`: one a column a pass) spends most of its
+/// epilogue here.
+#[inline(always)]
+pub(crate) fn sum_lanes_in_order<S: Simd, R: KernelReal, const C: usize>(
+    simd: S,
+    v: &[R::V<S>; C],
+    first: usize,
+    out: &mut [R],
+) {
+    const Q_MAX: usize = 4;
+    let (l, q) = (lanes::<S, R>(), 16 / size_of::<R>());
+    // No closures here: they would not inherit the caller's target features.
+    let mut rotated = *v;
+    if first != 0 {
+        for x in rotated.iter_mut() {
+            *x = R::v_rotate_down(simd, *x, first);
+        }
+    }
+    let v = &rotated;
+    let mut c0 = 0;
+    let mut buf = [R::zero(); 4 * 16];
+    while c0 + q <= C && transpose_in_lanes::<S, R>(simd, &v[c0..c0 + q], &mut buf) {
+        // Lane p = g * q + i of v[c0 + c] is buf[i * l + g * q + c].
+        let mut t = [R::zero(); Q_MAX];
+        for g in 0..l / q {
+            for i in 0..q {
+                for c in 0..q {
+                    t[c] += buf[i * l + g * q + c];
+                }
+            }
+        }
+        out[c0..c0 + q].copy_from_slice(&t[..q]);
+        c0 += q;
+    }
+    for c in c0..C {
+        let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v[c]));
+        out[c] = lanes.iter().fold(R::zero(), |t, &x| t + x);
+    }
+}
+
+/// With `Q = 16 / size_of::<R>()` vectors of `L` lanes in `v`: writes lane `g * Q + i` of
+/// `v[c]` to `buf[i * L + g * Q + c]` (a `Q x Q` transpose inside each 128-bit lane) and
+/// returns true, or returns false where this ISA has no such transpose here.
+#[inline(always)]
+fn transpose_in_lanes<S: Simd, R: KernelReal>(simd: S, v: &[R::V<S>], buf: &mut [R; 64]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::any::TypeId;
+        use core::mem::transmute_copy;
+        use pulp::x86::{V3, V4};
+        let (s, r) = (TypeId::of::<S>(), TypeId::of::<R>());
+        let out = buf.as_mut_ptr().cast::<u8>();
+        if s == TypeId::of::<V4>() {
+            // SAFETY: S is V4 (so AVX-512F is present, and its vectors are __m512 / __m512d),
+            // and buf holds the 4 x 64 (f32) or 2 x 64 (f64) bytes written.
+            unsafe {
+                let f = transmute_copy::<S, V4>(&simd).avx512f;
+                if r == TypeId::of::<f32>() {
+                    let [a, b, c, d]: [core::arch::x86_64::__m512; 4] =
+                        core::array::from_fn(|k| transmute_copy(&v[k]));
+                    let (ab_lo, ab_hi) = (f._mm512_unpacklo_ps(a, b), f._mm512_unpackhi_ps(a, b));
+                    let (cd_lo, cd_hi) = (f._mm512_unpacklo_ps(c, d), f._mm512_unpackhi_ps(c, d));
+                    let pd = |x| f._mm512_castps_pd(x);
+                    let rows = [
+                        f._mm512_unpacklo_pd(pd(ab_lo), pd(cd_lo)),
+                        f._mm512_unpackhi_pd(pd(ab_lo), pd(cd_lo)),
+                        f._mm512_unpacklo_pd(pd(ab_hi), pd(cd_hi)),
+                        f._mm512_unpackhi_pd(pd(ab_hi), pd(cd_hi)),
+                    ];
+                    core::ptr::copy_nonoverlapping(rows.as_ptr().cast::<u8>(), out, 256);
+                } else {
+                    let [a, b]: [core::arch::x86_64::__m512d; 2] =
+                        core::array::from_fn(|k| transmute_copy(&v[k]));
+                    let rows = [f._mm512_unpacklo_pd(a, b), f._mm512_unpackhi_pd(a, b)];
+                    core::ptr::copy_nonoverlapping(rows.as_ptr().cast::<u8>(), out, 128);
+                }
+            }
+            return true;
+        }
+        if s == TypeId::of::<V3>() {
+            // SAFETY: as above, with AVX (__m256 / __m256d) and 4 x 32 or 2 x 32 bytes.
+            unsafe {
+                let f = transmute_copy::<S, V3>(&simd).avx;
+                if r == TypeId::of::<f32>() {
+                    let [a, b, c, d]: [core::arch::x86_64::__m256; 4] =
+                        core::array::from_fn(|k| transmute_copy(&v[k]));
+                    let (ab_lo, ab_hi) = (f._mm256_unpacklo_ps(a, b), f._mm256_unpackhi_ps(a, b));
+                    let (cd_lo, cd_hi) = (f._mm256_unpacklo_ps(c, d), f._mm256_unpackhi_ps(c, d));
+                    let pd = |x| f._mm256_castps_pd(x);
+                    let rows = [
+                        f._mm256_unpacklo_pd(pd(ab_lo), pd(cd_lo)),
+                        f._mm256_unpackhi_pd(pd(ab_lo), pd(cd_lo)),
+                        f._mm256_unpacklo_pd(pd(ab_hi), pd(cd_hi)),
+                        f._mm256_unpackhi_pd(pd(ab_hi), pd(cd_hi)),
+                    ];
+                    core::ptr::copy_nonoverlapping(rows.as_ptr().cast::<u8>(), out, 128);
+                } else {
+                    let [a, b]: [core::arch::x86_64::__m256d; 2] =
+                        core::array::from_fn(|k| transmute_copy(&v[k]));
+                    let rows = [f._mm256_unpacklo_pd(a, b), f._mm256_unpackhi_pd(a, b)];
+                    core::ptr::copy_nonoverlapping(rows.as_ptr().cast::<u8>(), out, 64);
+                }
+            }
+            return true;
+        }
+    }
+    let _ = (simd, v, buf);
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::Isa;
+    use pulp::WithSimd;
+
+    /// `sum_lanes_in_order` on `C` vectors of `x`'s values from a first lane, next to the
+    /// scalar in-order sums.
+    struct Sums<'a, R, const C: usize>(&'a [R], usize);
+
+    impl<R: KernelReal, const C: usize> WithSimd for Sums<'_, R, C> {
+        type Output = (Vec<R>, Vec<R>);
+        fn with_simd<S: Simd>(self, simd: S) -> Self::Output {
+            let l = lanes::<S, R>();
+            let v: [R::V<S>; C] = core::array::from_fn(|c| {
+                let mut w = R::v_splat(simd, R::zero());
+                let lanes: &mut [R] = bytemuck::cast_slice_mut(core::slice::from_mut(&mut w));
+                lanes.copy_from_slice(&self.0[c * l..(c + 1) * l]);
+                w
+            });
+            let mut out = vec![R::zero(); C];
+            let first = self.1 % l;
+            sum_lanes_in_order::<S, R, C>(simd, &v, first, &mut out);
+            let want = (0..C)
+                .map(|c| {
+                    let lanes = &self.0[c * l..(c + 1) * l];
+                    (0..l).fold(R::zero(), |t, k| t + lanes[(first + k) % l])
+                })
+                .collect();
+            (out, want)
+        }
+    }
+
+    /// Values whose sums round differently in any other order, with -0.0 and a NaN among them.
+    fn values<R: KernelReal>(n: usize) -> Vec<R> {
+        (0..n)
+            .map(|i| match i % 37 {
+                5 => R::from_f64(-0.0),
+                29 if n > 100 => R::from_f64(f64::NAN),
+                _ => R::from_f64(
+                    ((i * 7919) % 1000) as f64 * 10f64.powi((i % 11) as i32 - 5) - 300.0,
+                ),
+            })
+            .collect()
+    }
+
+    fn check<R: KernelReal>() {
+        for isa in [Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon] {
+            if !isa.available() {
+                continue;
+            }
+            for x in [
+                values::<R>(8 * 16),
+                values::<R>(8 * 16)
+                    .iter()
+                    .map(|&v| R::from_f64(-0.0) * v)
+                    .collect(),
+            ] {
+                for first in [0, 1, 3, 7, 13] {
+                    // SAFETY: isa is available.
+                    let (got, want) =
+                        unsafe { crate::registry::on_isa(isa, Sums::<R, 8>(&x, first)) };
+                    // SAFETY: as above.
+                    let (got5, want5) =
+                        unsafe { crate::registry::on_isa(isa, Sums::<R, 5>(&x, first)) };
+                    for (g, w) in got.iter().zip(&want).chain(got5.iter().zip(&want5)) {
+                        let same = bytemuck::bytes_of(g) == bytemuck::bytes_of(w);
+                        assert!(same, "{isa:?}, first lane {first}: {g:?} != {w:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lane_sums_in_order_are_the_scalar_sums_bitwise() {
+        check::<f32>();
+        check::<f64>();
+    }
 }

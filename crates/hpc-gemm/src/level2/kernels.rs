@@ -257,62 +257,106 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     let zero = R::v_splat(simd, R::zero());
     // Per column: the sums of a x (complex: also of a swap(x)).
     let mut acc = [(zero, zero); C];
+    // Real, on AVX-512 (whose unaligned loads each split a line): where the first column is
+    // `off` reals past a vector boundary, start `off` rows early, masked, so that the loads of
+    // every column aligned as the first are aligned. Row i then sits in lane (i + off) % l: the
+    // same rows in each lane, in the same order, as with off = 0, so the lane sums, read from
+    // lane `off` on, have the same bits whatever the address. Short columns skip it: the head
+    // is one more step.
+    let off = if !COMPLEX && l * size_of::<R>() == 64 && m >= 8 * l {
+        (a as usize / size_of::<R>()) % l
+    } else {
+        0
+    };
     let mut i = 0;
+    if off > 0 && m > 0 {
+        // Rows 0 ..< min(m, l - off) in lanes off ..
+        let mask = R::v_mask_between(simd, off, l.min(off + m));
+        let (a0, x0) = (a.wrapping_sub(off), px.wrapping_sub(off));
+        // SAFETY: only the masked lanes are read: those rows exist in x and in each column.
+        unsafe { dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a0, lda, x0, Some(mask)) };
+        i = l - off;
+    }
     while i + l <= m {
-        // SAFETY: reals `i ..< i + l` of x and of the columns exist.
-        unsafe {
-            let xv = px.add(i).cast::<R::V<S>>().read_unaligned();
-            let xs = if COMPLEX {
-                R::v_swap_pairs(simd, xv)
-            } else {
-                xv
-            };
-            for (c, (p, q)) in acc.iter_mut().enumerate() {
-                let av = a.add(c * lda + i).cast::<R::V<S>>().read_unaligned();
-                *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
-                if COMPLEX {
-                    *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
-                }
-            }
-        }
+        // SAFETY: rows i ..< i + l exist in x and in each column.
+        unsafe { dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a.add(i), lda, px.add(i), None) };
         i += l;
     }
     if i < m {
         let mask = R::v_mask_first(simd, m - i);
-        // SAFETY: the masked reals, `i ..< m`, of x and of the columns exist.
+        // SAFETY: only the masked lanes, rows i ..< m, are read.
         unsafe {
-            let xv = R::v_load_masked(simd, mask, px.add(i));
-            let xs = if COMPLEX {
-                R::v_swap_pairs(simd, xv)
-            } else {
-                xv
-            };
-            for (c, (p, q)) in acc.iter_mut().enumerate() {
-                let av = R::v_load_masked(simd, mask, a.add(c * lda + i));
-                *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
-                if COMPLEX {
-                    *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
-                }
-            }
+            dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a.add(i), lda, px.add(i), Some(mask))
+        };
+    }
+    if !COMPLEX {
+        // In order: pairwise (as the complex sums) changed rounding enough to tip three
+        // borderline eigenvalue tests of LAPACK's suite (docs/tuning.md).
+        let mut sums = [zero; C];
+        for (t, &(p, _)) in sums.iter_mut().zip(&acc) {
+            *t = p;
         }
+        crate::simd::sum_lanes_in_order::<S, R, C>(simd, &sums, off, s);
+        return;
     }
     for (c, &(p, q)) in acc.iter().enumerate() {
-        if COMPLEX {
-            let (e, o) = (fold_lanes::<S, R, 2>(p), fold_lanes::<S, R, 2>(q));
-            // e: [sum ar xr, sum ai xi]; o: [sum ar xi, sum ai xr].
-            let (re, im) = if conj {
-                (e[0] + e[1], o[0] - o[1])
-            } else {
-                (e[0] - e[1], o[0] + o[1])
-            };
-            s[2 * c] = re;
-            s[2 * c + 1] = im;
+        let (e, o) = (fold_lanes::<S, R, 2>(p), fold_lanes::<S, R, 2>(q));
+        // e: [sum ar xr, sum ai xi]; o: [sum ar xi, sum ai xr].
+        let (re, im) = if conj {
+            (e[0] + e[1], o[0] - o[1])
         } else {
-            // In order: pairwise (as the complex sums) changed rounding enough to tip three
-            // borderline eigenvalue tests of LAPACK's suite (docs/tuning.md).
-            let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&p));
-            s[c] = lanes.iter().fold(R::zero(), |t, &v| t + v);
+            (e[0] - e[1], o[0] + o[1])
+        };
+        s[2 * c] = re;
+        s[2 * c + 1] = im;
+    }
+}
+
+/// A column's two accumulators in [`dot_cols`].
+type Pair<S, R> = (<R as KernelReal>::V<S>, <R as KernelReal>::V<S>);
+
+/// One vector of rows of [`dot_cols`]: `acc[c] += a[c * lda ..] * x` (complex: also with x's
+/// pairs swapped), the lanes of `mask` only where one is given (the others add zero).
+///
+/// # Safety
+/// The lanes read (all, or those of `mask`) exist at `x` and at `a + c * lda` for `c < C`.
+#[inline(always)]
+unsafe fn dot_step<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    acc: &mut [Pair<S, R>; C],
+    a: *const R,
+    lda: usize,
+    x: *const R,
+    mask: Option<R::M<S>>,
+) {
+    // SAFETY: by the contract.
+    let xv = unsafe { dot_load::<S, R>(simd, x, mask) };
+    let xs = if COMPLEX {
+        R::v_swap_pairs(simd, xv)
+    } else {
+        xv
+    };
+    for (c, (p, q)) in acc.iter_mut().enumerate() {
+        // SAFETY: by the contract.
+        let av = unsafe { dot_load::<S, R>(simd, a.wrapping_add(c * lda), mask) };
+        *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
+        if COMPLEX {
+            *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
         }
+    }
+}
+
+/// A vector at `p`: the lanes of `mask` (zero in the others), or all of them with none.
+///
+/// # Safety
+/// Those lanes are readable at `p`.
+#[inline(always)]
+unsafe fn dot_load<S: Simd, R: KernelReal>(simd: S, p: *const R, mask: Option<R::M<S>>) -> R::V<S> {
+    match mask {
+        // SAFETY: forwarded.
+        Some(m) => unsafe { R::v_load_masked(simd, m, p) },
+        // SAFETY: forwarded.
+        None => unsafe { p.cast::<R::V<S>>().read_unaligned() },
     }
 }
 
