@@ -321,6 +321,125 @@ pub(crate) fn sum_lanes_in_order<S: Simd, R: KernelReal, const C: usize>(
     }
 }
 
+/// For each vector of `v`, its lanes added halves onto halves down to two: lane `k + L/2`
+/// onto lane `k`, then `k + L/4` onto `k`, and so on (`L` lanes), so `out[c]` holds the sums of
+/// the even and of the odd lanes, each in that fixed order (with one lane: `[lane, 0]`). Under
+/// AVX-512, eight (f32) or four (f64) vectors share each add after a shuffle of their 128-bit
+/// chunks; elsewhere one vector at a time.
+#[inline(always)]
+pub(crate) fn fold_to_pairs<S: Simd, R: KernelReal>(simd: S, v: &[R::V<S>], out: &mut [[R; 2]]) {
+    let n = v.len().min(out.len());
+    let mut c0 = 0;
+    #[cfg(target_arch = "x86_64")]
+    if core::any::TypeId::of::<S>() == core::any::TypeId::of::<pulp::x86::V4>() {
+        let group = 64 / 2 / size_of::<R>(); // vectors whose pairs fill one vector
+        let mut res = [R::zero(); 16];
+        while c0 + group <= n {
+            // SAFETY: S is V4, and v[c0 ..< c0 + group] exist.
+            unsafe { fold_to_pairs_v4::<S, R>(simd, v[c0..c0 + group].as_ptr(), &mut res) };
+            for (g, o) in out[c0..c0 + group].iter_mut().enumerate() {
+                *o = [res[2 * g], res[2 * g + 1]];
+            }
+            c0 += group;
+        }
+    }
+    for c in c0..n {
+        let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v[c]));
+        let mut buf = [R::zero(); 16];
+        let mut w = lanes.len();
+        buf[..w].copy_from_slice(lanes);
+        while w > 2 {
+            w /= 2;
+            for k in 0..w {
+                let hi = buf[k + w];
+                buf[k] += hi;
+            }
+        }
+        out[c] = [buf[0], buf[1]];
+    }
+}
+
+/// [`fold_to_pairs`] of 8 (f32) or 4 (f64) AVX-512 vectors at `v`, written to `res` in their
+/// order: vector g's pair at `res[2 g ..]`.
+///
+/// # Safety
+/// `S` is pulp's V4, and the vectors exist.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn fold_to_pairs_v4<S: Simd, R: KernelReal>(simd: S, v: *const R::V<S>, res: &mut [R; 16]) {
+    use core::arch::x86_64::{__m512, __m512d};
+    use core::mem::transmute_copy;
+    // SAFETY: S is V4 (so its vectors are __m512 / __m512d), the vectors exist, and res holds
+    // the 64 bytes written.
+    unsafe {
+        let f = transmute_copy::<S, pulp::x86::V4>(&simd).avx512f;
+        // Chunk selectors (128 bits each) of shuffle_f*x*(a, b): [a0 a1 b0 b1] + [a2 a3 b2 b3]
+        // adds the upper half of a vector onto its lower; [a0 a2 b0 b2] + [a1 a3 b1 b3] then
+        // does the same inside each half.
+        const LO: i32 = 0b01_00_01_00;
+        const HI: i32 = 0b11_10_11_10;
+        const EVEN: i32 = 0b10_00_10_00;
+        const ODD: i32 = 0b11_01_11_01;
+        // No closures: they would not inherit the caller's target features.
+        if size_of::<R>() == 4 {
+            let w = v.cast::<__m512>();
+            // 16 -> 8 lanes, two vectors a register.
+            let mut h = [f._mm512_setzero_ps(); 4];
+            for (k, h) in h.iter_mut().enumerate() {
+                let (a, b) = (
+                    w.add(2 * k).read_unaligned(),
+                    w.add(2 * k + 1).read_unaligned(),
+                );
+                *h = f._mm512_add_ps(
+                    f._mm512_shuffle_f32x4::<LO>(a, b),
+                    f._mm512_shuffle_f32x4::<HI>(a, b),
+                );
+            }
+            // 8 -> 4 lanes: chunk g of q[k] is vector 4 k + g.
+            let q0 = f._mm512_add_ps(
+                f._mm512_shuffle_f32x4::<EVEN>(h[0], h[1]),
+                f._mm512_shuffle_f32x4::<ODD>(h[0], h[1]),
+            );
+            let q1 = f._mm512_add_ps(
+                f._mm512_shuffle_f32x4::<EVEN>(h[2], h[3]),
+                f._mm512_shuffle_f32x4::<ODD>(h[2], h[3]),
+            );
+            // 4 -> 2 lanes: chunk g holds vector g's pair, then vector 4 + g's.
+            let (a, b) = (f._mm512_castps_pd(q0), f._mm512_castps_pd(q1));
+            let r = f._mm512_add_ps(
+                f._mm512_castpd_ps(f._mm512_unpacklo_pd(a, b)),
+                f._mm512_castpd_ps(f._mm512_unpackhi_pd(a, b)),
+            );
+            let mut lanes = [R::zero(); 16];
+            lanes.as_mut_ptr().cast::<__m512>().write_unaligned(r);
+            for g in 0..4 {
+                res[2 * g..2 * g + 2].copy_from_slice(&lanes[4 * g..4 * g + 2]);
+                res[8 + 2 * g..8 + 2 * g + 2].copy_from_slice(&lanes[4 * g + 2..4 * g + 4]);
+            }
+        } else {
+            let w = v.cast::<__m512d>();
+            // 8 -> 4 lanes, two vectors a register.
+            let mut h = [f._mm512_setzero_pd(); 2];
+            for (k, h) in h.iter_mut().enumerate() {
+                let (a, b) = (
+                    w.add(2 * k).read_unaligned(),
+                    w.add(2 * k + 1).read_unaligned(),
+                );
+                *h = f._mm512_add_pd(
+                    f._mm512_shuffle_f64x2::<LO>(a, b),
+                    f._mm512_shuffle_f64x2::<HI>(a, b),
+                );
+            }
+            // 4 -> 2 lanes: chunk g holds vector g's pair.
+            let r = f._mm512_add_pd(
+                f._mm512_shuffle_f64x2::<EVEN>(h[0], h[1]),
+                f._mm512_shuffle_f64x2::<ODD>(h[0], h[1]),
+            );
+            res.as_mut_ptr().cast::<__m512d>().write_unaligned(r);
+        }
+    }
+}
+
 /// With `Q = 16 / size_of::<R>()` vectors of `L` lanes in `v`: writes lane `g * Q + i` of
 /// `v[c]` to `buf[i * L + g * Q + c]` (a `Q x Q` transpose inside each 128-bit lane) and
 /// returns true, or returns false where this ISA has no such transpose here.
@@ -463,6 +582,63 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `fold_to_pairs` on `n` vectors of `x`'s values, next to the scalar halving sums.
+    struct Pairs<'a, R>(&'a [R], usize);
+
+    impl<R: KernelReal> WithSimd for Pairs<'_, R> {
+        type Output = (Vec<[R; 2]>, Vec<[R; 2]>);
+        fn with_simd<S: Simd>(self, simd: S) -> Self::Output {
+            let (l, n) = (lanes::<S, R>(), self.1);
+            let v: Vec<R::V<S>> = (0..n)
+                .map(|c| {
+                    let mut w = R::v_splat(simd, R::zero());
+                    let lanes: &mut [R] = bytemuck::cast_slice_mut(core::slice::from_mut(&mut w));
+                    lanes.copy_from_slice(&self.0[c * l..(c + 1) * l]);
+                    w
+                })
+                .collect();
+            let mut out = vec![[R::zero(); 2]; n];
+            fold_to_pairs::<S, R>(simd, &v, &mut out);
+            let want = (0..n)
+                .map(|c| {
+                    let mut b = self.0[c * l..(c + 1) * l].to_vec();
+                    b.resize(l.max(2), R::zero());
+                    let mut w = l;
+                    while w > 2 {
+                        w /= 2;
+                        for k in 0..w {
+                            b[k] = b[k] + b[k + w];
+                        }
+                    }
+                    [b[0], b[1]]
+                })
+                .collect();
+            (out, want)
+        }
+    }
+
+    #[test]
+    fn pair_folds_are_the_scalar_halving_sums_bitwise() {
+        fn check<R: KernelReal>() {
+            let x = values::<R>(16 * 16);
+            for isa in [Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon] {
+                if !isa.available() {
+                    continue;
+                }
+                for n in [1, 4, 8, 11, 16] {
+                    // SAFETY: isa is available.
+                    let (got, want) = unsafe { crate::registry::on_isa(isa, Pairs::<R>(&x, n)) };
+                    for (c, (g, w)) in got.iter().zip(&want).enumerate() {
+                        let same = bytemuck::bytes_of(g) == bytemuck::bytes_of(w);
+                        assert!(same, "{isa:?}, {n} vectors, vector {c}: {g:?} != {w:?}");
+                    }
+                }
+            }
+        }
+        check::<f32>();
+        check::<f64>();
     }
 
     #[test]

@@ -1081,5 +1081,7 @@ fn gemv_t_bits_do_not_depend_on_the_address() {
     for (m, extra, seed) in [(130, 0, 1), (257, 3, 2), (1000, 16, 3), (40, 0, 4)] {
         check::<f32>(m, extra, seed);
         check::<f64>(m, extra, seed);
+        check::<c32>(m, extra, seed);
+        check::<c64>(m, extra, seed);
     }
 }

@@ -260,9 +260,10 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     // Real, on AVX-512 (whose unaligned loads each split a line): where the first column is
     // `off` reals past a vector boundary, start `off` rows early, masked, so that the loads of
     // every column aligned as the first are aligned. Row i then sits in lane (i + off) % l: the
-    // same rows in each lane, in the same order, as with off = 0, so the lane sums, read from
-    // lane `off` on, have the same bits whatever the address. Short columns skip it: the head
-    // is one more step.
+    // same rows in each lane, in the same order, as with off = 0, so the accumulators rotated
+    // down by `off` are those of off = 0, bit for bit, whatever the address. Short columns skip
+    // it: the head is one more step. Complex columns gained nothing measurable from it (their
+    // two products a load leave the loads less exposed).
     let off = if !COMPLEX && l * size_of::<R>() == 64 && m >= 8 * l {
         (a as usize / size_of::<R>()) % l
     } else {
@@ -299,8 +300,14 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
         crate::simd::sum_lanes_in_order::<S, R, C>(simd, &sums, off, s);
         return;
     }
-    for (c, &(p, q)) in acc.iter().enumerate() {
-        let (e, o) = (fold_lanes::<S, R, 2>(p), fold_lanes::<S, R, 2>(q));
+    // Complex: both sums of each column, halves onto halves down to the even and odd lanes.
+    let mut sums = [[zero; 2]; C];
+    for (t, &(p, q)) in sums.iter_mut().zip(&acc) {
+        *t = [p, q];
+    }
+    let mut pairs = [[[R::zero(); 2]; 2]; C];
+    crate::simd::fold_to_pairs::<S, R>(simd, sums.as_flattened(), pairs.as_flattened_mut());
+    for (c, &[e, o]) in pairs.iter().enumerate() {
         // e: [sum ar xr, sum ai xi]; o: [sum ar xi, sum ai xr].
         let (re, im) = if conj {
             (e[0] + e[1], o[0] - o[1])
@@ -358,25 +365,6 @@ unsafe fn dot_load<S: Simd, R: KernelReal>(simd: S, p: *const R, mask: Option<R:
         // SAFETY: forwarded.
         None => unsafe { p.cast::<R::V<S>>().read_unaligned() },
     }
-}
-
-/// The lanes of `v` added pairwise, halves onto halves, down to `K` sums (`K = 2` keeps the
-/// even and odd lanes apart: the real and imaginary parts of complex numbers): a fixed order
-/// whose latency grows as the log of the lane count, where an in-order sum grows with it.
-#[inline(always)]
-fn fold_lanes<S: Simd, R: KernelReal, const K: usize>(v: R::V<S>) -> [R; K] {
-    let mut buf = [R::zero(); 16];
-    let lanes: &[R] = bytemuck::cast_slice(core::slice::from_ref(&v));
-    let mut w = lanes.len();
-    buf[..w].copy_from_slice(lanes);
-    while w > K {
-        w /= 2;
-        for k in 0..w {
-            let v = buf[k + w];
-            buf[k] += v;
-        }
-    }
-    core::array::from_fn(|k| buf[k])
 }
 
 /// `a_c <- a_c + x t_c` for the columns `a_c` at the addresses `cols` (`x.len()` reals each;
