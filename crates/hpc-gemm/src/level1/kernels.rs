@@ -101,6 +101,74 @@ impl<R: KernelReal, const CROSS: bool> WithSimd for Dot<'_, R, CROSS> {
     }
 }
 
+/// [`Dot`] over consecutive pieces of `piece` reals of `x` (and `y`; the last piece may be
+/// shorter): `out[k]` gets piece k's sums, bitwise those [`Dot`] gives the piece alone. Whole
+/// pieces go [`DOT_STREAMS`] at a time, each with its own accumulators, so that as many
+/// streams come from memory at once.
+pub(crate) struct DotPieces<'a, R, const CROSS: bool> {
+    pub x: &'a [R],
+    /// `None`: `x` itself, as in [`Dot`].
+    pub y: Option<&'a [R]>,
+    pub piece: usize,
+    pub out: &'a mut [[R; 4]],
+}
+
+/// Pieces a [`DotPieces`] sums at once on a run of at least `DOT_STREAMS_FROM` reals (from
+/// memory: more lines in flight than one pair of streams keeps; in cache it costs)
+/// (`docs/tuning.md`, "level1: streams").
+const DOT_STREAMS: usize = 4;
+const DOT_STREAMS_FROM: usize = 1 << 19;
+
+impl<R: KernelReal, const CROSS: bool> WithSimd for DotPieces<'_, R, CROSS> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        // Complex sums keep twice the accumulators: half the streams.
+        if CROSS {
+            self.streams::<S, { DOT_STREAMS / 2 }>(simd);
+        } else {
+            self.streams::<S, DOT_STREAMS>(simd);
+        }
+    }
+}
+
+impl<R: KernelReal, const CROSS: bool> DotPieces<'_, R, CROSS> {
+    /// Whole pieces `K` at a time on a long run, the rest one by one.
+    #[inline(always)]
+    fn streams<S: Simd, const K: usize>(self, simd: S) {
+        let (x, piece) = (self.x, self.piece);
+        let y = self.y.unwrap_or(x);
+        assert_eq!(x.len(), y.len());
+        assert!(piece > 0 && self.out.len() == x.len().div_ceil(piece).max(1));
+        let square = self.y.is_none();
+        let whole = if x.len() >= DOT_STREAMS_FROM {
+            x.len() / piece
+        } else {
+            0
+        };
+        let mut k = 0;
+        while k + K <= whole {
+            let (r, out) = (k * piece.., &mut self.out[k..k + K]);
+            let out: &mut [[R; 4]; K] = out.try_into().expect("K pieces");
+            if square {
+                dot_k::<S, R, CROSS, true, K>(simd, &x[r.clone()], &x[r], piece, out);
+            } else {
+                dot_k::<S, R, CROSS, false, K>(simd, &x[r.clone()], &y[r], piece, out);
+            }
+            k += K;
+        }
+        for (k, o) in self.out.iter_mut().enumerate().skip(k) {
+            let r = k * piece..((k + 1) * piece).min(x.len());
+            *o = if square {
+                dot::<S, R, CROSS, true>(simd, &x[r.clone()], &x[r])
+            } else {
+                dot::<S, R, CROSS, false>(simd, &x[r.clone()], &y[r])
+            };
+        }
+    }
+}
+
 /// [`Dot`]'s sums; with `SQUARE`, `y` is `x` and is not loaded again.
 #[inline(always)]
 fn dot<S: Simd, R: KernelReal, const CROSS: bool, const SQUARE: bool>(
@@ -108,37 +176,44 @@ fn dot<S: Simd, R: KernelReal, const CROSS: bool, const SQUARE: bool>(
     x: &[R],
     y: &[R],
 ) -> [R; 4] {
-    assert_eq!(x.len(), y.len());
+    let mut out = [[R::zero(); 4]];
+    dot_k::<S, R, CROSS, SQUARE, 1>(simd, x, y, x.len(), &mut out);
+    out[0]
+}
+
+/// [`dot`] on `K` pieces of `n` reals at once (piece k at `x[k n ..]`, `y[k n ..]`), each
+/// with accumulators of its own, updated in the same order as alone.
+#[inline(always)]
+fn dot_k<S: Simd, R: KernelReal, const CROSS: bool, const SQUARE: bool, const K: usize>(
+    simd: S,
+    x: &[R],
+    y: &[R],
+    n: usize,
+    out: &mut [[R; 4]; K],
+) {
+    assert!(x.len() >= K * n && y.len() >= K * n);
     let l = lanes::<S, R>();
-    let n = x.len();
     let zero = R::v_splat(simd, R::zero());
-    let mut acc = [zero; UNROLL];
-    let mut cross = [zero; UNROLL];
+    let mut acc = [[zero; UNROLL]; K];
+    let mut cross = [[zero; UNROLL]; K];
     let step = l * UNROLL;
     let body = n - n % step;
     let (px, py) = (x.as_ptr(), y.as_ptr());
     let mut i = 0;
     while i < body {
         for u in 0..UNROLL {
-            // SAFETY: `i + (u + 1) * l <= body <= n` elements of both.
-            let (xv, yv) = unsafe {
-                let xv = load::<S, R>(px.add(i + u * l));
-                (
-                    xv,
-                    if SQUARE {
-                        xv
-                    } else {
-                        load::<S, R>(py.add(i + u * l))
-                    },
-                )
-            };
-            acc[u] = R::v_add(simd, acc[u], R::v_mul(simd, xv, yv));
-            if CROSS {
-                cross[u] = R::v_add(
-                    simd,
-                    cross[u],
-                    R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
-                );
+            for k in 0..K {
+                let at = k * n + i + u * l;
+                // SAFETY: `i + (u + 1) * l <= body <= n` elements of piece k of both.
+                let (xv, yv) = unsafe {
+                    let xv = load::<S, R>(px.add(at));
+                    (xv, if SQUARE { xv } else { load::<S, R>(py.add(at)) })
+                };
+                acc[k][u] = R::v_add(simd, acc[k][u], R::v_mul(simd, xv, yv));
+                if CROSS {
+                    let c = R::v_mul(simd, xv, R::v_swap_pairs(simd, yv));
+                    cross[k][u] = R::v_add(simd, cross[k][u], c);
+                }
             }
         }
         i += step;
@@ -146,36 +221,36 @@ fn dot<S: Simd, R: KernelReal, const CROSS: bool, const SQUARE: bool>(
     while i < n {
         let len = (n - i).min(l);
         let mask = R::v_mask_first(simd, len);
-        // SAFETY: the first `len` lanes from `i` are inside both slices.
-        let (xv, yv) = unsafe {
-            let xv = R::v_load_masked(simd, mask, px.add(i));
-            (
-                xv,
-                if SQUARE {
+        for k in 0..K {
+            let at = k * n + i;
+            // SAFETY: the first `len` lanes from `i` are inside piece k of both.
+            let (xv, yv) = unsafe {
+                let xv = R::v_load_masked(simd, mask, px.add(at));
+                let yv = if SQUARE {
                     xv
                 } else {
-                    R::v_load_masked(simd, mask, py.add(i))
-                },
-            )
-        };
-        acc[0] = R::v_add(simd, acc[0], R::v_mul(simd, xv, yv));
-        if CROSS {
-            cross[0] = R::v_add(
-                simd,
-                cross[0],
-                R::v_mul(simd, xv, R::v_swap_pairs(simd, yv)),
-            );
+                    R::v_load_masked(simd, mask, py.add(at))
+                };
+                (xv, yv)
+            };
+            acc[k][0] = R::v_add(simd, acc[k][0], R::v_mul(simd, xv, yv));
+            if CROSS {
+                let c = R::v_mul(simd, xv, R::v_swap_pairs(simd, yv));
+                cross[k][0] = R::v_add(simd, cross[k][0], c);
+            }
         }
         i += len;
     }
-    let (mut p, mut q) = ([R::zero(); 2], [R::zero(); 2]);
-    for u in 0..UNROLL {
-        add_lanes::<S, R>(acc[u], &mut p);
-        if CROSS {
-            add_lanes::<S, R>(cross[u], &mut q);
+    for k in 0..K {
+        let (mut p, mut q) = ([R::zero(); 2], [R::zero(); 2]);
+        for u in 0..UNROLL {
+            add_lanes::<S, R>(acc[k][u], &mut p);
+            if CROSS {
+                add_lanes::<S, R>(cross[k][u], &mut q);
+            }
         }
+        out[k] = [p[0], p[1], q[0], q[1]];
     }
-    [p[0], p[1], q[0], q[1]]
 }
 
 /// `sum |x_i|`.
@@ -352,6 +427,11 @@ fn scale<S: Simd, R: KernelReal, const COMPLEX: bool>(
     }
 }
 
+/// Parts of [`Axpy`]'s vectors streamed at once from memory, and the reals from which it does
+/// (8 MiB of f64 a vector: beyond the caches) (`docs/tuning.md`, "level1: streams").
+const AXPY_STREAMS: usize = 4;
+const AXPY_STREAMS_FROM: usize = 1 << 20;
+
 /// `x <- alpha * x` (`y` unused) or `y <- y + alpha * x`: a real `alpha = a1`, or with
 /// `COMPLEX` the complex `(a1, a2)` on interleaved pairs.
 pub(crate) struct Axpy<'a, R, const COMPLEX: bool> {
@@ -384,6 +464,31 @@ impl<R: KernelReal, const COMPLEX: bool> WithSimd for Axpy<'_, R, COMPLEX> {
             unsafe { axpy_masked::<S, R, COMPLEX>(simd, (a1, a2), px, py, head) };
         }
         let mut i = head;
+        // From memory: STREAMS parts of the vectors at once, each a stream the hardware
+        // prefetchers follow, so that more lines are in flight than one stream keeps.
+        let part = (n - head) / AXPY_STREAMS / l * l;
+        if n - head >= AXPY_STREAMS_FROM {
+            while i + l <= head + part {
+                let mut v = [a1; AXPY_STREAMS];
+                for (k, v) in v.iter_mut().enumerate() {
+                    let j = i + k * part;
+                    // SAFETY: `j + l <= head + AXPY_STREAMS * part <= n` elements of both.
+                    unsafe {
+                        *v = R::v_add(
+                            simd,
+                            load::<S, R>(py.add(j)),
+                            scale::<S, R, COMPLEX>(simd, a1, a2, load::<S, R>(px.add(j))),
+                        );
+                    }
+                }
+                for (k, &v) in v.iter().enumerate() {
+                    // SAFETY: as above.
+                    unsafe { store::<S, R>(py.add(i + k * part), v) };
+                }
+                i += l;
+            }
+            i = head + AXPY_STREAMS * part;
+        }
         while i + l <= n {
             // SAFETY: `i + l <= n` elements of both.
             unsafe {

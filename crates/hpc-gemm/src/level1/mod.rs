@@ -19,7 +19,7 @@ use num_traits::{Float, One, Zero};
 use crate::registry::{GemmScalar, vectorize};
 use crate::simd::KernelReal;
 use crate::{Fast, Isa, Par};
-use kernels::{Asum, Axpy, Axpy2, Dot, MaxAbs, Nrm2, Rotate, Scal};
+use kernels::{Asum, Axpy, Axpy2, Dot, DotPieces, MaxAbs, Nrm2, Rotate, Scal};
 
 /// The elements of a vector of increment 1, or `None`.
 fn unit<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> Option<&'s [T]> {
@@ -68,28 +68,62 @@ const PIECE: usize = 1 << 13;
 const PAR_REALS: usize = 1 << 15;
 
 /// `kernel` over `x` (and `y`) piece by piece ([`PIECE`]), the pieces' results added in
-/// order by `add`; the pieces shared between up to `par`'s threads.
+/// order by `add`; the pieces shared between up to `par`'s threads. `kernel` takes a run of
+/// consecutive pieces (the last may be shorter) and writes each one's result ([`each_piece`]
+/// makes one of a kernel of a single piece).
 fn reduce<R: KernelReal, O: Copy + Send + Default>(
     par: Par,
     x: &[R],
     y: Option<&[R]>,
-    kernel: impl Fn(&[R], Option<&[R]>) -> O + Sync,
+    kernel: impl Fn(&[R], Option<&[R]>, &mut [O]) + Sync,
     add: impl Fn(O, O) -> O,
 ) -> O {
     let n = x.len();
-    if n <= PIECE {
-        return kernel(x, y);
-    }
-    let pieces = n.div_ceil(PIECE);
+    let pieces = n.div_ceil(PIECE).max(1);
     let mut partial = vec![O::default(); pieces];
     let per = pieces.div_ceil(crate::fork::ways(par, n, PAR_REALS, pieces));
     crate::fork::for_each_chunk_mut(&mut partial, per, |t, out| {
-        for (k, o) in out.iter_mut().enumerate() {
-            let r = (t * per + k) * PIECE..((t * per + k + 1) * PIECE).min(n);
-            *o = kernel(&x[r.clone()], y.map(|y| &y[r]));
-        }
+        let r = (t * per * PIECE).min(n)..((t * per + out.len()) * PIECE).min(n);
+        kernel(&x[r.clone()], y.map(|y| &y[r]), out);
     });
     partial.into_iter().reduce(add).unwrap_or_default()
+}
+
+/// A run-of-pieces kernel for [`reduce`] from a kernel of one piece.
+fn each_piece<R, O>(
+    kernel: impl Fn(&[R], Option<&[R]>) -> O + Sync,
+) -> impl Fn(&[R], Option<&[R]>, &mut [O]) + Sync {
+    move |x, y, out| {
+        for (k, o) in out.iter_mut().enumerate() {
+            let r = (k * PIECE).min(x.len())..((k + 1) * PIECE).min(x.len());
+            *o = kernel(&x[r.clone()], y.map(|y| &y[r]));
+        }
+    }
+}
+
+/// [`DotPieces`] on a run of pieces, each piece's sums mapped by `f` into `out`.
+fn dot_run<R: KernelReal, O, const CROSS: bool>(
+    x: &[R],
+    y: Option<&[R]>,
+    out: &mut [O],
+    f: impl Fn([R; 4]) -> O,
+) {
+    const BATCH: usize = 16;
+    let mut buf = [[R::zero(); 4]; BATCH];
+    for (b, o) in out.chunks_mut(BATCH).enumerate() {
+        let r = (b * BATCH * PIECE).min(x.len())..((b * BATCH + o.len()) * PIECE).min(x.len());
+        let sums = &mut buf[..o.len()];
+        let (x, y) = (&x[r.clone()], y.map(|y| &y[r]));
+        vectorize(DotPieces::<R, CROSS> {
+            x,
+            y,
+            piece: PIECE,
+            out: sums,
+        });
+        for (o, &v) in o.iter_mut().zip(sums.iter()) {
+            *o = f(v);
+        }
+    }
 }
 
 thread_local! {
@@ -188,7 +222,7 @@ fn reduce_any<T: GemmScalar, O: Copy + Send + Default>(
     par: Par,
     x: &VecRef<'_, T>,
     y: Option<&VecRef<'_, T>>,
-    kernel: impl Fn(&[T::Real], Option<&[T::Real]>) -> O + Sync,
+    kernel: impl Fn(&[T::Real], Option<&[T::Real]>, &mut [O]) + Sync,
     add: impl Fn(O, O) -> O,
 ) -> O {
     let (ux, uy) = (unit(x), y.map(unit));
@@ -207,7 +241,7 @@ fn reduce_any<T: GemmScalar, O: Copy + Send + Default>(
                 let r = (t * per + k) * per_piece..((t * per + k + 1) * per_piece).min(n);
                 let xs = gather(x, r.clone(), bx);
                 let ys = y.map(|y| gather(y, r, by));
-                *o = kernel(reals(xs), ys.map(reals));
+                kernel(reals(xs), ys.map(reals), core::slice::from_mut(o));
             }
         });
     });
@@ -223,12 +257,7 @@ fn dot<T: GemmScalar>(par: Par, x: &VecRef<'_, T>, y: &VecRef<'_, T>, conj: bool
             par,
             x,
             Some(y),
-            |x, y| {
-                vectorize(Dot::<T::Real, false> {
-                    x,
-                    y: Some(y.unwrap_or(x)),
-                })
-            },
+            |x, y, out| dot_run::<_, _, false>(x, Some(y.unwrap_or(x)), out, |v| v),
             add,
         );
         return Some(T::from_real(e + o));
@@ -241,12 +270,7 @@ fn dot<T: GemmScalar>(par: Par, x: &VecRef<'_, T>, y: &VecRef<'_, T>, conj: bool
         par,
         x,
         Some(y),
-        |x, y| {
-            vectorize(Dot::<T::Real, true> {
-                x,
-                y: Some(y.unwrap_or(x)),
-            })
-        },
+        |x, y, out| dot_run::<_, _, true>(x, Some(y.unwrap_or(x)), out, |v| v),
         add,
     );
     Some(if conj {
@@ -501,9 +525,8 @@ impl<T: GemmScalar> Level1<T> for Fast {
         // than a rounding to underflow (each square below the smallest normal loses less than
         // it, all of them less than `ssq * eps`), its root is the norm, at dot's speed;
         // otherwise Blue's scaled sums.
-        let sq = |x: &[T::Real], _: Option<&[T::Real]>| {
-            let [e, o, ..] = vectorize(Dot::<T::Real, false> { x, y: None });
-            e + o
+        let sq = |x: &[T::Real], _: Option<&[T::Real]>, out: &mut [T::Real]| {
+            dot_run::<_, _, false>(x, None, out, |[e, o, ..]| e + o);
         };
         let ssq = reduce_any(self.par, &x, None, sq, |a, b| a + b);
         let floor = T::Real::min_positive_value() / T::Real::epsilon()
@@ -512,7 +535,8 @@ impl<T: GemmScalar> Level1<T> for Fast {
             return ssq.sqrt();
         }
         let add = |a: [T::Real; 3], b: [T::Real; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
-        let [asml, amed, abig] = reduce_any(self.par, &x, None, |x, _| vectorize(Nrm2 { x }), add);
+        let blue = each_piece(|x, _| vectorize(Nrm2 { x }));
+        let [asml, amed, abig] = reduce_any(self.par, &x, None, blue, add);
         T::Real::blue_norm(asml, amed, abig)
     }
 
@@ -521,7 +545,7 @@ impl<T: GemmScalar> Level1<T> for Fast {
             self.par,
             &x,
             None,
-            |x, _| vectorize(Asum { x }),
+            each_piece(|x, _| vectorize(Asum { x })),
             |a, b| a + b,
         )
     }
