@@ -1,54 +1,119 @@
-"""A quick Level 1/2 comparison through CBLAS: one BLAS library per process, column-major
-float64, GB/s of compulsory memory traffic (ddot 16n bytes, daxpy 24n, dgemv 8n^2, dger 16n^2),
-medians of repeated calls. Run it once per library, alternating processes, and compare the
-lines: it is the stopgap until `cargo xtask bench` has a Level 1/2 section (issue 37).
+"""Issue 37's Level 1/2 table through CBLAS: hpc's C library against another BLAS, column-major
+float64, GB/s of compulsory memory traffic (ddot 16n bytes, daxpy 24n, dnrm2 8n, dgemv and
+dsymv and dtrsv 8n^2 (dsymv and dtrsv read a triangle, counted whole as the issue counts it),
+dger 16n^2), each figure the median of repeated calls in a process of its own, the two
+libraries' processes alternated; the ratio is hpc / other, the median of the run-by-run ratios.
 
-Usage: python level12_cblas.py LIBRARY   (e.g. target/hpc-blas/lib/libhpc_blas.so or
-       /usr/lib/x86_64-linux-gnu/libopenblas.so.0; set HPC_NUM_THREADS / OPENBLAS_NUM_THREADS)
+Usage:
+    python level12_cblas.py HPC_LIB OTHER_LIB[:PREFIX] [--runs R] [--threads 1,2]
+
+e.g. `python benches/python/level12_cblas.py target/release/libhpc_blas.so \\
+      $SITE/scipy_openblas32/lib/libscipy_openblas.so:scipy_` (PREFIX: the other library's
+symbol prefix, `scipy_` for PyPI's scipy-openblas32, whose `cblas_dgemv` is
+`scipy_cblas_dgemv`). Threads: HPC_NUM_THREADS for hpc, `PREFIXopenblas_set_num_threads`
+where the other library has it, else OPENBLAS_NUM_THREADS.
+A process of one library is `python level12_cblas.py --one LIB[:PREFIX] THREADS`.
 """
 
 import ctypes as C
+import os
 import statistics
+import subprocess
 import sys
 import time
 
 import numpy as np
 
-lib = C.CDLL(sys.argv[1])
-lib.cblas_ddot.restype = C.c_double
-COL_MAJOR, NO_TRANS, TRANS = 102, 111, 112
+COL_MAJOR, NO_TRANS, TRANS, UPPER, NON_UNIT = 102, 111, 112, 121, 131
 
 
-def ptr(a):
-    return a.ctypes.data_as(C.c_void_p)
+def one(spec, threads):
+    """Times every case in this process; prints `case<TAB>bytes per second` lines."""
+    path, _, prefix = spec.partition(":")
+    lib = C.CDLL(path)
+    sym = lambda name: getattr(lib, prefix + name)
+    setter = getattr(lib, prefix + "openblas_set_num_threads", None)
+    if setter is not None:
+        setter(threads)
+    sym("cblas_ddot").restype = C.c_double
+    sym("cblas_dnrm2").restype = C.c_double
+    d = C.c_double
+    ptr = lambda a: a.ctypes.data_as(C.c_void_p)
+
+    def rate(f, bytes_moved, reps, inner):
+        f()
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            for _ in range(inner):
+                f()
+            times.append((time.perf_counter() - t) / inner)
+        return bytes_moved / statistics.median(times)
+
+    rng = np.random.default_rng(7)
+    out = []
+    for n, reps, inner in [(4_000_000, 15, 1), (20_000, 100, 50)]:
+        x, y = rng.random(n), rng.random(n)
+        out.append((f"ddot n = {n}", rate(lambda: sym("cblas_ddot")(n, ptr(x), 1, ptr(y), 1), 16 * n, reps, inner)))
+        if n > 20_000:
+            call = lambda: sym("cblas_daxpy")(n, d(1e-9), ptr(x), 1, ptr(y), 1)
+            out.append((f"daxpy n = {n}", rate(call, 24 * n, reps, inner)))
+            out.append((f"dnrm2 n = {n}", rate(lambda: sym("cblas_dnrm2")(n, ptr(x), 1), 8 * n, reps, inner)))
+    for n, reps, inner in [(4096, 15, 1), (1000, 100, 10)]:
+        a = np.asfortranarray(rng.random((n, n)))
+        # A well-conditioned triangle for dtrsv: a dominant diagonal.
+        a[np.diag_indices(n)] += n
+        x, y = rng.random(n), rng.random(n)
+        for code, name in [(NO_TRANS, "N"), (TRANS, "T")]:
+            call = lambda: sym("cblas_dgemv")(COL_MAJOR, code, n, n, d(1.0), ptr(a), n, ptr(x), 1, d(0.0), ptr(y), 1)
+            out.append((f"dgemv {name} {n}", rate(call, 8 * n * n, reps, inner)))
+        if n == 4096:
+            call = lambda: sym("cblas_dger")(COL_MAJOR, n, n, d(1e-12), ptr(x), 1, ptr(y), 1, ptr(a), n)
+            out.append((f"dger {n}", rate(call, 16 * n * n, reps, inner)))
+            call = lambda: sym("cblas_dsymv")(COL_MAJOR, UPPER, n, d(1.0), ptr(a), n, ptr(x), 1, d(0.0), ptr(y), 1)
+            out.append((f"dsymv {n}", rate(call, 8 * n * n, reps, inner)))
+            b = x.copy()
+
+            def trsv():
+                b[:] = x
+                sym("cblas_dtrsv")(COL_MAJOR, UPPER, NO_TRANS, NON_UNIT, n, ptr(a), n, ptr(b), 1)
+
+            out.append((f"dtrsv {n}", rate(trsv, 8 * n * n, reps, inner)))
+    for case, r in out:
+        print(f"{case}\t{r}")
 
 
-def median_time(f, reps, inner):
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        for _ in range(inner):
-            f()
-        times.append((time.perf_counter() - t) / inner)
-    return statistics.median(times)
+def main(argv):
+    if argv[0] == "--one":
+        return one(argv[1], int(argv[2]))
+    hpc, other = argv[0], argv[1]
+    runs, threads = 5, [1, 2]
+    if "--runs" in argv:
+        runs = int(argv[argv.index("--runs") + 1])
+    if "--threads" in argv:
+        threads = [int(t) for t in argv[argv.index("--threads") + 1].split(",")]
+    table = {}
+    for t in threads:
+        got = {"hpc": [], "other": []}
+        for _ in range(runs):
+            for who, spec in [("hpc", hpc), ("other", other)]:
+                env = dict(os.environ, HPC_NUM_THREADS=str(t), OPENBLAS_NUM_THREADS=str(t))
+                text = subprocess.run(
+                    [sys.executable, __file__, "--one", spec, str(t)],
+                    env=env, capture_output=True, text=True, check=True,
+                ).stdout
+                got[who].append(dict((l.split("\t")[0], float(l.split("\t")[1])) for l in text.splitlines()))
+        for case in got["hpc"][0]:
+            ratios = [h[case] / o[case] for h, o in zip(got["hpc"], got["other"])]
+            hpc_gbs = statistics.median(h[case] for h in got["hpc"]) / 1e9
+            other_gbs = statistics.median(o[case] for o in got["other"]) / 1e9
+            table.setdefault(case, {})[t] = (statistics.median(ratios), hpc_gbs, other_gbs)
+    print("| routine, size | " + " | ".join(f"{t} thread{'s' if t > 1 else ''}: hpc GB/s, other, ratio" for t in threads) + " |")
+    print("|---|" + "---:|" * len(threads))
+    for case, by_t in table.items():
+        cells = [f"{h:.1f}, {o:.1f}, **{r:.2f}**" for r, h, o in (by_t[t] for t in threads)]
+        print(f"| {case} | " + " | ".join(cells) + " |")
 
 
-rows = []
-for n, reps, inner in [(4_000_000, 15, 1), (20_000, 200, 50)]:
-    x, y = np.random.rand(n), np.random.rand(n)
-    t = median_time(lambda: lib.cblas_ddot(n, ptr(x), 1, ptr(y), 1), reps, inner)
-    rows.append((f"ddot n = {n}", 16 * n / t))
-    t = median_time(lambda: lib.cblas_daxpy(n, C.c_double(1.0001), ptr(x), 1, ptr(y), 1), reps, inner)
-    rows.append((f"daxpy n = {n}", 24 * n / t))
-for n, reps, inner in [(4096, 15, 1), (1000, 100, 10)]:
-    a = np.asfortranarray(np.random.rand(n, n))
-    x, y = np.random.rand(n), np.random.rand(n)
-    for code, name in [(NO_TRANS, "N"), (TRANS, "T")]:
-        call = lambda: lib.cblas_dgemv(
-            COL_MAJOR, code, n, n, C.c_double(1.0), ptr(a), n, ptr(x), 1, C.c_double(0.5), ptr(y), 1
-        )
-        rows.append((f"dgemv {name} n = {n}", 8 * n * n / median_time(call, reps, inner)))
-    call = lambda: lib.cblas_dger(COL_MAJOR, n, n, C.c_double(1e-9), ptr(x), 1, ptr(y), 1, ptr(a), n)
-    rows.append((f"dger n = {n}", 16 * n * n / median_time(call, reps, inner)))
-for name, rate in rows:
-    print(f"{name:22s} {rate / 1e9:6.1f} GB/s")
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -736,7 +736,7 @@ proptest! {
     }
 
     #[test]
-    fn symv_blocked(n in prop::sample::select(vec![0usize, 1, 5, 64, 127, 128, 129, 200, 300]),
+    fn symv_blocked(n in prop::sample::select(vec![0usize, 1, 5, 64, 127, 128, 129, 200, 300, 1100]),
                     lower in any::<bool>(), herm in any::<bool>(), layout in layout(),
                     incx in increment(), incy in increment(), alpha in special(), beta in special(),
                     seed in any::<u64>(), ty in 0usize..4) {
@@ -1083,5 +1083,17 @@ fn gemv_t_bits_do_not_depend_on_the_address() {
         check::<f64>(m, extra, seed);
         check::<c32>(m, extra, seed);
         check::<c64>(m, extra, seed);
+    }
+}
+
+/// symv and hemv of orders of many blocks, both triangles, against the reference.
+#[test]
+fn symv_large() {
+    use hpc_core::Uplo;
+    for uplo in [Uplo::Lower, Uplo::Upper] {
+        let args = (Layout::COL_MAJOR, (1, 1), (Special::Other, Special::Other));
+        symv::<f64>(1300, uplo, false, args.0, args.1, args.2, 5);
+        symv::<c64>(700, uplo, true, args.0, args.1, args.2, 6);
+        symv::<c32>(700, uplo, false, args.0, args.1, args.2, 7);
     }
 }
