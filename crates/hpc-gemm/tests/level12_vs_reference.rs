@@ -1097,3 +1097,38 @@ fn symv_large() {
         symv::<c32>(700, uplo, false, args.0, args.1, args.2, 7);
     }
 }
+
+/// symv gives the same bits on one thread and on two, both triangles.
+#[test]
+fn symv_bits_do_not_depend_on_threads() {
+    use hpc_core::{MatRef, Uplo, VecMut, VecRef};
+    use hpc_gemm::Par;
+    let n = 1300;
+    let mut rng = Gen::new(21);
+    let a: Vec<f64> = random_vec(n * n, &mut rng, Data::Real);
+    let x: Vec<f64> = random_vec(n, &mut rng, Data::Real);
+    let y0: Vec<f64> = random_vec(n, &mut rng, Data::Real);
+    for uplo in [Uplo::Lower, Uplo::Upper] {
+        let run = |threads| {
+            let mut y = y0.clone();
+            Fast::new(Par::from_count(threads))
+                .symv(
+                    uplo,
+                    0.7,
+                    MatRef::from_col_major(&a, n, n, n).unwrap(),
+                    VecRef::from_slice(&x),
+                    1.3,
+                    VecMut::from_slice(&mut y),
+                )
+                .unwrap();
+            y
+        };
+        let (one, two) = (run(1), run(2));
+        for (i, (g, w)) in two.iter().zip(&one).enumerate() {
+            assert!(
+                same(*g, *w),
+                "{uplo:?}: y[{i}] {g:?} on two threads, {w:?} on one"
+            );
+        }
+    }
+}

@@ -26,7 +26,7 @@ use hpc_core::{
 use crate::level1::{reals, reals_mut};
 use crate::registry::{GemmScalar, vectorize};
 use crate::{Fast, Par};
-use kernels::{AxpyF, DotXF, GerF};
+use kernels::{AxpyF, DotAxpyF, DotXF, GerF};
 
 /// A real column-major view of `a`: the address of (0, 0), the column stride and whether
 /// `a` had to be transposed to get there (its column stride was the unit one), or `None`.
@@ -46,6 +46,10 @@ fn columns<T: Scalar>(a: &MatRef<'_, T>) -> Option<(*const T, usize, bool)> {
 
 /// The order of trsv's diagonal blocks; smaller systems take the reference's loop whole.
 const TRSV_BLOCK: usize = 64;
+
+/// The order of symv's and hemv's diagonal blocks, which take the reference's loop: at 64
+/// those were a fifth of dsymv 4096 (`docs/tuning.md`, "level2: symv").
+const SYMV_BLOCK: usize = 32;
 
 /// Fewest matrix elements a thread takes in gemv and ger: a smaller share streams in less time
 /// than a fork and join costs (`docs/tuning.md`, "level2: PAR_ELEMENTS").
@@ -544,7 +548,7 @@ impl Fast {
                 Reference.symv(uplo, alpha, a, x, beta, y)
             }
         };
-        if n < 2 * TRSV_BLOCK {
+        if n < 2 * SYMV_BLOCK {
             return reference(a, x, y);
         }
         if alpha == T::zero() && beta == T::one() {
@@ -558,8 +562,8 @@ impl Fast {
         let mut s = vec![T::zero(); n];
         let one = T::one();
         let other = if herm { Trans::ConjTrans } else { Trans::Trans };
-        for k in (0..n).step_by(TRSV_BLOCK) {
-            let nb = TRSV_BLOCK.min(n - k);
+        for k in (0..n).step_by(SYMV_BLOCK) {
+            let nb = SYMV_BLOCK.min(n - k);
             let diag = a.submatrix(k, k, nb, nb);
             let (xk, sk) = (
                 VecRef::from_slice(&x[k..k + nb]),
@@ -585,9 +589,33 @@ impl Fast {
             let (s_k, after) = from_k.split_at_mut(nb);
             let s_rows = if uplo == Uplo::Lower { after } else { before };
             let panel = a.submatrix(r0, k, rows, nb);
-            let x_rows = VecRef::from_slice(&x[r0..r0 + rows]);
-            self.gemv(Trans::No, one, panel, xk, one, VecMut::from_slice(s_rows))?;
-            self.gemv(other, one, panel, x_rows, one, VecMut::from_slice(s_k))?;
+            let x_rows = &x[r0..r0 + rows];
+            match columns(&panel) {
+                // Real: both in one pass over the panel, on one thread (the same bits as the
+                // two gemvs below; from memory it beat them on two threads too).
+                Some((p, lda, false)) if !T::IS_COMPLEX => {
+                    let (mut u, mut t) = (vec![T::zero(); rows], vec![T::zero(); nb]);
+                    vectorize(DotAxpyF {
+                        a: p.cast::<T::Real>(),
+                        lda,
+                        x: reals(x_rows),
+                        w: reals(&x[k..k + nb]),
+                        u: reals_mut(&mut u),
+                        t: reals_mut(&mut t),
+                    });
+                    for (s, u) in s_rows.iter_mut().zip(&u) {
+                        *s += *u;
+                    }
+                    for (s, t) in s_k.iter_mut().zip(&t) {
+                        *s += *t;
+                    }
+                }
+                _ => {
+                    let x_rows = VecRef::from_slice(x_rows);
+                    self.gemv(Trans::No, one, panel, xk, one, VecMut::from_slice(s_rows))?;
+                    self.gemv(other, one, panel, x_rows, one, VecMut::from_slice(s_k))?;
+                }
+            }
         }
         add_scaled(alpha, &s, &mut y);
         Ok(())
