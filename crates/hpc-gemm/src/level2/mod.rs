@@ -51,8 +51,9 @@ const TRSV_BLOCK: usize = 64;
 /// those were a fifth of dsymv 4096 (`docs/tuning.md`, "level2: symv").
 const SYMV_BLOCK: usize = 32;
 
-/// Fewest matrix elements a thread takes in gemv and ger: a smaller share streams in less time
-/// than a fork and join costs (`docs/tuning.md`, "level2: PAR_ELEMENTS").
+/// Fewest matrix elements a thread takes in gemv (counted as f64s: 8 bytes each) and ger: a
+/// smaller share streams in less time than a fork and join costs (`docs/tuning.md`, "level2:
+/// PAR_ELEMENTS").
 const PAR_ELEMENTS: usize = 1 << 15;
 
 /// [`PAR_ELEMENTS`] for ger, whose fused kernel finishes a small matrix in about the time a
@@ -159,7 +160,12 @@ impl<T: GemmScalar> Level2<T> for Fast {
         // Rows (N) or columns (T) split between threads: every element of `s` is computed by
         // one thread in the same order whatever the split, so results do not depend on it.
         let parts = s.len();
-        let ways = crate::fork::ways(self.par, rows * cols, PAR_ELEMENTS, parts);
+        let ways = crate::fork::ways(
+            self.par,
+            rows * cols * size_of::<T>() / 8,
+            PAR_ELEMENTS,
+            parts,
+        );
         let chunk = parts.div_ceil(ways).next_multiple_of(16).min(parts.max(1));
         // In reals: the stride, and the pieces of `s` each thread takes.
         let f = crate::simd::factor::<T>();
