@@ -329,7 +329,10 @@ pub(crate) fn sum_lanes_in_order<S: Simd, R: KernelReal, const C: usize>(
 #[inline(always)]
 pub(crate) fn fold_to_pairs<S: Simd, R: KernelReal>(simd: S, v: &[R::V<S>], out: &mut [[R; 2]]) {
     let n = v.len().min(out.len());
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
     let mut c0 = 0;
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = simd;
     #[cfg(target_arch = "x86_64")]
     if core::any::TypeId::of::<S>() == core::any::TypeId::of::<pulp::x86::V4>() {
         let group = 64 / 2 / size_of::<R>(); // vectors whose pairs fill one vector
