@@ -1098,37 +1098,52 @@ fn symv_large() {
     }
 }
 
-/// symv gives the same bits on one thread and on two, both triangles.
+/// symv and hemv give the same bits on one thread as on two and three, both triangles, at
+/// orders with one group of block columns and with several.
 #[test]
 fn symv_bits_do_not_depend_on_threads() {
+    symv_threads::<f64>(false, 1300);
+    symv_threads::<f64>(false, 200);
+    symv_threads::<c64>(true, 700);
+    symv_threads::<c32>(false, 600);
+}
+
+fn symv_threads<T: GemmScalar>(herm: bool, n: usize)
+where
+    Fast: Level2<T>,
+{
     use hpc_core::{MatRef, Uplo, VecMut, VecRef};
     use hpc_gemm::Par;
-    let n = 1300;
-    let mut rng = Gen::new(21);
-    let a: Vec<f64> = random_vec(n * n, &mut rng, Data::Real);
-    let x: Vec<f64> = random_vec(n, &mut rng, Data::Real);
-    let y0: Vec<f64> = random_vec(n, &mut rng, Data::Real);
+    let (mut rng, data) = (Gen::new(21), Data::Real);
+    let a: Vec<T> = random_vec(n * n, &mut rng, data);
+    let x: Vec<T> = random_vec(n, &mut rng, data);
+    let y0: Vec<T> = random_vec(n, &mut rng, data);
+    let (alpha, beta) = (random_vec::<T>(1, &mut rng, data)[0], T::one());
     for uplo in [Uplo::Lower, Uplo::Upper] {
         let run = |threads| {
             let mut y = y0.clone();
-            Fast::new(Par::from_count(threads))
-                .symv(
-                    uplo,
-                    0.7,
-                    MatRef::from_col_major(&a, n, n, n).unwrap(),
-                    VecRef::from_slice(&x),
-                    1.3,
-                    VecMut::from_slice(&mut y),
-                )
-                .unwrap();
+            let fast = Fast::new(Par::from_count(threads));
+            let (a, x) = (
+                MatRef::from_col_major(&a, n, n, n).unwrap(),
+                VecRef::from_slice(&x),
+            );
+            let y_view = VecMut::from_slice(&mut y);
+            if herm {
+                fast.hemv(uplo, alpha, a, x, beta, y_view).unwrap();
+            } else {
+                fast.symv(uplo, alpha, a, x, beta, y_view).unwrap();
+            }
             y
         };
-        let (one, two) = (run(1), run(2));
-        for (i, (g, w)) in two.iter().zip(&one).enumerate() {
-            assert!(
-                same(*g, *w),
-                "{uplo:?}: y[{i}] {g:?} on two threads, {w:?} on one"
-            );
+        let one = run(1);
+        for threads in [2, 3] {
+            for (i, (g, w)) in run(threads).iter().zip(&one).enumerate() {
+                assert!(
+                    same(*g, *w),
+                    "{} {uplo:?} n {n}: y[{i}] {g:?} on {threads} threads, {w:?} on one",
+                    if herm { "hemv" } else { "symv" }
+                );
+            }
         }
     }
 }

@@ -2,8 +2,9 @@
 //! - `gemv` on the fused kernels of [`kernels`] (`AxpyF`, `DotXF`, real and complex) for
 //!   matrices with a unit row or column stride, rows or columns shared between threads;
 //! - `ger` (`geru`, `gerc`) on the fused `GerF`, columns shared between threads;
-//! - `trsv`, `trmv`, `symv` and `hemv` blocked onto gemv (the diagonal blocks by the
-//!   reference's loops);
+//! - `trsv` and `trmv` blocked onto gemv (the diagonal blocks by the reference's loops);
+//! - `symv` and `hemv` blocked the same way, both halves of each panel at once (real: the
+//!   fused `DotAxpyF`), groups of block columns shared between threads;
 //! - `syr`, `her`, `syr2`, `her2` column by column on Level 1's kernels;
 //! - the band and packed routines column by column on Level 1's kernels ([`by_column`]).
 //!
@@ -510,11 +511,16 @@ impl Fast {
         Ok(())
     }
 
-    /// `symv` (`herm`: `hemv`), blocked: each diagonal block ([`TRSV_BLOCK`]) by the
-    /// reference, the stored panel of its columns below it (lower) or above it (upper) by two
-    /// gemvs, the panel and its (conjugate) transpose, so that most of the work runs on the
-    /// gemv kernels over long columns. (The panel right of an upper block, its transpose,
-    /// would give them columns of the block's 64 elements: dsymv 4096 ran at 18 GB/s, 27 now.)
+    /// `symv` (`herm`: `hemv`), blocked: each diagonal block ([`SYMV_BLOCK`]) by the
+    /// reference, the stored panel of its columns below it (lower) or above it (upper), long
+    /// columns either way, by both halves at once: real in one pass (`DotAxpyF`), complex as
+    /// two gemvs, the panel and its (conjugate) transpose. (The panel right of an upper block,
+    /// its transpose, would give the kernels columns of the block's order: `docs/tuning.md`,
+    /// "level2: symv".)
+    ///
+    /// Threads take [`symv_groups`] of consecutive block columns, each summed into a vector
+    /// of its own; the vectors are then added in group order. The groups depend on `n` only,
+    /// so the result is the same on any number of threads.
     #[allow(clippy::too_many_arguments)]
     fn hemv_like<T: GemmScalar>(
         &self,
@@ -529,15 +535,12 @@ impl Fast {
         let routine = if herm { "hemv" } else { "symv" };
         let n = check_square(routine, "a", a.rows(), a.cols())?;
         check_sym_shapes(routine, n, x.len(), y.len())?;
-        let reference = |a, x, y| {
-            if herm {
+        if n < 2 * SYMV_BLOCK {
+            return if herm {
                 Reference.hemv(uplo, alpha, a, x, beta, y)
             } else {
                 Reference.symv(uplo, alpha, a, x, beta, y)
-            }
-        };
-        if n < 2 * SYMV_BLOCK {
-            return reference(a, x, y);
+            };
         }
         if alpha == T::zero() && beta == T::one() {
             return Ok(());
@@ -547,66 +550,138 @@ impl Fast {
             return Ok(());
         }
         let x = gathered(&x);
-        let mut s = vec![T::zero(); n];
-        let one = T::one();
-        let other = if herm { Trans::ConjTrans } else { Trans::Trans };
-        for k in (0..n).step_by(SYMV_BLOCK) {
-            let nb = SYMV_BLOCK.min(n - k);
-            let diag = a.submatrix(k, k, nb, nb);
-            let (xk, sk) = (
-                VecRef::from_slice(&x[k..k + nb]),
-                VecMut::from_slice(&mut s[k..k + nb]),
-            );
-            if herm {
-                Reference.hemv(uplo, one, diag, xk, one, sk)?;
-            } else {
-                Reference.symv(uplo, one, diag, xk, one, sk)?;
-            }
-            // The stored panel of the block's columns off the diagonal, long columns either
-            // way: below the block (lower) or above it (upper), rows `r0 ..< r0 + rows`.
-            let (r0, rows) = if uplo == Uplo::Lower {
-                (k + nb, n - k - nb)
-            } else {
-                (0, k)
-            };
-            if rows == 0 {
-                continue;
-            }
-            // s[panel rows] += panel x_k and s_k += op(panel) x[panel rows].
-            let (before, from_k) = s.split_at_mut(k);
-            let (s_k, after) = from_k.split_at_mut(nb);
-            let s_rows = if uplo == Uplo::Lower { after } else { before };
-            let panel = a.submatrix(r0, k, rows, nb);
-            let x_rows = &x[r0..r0 + rows];
-            match columns(&panel) {
-                // Real: both in one pass over the panel, on one thread (the same bits as the
-                // two gemvs below; from memory it beat them on two threads too).
-                Some((p, lda, false)) if !T::IS_COMPLEX => {
-                    let (mut u, mut t) = (vec![T::zero(); rows], vec![T::zero(); nb]);
-                    vectorize(DotAxpyF {
-                        a: p.cast::<T::Real>(),
-                        lda,
-                        x: reals(x_rows),
-                        w: reals(&x[k..k + nb]),
-                        u: reals_mut(&mut u),
-                        t: reals_mut(&mut t),
-                    });
-                    for (s, u) in s_rows.iter_mut().zip(&u) {
-                        *s += *u;
-                    }
-                    for (s, t) in s_k.iter_mut().zip(&t) {
-                        *s += *t;
-                    }
+        let groups = symv_groups(n, uplo);
+        let mut sums = vec![T::zero(); groups.len() * n];
+        let ways = crate::fork::ways(
+            self.par,
+            n * n / 2 * size_of::<T>() / 8,
+            PAR_ELEMENTS,
+            groups.len(),
+        );
+        let sums_at = Shared(sums.as_ptr());
+        crate::fork::for_each(ways, |t| {
+            for g in (t..groups.len()).step_by(ways) {
+                // SAFETY: group g's vector, `n` elements from `g * n` inside `sums`, which
+                // stays borrowed until every share ends; only this share writes it.
+                let s = unsafe {
+                    std::slice::from_raw_parts_mut(sums_at.get().add(g * n).cast_mut(), n)
+                };
+                for k in groups[g].clone().step_by(SYMV_BLOCK) {
+                    symv_block_column(herm, uplo, k, a, &x, s);
                 }
-                _ => {
-                    let x_rows = VecRef::from_slice(x_rows);
-                    self.gemv(Trans::No, one, panel, xk, one, VecMut::from_slice(s_rows))?;
-                    self.gemv(other, one, panel, x_rows, one, VecMut::from_slice(s_k))?;
-                }
+            }
+        });
+        let (first, rest) = sums.split_at_mut(n);
+        for g in rest.chunks_exact(n) {
+            for (s, v) in first.iter_mut().zip(g) {
+                *s += *v;
             }
         }
-        add_scaled(alpha, &s, &mut y);
+        add_scaled(alpha, first, &mut y);
         Ok(())
+    }
+}
+
+/// Most groups symv shares out: their vectors cost `n` elements each to hold and add.
+const SYMV_GROUPS: usize = 16;
+
+/// symv's groups of block columns (column ranges starting on multiples of [`SYMV_BLOCK`]), each
+/// about an equal share of the stored triangle's elements: one for each 2^16 elements of the
+/// triangle, down to a power of two, at most [`SYMV_GROUPS`] (an order 4096 has 16 groups, 1000
+/// has 4, under 362 one). They depend on `n` and `uplo` only, never on the thread count.
+fn symv_groups(n: usize, uplo: Uplo) -> Vec<std::ops::Range<usize>> {
+    // A power of two, so that as many threads as a machine usually has share them evenly.
+    let count = ((n * n / 2) >> 16).clamp(1, SYMV_GROUPS);
+    let count = 1 << count.ilog2();
+    // The stored elements of the block columns up to column `k`.
+    let area = |k: usize| {
+        if uplo == Uplo::Upper {
+            k * (k + 1) / 2
+        } else {
+            k * n - k * k.saturating_sub(1) / 2
+        }
+    };
+    let total = area(n);
+    let mut bounds = vec![0];
+    for g in 1..count {
+        let want = total / count * g;
+        let mut k = *bounds.last().expect("starts with 0");
+        while k < n && area(k) < want {
+            k += SYMV_BLOCK;
+        }
+        bounds.push(k.min(n));
+    }
+    bounds.push(n);
+    bounds.dedup();
+    bounds.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// Block column `k` of symv (`herm`: hemv) added into `s`: `s[k block] += A[k block, k block]
+/// x[k block]` by the reference, and for the stored panel `P` beside it `s[panel rows] += P
+/// x[k block]` and `s[k block] += op(P) x[panel rows]`.
+fn symv_block_column<T: GemmScalar>(
+    herm: bool,
+    uplo: Uplo,
+    k: usize,
+    a: MatRef<'_, T>,
+    x: &[T],
+    s: &mut [T],
+) {
+    let n = a.rows();
+    let nb = SYMV_BLOCK.min(n - k);
+    let one = T::one();
+    let diag = a.submatrix(k, k, nb, nb);
+    let xk = VecRef::from_slice(&x[k..k + nb]);
+    let sk = VecMut::from_slice(&mut s[k..k + nb]);
+    let done = if herm {
+        Reference.hemv(uplo, one, diag, xk, one, sk)
+    } else {
+        Reference.symv(uplo, one, diag, xk, one, sk)
+    };
+    debug_assert!(done.is_ok(), "the shapes are right by construction");
+    // The stored panel: below the block (lower) or above it (upper), rows `r0 ..< r0 + rows`.
+    let (r0, rows) = if uplo == Uplo::Lower {
+        (k + nb, n - k - nb)
+    } else {
+        (0, k)
+    };
+    if rows == 0 {
+        return;
+    }
+    let (before, from_k) = s.split_at_mut(k);
+    let (s_k, after) = from_k.split_at_mut(nb);
+    let s_rows = if uplo == Uplo::Lower { after } else { before };
+    let panel = a.submatrix(r0, k, rows, nb);
+    let x_rows = &x[r0..r0 + rows];
+    match columns(&panel) {
+        Some((p, lda, false)) if !T::IS_COMPLEX => {
+            let mut t = [T::zero(); SYMV_BLOCK];
+            vectorize(DotAxpyF {
+                a: p.cast::<T::Real>(),
+                lda,
+                x: reals(x_rows),
+                w: reals(&x[k..k + nb]),
+                u: reals_mut(s_rows),
+                t: reals_mut(&mut t[..nb]),
+            });
+            for (s, t) in s_k.iter_mut().zip(&t) {
+                *s += *t;
+            }
+        }
+        _ => {
+            let other = if herm { Trans::ConjTrans } else { Trans::Trans };
+            let serial = Fast::new(Par::Seq);
+            let (x_rows, xk) = (
+                VecRef::from_slice(x_rows),
+                VecRef::from_slice(&x[k..k + nb]),
+            );
+            let done = serial
+                .gemv(Trans::No, one, panel, xk, one, VecMut::from_slice(s_rows))
+                .and_then(|()| {
+                    serial.gemv(other, one, panel, x_rows, one, VecMut::from_slice(s_k))
+                });
+            debug_assert!(done.is_ok(), "the shapes are right by construction");
+        }
     }
 }
 
