@@ -290,19 +290,154 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
             dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a.add(i), lda, px.add(i), Some(mask))
         };
     }
+    dot_sums::<S, R, C, COMPLEX>(simd, &acc, off, conj, s);
+}
+
+/// `u <- u + A w` and `t_j <- sum_i op(a_ij) x_i` for every column `j`, in one pass over A
+/// (`u` and `x` of `m` elements, `w` and `t` of `n`; complex with `COMPLEX`, as interleaved
+/// reals, `op` the identity or with `conj` the conjugate): BLIS's dotxaxpyf, the two halves of
+/// symv or hemv on a panel that is loaded once. `u` gets each product added in [`AxpyF`]'s
+/// order and `t` [`DotXF`]'s sums (lanes by row index, added in order; complex: split by lane
+/// parity), so `u` started at zero and `t` are bitwise what those two kernels give (`t`
+/// without DotXF's aligned head). The complex form needs two lanes a vector.
+pub(crate) struct DotAxpyF<'a, R, const COMPLEX: bool> {
+    pub a: *const R,
+    /// The column stride, in reals.
+    pub lda: usize,
+    pub x: &'a [R],
+    pub w: &'a [R],
+    pub u: &'a mut [R],
+    pub t: &'a mut [R],
+    pub conj: bool,
+}
+
+impl<R: KernelReal, const COMPLEX: bool> WithSimd for DotAxpyF<'_, R, COMPLEX> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        // Registers a column: real two (multiplier, sums), complex four: under AVX2's sixteen,
+        // half as many columns.
+        let wide = lanes::<S, R>() * size_of::<R>() >= 64;
+        match (COMPLEX, wide) {
+            (false, true) => self.passes::<S, DOT_COLS>(simd),
+            (false, false) | (true, true) => self.passes::<S, { DOT_COLS / 2 }>(simd),
+            (true, false) => self.passes::<S, { DOT_COLS / 4 }>(simd),
+        }
+    }
+}
+
+impl<R: KernelReal, const COMPLEX: bool> DotAxpyF<'_, R, COMPLEX> {
+    /// Passes of `C` columns over the rows, then the columns left one by one.
+    #[inline(always)]
+    fn passes<S: Simd, const C: usize>(self, simd: S) {
+        let f = if COMPLEX { 2 } else { 1 };
+        let (n, lda, conj) = (self.w.len() / f, self.lda, self.conj);
+        assert!(self.t.len() == self.w.len() && self.u.len() == self.x.len());
+        let mut j = 0;
+        // SAFETY: in every call, columns `j ..< j + C` are inside A, by the contract.
+        unsafe {
+            while j + C <= n {
+                let (a, w, t) = (
+                    self.a.add(j * lda),
+                    &self.w[j * f..(j + C) * f],
+                    &mut self.t[j * f..(j + C) * f],
+                );
+                dot_axpy_cols::<S, R, C, COMPLEX>(simd, a, lda, self.x, w, self.u, t, conj);
+                j += C;
+            }
+            while j < n {
+                let (a, w, t) = (
+                    self.a.add(j * lda),
+                    &self.w[j * f..(j + 1) * f],
+                    &mut self.t[j * f..(j + 1) * f],
+                );
+                dot_axpy_cols::<S, R, 1, COMPLEX>(simd, a, lda, self.x, w, self.u, t, conj);
+                j += 1;
+            }
+        }
+    }
+}
+
+/// [`DotAxpyF`] on the `C` columns at `a + c * lda`, with multipliers `w` and sums into `t`.
+///
+/// # Safety
+/// `x.len()` reals are readable from each column.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn dot_axpy_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    a: *const R,
+    lda: usize,
+    x: &[R],
+    w: &[R],
+    u: &mut [R],
+    t: &mut [R],
+    conj: bool,
+) {
+    let (m, l) = (x.len(), lanes::<S, R>());
+    let zero = R::v_splat(simd, R::zero());
+    let mut wv = [(zero, zero); C];
+    for (c, v) in wv.iter_mut().enumerate() {
+        *v = multiplier::<S, R, COMPLEX>(simd, w, c);
+    }
+    let mut acc = [(zero, zero); C];
+    let (px, pu) = (x.as_ptr(), u.as_mut_ptr());
+    let mut i = 0;
+    while i < m {
+        let mask = (i + l > m).then(|| R::v_mask_first(simd, m - i));
+        // SAFETY: the rows read and written, `i ..< min(i + l, m)` (all lanes, or those of
+        // the mask), exist in x, u and each column.
+        unsafe {
+            let xv = dot_load::<S, R>(simd, px.add(i), mask);
+            let xs = if COMPLEX {
+                R::v_swap_pairs(simd, xv)
+            } else {
+                xv
+            };
+            let mut uv = dot_load::<S, R>(simd, pu.add(i), mask);
+            for (c, (&wc, (p, q))) in wv.iter().zip(acc.iter_mut()).enumerate() {
+                let av = dot_load::<S, R>(simd, a.add(c * lda + i), mask);
+                uv = axpy_step::<S, R, COMPLEX>(simd, uv, av, wc, false);
+                *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
+                if COMPLEX {
+                    *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
+                }
+            }
+            match mask {
+                Some(mk) => R::v_store_masked(simd, mk, pu.add(i), uv),
+                None => pu.add(i).cast::<R::V<S>>().write_unaligned(uv),
+            }
+        }
+        i += l;
+    }
+    dot_sums::<S, R, C, COMPLEX>(simd, &acc, 0, conj, t);
+}
+
+/// The sums of [`DotXF`]'s accumulators (`acc`, rotated by `off` lanes; complex: `off` = 0)
+/// into the first `C` elements of `s`: real, each column's lanes in order; complex, both sums
+/// halves onto halves down to the even and odd lanes, then combined as `op` asks.
+#[inline(always)]
+fn dot_sums<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
+    simd: S,
+    acc: &[Pair<S, R>; C],
+    off: usize,
+    conj: bool,
+    s: &mut [R],
+) {
+    let zero = R::v_splat(simd, R::zero());
     if !COMPLEX {
         // In order: pairwise (as the complex sums) changed rounding enough to tip three
         // borderline eigenvalue tests of LAPACK's suite (docs/tuning.md).
         let mut sums = [zero; C];
-        for (t, &(p, _)) in sums.iter_mut().zip(&acc) {
+        for (t, &(p, _)) in sums.iter_mut().zip(acc) {
             *t = p;
         }
         crate::simd::sum_lanes_in_order::<S, R, C>(simd, &sums, off, s);
         return;
     }
-    // Complex: both sums of each column, halves onto halves down to the even and odd lanes.
     let mut sums = [[zero; 2]; C];
-    for (t, &(p, q)) in sums.iter_mut().zip(&acc) {
+    for (t, &(p, q)) in sums.iter_mut().zip(acc) {
         *t = [p, q];
     }
     let mut pairs = [[[R::zero(); 2]; 2]; C];
@@ -317,111 +452,6 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
         s[2 * c] = re;
         s[2 * c + 1] = im;
     }
-}
-
-/// `u <- u + A w` and `t_j <- sum_i a_ij x_i` for every column `j`, in one pass over A (real
-/// only; `u` and `x` of `m` elements, `w` and `t` of `n`): BLIS's dotxaxpyf, the two halves of
-/// symv on a panel that is loaded once. `u` gets each product added in [`AxpyF`]'s order and
-/// `t` [`DotXF`]'s sums (lanes by row index, added in order), so `u` started at zero and `t`
-/// are bitwise what those two kernels give.
-pub(crate) struct DotAxpyF<'a, R> {
-    pub a: *const R,
-    /// The column stride.
-    pub lda: usize,
-    pub x: &'a [R],
-    pub w: &'a [R],
-    pub u: &'a mut [R],
-    pub t: &'a mut [R],
-}
-
-impl<R: KernelReal> WithSimd for DotAxpyF<'_, R> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, simd: S) {
-        // Two registers a column (its multiplier and its sums): half as many under AVX2.
-        if lanes::<S, R>() * size_of::<R>() < 64 {
-            self.passes::<S, { DOT_COLS / 2 }>(simd);
-        } else {
-            self.passes::<S, DOT_COLS>(simd);
-        }
-    }
-}
-
-impl<R: KernelReal> DotAxpyF<'_, R> {
-    /// Passes of `C` columns over the rows, then the columns left one by one.
-    #[inline(always)]
-    fn passes<S: Simd, const C: usize>(self, simd: S) {
-        let (n, lda) = (self.w.len(), self.lda);
-        assert!(self.t.len() == n && self.u.len() == self.x.len());
-        let mut j = 0;
-        // SAFETY: in every call, columns `j ..< j + C` are inside A, by the contract.
-        unsafe {
-            while j + C <= n {
-                let (a, w, t) = (
-                    self.a.add(j * lda),
-                    &self.w[j..j + C],
-                    &mut self.t[j..j + C],
-                );
-                dot_axpy_cols::<S, R, C>(simd, a, lda, self.x, w, self.u, t);
-                j += C;
-            }
-            while j < n {
-                let (a, w, t) = (
-                    self.a.add(j * lda),
-                    &self.w[j..j + 1],
-                    &mut self.t[j..j + 1],
-                );
-                dot_axpy_cols::<S, R, 1>(simd, a, lda, self.x, w, self.u, t);
-                j += 1;
-            }
-        }
-    }
-}
-
-/// [`DotAxpyF`] on the `C` columns at `a + c * lda`, with multipliers `w` and sums into `t`.
-///
-/// # Safety
-/// `x.len()` reals are readable from each column.
-#[inline(always)]
-unsafe fn dot_axpy_cols<S: Simd, R: KernelReal, const C: usize>(
-    simd: S,
-    a: *const R,
-    lda: usize,
-    x: &[R],
-    w: &[R],
-    u: &mut [R],
-    t: &mut [R],
-) {
-    let (m, l) = (x.len(), lanes::<S, R>());
-    let zero = R::v_splat(simd, R::zero());
-    let mut wv = [zero; C];
-    for (v, &w) in wv.iter_mut().zip(w) {
-        *v = R::v_splat(simd, w);
-    }
-    let mut acc = [zero; C];
-    let (px, pu) = (x.as_ptr(), u.as_mut_ptr());
-    let mut i = 0;
-    while i < m {
-        let mask = (i + l > m).then(|| R::v_mask_first(simd, m - i));
-        // SAFETY: the rows read and written, `i ..< min(i + l, m)` (all lanes, or those of
-        // the mask), exist in x, u and each column.
-        unsafe {
-            let xv = dot_load::<S, R>(simd, px.add(i), mask);
-            let mut uv = dot_load::<S, R>(simd, pu.add(i), mask);
-            for (c, (&wc, s)) in wv.iter().zip(acc.iter_mut()).enumerate() {
-                let av = dot_load::<S, R>(simd, a.add(c * lda + i), mask);
-                uv = R::v_add(simd, uv, R::v_mul(simd, av, wc));
-                *s = R::v_add(simd, *s, R::v_mul(simd, av, xv));
-            }
-            match mask {
-                Some(mk) => R::v_store_masked(simd, mk, pu.add(i), uv),
-                None => pu.add(i).cast::<R::V<S>>().write_unaligned(uv),
-            }
-        }
-        i += l;
-    }
-    crate::simd::sum_lanes_in_order::<S, R, C>(simd, &acc, 0, t);
 }
 
 /// A column's two accumulators in [`dot_cols`].

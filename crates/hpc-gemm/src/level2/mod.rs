@@ -513,8 +513,8 @@ impl Fast {
 
     /// `symv` (`herm`: `hemv`), blocked: each diagonal block ([`SYMV_BLOCK`]) by the
     /// reference, the stored panel of its columns below it (lower) or above it (upper), long
-    /// columns either way, by both halves at once: real in one pass (`DotAxpyF`), complex as
-    /// two gemvs, the panel and its (conjugate) transpose. (The panel right of an upper block,
+    /// columns either way, by both halves (the panel and its (conjugate) transpose) in one
+    /// pass (`DotAxpyF`). (The panel right of an upper block,
     /// its transpose, would give the kernels columns of the block's order: `docs/tuning.md`,
     /// "level2: symv".)
     ///
@@ -653,17 +653,35 @@ fn symv_block_column<T: GemmScalar>(
     let s_rows = if uplo == Uplo::Lower { after } else { before };
     let panel = a.submatrix(r0, k, rows, nb);
     let x_rows = &x[r0..r0 + rows];
-    match columns(&panel) {
-        Some((p, lda, false)) if !T::IS_COMPLEX => {
+    // Complex kernels need two lanes a vector (every ISA but the portable one).
+    let kernels = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
+    match columns(&panel).filter(|_| kernels) {
+        Some((p, lda, false)) => {
             let mut t = [T::zero(); SYMV_BLOCK];
-            vectorize(DotAxpyF {
-                a: p.cast::<T::Real>(),
-                lda,
-                x: reals(x_rows),
-                w: reals(&x[k..k + nb]),
-                u: reals_mut(s_rows),
-                t: reals_mut(&mut t[..nb]),
-            });
+            let (a, x, w) = (p.cast::<T::Real>(), reals(x_rows), reals(&x[k..k + nb]));
+            let (u, t_reals) = (reals_mut(s_rows), reals_mut(&mut t[..nb]));
+            if T::IS_COMPLEX {
+                let lda = 2 * lda;
+                vectorize(DotAxpyF::<_, true> {
+                    a,
+                    lda,
+                    x,
+                    w,
+                    u,
+                    t: t_reals,
+                    conj: herm,
+                });
+            } else {
+                vectorize(DotAxpyF::<_, false> {
+                    a,
+                    lda,
+                    x,
+                    w,
+                    u,
+                    t: t_reals,
+                    conj: false,
+                });
+            }
             for (s, t) in s_k.iter_mut().zip(&t) {
                 *s += *t;
             }
