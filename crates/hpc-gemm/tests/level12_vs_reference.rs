@@ -707,8 +707,10 @@ fn symv<T: GemmScalar>(
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..config() })]
     #[test]
-    fn band_and_packed_routines(n in prop::sample::select(vec![0usize, 1, 2, 5, 16, 17, 40]),
-                                kl in 0usize..4, ku in 0usize..4, lower in any::<bool>(),
+    fn band_and_packed_routines(n in prop::sample::select(vec![0usize, 1, 2, 5, 16, 17, 40, 150]),
+                                kl in prop::sample::select(vec![0usize, 1, 2, 3, 70]),
+                                ku in prop::sample::select(vec![0usize, 1, 2, 3, 70]),
+                                lower in any::<bool>(),
                                 t in 0usize..3, unit in any::<bool>(), incx in increment(),
                                 incy in increment(), alpha in special(), beta in special(),
                                 seed in any::<u64>(), ty in 0usize..4) {
@@ -1083,6 +1085,21 @@ fn gemv_t_bits_do_not_depend_on_the_address() {
         check::<f64>(m, extra, seed);
         check::<c32>(m, extra, seed);
         check::<c64>(m, extra, seed);
+    }
+}
+
+/// The band and packed routines on columns long enough for every path of the column
+/// kernels (the aligned head of the real dot form starts at 8 vectors), both triangles, every
+/// transpose, both diagonals.
+#[test]
+fn band_and_packed_long_columns() {
+    let specials = (Special::Other, Special::Other);
+    for (t, lower, unit) in (0..3).flat_map(|t| [(t, false, false), (t, true, true)]) {
+        let seed = 3 + t as u64;
+        band_and_packed::<f64>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
+        band_and_packed::<f32>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
+        band_and_packed::<c64>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
+        band_and_packed::<c32>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
     }
 }
 

@@ -280,17 +280,6 @@ fn dot<T: GemmScalar>(par: Par, x: &VecRef<'_, T>, y: &VecRef<'_, T>, conj: bool
     })
 }
 
-/// `x . y` (`conj`: `conj(x) . y`) of contiguous slices of one length, on one thread: the
-/// kernel where it applies, a plain loop otherwise.
-pub(crate) fn dot_slice<T: GemmScalar>(x: &[T], y: &[T], conj: bool) -> T {
-    let (xv, yv) = (VecRef::from_slice(x), VecRef::from_slice(y));
-    dot(Par::Seq, &xv, &yv, conj).unwrap_or_else(|| {
-        x.iter().zip(y).fold(T::zero(), |s, (&a, &b)| {
-            s + if conj { a.conj() } else { a } * b
-        })
-    })
-}
-
 /// `x <- alpha x`, each element as the reference rounds it.
 pub(crate) fn scal_in_place<T: GemmScalar>(alpha: T, x: &mut VecMut<'_, T>) {
     match unit_mut(x) {

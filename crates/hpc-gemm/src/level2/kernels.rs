@@ -9,6 +9,8 @@
 use pulp::{Simd, WithSimd};
 
 use crate::level1::kernels::{alternate, cmul, head_to_boundary};
+use crate::level1::{reals, reals_mut};
+use crate::registry::GemmScalar;
 use crate::simd::{KernelReal, lanes};
 
 /// Real columns per pass (a complex pass takes half as many: it needs two registers a column
@@ -617,5 +619,129 @@ unsafe fn ger_masked<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool
             let av = axpy_step::<S, R, COMPLEX>(simd, av, xv, t, false);
             R::v_store_masked(simd, mask, p.add(i), av);
         }
+    }
+}
+
+/// The one-column forms of the fused kernels, for the band and packed routines, whose
+/// columns are contiguous but of many lengths and addresses. The slices are contiguous
+/// elements of `T`.
+pub(crate) trait ColumnOps: Copy {
+    /// `u <- u + a w`, each product rounded as the reference's axpy rounds it.
+    fn axpy<T: GemmScalar>(self, a: &[T], w: T, u: &mut [T]);
+    /// `sum_i op(a_i) x_i`, `op` the conjugate with `conj`.
+    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T;
+    /// Both at once: `u <- u + a w`, and the return `sum_i op(a_i) x_i`.
+    fn dot_axpy<T: GemmScalar>(self, a: &[T], x: &[T], w: T, u: &mut [T], conj: bool) -> T;
+}
+
+/// [`ColumnOps`] on the fused kernels with one column, under one ISA token: a [`Sweep`] runs
+/// every column with no dispatch, thread check or allocation a column. Complex needs two
+/// lanes a vector.
+#[derive(Clone, Copy)]
+pub(crate) struct Cols<S> {
+    simd: S,
+}
+
+impl<S: Simd> ColumnOps for Cols<S> {
+    /// As [`AxpyF`] rounds.
+    #[inline(always)]
+    fn axpy<T: GemmScalar>(self, a: &[T], w: T, u: &mut [T]) {
+        assert_eq!(a.len(), u.len());
+        let (a, w, u) = (reals(a), [w], reals_mut(u));
+        let (rows, pu, pa) = (u.len(), u.as_mut_ptr(), a.as_ptr());
+        // SAFETY: `rows` reals are readable at `a` and writable at `u`.
+        unsafe {
+            if T::IS_COMPLEX {
+                axpy_cols::<S, T::Real, 1, true>(self.simd, pa, 0, reals(&w), false, pu, rows)
+            } else {
+                axpy_cols::<S, T::Real, 1, false>(self.simd, pa, 0, reals(&w), false, pu, rows)
+            }
+        }
+    }
+
+    /// Summed as [`DotXF`] sums.
+    #[inline(always)]
+    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T {
+        assert_eq!(a.len(), x.len());
+        let mut t = [T::zero()];
+        let (pa, x, s) = (a.as_ptr().cast(), reals(x), reals_mut(&mut t));
+        // SAFETY: `x.len()` reals are readable at `a`.
+        unsafe {
+            if T::IS_COMPLEX {
+                dot_cols::<S, T::Real, 1, true>(self.simd, pa, 0, x, conj, s)
+            } else {
+                dot_cols::<S, T::Real, 1, false>(self.simd, pa, 0, x, conj, s)
+            }
+        }
+        t[0]
+    }
+
+    /// As [`DotAxpyF`].
+    #[inline(always)]
+    fn dot_axpy<T: GemmScalar>(self, a: &[T], x: &[T], w: T, u: &mut [T], conj: bool) -> T {
+        assert!(a.len() == x.len() && a.len() == u.len());
+        let (w, mut t) = ([w], [T::zero()]);
+        let (pa, x, w, u) = (a.as_ptr().cast(), reals(x), reals(&w), reals_mut(u));
+        let s = reals_mut(&mut t);
+        // SAFETY: `x.len()` reals are readable at `a`.
+        unsafe {
+            if T::IS_COMPLEX {
+                dot_axpy_cols::<S, T::Real, 1, true>(self.simd, pa, 0, x, w, u, s, conj)
+            } else {
+                dot_axpy_cols::<S, T::Real, 1, false>(self.simd, pa, 0, x, w, u, s, conj)
+            }
+        }
+        t[0]
+    }
+}
+
+/// [`ColumnOps`] as plain loops, for complex under the portable ISA (one lane a vector).
+#[derive(Clone, Copy)]
+pub(crate) struct PlainCols;
+
+impl ColumnOps for PlainCols {
+    fn axpy<T: GemmScalar>(self, a: &[T], w: T, u: &mut [T]) {
+        for (u, &a) in u.iter_mut().zip(a) {
+            *u += a * w;
+        }
+    }
+
+    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T {
+        let op = |v: T| if conj { v.conj() } else { v };
+        a.iter().zip(x).fold(T::zero(), |s, (&a, &x)| s + op(a) * x)
+    }
+
+    fn dot_axpy<T: GemmScalar>(self, a: &[T], x: &[T], w: T, u: &mut [T], conj: bool) -> T {
+        self.axpy(a, w, u);
+        self.dot(a, x, conj)
+    }
+}
+
+/// A loop over columns on [`ColumnOps`], run by [`sweep`] under one ISA token.
+pub(crate) trait Sweep {
+    type Output;
+    /// Must be `#[inline(always)]`, so that the kernels inline into the token's function.
+    fn run<O: ColumnOps>(self, ops: O) -> Self::Output;
+}
+
+/// Runs `w` on the fused kernels under the selected ISA, or on [`PlainCols`] for complex
+/// where that ISA has one lane a vector.
+pub(crate) fn sweep<T: GemmScalar, W: Sweep>(w: W) -> W::Output {
+    if T::IS_COMPLEX && crate::selected_isa() == crate::Isa::Scalar {
+        w.run(PlainCols)
+    } else {
+        crate::registry::vectorize(Swept(w))
+    }
+}
+
+/// A [`Sweep`] as pulp's `WithSimd`.
+struct Swept<W>(W);
+
+impl<W: Sweep> WithSimd for Swept<W> {
+    type Output = W::Output;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> W::Output {
+        self.0.run(Cols { simd })
     }
 }
