@@ -1089,8 +1089,9 @@ fn gemv_t_bits_do_not_depend_on_the_address() {
 }
 
 /// The band and packed routines on columns long enough for every path of the column
-/// kernels (the aligned head of the real dot form starts at 8 vectors), both triangles, every
-/// transpose, both diagonals.
+/// kernels (the aligned head of the real dot form starts at 8 vectors) and of the solves
+/// (four columns a step from 512 elements, with the rows only some store), both triangles,
+/// every transpose, both diagonals.
 #[test]
 fn band_and_packed_long_columns() {
     let specials = (Special::Other, Special::Other);
@@ -1100,6 +1101,9 @@ fn band_and_packed_long_columns() {
         band_and_packed::<f32>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
         band_and_packed::<c64>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
         band_and_packed::<c32>(150, (70, 70), lower, t, unit, (1, 1), specials, seed);
+        // Columns of 512 and more: tbsv and tpsv go four columns a step.
+        band_and_packed::<f64>(600, (530, 530), lower, t, unit, (1, 1), specials, seed);
+        band_and_packed::<c32>(600, (530, 530), lower, t, unit, (1, 1), specials, seed);
     }
 }
 

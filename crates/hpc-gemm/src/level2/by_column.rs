@@ -238,7 +238,13 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Tri<'_, F,
         } else {
             !lower
         };
-        for step in 0..n {
+        // A solve with A itself goes SOLVE_COLS columns a step, the columns left one by one.
+        let blocked = if solve && trans == Trans::No {
+            solve_by_blocks(ops, lower, unit, n, &self.column, z)
+        } else {
+            0
+        };
+        for step in blocked..n {
             let j = if ascending { step } else { n - 1 - step };
             // Column j split into its diagonal and the part off it, with that part's rows.
             let (first, col) = (self.column)(j);
@@ -268,17 +274,151 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Tri<'_, F,
                         z[j] = z[j].quot(d);
                     }
                     let zj = z[j];
-                    ops.axpy(off, -zj, &mut z[rows]);
+                    // The next column's unknown first, by itself: it is read at once, and a
+                    // load waits less on a scalar store than on a vector's.
+                    // (The next is the first row of a lower column, the last of an upper.)
+                    if !off.is_empty() {
+                        let (next, rest, rest_rows) = if lower {
+                            (rows.start, &off[1..], rows.start + 1..rows.end)
+                        } else {
+                            (
+                                rows.end - 1,
+                                &off[..off.len() - 1],
+                                rows.start..rows.end - 1,
+                            )
+                        };
+                        z[next] += off[next - rows.start] * -zj;
+                        ops.axpy(rest, -zj, &mut z[rest_rows]);
+                    }
                 }
                 // Solve A^T z = b: z_j = (b_j - off . z[rows]) / d.
                 (true, false) => {
-                    let t = ops.dot(off, &z[rows], conj);
+                    // The unknown solved last (the first row of a lower column, the last of an
+                    // upper) added after the others' sum, which so need not wait for it.
+                    let t = if off.is_empty() {
+                        T::zero()
+                    } else if lower {
+                        let r = rows.start + 1..rows.end;
+                        ops.dot(&off[1..], &z[r], conj) + cj(off[0]) * z[rows.start]
+                    } else {
+                        let (last, r) = (off.len() - 1, rows.start..rows.end - 1);
+                        ops.dot(&off[..last], &z[r], conj) + cj(off[last]) * z[rows.end - 1]
+                    };
                     let v = z[j] - t;
                     z[j] = if !unit && d != T::one() { v.quot(d) } else { v };
                 }
             }
         }
     }
+}
+
+/// Columns a step of [`solve_by_blocks`]: four streams of A over one pass of x.
+const SOLVE_COLS: usize = 4;
+
+/// Fewest elements in a column for [`solve_by_blocks`] to take it: x's part for a shorter
+/// column stays in L1 anyway, and the step's scalar work costs more than the passes saved.
+const SOLVE_ROWS: usize = 512;
+
+/// `A z = b` for triangular A (`lower`: solved top-down, else bottom-up), `column(j)` giving
+/// A's stored part of column j, the diagonal included. Steps of [`SOLVE_COLS`] columns: each
+/// column's unknown solved and its rows inside the step updated one by one, then the rows
+/// after the step updated by all its columns in one pass ([`ColumnOps::axpy_n`]; the rows that
+/// only some of them store, one column at a time). Every element gets the same products, in
+/// the same order, as one column at a time gives it. Returns how many of the `n` steps it
+/// took: whole steps, while the columns have [`SOLVE_ROWS`] elements.
+#[inline(always)]
+fn solve_by_blocks<'c, T: GemmScalar + 'c, O: ColumnOps>(
+    ops: O,
+    lower: bool,
+    unit: bool,
+    n: usize,
+    column: &impl Fn(usize) -> Column<'c, T>,
+    z: &mut [T],
+) -> usize {
+    const C: usize = SOLVE_COLS;
+    let mut step = 0;
+    while step + C <= n && column(if lower { step } else { n - 1 - step }).1.len() >= SOLVE_ROWS {
+        // The step's rows, `b0 ..< b1`, and its columns in the order they are solved.
+        let (b0, b1) = if lower {
+            (step, step + C)
+        } else {
+            (n - step - C, n - step)
+        };
+        let mut parts: [(&[T], std::ops::Range<usize>); C] = Default::default();
+        let mut w = [T::zero(); C];
+        for (c, part) in parts.iter_mut().enumerate() {
+            let j = if lower { b0 + c } else { b1 - 1 - c };
+            let (first, col) = column(j);
+            let (d, off, rows) = if lower {
+                (col[0], &col[1..], j + 1..j + col.len())
+            } else {
+                (col[col.len() - 1], &col[..col.len() - 1], first..j)
+            };
+            if !unit && d != T::one() {
+                z[j] = z[j].quot(d);
+            }
+            w[c] = -z[j];
+            // The rows inside the step, all after j in the order of solving.
+            let inside = rows.start.max(b0)..rows.end.min(b1);
+            for r in inside {
+                z[r] += off[r - rows.start] * w[c];
+            }
+            *part = (off, rows);
+        }
+        // The rows outside the step that every column stores: lower, `b1 ..< common`;
+        // upper, `common ..< b0`. The unknown solved next first, by itself (a load waits less
+        // on a scalar store than on a vector's).
+        let outside = |rows: &std::ops::Range<usize>| {
+            if lower {
+                b1..rows.end.max(b1)
+            } else {
+                rows.start.min(b0)..b0
+            }
+        };
+        let common = if lower {
+            b1..parts
+                .iter()
+                .map(|(_, r)| outside(r).end)
+                .min()
+                .unwrap_or(b1)
+        } else {
+            parts
+                .iter()
+                .map(|(_, r)| outside(r).start)
+                .max()
+                .unwrap_or(b0)..b0
+        };
+        if !common.is_empty() {
+            let next = if lower { common.start } else { common.end - 1 };
+            for ((off, rows), &wc) in parts.iter().zip(&w) {
+                z[next] += off[next - rows.start] * wc;
+            }
+            let rest = if lower {
+                common.start + 1..common.end
+            } else {
+                common.start..common.end - 1
+            };
+            let cols = parts
+                .each_ref()
+                .map(|(off, rows)| &off[rest.start - rows.start..rest.end - rows.start]);
+            ops.axpy_n(cols, w, &mut z[rest]);
+        }
+        // The rows only some columns store, column by column.
+        for ((off, rows), &wc) in parts.iter().zip(&w) {
+            let own = outside(rows);
+            let own = if lower {
+                own.start.max(common.end)..own.end
+            } else {
+                own.start..own.end.min(common.start)
+            };
+            if !own.is_empty() {
+                let part = &off[own.start - rows.start..own.end - rows.start];
+                ops.axpy(part, wc, &mut z[own]);
+            }
+        }
+        step += C;
+    }
+    step
 }
 
 pub(super) fn tbxv<T: GemmScalar>(
