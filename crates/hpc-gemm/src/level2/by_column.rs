@@ -226,199 +226,310 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Tri<'_, F,
     #[inline(always)]
     fn run<O: ColumnOps>(self, ops: O) {
         let (solve, trans, n, z) = (self.solve, self.trans, self.n, self.z);
-        let conj = trans == Trans::ConjTrans;
-        let cj = |v: T| if conj { v.conj() } else { v };
-        let lower = self.uplo == Uplo::Lower;
-        let unit = self.diag == Diag::Unit;
+        let t = Triangle {
+            lower: self.uplo == Uplo::Lower,
+            conj: trans == Trans::ConjTrans,
+            unit: self.diag == Diag::Unit,
+        };
         // The order in which each column meets only values it may use: a product needs the
         // entries not yet overwritten, a solve those already solved. Ascending for a lower A
         // solved or an upper A^T solved; a product the other way round.
         let ascending = if solve == (trans == Trans::No) {
-            lower
+            t.lower
         } else {
-            !lower
+            !t.lower
         };
-        // A solve with A itself goes SOLVE_COLS columns a step, the columns left one by one.
-        let blocked = if solve && trans == Trans::No {
-            solve_by_blocks(ops, lower, unit, n, &self.column, z)
-        } else {
-            0
-        };
-        for step in blocked..n {
+        let column = |step: usize| {
             let j = if ascending { step } else { n - 1 - step };
-            // Column j split into its diagonal and the part off it, with that part's rows.
-            let (first, col) = (self.column)(j);
-            let (d, off, rows) = if lower {
-                (col[0], &col[1..], j + 1..j + col.len())
-            } else {
-                (col[col.len() - 1], &col[..col.len() - 1], first..j)
-            };
-            let d = cj(d);
-            match (solve, trans == Trans::No) {
-                // x = A x: x[rows] += off x_j (with the old x_j), then x_j = d x_j.
-                (false, true) => {
-                    let xj = z[j];
-                    ops.axpy(off, xj, &mut z[rows]);
-                    if !unit {
-                        z[j] = d * xj;
-                    }
-                }
-                // x = A^T x: x_j = d x_j + off . x[rows] (x[rows] still the old values).
-                (false, false) => {
-                    let t = ops.dot(off, &z[rows], conj);
-                    z[j] = if unit { z[j] } else { d * z[j] } + t;
-                }
-                // Solve A z = b: z_j = b_j / d, then b[rows] -= off z_j.
-                (true, true) => {
-                    if !unit && d != T::one() {
-                        z[j] = z[j].quot(d);
-                    }
-                    let zj = z[j];
-                    // The next column's unknown first, by itself: it is read at once, and a
-                    // load waits less on a scalar store than on a vector's.
-                    // (The next is the first row of a lower column, the last of an upper.)
-                    if !off.is_empty() {
-                        let (next, rest, rest_rows) = if lower {
-                            (rows.start, &off[1..], rows.start + 1..rows.end)
-                        } else {
-                            (
-                                rows.end - 1,
-                                &off[..off.len() - 1],
-                                rows.start..rows.end - 1,
-                            )
-                        };
-                        z[next] += off[next - rows.start] * -zj;
-                        ops.axpy(rest, -zj, &mut z[rest_rows]);
-                    }
-                }
-                // Solve A^T z = b: z_j = (b_j - off . z[rows]) / d.
-                (true, false) => {
-                    // The unknown solved last (the first row of a lower column, the last of an
-                    // upper) added after the others' sum, which so need not wait for it.
-                    let t = if off.is_empty() {
-                        T::zero()
-                    } else if lower {
-                        let r = rows.start + 1..rows.end;
-                        ops.dot(&off[1..], &z[r], conj) + cj(off[0]) * z[rows.start]
-                    } else {
-                        let (last, r) = (off.len() - 1, rows.start..rows.end - 1);
-                        ops.dot(&off[..last], &z[r], conj) + cj(off[last]) * z[rows.end - 1]
-                    };
-                    let v = z[j] - t;
-                    z[j] = if !unit && d != T::one() { v.quot(d) } else { v };
-                }
-            }
+            (j, t.split(j, (self.column)(j)))
+        };
+        // One loop for each kind of step, each with its column step inlined once.
+        match (solve, trans == Trans::No) {
+            (true, true) => walk::<_, _, true, true>(ops, t, ascending, n, &column, z),
+            (true, false) => walk::<_, _, true, false>(ops, t, ascending, n, &column, z),
+            (false, true) => walk::<_, _, false, true>(ops, t, ascending, n, &column, z),
+            (false, false) => walk::<_, _, false, false>(ops, t, ascending, n, &column, z),
         }
     }
 }
 
-/// Columns a step of [`solve_by_blocks`]: four streams of A over one pass of x.
+/// The `n` steps of [`Tri`] (`SOLVE`: a solve; `PLAIN`: with A itself, else its (conjugate)
+/// transpose), `column(step)` giving the step's column and its split: a solve takes
+/// [`SOLVE_COLS`] columns a step where they are long, else one by one.
+#[inline(always)]
+fn walk<'c, O: ColumnOps, T: GemmScalar + 'c, const SOLVE: bool, const PLAIN: bool>(
+    ops: O,
+    t: Triangle,
+    ascending: bool,
+    n: usize,
+    column: &impl Fn(usize) -> (usize, Split<'c, T>),
+    z: &mut [T],
+) {
+    let mut step = 0;
+    while step < n {
+        let (j, part) = column(step);
+        let long = |step| column(step).1.1.len() >= SOLVE_ROWS;
+        if SOLVE
+            && step + SOLVE_COLS <= n
+            && part.1.len() >= SOLVE_ROWS
+            && (1..SOLVE_COLS).all(|c| long(step + c))
+        {
+            let parts: [_; SOLVE_COLS] = core::array::from_fn(|c| column(step + c));
+            let rows = if ascending {
+                step..step + SOLVE_COLS
+            } else {
+                n - step - SOLVE_COLS..n - step
+            };
+            if PLAIN {
+                solve_step(ops, t, rows, parts, z);
+            } else {
+                solve_step_transposed(ops, t, rows, parts, z);
+            }
+            step += SOLVE_COLS;
+        } else {
+            one_column(ops, t, SOLVE, PLAIN, j, part, z);
+            step += 1;
+        }
+    }
+}
+
+/// The shape of a triangular routine's A, as its column steps need it.
+#[derive(Clone, Copy)]
+struct Triangle {
+    lower: bool,
+    /// op(A) = A^H.
+    conj: bool,
+    unit: bool,
+}
+
+/// Column `j` without its diagonal: (op of) the diagonal, the stored elements off it and
+/// their rows (below it: lower; above: upper).
+type Split<'c, T> = (T, &'c [T], std::ops::Range<usize>);
+
+impl Triangle {
+    #[inline(always)]
+    fn split<T: GemmScalar>(self, j: usize, (first, col): Column<'_, T>) -> Split<'_, T> {
+        let (d, off, rows) = if self.lower {
+            (col[0], &col[1..], j + 1..j + col.len())
+        } else {
+            (col[col.len() - 1], &col[..col.len() - 1], first..j)
+        };
+        (if self.conj { d.conj() } else { d }, off, rows)
+    }
+
+    /// `v / d` as the reference divides (not at all by a unit or a one).
+    #[inline(always)]
+    fn divide<T: GemmScalar>(self, v: T, d: T) -> T {
+        if !self.unit && d != T::one() {
+            v.quot(d)
+        } else {
+            v
+        }
+    }
+
+    /// `op(a) b`.
+    #[inline(always)]
+    fn times<T: GemmScalar>(self, a: T, b: T) -> T {
+        if self.conj { a.conj() * b } else { a * b }
+    }
+}
+
+/// Column `j` of a triangular product (`solve`: solve) with A (`plain`) or its (conjugate)
+/// transpose, in the reference's order.
+#[inline(always)]
+fn one_column<O: ColumnOps, T: GemmScalar>(
+    ops: O,
+    t: Triangle,
+    solve: bool,
+    plain: bool,
+    j: usize,
+    (d, off, rows): Split<'_, T>,
+    z: &mut [T],
+) {
+    match (solve, plain) {
+        // x = A x: x[rows] += off x_j (with the old x_j), then x_j = d x_j.
+        (false, true) => {
+            let xj = z[j];
+            ops.axpy(off, xj, &mut z[rows]);
+            if !t.unit {
+                z[j] = d * xj;
+            }
+        }
+        // x = A^T x: x_j = d x_j + off . x[rows] (x[rows] still the old values).
+        (false, false) => {
+            let s = ops.dot(off, &z[rows], t.conj);
+            z[j] = if t.unit { z[j] } else { d * z[j] } + s;
+        }
+        // Solve A z = b: z_j = b_j / d, then b[rows] -= off z_j. The next column's unknown
+        // first, by itself: it is read at once, and a load waits less on a scalar store than
+        // on a vector's. (The next is the first row of a lower column, the last of an upper.)
+        (true, true) => {
+            z[j] = t.divide(z[j], d);
+            let w = -z[j];
+            if !off.is_empty() {
+                let (next, rest) = if t.lower {
+                    (rows.start, rows.start + 1..rows.end)
+                } else {
+                    (rows.end - 1, rows.start..rows.end - 1)
+                };
+                z[next] += off[next - rows.start] * w;
+                let part = &off[rest.start - rows.start..rest.end - rows.start];
+                ops.axpy(part, w, &mut z[rest]);
+            }
+        }
+        // Solve A^T z = b: z_j = (b_j - off . z[rows]) / d. The unknown solved last (the
+        // first row of a lower column, the last of an upper) added after the others' sum,
+        // which so need not wait for it.
+        (true, false) => {
+            let s = if off.is_empty() {
+                T::zero()
+            } else {
+                let (last, rest) = if t.lower {
+                    (rows.start, rows.start + 1..rows.end)
+                } else {
+                    (rows.end - 1, rows.start..rows.end - 1)
+                };
+                let part = &off[rest.start - rows.start..rest.end - rows.start];
+                ops.dot(part, &z[rest], t.conj) + t.times(off[last - rows.start], z[last])
+            };
+            z[j] = t.divide(z[j] - s, d);
+        }
+    }
+}
+
+/// Columns a step of the solves where columns are long ([`solve_step`]): four streams of A
+/// over one pass of x.
 const SOLVE_COLS: usize = 4;
 
-/// Fewest elements in a column for [`solve_by_blocks`] to take it: x's part for a shorter
-/// column stays in L1 anyway, and the step's scalar work costs more than the passes saved.
+/// Fewest elements off the diagonal in each column of a step for the solves to take it whole: x's part for a
+/// shorter column stays in L1 anyway, and the step's scalar work costs more than the passes
+/// saved.
 const SOLVE_ROWS: usize = 512;
 
-/// `A z = b` for triangular A (`lower`: solved top-down, else bottom-up), `column(j)` giving
-/// A's stored part of column j, the diagonal included. Steps of [`SOLVE_COLS`] columns: each
-/// column's unknown solved and its rows inside the step updated one by one, then the rows
-/// after the step updated by all its columns in one pass ([`ColumnOps::axpy_n`]; the rows that
-/// only some of them store, one column at a time). Every element gets the same products, in
-/// the same order, as one column at a time gives it. Returns how many of the `n` steps it
-/// took: whole steps, while the columns have [`SOLVE_ROWS`] elements.
+/// Of the rows that the columns of a step on `block` store outside it (`lower`: after it;
+/// else before it), those all of them store, and for each column, those only some store.
 #[inline(always)]
-fn solve_by_blocks<'c, T: GemmScalar + 'c, O: ColumnOps>(
-    ops: O,
+fn outside_rows<T, const C: usize>(
     lower: bool,
-    unit: bool,
-    n: usize,
-    column: &impl Fn(usize) -> Column<'c, T>,
-    z: &mut [T],
-) -> usize {
-    const C: usize = SOLVE_COLS;
-    let mut step = 0;
-    while step + C <= n && column(if lower { step } else { n - 1 - step }).1.len() >= SOLVE_ROWS {
-        // The step's rows, `b0 ..< b1`, and its columns in the order they are solved.
-        let (b0, b1) = if lower {
-            (step, step + C)
+    block: &std::ops::Range<usize>,
+    parts: &[(usize, Split<'_, T>); C],
+) -> (std::ops::Range<usize>, [std::ops::Range<usize>; C]) {
+    let outside = |rows: &std::ops::Range<usize>| {
+        if lower {
+            block.end..rows.end.max(block.end)
         } else {
-            (n - step - C, n - step)
-        };
-        let mut parts: [(&[T], std::ops::Range<usize>); C] = Default::default();
-        let mut w = [T::zero(); C];
-        for (c, part) in parts.iter_mut().enumerate() {
-            let j = if lower { b0 + c } else { b1 - 1 - c };
-            let (first, col) = column(j);
-            let (d, off, rows) = if lower {
-                (col[0], &col[1..], j + 1..j + col.len())
-            } else {
-                (col[col.len() - 1], &col[..col.len() - 1], first..j)
-            };
-            if !unit && d != T::one() {
-                z[j] = z[j].quot(d);
-            }
-            w[c] = -z[j];
-            // The rows inside the step, all after j in the order of solving.
-            let inside = rows.start.max(b0)..rows.end.min(b1);
-            for r in inside {
-                z[r] += off[r - rows.start] * w[c];
-            }
-            *part = (off, rows);
+            rows.start.min(block.start)..block.start
         }
-        // The rows outside the step that every column stores: lower, `b1 ..< common`;
-        // upper, `common ..< b0`. The unknown solved next first, by itself (a load waits less
-        // on a scalar store than on a vector's).
-        let outside = |rows: &std::ops::Range<usize>| {
-            if lower {
-                b1..rows.end.max(b1)
-            } else {
-                rows.start.min(b0)..b0
-            }
-        };
-        let common = if lower {
-            b1..parts
+    };
+    let common = if lower {
+        block.end
+            ..parts
                 .iter()
-                .map(|(_, r)| outside(r).end)
+                .map(|(_, (_, _, r))| outside(r).end)
                 .min()
-                .unwrap_or(b1)
+                .unwrap_or(block.end)
+    } else {
+        parts
+            .iter()
+            .map(|(_, (_, _, r))| outside(r).start)
+            .max()
+            .unwrap_or(block.start)..block.start
+    };
+    let own = parts.each_ref().map(|(_, (_, _, rows))| {
+        let o = outside(rows);
+        if lower {
+            o.start.max(common.end)..o.end
         } else {
-            parts
-                .iter()
-                .map(|(_, r)| outside(r).start)
-                .max()
-                .unwrap_or(b0)..b0
-        };
-        if !common.is_empty() {
-            let next = if lower { common.start } else { common.end - 1 };
-            for ((off, rows), &wc) in parts.iter().zip(&w) {
-                z[next] += off[next - rows.start] * wc;
-            }
-            let rest = if lower {
-                common.start + 1..common.end
-            } else {
-                common.start..common.end - 1
-            };
-            let cols = parts
-                .each_ref()
-                .map(|(off, rows)| &off[rest.start - rows.start..rest.end - rows.start]);
-            ops.axpy_n(cols, w, &mut z[rest]);
+            o.start..o.end.min(common.start)
         }
-        // The rows only some columns store, column by column.
-        for ((off, rows), &wc) in parts.iter().zip(&w) {
-            let own = outside(rows);
-            let own = if lower {
-                own.start.max(common.end)..own.end
-            } else {
-                own.start..own.end.min(common.start)
-            };
-            if !own.is_empty() {
-                let part = &off[own.start - rows.start..own.end - rows.start];
-                ops.axpy(part, wc, &mut z[own]);
-            }
+    });
+    (common, own)
+}
+
+/// `off`'s elements for the rows `r` (inside `rows`).
+#[inline(always)]
+fn rows_of<'c, T>(
+    off: &'c [T],
+    rows: &std::ops::Range<usize>,
+    r: &std::ops::Range<usize>,
+) -> &'c [T] {
+    &off[r.start - rows.start..r.end - rows.start]
+}
+
+/// A step of `A z = b` on the rows `block`, its columns `parts` in the order of solving:
+/// each column's unknown solved and its rows inside the step updated one by one, then the
+/// rows after the step updated by all its columns in one pass ([`ColumnOps::axpy_n`]; the
+/// next unknown first, by itself, and the rows that only some columns store one column at a
+/// time). Every element gets the same products, in the same order, as [`one_column`] gives
+/// it.
+#[inline(always)]
+fn solve_step<O: ColumnOps, T: GemmScalar, const C: usize>(
+    ops: O,
+    t: Triangle,
+    block: std::ops::Range<usize>,
+    parts: [(usize, Split<'_, T>); C],
+    z: &mut [T],
+) {
+    let mut w = [T::zero(); C];
+    for (&(j, (d, off, ref rows)), w) in parts.iter().zip(&mut w) {
+        z[j] = t.divide(z[j], d);
+        *w = -z[j];
+        // The rows inside the step, all after j in the order of solving.
+        for r in rows.start.max(block.start)..rows.end.min(block.end) {
+            z[r] += off[r - rows.start] * *w;
         }
-        step += C;
     }
-    step
+    let (common, own) = outside_rows(t.lower, &block, &parts);
+    if !common.is_empty() {
+        let (next, rest) = if t.lower {
+            (common.start, common.start + 1..common.end)
+        } else {
+            (common.end - 1, common.start..common.end - 1)
+        };
+        for ((_, (_, off, rows)), &w) in parts.iter().zip(&w) {
+            z[next] += off[next - rows.start] * w;
+        }
+        let cols = parts
+            .each_ref()
+            .map(|(_, (_, off, rows))| rows_of(off, rows, &rest));
+        ops.axpy_n(cols, w, &mut z[rest]);
+    }
+    for (((_, (_, off, rows)), &w), own) in parts.iter().zip(&w).zip(own) {
+        if !own.is_empty() {
+            ops.axpy(rows_of(off, rows, &own), w, &mut z[own]);
+        }
+    }
+}
+
+/// A step of `op(A) z = b` (op(A) = A^T or A^H) on the rows `block`, its columns `parts` in
+/// the order of solving: the columns' sums over the rows outside the step (all solved) in one
+/// pass ([`ColumnOps::dot_n`]; the rows that only some columns store one column at a time),
+/// then each column's products inside the step, and its unknown.
+#[inline(always)]
+fn solve_step_transposed<O: ColumnOps, T: GemmScalar, const C: usize>(
+    ops: O,
+    t: Triangle,
+    block: std::ops::Range<usize>,
+    parts: [(usize, Split<'_, T>); C],
+    z: &mut [T],
+) {
+    let (common, own) = outside_rows(t.lower, &block, &parts);
+    let cols = parts
+        .each_ref()
+        .map(|(_, (_, off, rows))| rows_of(off, rows, &common));
+    let mut s = ops.dot_n(cols, &z[common.clone()], t.conj);
+    for ((s, (_, (_, off, rows))), own) in s.iter_mut().zip(&parts).zip(own) {
+        if !own.is_empty() {
+            *s += ops.dot(rows_of(off, rows, &own), &z[own], t.conj);
+        }
+    }
+    for (&(j, (d, off, ref rows)), mut s) in parts.iter().zip(s) {
+        // The rows inside the step, all solved before j.
+        for r in rows.start.max(block.start)..rows.end.min(block.end) {
+            s += t.times(off[r - rows.start], z[r]);
+        }
+        z[j] = t.divide(z[j] - s, d);
+    }
 }
 
 pub(super) fn tbxv<T: GemmScalar>(

@@ -249,27 +249,26 @@ impl<R: KernelReal, const COMPLEX: bool> DotXF<'_, R, COMPLEX> {
         unsafe {
             while j + C <= n {
                 let (a, s) = (self.a.add(j * lda), &mut self.s[j * f..]);
-                dot_cols::<S, R, C, COMPLEX>(simd, a, lda, self.x, conj, s);
+                dot_cols::<S, R, C, COMPLEX>(simd, (a, lda), self.x, conj, s);
                 j += C;
             }
             while j < n {
                 let (a, s) = (self.a.add(j * lda), &mut self.s[j * f..]);
-                dot_cols::<S, R, 1, COMPLEX>(simd, a, lda, self.x, conj, s);
+                dot_cols::<S, R, 1, COMPLEX>(simd, (a, lda), self.x, conj, s);
                 j += 1;
             }
         }
     }
 }
 
-/// [`DotXF`] on the `C` columns at `a + c * lda`, into the first `C` elements of `s`.
+/// [`DotXF`] on `C` columns starting at `a` ([`Starts`]), into the first `C` elements of `s`.
 ///
 /// # Safety
 /// `x.len()` reals are readable from each column.
 #[inline(always)]
 unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     simd: S,
-    a: *const R,
-    lda: usize,
+    a: impl Starts<R>,
     x: &[R],
     conj: bool,
     s: &mut [R],
@@ -286,7 +285,7 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     // it: the head is one more step. Complex columns gained nothing measurable from it (their
     // two products a load leave the loads less exposed).
     let off = if !COMPLEX && l * size_of::<R>() == 64 && m >= 8 * l {
-        (a as usize / size_of::<R>()) % l
+        (a.start(0) as usize / size_of::<R>()) % l
     } else {
         0
     };
@@ -294,21 +293,21 @@ unsafe fn dot_cols<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     if off > 0 && m > 0 {
         // Rows 0 ..< min(m, l - off) in lanes off ..
         let mask = R::v_mask_between(simd, off, l.min(off + m));
-        let (a0, x0) = (a.wrapping_sub(off), px.wrapping_sub(off));
+        let (i0, x0) = (-(off as isize), px.wrapping_sub(off));
         // SAFETY: only the masked lanes are read: those rows exist in x and in each column.
-        unsafe { dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a0, lda, x0, Some(mask)) };
+        unsafe { dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a, i0, x0, Some(mask)) };
         i = l - off;
     }
     while i + l <= m {
         // SAFETY: rows i ..< i + l exist in x and in each column.
-        unsafe { dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a.add(i), lda, px.add(i), None) };
+        unsafe { dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a, i as isize, px.add(i), None) };
         i += l;
     }
     if i < m {
         let mask = R::v_mask_first(simd, m - i);
         // SAFETY: only the masked lanes, rows i ..< m, are read.
         unsafe {
-            dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a.add(i), lda, px.add(i), Some(mask))
+            dot_step::<S, R, C, COMPLEX>(simd, &mut acc, a, i as isize, px.add(i), Some(mask))
         };
     }
     dot_sums::<S, R, C, COMPLEX>(simd, &acc, off, conj, s);
@@ -478,17 +477,17 @@ fn dot_sums<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
 /// A column's two accumulators in [`dot_cols`].
 type Pair<S, R> = (<R as KernelReal>::V<S>, <R as KernelReal>::V<S>);
 
-/// One vector of rows of [`dot_cols`]: `acc[c] += a[c * lda ..] * x` (complex: also with x's
-/// pairs swapped), the lanes of `mask` only where one is given (the others add zero).
+/// One vector of rows of [`dot_cols`]: `acc[c] += (column c from row i) * x` (complex: also
+/// with x's pairs swapped), the lanes of `mask` only where one is given (the others add zero).
 ///
 /// # Safety
-/// The lanes read (all, or those of `mask`) exist at `x` and at `a + c * lda` for `c < C`.
+/// The lanes read (all, or those of `mask`) exist at `x` and from row `i` of each column.
 #[inline(always)]
 unsafe fn dot_step<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     simd: S,
     acc: &mut [Pair<S, R>; C],
-    a: *const R,
-    lda: usize,
+    a: impl Starts<R>,
+    i: isize,
     x: *const R,
     mask: Option<R::M<S>>,
 ) {
@@ -501,7 +500,7 @@ unsafe fn dot_step<S: Simd, R: KernelReal, const C: usize, const COMPLEX: bool>(
     };
     for (c, (p, q)) in acc.iter_mut().enumerate() {
         // SAFETY: by the contract.
-        let av = unsafe { dot_load::<S, R>(simd, a.wrapping_add(c * lda), mask) };
+        let av = unsafe { dot_load::<S, R>(simd, a.start(c).wrapping_offset(i), mask) };
         *p = R::v_add(simd, *p, R::v_mul(simd, av, xv));
         if COMPLEX {
             *q = R::v_add(simd, *q, R::v_mul(simd, av, xs));
@@ -654,7 +653,12 @@ pub(crate) trait ColumnOps: Copy {
     /// many `axpy`s give it.
     fn axpy_n<T: GemmScalar, const C: usize>(self, cols: [&[T]; C], w: [T; C], u: &mut [T]);
     /// `sum_i op(a_i) x_i`, `op` the conjugate with `conj`.
-    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T;
+    #[inline(always)]
+    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T {
+        self.dot_n([a], x, conj)[0]
+    }
+    /// [`ColumnOps::dot`] of each column.
+    fn dot_n<T: GemmScalar, const C: usize>(self, cols: [&[T]; C], x: &[T], conj: bool) -> [T; C];
     /// Both at once: `u <- u + a w`, and the return `sum_i op(a_i) x_i`.
     fn dot_axpy<T: GemmScalar>(self, a: &[T], x: &[T], w: T, u: &mut [T], conj: bool) -> T;
 }
@@ -720,19 +724,20 @@ impl<S: Simd> ColumnOps for Cols<S> {
 
     /// Summed as [`DotXF`] sums.
     #[inline(always)]
-    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T {
-        assert_eq!(a.len(), x.len());
-        let mut t = [T::zero()];
-        let (pa, x, s) = (a.as_ptr().cast(), reals(x), reals_mut(&mut t));
-        // SAFETY: `x.len()` reals are readable at `a`.
+    fn dot_n<T: GemmScalar, const C: usize>(self, cols: [&[T]; C], x: &[T], conj: bool) -> [T; C] {
+        assert!(cols.iter().all(|a| a.len() == x.len()));
+        let mut t = [T::zero(); C];
+        let starts: [*const T::Real; C] = cols.map(|a| reals(a).as_ptr());
+        let (x, s) = (reals(x), reals_mut(&mut t));
+        // SAFETY: `x.len()` reals are readable at each column's start.
         unsafe {
             if T::IS_COMPLEX {
-                dot_cols::<S, T::Real, 1, true>(self.simd, pa, 0, x, conj, s)
+                dot_cols::<S, T::Real, C, true>(self.simd, starts, x, conj, s)
             } else {
-                dot_cols::<S, T::Real, 1, false>(self.simd, pa, 0, x, conj, s)
+                dot_cols::<S, T::Real, C, false>(self.simd, starts, x, conj, s)
             }
         }
-        t[0]
+        t
     }
 
     /// As [`DotAxpyF`].
@@ -767,9 +772,9 @@ impl ColumnOps for PlainCols {
         }
     }
 
-    fn dot<T: GemmScalar>(self, a: &[T], x: &[T], conj: bool) -> T {
+    fn dot_n<T: GemmScalar, const C: usize>(self, cols: [&[T]; C], x: &[T], conj: bool) -> [T; C] {
         let op = |v: T| if conj { v.conj() } else { v };
-        a.iter().zip(x).fold(T::zero(), |s, (&a, &x)| s + op(a) * x)
+        cols.map(|a| a.iter().zip(x).fold(T::zero(), |s, (&a, &x)| s + op(a) * x))
     }
 
     fn dot_axpy<T: GemmScalar>(self, a: &[T], x: &[T], w: T, u: &mut [T], conj: bool) -> T {
