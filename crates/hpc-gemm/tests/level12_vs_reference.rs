@@ -1107,6 +1107,85 @@ fn band_and_packed_long_columns() {
     }
 }
 
+/// The band and packed products give the same bits on one thread as on two and three (their
+/// threads share out rows or elements of the result), every triangle and transpose, on a
+/// narrow band, a wide one and packed storage.
+#[test]
+fn band_and_packed_bits_do_not_depend_on_threads() {
+    band_and_packed_threads::<f64>();
+    band_and_packed_threads::<c64>();
+}
+
+fn band_and_packed_threads<T: GemmScalar>()
+where
+    Fast: Level2<T>,
+{
+    use hpc_core::{BandRef, Diag, PackedRef, Uplo, VecMut, VecRef};
+    use hpc_gemm::Par;
+    let mut rng = Gen::new(33);
+    let (alpha, beta) = (scalar::<T>(0.7, -0.2), scalar::<T>(1.3, 0.1));
+    for (n, k) in [(3000usize, 40usize), (700, 500)] {
+        let full = Dense::<T>::random(n, n, &mut rng, Data::Real);
+        let x: Vec<T> = random_vec(n, &mut rng, Data::Real);
+        let y0: Vec<T> = random_vec(n, &mut rng, Data::Real);
+        let (gb, gld) = band_storage(&full, k, k / 2, 0, T::zero());
+        for uplo in [Uplo::Lower, Uplo::Upper] {
+            let (kl, ku) = if uplo == Uplo::Lower { (k, 0) } else { (0, k) };
+            let (tb, tld) = band_storage(&full, kl, ku, 0, T::zero());
+            let ap = pack(&full, uplo);
+            for t in 0..3 {
+                let trans = [Trans::No, Trans::Trans, Trans::ConjTrans][t];
+                let run = |threads: usize| {
+                    let f = Fast::new(Par::from_count(threads));
+                    let (gband, band) = (
+                        BandRef::new(&gb, n, n, k, k / 2, gld).unwrap(),
+                        BandRef::new(&tb, n, n, kl, ku, tld).unwrap(),
+                    );
+                    let packed = PackedRef::new(&ap, n).unwrap();
+                    let xv = || VecRef::from_slice(&x);
+                    let mut out = Vec::new();
+                    let mut y = y0.clone();
+                    f.gbmv(trans, alpha, gband, xv(), beta, VecMut::from_slice(&mut y))
+                        .unwrap();
+                    out.push(y);
+                    for herm in [false, true] {
+                        let (mut y1, mut y2) = (y0.clone(), y0.clone());
+                        let (v1, v2) = (VecMut::from_slice(&mut y1), VecMut::from_slice(&mut y2));
+                        if herm {
+                            f.hbmv(uplo, alpha, band, xv(), beta, v1).unwrap();
+                            f.hpmv(uplo, alpha, packed, xv(), beta, v2).unwrap();
+                        } else {
+                            f.sbmv(uplo, alpha, band, xv(), beta, v1).unwrap();
+                            f.spmv(uplo, alpha, packed, xv(), beta, v2).unwrap();
+                        }
+                        out.extend([y1, y2]);
+                    }
+                    for unit in [Diag::NonUnit, Diag::Unit] {
+                        let (mut z1, mut z2) = (x.clone(), x.clone());
+                        f.tbmv(uplo, trans, unit, band, VecMut::from_slice(&mut z1))
+                            .unwrap();
+                        f.tpmv(uplo, trans, unit, packed, VecMut::from_slice(&mut z2))
+                            .unwrap();
+                        out.extend([z1, z2]);
+                    }
+                    out
+                };
+                let one = run(1);
+                for threads in [2, 3] {
+                    for (r, (g, w)) in run(threads).iter().zip(&one).enumerate() {
+                        for (i, (g, w)) in g.iter().zip(w).enumerate() {
+                            assert!(
+                                same(*g, *w),
+                                "n {n} k {k} {uplo:?} {trans:?} result {r}: [{i}] {g:?} on {threads} threads, {w:?} on one"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// symv and hemv of orders of many blocks, both triangles, against the reference.
 #[test]
 fn symv_large() {

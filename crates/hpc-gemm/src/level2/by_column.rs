@@ -7,6 +7,11 @@
 //! column cost more than the column's work (dsbmv with 33-element columns ran at a quarter of
 //! OpenBLAS's speed).
 //!
+//! Threads: the products share out rows of the result (the column form: each thread takes
+//! the columns' parts in its rows, in the one-pass order) or its elements (the row form),
+//! cut by the triangle's work; symmetric products then run their two halves as two passes.
+//! Every element gets the same sum as on one thread, bit for bit. Solves run on one.
+//!
 //! Arguments are checked as the reference checks them (`hpc_core::check`). Vectors work on
 //! contiguous copies, written back at the end. Results agree with the reference within
 //! rounding (the sums run in another order), except the rank updates (`spr` family), which
@@ -16,6 +21,7 @@ use hpc_core::check::{check_band_triangle, check_gemv_shapes, check_len, check_s
 use hpc_core::{BandRef, Diag, PackedMut, PackedRef, Result, Trans, Uplo, VecMut, VecRef};
 
 use super::kernels::{ColumnOps, Sweep, sweep};
+use crate::Par;
 use crate::level1::{axpy_slice, axpy2_slice};
 use crate::registry::GemmScalar;
 
@@ -38,8 +44,68 @@ fn mv<T: GemmScalar>(alpha: T, beta: T, mut y: VecMut<'_, T>, product: impl FnOn
     super::add_scaled(alpha, &s, &mut y);
 }
 
-/// `gbmv`: `y <- alpha op(A) x + beta y`, A a band matrix.
+/// Threads for a routine on `stored` elements of `T` cut in `parts` rows or columns: as
+/// gemv's ([`super::PAR_ELEMENTS`], counted in 8-byte elements).
+fn ways<T>(par: Par, stored: usize, parts: usize) -> usize {
+    crate::fork::ways(par, stored * size_of::<T>() / 8, super::PAR_ELEMENTS, parts)
+}
+
+/// Runs `f(start, piece)` on `s` cut in `ways` consecutive pieces (`start`: the first's
+/// index) of about equal work, `work(i)` that of element `i`, one a thread.
+fn on_pieces<T: Copy + Send>(
+    ways: usize,
+    s: &mut [T],
+    work: impl Fn(usize) -> usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    let (n, ways) = (s.len(), ways.max(1));
+    let total: usize = (0..n).map(&work).sum();
+    let (mut bounds, mut done) = (vec![0], 0);
+    for i in 0..n {
+        done += work(i);
+        while bounds.len() < ways && done * ways >= total * bounds.len() {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.resize(ways, n);
+    bounds.push(n);
+    let base = super::Shared(s.as_mut_ptr().cast_const());
+    crate::fork::for_each(ways, |t| {
+        let (a, b) = (bounds[t], bounds[t + 1]);
+        // SAFETY: the pieces `a ..< b` are disjoint ranges inside `s`, which stays mutably
+        // borrowed until every share is done; each is handed to one share only.
+        let piece = unsafe { std::slice::from_raw_parts_mut(base.get().add(a).cast_mut(), b - a) };
+        f(a, piece);
+    });
+}
+
+/// The work of row (`rows`) or column `i` of a triangle (`lower`) of order `n` stored at most
+/// `reach` rows from its diagonal: the elements it stores off the diagonal, and one.
+fn triangle_work(lower: bool, reach: usize, n: usize, rows: bool) -> impl Fn(usize) -> usize {
+    move |i| {
+        // Elements before the diagonal (a lower row, an upper column), else after it.
+        let before = if lower == rows { i } else { n - 1 - i };
+        before.min(reach) + 1
+    }
+}
+
+/// The part of `col` (stored from row `first`) in rows `start ..< start + len`, and those
+/// rows less `start`; `None` where they do not meet.
+#[inline(always)]
+fn meet<T>(
+    first: usize,
+    col: &[T],
+    start: usize,
+    len: usize,
+) -> Option<(&[T], std::ops::Range<usize>)> {
+    let (lo, hi) = (first.max(start), (first + col.len()).min(start + len));
+    (lo < hi).then(|| (&col[lo - first..hi - first], lo - start..hi - start))
+}
+
+/// `gbmv`: `y <- alpha op(A) x + beta y`, A a band matrix. Threads take rows of y (A) or
+/// its elements (A^T, A^H): each element gets the same sum, in the same order, on any.
 pub(super) fn gbmv<T: GemmScalar>(
+    par: Par,
     trans: Trans,
     alpha: T,
     a: BandRef<'_, T>,
@@ -52,23 +118,33 @@ pub(super) fn gbmv<T: GemmScalar>(
         return Ok(());
     }
     let x = super::gathered(&x);
+    let stored = a.cols() * (a.kl() + a.ku() + 1);
     mv(alpha, beta, y, |s| {
-        sweep::<T, _>(Gb {
-            trans,
-            a: &a,
-            x: &x,
+        on_pieces(
+            ways::<T>(par, stored, s.len()),
             s,
-        })
+            |_| 1,
+            |start, s| {
+                sweep::<T, _>(Gb {
+                    trans,
+                    a: &a,
+                    x: &x,
+                    s,
+                    start,
+                })
+            },
+        )
     });
     Ok(())
 }
 
-/// gbmv's loop: `s <- op(A) x`.
+/// gbmv's loop: `s <- op(A) x` on the rows (A) or elements (A^T, A^H) of `s` from `start`.
 struct Gb<'a, 'b, T> {
     trans: Trans,
     a: &'a BandRef<'b, T>,
     x: &'a [T],
     s: &'a mut [T],
+    start: usize,
 }
 
 impl<T: GemmScalar> Sweep for Gb<'_, '_, T> {
@@ -76,14 +152,21 @@ impl<T: GemmScalar> Sweep for Gb<'_, '_, T> {
 
     #[inline(always)]
     fn run<O: ColumnOps>(self, ops: O) {
-        let (x, s, conj) = (self.x, self.s, self.trans == Trans::ConjTrans);
-        for j in 0..self.a.cols() {
-            let (first, col) = self.a.column(j);
-            let rows = first..first + col.len();
-            if self.trans == Trans::No {
-                ops.axpy(col, x[j], &mut s[rows]);
-            } else {
-                s[j] = ops.dot(col, &x[rows], conj);
+        let (a, x, s, start) = (self.a, self.x, self.s, self.start);
+        let (len, conj) = (s.len(), self.trans == Trans::ConjTrans);
+        if self.trans == Trans::No {
+            // The columns that store rows start ..< start + len.
+            let cols = start.saturating_sub(a.kl())..(start + len + a.ku()).min(a.cols());
+            for j in cols {
+                let (first, col) = a.column(j);
+                if let Some((part, rows)) = meet(first, col, start, len) {
+                    ops.axpy(part, x[j], &mut s[rows]);
+                }
+            }
+        } else {
+            for (j, s) in (start..).zip(s.iter_mut()) {
+                let (first, col) = a.column(j);
+                *s = ops.dot(col, &x[first..first + col.len()], conj);
             }
         }
     }
@@ -94,10 +177,11 @@ impl<T: GemmScalar> Sweep for Gb<'_, '_, T> {
 /// stored; `column(j)` gives that triangle's part of column j, the diagonal included.
 #[allow(clippy::too_many_arguments)]
 fn sym_mv<'c, T: GemmScalar + 'c>(
+    par: Par,
     herm: bool,
     uplo: Uplo,
-    n: usize,
-    column: impl Fn(usize) -> Column<'c, T>,
+    (n, reach, stored): (usize, usize, usize),
+    column: impl Fn(usize) -> Column<'c, T> + Sync,
     alpha: T,
     x: VecRef<'_, T>,
     beta: T,
@@ -105,23 +189,64 @@ fn sym_mv<'c, T: GemmScalar + 'c>(
 ) {
     let x = super::gathered(&x);
     mv(alpha, beta, y, |s| {
-        sweep::<T, _>(Sym {
-            herm,
-            uplo,
-            n,
-            column,
-            x: &x,
-            s,
-        })
+        let ways = ways::<T>(par, stored, n);
+        if ways == 1 {
+            let (column, x) = (&column, &x[..]);
+            return sweep::<T, _>(Sym {
+                herm,
+                uplo,
+                n,
+                column,
+                x,
+                s,
+            });
+        }
+        // On threads, the two halves of each column in two passes, each shared out: element
+        // i gets (lower) the products of the columns before it, then its own row's, or
+        // (upper) its row's, then those of the columns after it, as in one pass.
+        let dots_first = uplo == Uplo::Upper;
+        for dots in [dots_first, !dots_first] {
+            let work = triangle_work(uplo == Uplo::Lower, reach, n, !dots);
+            on_pieces(ways, s, work, |start, s| {
+                sweep::<T, _>(SymHalf {
+                    dots,
+                    herm,
+                    uplo,
+                    n,
+                    reach,
+                    column: &column,
+                    x: &x,
+                    s,
+                    start,
+                })
+            });
+        }
     });
 }
 
-/// sym_mv's loop: `s <- A x`.
+/// Column `j` of a symmetric (`herm`: Hermitian) A's `uplo` triangle split: its diagonal
+/// element (Hermitian: its real part), the elements off it and their rows.
+#[inline(always)]
+fn sym_split<T: GemmScalar>(
+    herm: bool,
+    uplo: Uplo,
+    j: usize,
+    (first, col): Column<'_, T>,
+) -> Split<'_, T> {
+    let (d, off, rows) = if uplo == Uplo::Lower {
+        (col[0], &col[1..], j + 1..j + col.len())
+    } else {
+        (col[col.len() - 1], &col[..col.len() - 1], first..j)
+    };
+    (if herm { T::from_real(d.re()) } else { d }, off, rows)
+}
+
+/// sym_mv's loop: `s <- A x`, both halves of each column in one pass.
 struct Sym<'a, F, T> {
     herm: bool,
     uplo: Uplo,
     n: usize,
-    column: F,
+    column: &'a F,
     x: &'a [T],
     s: &'a mut [T],
 }
@@ -133,14 +258,7 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Sym<'_, F,
     fn run<O: ColumnOps>(self, ops: O) {
         let (x, s) = (self.x, self.s);
         for j in 0..self.n {
-            let (first, col) = (self.column)(j);
-            // The diagonal element and the column off it (below it: lower; above: upper).
-            let (d, off, rows) = if self.uplo == Uplo::Lower {
-                (col[0], &col[1..], j + 1..j + col.len())
-            } else {
-                (col[col.len() - 1], &col[..col.len() - 1], first..j)
-            };
-            let d = if self.herm { T::from_real(d.re()) } else { d };
+            let (d, off, rows) = sym_split(self.herm, self.uplo, j, (self.column)(j));
             // A(rows, j) x_j, and row j of A (the column's (conjugate) transpose) times x.
             let t = ops.dot_axpy(off, &x[rows.clone()], x[j], &mut s[rows], self.herm);
             s[j] += d * x[j] + t;
@@ -148,7 +266,52 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Sym<'_, F,
     }
 }
 
+/// One of sym_mv's halves on the elements of `s` from `start`: with `dots`, each element's
+/// own row (`s_j += d x_j + (column j)^T x`); else the columns' products (`s[rows] += (column
+/// j) x_j`), from the columns that store those rows, at most `reach` rows from the diagonal.
+struct SymHalf<'a, F, T> {
+    dots: bool,
+    herm: bool,
+    uplo: Uplo,
+    n: usize,
+    reach: usize,
+    column: &'a F,
+    x: &'a [T],
+    s: &'a mut [T],
+    start: usize,
+}
+
+impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for SymHalf<'_, F, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<O: ColumnOps>(self, ops: O) {
+        let (x, s, start, n) = (self.x, self.s, self.start, self.n);
+        let len = s.len();
+        let split = |j| sym_split(self.herm, self.uplo, j, (self.column)(j));
+        if self.dots {
+            for (j, s) in (start..).zip(s.iter_mut()) {
+                let (d, off, rows) = split(j);
+                *s += d * x[j] + ops.dot(off, &x[rows], self.herm);
+            }
+            return;
+        }
+        let cols = if self.uplo == Uplo::Lower {
+            start.saturating_sub(self.reach)..(start + len).min(n)
+        } else {
+            start..(start + len + self.reach).min(n)
+        };
+        for j in cols {
+            let (_, off, rows) = split(j);
+            if let Some((part, mine)) = meet(rows.start, off, start, len) {
+                ops.axpy(part, x[j], &mut s[mine]);
+            }
+        }
+    }
+}
+
 pub(super) fn hbmv<T: GemmScalar>(
+    par: Par,
     herm: bool,
     uplo: Uplo,
     alpha: T,
@@ -160,11 +323,14 @@ pub(super) fn hbmv<T: GemmScalar>(
     let routine = if herm { "hbmv" } else { "sbmv" };
     let n = check_band_triangle(routine, uplo, &a)?;
     check_sym_shapes(routine, n, x.len(), y.len())?;
-    sym_mv(herm, uplo, n, |j| a.column(j), alpha, x, beta, y);
+    let k = a.kl().max(a.ku());
+    let shape = (n, k, n * (k + 1));
+    sym_mv(par, herm, uplo, shape, |j| a.column(j), alpha, x, beta, y);
     Ok(())
 }
 
 pub(super) fn hpmv<T: GemmScalar>(
+    par: Par,
     herm: bool,
     uplo: Uplo,
     alpha: T,
@@ -176,7 +342,18 @@ pub(super) fn hpmv<T: GemmScalar>(
     let routine = if herm { "hpmv" } else { "spmv" };
     let n = ap.n();
     check_sym_shapes(routine, n, x.len(), y.len())?;
-    sym_mv(herm, uplo, n, |j| ap.column(uplo, j), alpha, x, beta, y);
+    let shape = (n, n, n * (n + 1) / 2);
+    sym_mv(
+        par,
+        herm,
+        uplo,
+        shape,
+        |j| ap.column(uplo, j),
+        alpha,
+        x,
+        beta,
+        y,
+    );
     Ok(())
 }
 
@@ -186,26 +363,110 @@ pub(super) fn hpmv<T: GemmScalar>(
 /// quotient, not at all by an exact one).
 #[allow(clippy::too_many_arguments)]
 fn tri<'c, T: GemmScalar + 'c>(
+    par: Par,
     solve: bool,
     uplo: Uplo,
     trans: Trans,
     diag: Diag,
-    n: usize,
-    column: impl Fn(usize) -> Column<'c, T>,
+    (n, reach, stored): (usize, usize, usize),
+    column: impl Fn(usize) -> Column<'c, T> + Sync,
     mut x: VecMut<'_, T>,
 ) {
     let mut z = x.to_vec();
-    sweep::<T, _>(Tri {
-        solve,
-        uplo,
-        trans,
-        diag,
-        n,
-        column,
-        z: &mut z,
-    });
+    // Products share out rows (A) or elements (A^T, A^H) of x, reading a copy of it; a
+    // solve's columns wait on each other.
+    let ways = if solve { 1 } else { ways::<T>(par, stored, n) };
+    if ways == 1 {
+        sweep::<T, _>(Tri {
+            solve,
+            uplo,
+            trans,
+            diag,
+            n,
+            column,
+            z: &mut z,
+        });
+    } else {
+        let old = z.clone();
+        let t = Triangle {
+            lower: uplo == Uplo::Lower,
+            conj: trans == Trans::ConjTrans,
+            unit: diag == Diag::Unit,
+        };
+        let work = triangle_work(t.lower, reach, n, trans == Trans::No);
+        on_pieces(ways, &mut z, work, |start, z| {
+            sweep::<T, _>(TriProduct {
+                plain: trans == Trans::No,
+                t,
+                n,
+                reach,
+                column: &column,
+                x: &old,
+                z,
+                start,
+            })
+        });
+    }
     for (i, v) in z.into_iter().enumerate() {
         x.set(i, v);
+    }
+}
+
+/// A triangular product on the elements of `z` from `start`, `x` the vector before it: with
+/// A (`plain`), each row's diagonal product, then the columns' products in the order of one
+/// pass ([`one_column`]), from the columns that store those rows, at most `reach` rows from
+/// the diagonal; with A^T or A^H, each element's row. Each element gets the sum one pass
+/// gives it, bit for bit.
+struct TriProduct<'a, F, T> {
+    plain: bool,
+    t: Triangle,
+    n: usize,
+    reach: usize,
+    column: &'a F,
+    x: &'a [T],
+    z: &'a mut [T],
+    start: usize,
+}
+
+impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct<'_, F, T> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<O: ColumnOps>(self, ops: O) {
+        let (t, x, z, start, n) = (self.t, self.x, self.z, self.start, self.n);
+        let len = z.len();
+        let split = |j| t.split(j, (self.column)(j));
+        if !self.plain {
+            for (j, z) in (start..).zip(z.iter_mut()) {
+                let (d, off, rows) = split(j);
+                let s = ops.dot(off, &x[rows], t.conj);
+                *z = if t.unit { x[j] } else { d * x[j] } + s;
+            }
+            return;
+        }
+        if !t.unit {
+            for (j, z) in (start..).zip(z.iter_mut()) {
+                *z = split(j).0 * x[j];
+            }
+        }
+        // One pass goes bottom-up for a lower A, top-down for an upper.
+        let (lower, end) = (t.lower, start + len);
+        let cols = if lower {
+            start.saturating_sub(self.reach)..end.min(n)
+        } else {
+            start..(end + self.reach).min(n)
+        };
+        for k in 0..cols.len() {
+            let j = if lower {
+                cols.end - 1 - k
+            } else {
+                cols.start + k
+            };
+            let (_, off, rows) = split(j);
+            if let Some((part, mine)) = meet(rows.start, off, start, len) {
+                ops.axpy(part, x[j], &mut z[mine]);
+            }
+        }
     }
 }
 
@@ -533,6 +794,7 @@ fn solve_step_transposed<O: ColumnOps, T: GemmScalar, const C: usize>(
 }
 
 pub(super) fn tbxv<T: GemmScalar>(
+    par: Par,
     solve: bool,
     uplo: Uplo,
     trans: Trans,
@@ -543,11 +805,14 @@ pub(super) fn tbxv<T: GemmScalar>(
     let routine = if solve { "tbsv" } else { "tbmv" };
     let n = check_band_triangle(routine, uplo, &a)?;
     check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
-    tri(solve, uplo, trans, diag, n, |j| a.column(j), x);
+    let k = a.kl().max(a.ku());
+    let shape = (n, k, n * (k + 1));
+    tri(par, solve, uplo, trans, diag, shape, |j| a.column(j), x);
     Ok(())
 }
 
 pub(super) fn tpxv<T: GemmScalar>(
+    par: Par,
     solve: bool,
     uplo: Uplo,
     trans: Trans,
@@ -558,7 +823,17 @@ pub(super) fn tpxv<T: GemmScalar>(
     let routine = if solve { "tpsv" } else { "tpmv" };
     let n = ap.n();
     check_len(routine, "x", x.len(), n, &format!("A of order {n}"))?;
-    tri(solve, uplo, trans, diag, n, |j| ap.column(uplo, j), x);
+    let shape = (n, n, n * (n + 1) / 2);
+    tri(
+        par,
+        solve,
+        uplo,
+        trans,
+        diag,
+        shape,
+        |j| ap.column(uplo, j),
+        x,
+    );
     Ok(())
 }
 

@@ -295,7 +295,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         beta: T,
         y: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::gbmv(trans, alpha, a, x, beta, y)
+        by_column::gbmv(self.par, trans, alpha, a, x, beta, y)
     }
 
     fn sbmv(
@@ -307,7 +307,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         beta: T,
         y: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::hbmv(false, uplo, alpha, a, x, beta, y)
+        by_column::hbmv(self.par, false, uplo, alpha, a, x, beta, y)
     }
 
     fn hbmv(
@@ -319,7 +319,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         beta: T,
         y: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::hbmv(true, uplo, alpha, a, x, beta, y)
+        by_column::hbmv(self.par, true, uplo, alpha, a, x, beta, y)
     }
 
     fn spmv(
@@ -331,7 +331,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         beta: T,
         y: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::hpmv(false, uplo, alpha, ap, x, beta, y)
+        by_column::hpmv(self.par, false, uplo, alpha, ap, x, beta, y)
     }
 
     fn hpmv(
@@ -343,7 +343,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         beta: T,
         y: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::hpmv(true, uplo, alpha, ap, x, beta, y)
+        by_column::hpmv(self.par, true, uplo, alpha, ap, x, beta, y)
     }
 
     fn tbmv(
@@ -354,7 +354,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         a: BandRef<'_, T>,
         x: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::tbxv(false, uplo, trans, diag, a, x)
+        by_column::tbxv(self.par, false, uplo, trans, diag, a, x)
     }
 
     fn tbsv(
@@ -365,7 +365,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         a: BandRef<'_, T>,
         x: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::tbxv(true, uplo, trans, diag, a, x)
+        by_column::tbxv(self.par, true, uplo, trans, diag, a, x)
     }
 
     fn tpmv(
@@ -376,7 +376,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         ap: PackedRef<'_, T>,
         x: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::tpxv(false, uplo, trans, diag, ap, x)
+        by_column::tpxv(self.par, false, uplo, trans, diag, ap, x)
     }
 
     fn tpsv(
@@ -387,7 +387,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         ap: PackedRef<'_, T>,
         x: VecMut<'_, T>,
     ) -> Result<()> {
-        by_column::tpxv(true, uplo, trans, diag, ap, x)
+        by_column::tpxv(self.par, true, uplo, trans, diag, ap, x)
     }
 
     fn spr(&self, uplo: Uplo, alpha: T, x: VecRef<'_, T>, ap: PackedMut<'_, T>) -> Result<()> {
