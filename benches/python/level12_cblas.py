@@ -5,14 +5,16 @@ dger 16n^2), each figure the median of repeated calls in a process of its own, t
 libraries' processes alternated; the ratio is hpc / other, the median of the run-by-run ratios.
 
 Usage:
-    python level12_cblas.py HPC_LIB OTHER_LIB[:PREFIX] [--runs R] [--threads 1,2]
+    python level12_cblas.py HPC_LIB OTHER_LIB[:PREFIX] [--runs R] [--threads 1,2] [--band]
 
 e.g. `python benches/python/level12_cblas.py target/release/libhpc_blas.so \\
       $SITE/scipy_openblas32/lib/libscipy_openblas.so:scipy_` (PREFIX: the other library's
 symbol prefix, `scipy_` for PyPI's scipy-openblas32, whose `cblas_dgemv` is
 `scipy_cblas_dgemv`). Threads: HPC_NUM_THREADS for hpc, `PREFIXopenblas_set_num_threads`
 where the other library has it, else OPENBLAS_NUM_THREADS.
-A process of one library is `python level12_cblas.py --one LIB[:PREFIX] THREADS`.
+A process of one library is `python level12_cblas.py --one LIB[:PREFIX] THREADS`. `--band` adds
+dtrsv transposed and the band and packed routines (n = 4096, lower, GB/s of the elements
+stored).
 """
 
 import ctypes as C
@@ -24,7 +26,7 @@ import time
 
 import numpy as np
 
-COL_MAJOR, NO_TRANS, TRANS, UPPER, NON_UNIT = 102, 111, 112, 121, 131
+COL_MAJOR, NO_TRANS, TRANS, UPPER, LOWER, NON_UNIT = 102, 111, 112, 121, 122, 131
 
 
 def one(spec, threads):
@@ -79,8 +81,60 @@ def one(spec, threads):
                 sym("cblas_dtrsv")(COL_MAJOR, UPPER, NO_TRANS, NON_UNIT, n, ptr(a), n, ptr(b), 1)
 
             out.append((f"dtrsv {n}", rate(trsv, 8 * n * n, reps, inner)))
+    if "--band" in sys.argv:
+        out += band_and_packed(sym, rate, rng)
     for case, r in out:
         print(f"{case}\t{r}")
+
+
+def band_and_packed(sym, rate, rng):
+    """Band and packed routines at n = 4096 (lower; GB/s of the stored elements), and dtrsv
+    transposed (GB/s of the whole matrix, as dtrsv above)."""
+    d = C.c_double
+    ptr = lambda a: a.ctypes.data_as(C.c_void_p)
+    n, reps, out = 4096, 9, []
+    x, y = rng.random(n), rng.random(n)
+    a = np.asfortranarray(rng.random((n, n)))
+    a[np.diag_indices(n)] += n
+    b = x.copy()
+
+    def on_b(f, *args):
+        """A call on b, reset to x first (a solve's right-hand side; a product's input)."""
+
+        def call():
+            b[:] = x
+            f(*args, ptr(b), 1)
+
+        return call
+
+    call = on_b(sym("cblas_dtrsv"), COL_MAJOR, UPPER, TRANS, NON_UNIT, n, ptr(a), n)
+    out.append((f"dtrsv T {n}", rate(call, 8 * n * n, reps, 1)))
+    # Packed lower with a dominant diagonal (its first element of each column).
+    ap = rng.random(n * (n + 1) // 2) * 0.01
+    ap[np.cumsum(np.r_[0, n - np.arange(n - 1)])] = n
+    for code, name in [(NO_TRANS, "N"), (TRANS, "T")]:
+        call = on_b(sym("cblas_dtpsv"), COL_MAJOR, LOWER, code, NON_UNIT, n, ptr(ap))
+        out.append((f"dtpsv {name} {n}", rate(call, 4 * n * n, reps, 1)))
+        call = on_b(sym("cblas_dtpmv"), COL_MAJOR, LOWER, code, NON_UNIT, n, ptr(ap))
+        out.append((f"dtpmv {name} {n}", rate(call, 4 * n * n, reps, 1)))
+    call = lambda: sym("cblas_dspmv")(COL_MAJOR, LOWER, n, d(1.0), ptr(ap), ptr(x), 1, d(0.0), ptr(y), 1)
+    out.append((f"dspmv {n}", rate(call, 4 * n * n, reps, 1)))
+    for kd in [32, 256]:
+        # Band storage, column-major with leading dimension 2 kd + 1 (dgbmv's kl = ku = kd;
+        # the triangular and symmetric calls read the first kd + 1 rows as lower bands).
+        ab = rng.random((n, 2 * kd + 1)) * 0.01
+        ab[:, 0] = n
+        ld, stored = 2 * kd + 1, 8 * n * (kd + 1)
+        for code, name in [(NO_TRANS, "N"), (TRANS, "T")]:
+            call = lambda: sym("cblas_dgbmv")(COL_MAJOR, code, n, n, kd, kd, d(1.0), ptr(ab), ld, ptr(x), 1, d(0.0), ptr(y), 1)
+            out.append((f"dgbmv {name} kd {kd}", rate(call, 8 * n * ld, reps, 1)))
+            call = on_b(sym("cblas_dtbsv"), COL_MAJOR, LOWER, code, NON_UNIT, n, kd, ptr(ab), ld)
+            out.append((f"dtbsv {name} kd {kd}", rate(call, stored, reps, 1)))
+            call = on_b(sym("cblas_dtbmv"), COL_MAJOR, LOWER, code, NON_UNIT, n, kd, ptr(ab), ld)
+            out.append((f"dtbmv {name} kd {kd}", rate(call, stored, reps, 1)))
+        call = lambda: sym("cblas_dsbmv")(COL_MAJOR, LOWER, n, kd, d(1.0), ptr(ab), ld, ptr(x), 1, d(0.0), ptr(y), 1)
+        out.append((f"dsbmv kd {kd}", rate(call, stored, reps, 1)))
+    return out
 
 
 def main(argv):
@@ -98,8 +152,9 @@ def main(argv):
         for _ in range(runs):
             for who, spec in [("hpc", hpc), ("other", other)]:
                 env = dict(os.environ, HPC_NUM_THREADS=str(t), OPENBLAS_NUM_THREADS=str(t))
+                band = ["--band"] if "--band" in argv else []
                 text = subprocess.run(
-                    [sys.executable, __file__, "--one", spec, str(t)],
+                    [sys.executable, __file__, "--one", spec, str(t)] + band,
                     env=env, capture_output=True, text=True, check=True,
                 ).stdout
                 got[who].append(dict((l.split("\t")[0], float(l.split("\t")[1])) for l in text.splitlines()))
