@@ -444,12 +444,8 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
             }
             return;
         }
-        if !t.unit {
-            for (j, z) in (start..).zip(z.iter_mut()) {
-                *z = split(j).0 * x[j];
-            }
-        }
-        // One pass goes bottom-up for a lower A, top-down for an upper.
+        // One pass goes bottom-up for a lower A, top-down for an upper; a row's diagonal
+        // product comes at its column, before any other column adds to it.
         let (lower, end) = (t.lower, start + len);
         let cols = if lower {
             start.saturating_sub(self.reach)..end.min(n)
@@ -462,7 +458,10 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
             } else {
                 cols.start + k
             };
-            let (_, off, rows) = split(j);
+            let (d, off, rows) = split(j);
+            if !t.unit && (start..end).contains(&j) {
+                z[j - start] = d * x[j];
+            }
             if let Some((part, mine)) = meet(rows.start, off, start, len) {
                 ops.axpy(part, x[j], &mut z[mine]);
             }
