@@ -11,7 +11,9 @@ e.g. `python benches/python/level12_cblas.py target/release/libhpc_blas.so \\
       $SITE/scipy_openblas32/lib/libscipy_openblas.so:scipy_` (PREFIX: the other library's
 symbol prefix, `scipy_` for PyPI's scipy-openblas32, whose `cblas_dgemv` is
 `scipy_cblas_dgemv`). Threads: HPC_NUM_THREADS for hpc, `PREFIXopenblas_set_num_threads`
-where the other library has it, else OPENBLAS_NUM_THREADS.
+for the other library (an OpenBLAS). NumPy's own OpenBLAS, loaded in every process, gets one
+thread (OPENBLAS_NUM_THREADS=1): with two, its idle threads halved hpc's two-thread speed in
+about half the processes (dgbmv kd 256 N 110 or 32-69 GB/s), as issue 39 describes.
 A process of one library is `python level12_cblas.py --one LIB[:PREFIX] THREADS`. `--band` adds
 dtrsv transposed and the band and packed routines (n = 4096, lower, GB/s of the elements
 stored).
@@ -151,7 +153,7 @@ def main(argv):
         got = {"hpc": [], "other": []}
         for _ in range(runs):
             for who, spec in [("hpc", hpc), ("other", other)]:
-                env = dict(os.environ, HPC_NUM_THREADS=str(t), OPENBLAS_NUM_THREADS=str(t))
+                env = dict(os.environ, HPC_NUM_THREADS=str(t), OPENBLAS_NUM_THREADS="1")
                 band = ["--band"] if "--band" in argv else []
                 text = subprocess.run(
                     [sys.executable, __file__, "--one", spec, str(t)] + band,
