@@ -266,6 +266,22 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Sym<'_, F,
     }
 }
 
+/// The columns of a triangle (`lower`) of order `n`, stored at most `reach` rows from its
+/// diagonal, that may store rows in `rows` off their diagonal (a superset: the caller meets
+/// each column with the rows).
+fn columns_meeting(
+    lower: bool,
+    reach: usize,
+    n: usize,
+    rows: std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    if lower {
+        rows.start.saturating_sub(reach)..rows.end.min(n)
+    } else {
+        rows.start..(rows.end + reach).min(n)
+    }
+}
+
 /// One of sym_mv's halves on the elements of `s` from `start`: with `dots`, each element's
 /// own row (`s_j += d x_j + (column j)^T x`); else the columns' products (`s[rows] += (column
 /// j) x_j`), from the columns that store those rows, at most `reach` rows from the diagonal.
@@ -296,12 +312,8 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for SymHalf<'_
             }
             return;
         }
-        let cols = if self.uplo == Uplo::Lower {
-            start.saturating_sub(self.reach)..(start + len).min(n)
-        } else {
-            start..(start + len + self.reach).min(n)
-        };
-        for j in cols {
+        let lower = self.uplo == Uplo::Lower;
+        for j in columns_meeting(lower, self.reach, n, start..start + len) {
             let (_, off, rows) = split(j);
             if let Some((part, mine)) = meet(rows.start, off, start, len) {
                 ops.axpy(part, x[j], &mut s[mine]);
@@ -413,9 +425,9 @@ fn tri<'c, T: GemmScalar + 'c>(
 }
 
 /// A triangular product on the elements of `z` from `start`, `x` the vector before it: with
-/// A (`plain`), each row's diagonal product, then the columns' products in the order of one
-/// pass ([`one_column`]), from the columns that store those rows, at most `reach` rows from
-/// the diagonal; with A^T or A^H, each element's row. Each element gets the sum one pass
+/// A (`plain`), the columns' products in the order of one pass ([`one_column`]), from the
+/// columns that store those rows, at most `reach` rows from the diagonal, each row's diagonal
+/// product at its own column; with A^T or A^H, each element's row. Each element gets the sum one pass
 /// gives it, bit for bit.
 struct TriProduct<'a, F, T> {
     plain: bool,
@@ -447,11 +459,7 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
         // One pass goes bottom-up for a lower A, top-down for an upper; a row's diagonal
         // product comes at its column, before any other column adds to it.
         let (lower, end) = (t.lower, start + len);
-        let cols = if lower {
-            start.saturating_sub(self.reach)..end.min(n)
-        } else {
-            start..(end + self.reach).min(n)
-        };
+        let cols = columns_meeting(lower, self.reach, n, start..end);
         for k in 0..cols.len() {
             let j = if lower {
                 cols.end - 1 - k
