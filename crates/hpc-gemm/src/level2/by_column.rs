@@ -628,22 +628,10 @@ fn one_column<O: ColumnOps, T: GemmScalar>(
             let s = ops.dot(off, &z[rows], t.conj);
             z[j] = if t.unit { z[j] } else { d * z[j] } + s;
         }
-        // Solve A z = b: z_j = b_j / d, then b[rows] -= off z_j. The next column's unknown
-        // first, by itself: it is read at once, and a load waits less on a scalar store than
-        // on a vector's. (The next is the first row of a lower column, the last of an upper.)
+        // Solve A z = b: z_j = b_j / d, then b[rows] -= off z_j.
         (true, true) => {
             z[j] = t.divide(z[j], d);
-            let w = -z[j];
-            if !off.is_empty() {
-                let (next, rest) = if t.lower {
-                    (rows.start, rows.start + 1..rows.end)
-                } else {
-                    (rows.end - 1, rows.start..rows.end - 1)
-                };
-                z[next] += off[next - rows.start] * w;
-                let part = &off[rest.start - rows.start..rest.end - rows.start];
-                ops.axpy(part, w, &mut z[rest]);
-            }
+            ops.axpy(off, -z[j], &mut z[rows]);
         }
         // Solve A^T z = b: z_j = (b_j - off . z[rows]) / d. The unknown solved last (the
         // first row of a lower column, the last of an upper) added after the others' sum,
