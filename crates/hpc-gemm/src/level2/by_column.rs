@@ -385,26 +385,25 @@ fn tri<'c, T: GemmScalar + 'c>(
     mut x: VecMut<'_, T>,
 ) {
     let mut z = x.to_vec();
+    let t = Triangle {
+        lower: uplo == Uplo::Lower,
+        conj: trans == Trans::ConjTrans,
+        unit: diag == Diag::Unit,
+    };
     // Products share out rows (A) or elements (A^T, A^H) of x, reading a copy of it; a
     // solve's columns wait on each other.
     let ways = if solve { 1 } else { ways::<T>(par, stored, n) };
     if ways == 1 {
         sweep::<T, _>(Tri {
             solve,
-            uplo,
             trans,
-            diag,
+            t,
             n,
             column,
             z: &mut z,
         });
     } else {
         let old = z.clone();
-        let t = Triangle {
-            lower: uplo == Uplo::Lower,
-            conj: trans == Trans::ConjTrans,
-            unit: diag == Diag::Unit,
-        };
         let work = triangle_work(t.lower, reach, n, trans == Trans::No);
         on_pieces(ways, &mut z, work, |start, z| {
             sweep::<T, _>(TriProduct {
@@ -480,9 +479,8 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
 /// tri's loop on `z`, a contiguous copy of x.
 struct Tri<'a, F, T> {
     solve: bool,
-    uplo: Uplo,
     trans: Trans,
-    diag: Diag,
+    t: Triangle,
     n: usize,
     column: F,
     z: &'a mut [T],
@@ -493,12 +491,7 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Tri<'_, F,
 
     #[inline(always)]
     fn run<O: ColumnOps>(self, ops: O) {
-        let (solve, trans, n, z) = (self.solve, self.trans, self.n, self.z);
-        let t = Triangle {
-            lower: self.uplo == Uplo::Lower,
-            conj: trans == Trans::ConjTrans,
-            unit: self.diag == Diag::Unit,
-        };
+        let (solve, trans, t, n, z) = (self.solve, self.trans, self.t, self.n, self.z);
         // The order in which each column meets only values it may use: a product needs the
         // entries not yet overwritten, a solve those already solved. Ascending for a lower A
         // solved or an upper A^T solved; a product the other way round.

@@ -6,7 +6,8 @@
 //! - `symv` and `hemv` blocked the same way, both halves of each panel at once (real: the
 //!   fused `DotAxpyF`), groups of block columns shared between threads;
 //! - `syr`, `her`, `syr2`, `her2` column by column on Level 1's kernels;
-//! - the band and packed routines column by column on Level 1's kernels ([`by_column`]).
+//! - the band and packed routines column by column on one-column forms of the fused kernels
+//!   ([`by_column`]).
 //!
 //! Other layouts (no unit stride) take hpc-core's reference loops. Arguments are checked as
 //! the reference checks them (`hpc_core::check`), before any kernel runs; vectors with other
@@ -247,7 +248,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         ger(self.par, false, alpha, x, y, a)
     }
 
-    /// Blocked as `trsv` ([`Fast::triangular_blocked`]).
+    /// Blocked as `trsv` (`Fast::triangular_blocked`).
     fn trmv(
         &self,
         uplo: Uplo,
@@ -264,7 +265,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         self.triangular_blocked(false, uplo, trans, diag, a, x)
     }
 
-    /// Blocked ([`Fast::triangular_blocked`]): the diagonal blocks by the reference's
+    /// Blocked (`Fast::triangular_blocked`): the diagonal blocks by the reference's
     /// substitution, the rest as gemv, so that most of the work is gemv's.
     fn trsv(
         &self,
@@ -514,9 +515,8 @@ impl Fast {
     /// `symv` (`herm`: `hemv`), blocked: each diagonal block ([`SYMV_BLOCK`]) by the
     /// reference, the stored panel of its columns below it (lower) or above it (upper), long
     /// columns either way, by both halves (the panel and its (conjugate) transpose) in one
-    /// pass (`DotAxpyF`). (The panel right of an upper block,
-    /// its transpose, would give the kernels columns of the block's order: `docs/tuning.md`,
-    /// "level2: symv".)
+    /// pass (`DotAxpyF`). (The panel right of an upper block, its transpose, would give the
+    /// kernels columns of the block's order: `docs/tuning.md`, "level2: symv".)
     ///
     /// Threads take [`symv_groups`] of consecutive block columns, each summed into a vector
     /// of its own; the vectors are then added in group order. The groups depend on `n` only,
