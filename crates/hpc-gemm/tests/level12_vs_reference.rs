@@ -295,7 +295,7 @@ fn gemv<T: GemmScalar>(
         .fold(T::Real::zero(), |s, v| s.max(v));
     // The axpy-form kernel rounds as the reference: bitwise. It runs where op(A) is read by
     // columns: A with unit row stride and no transpose, or A with unit column stride (and
-    // not the first) transposed, as `Fast::gemv` picks; other strides take the reference.
+    // not the first) transposed, as `Fast::gemv` picks; other strides copy op(A) by columns.
     let view = sa.view();
     let (rs, cs) = (view.row_stride(), view.col_stride());
     let axpy_form = if rs == 1 && cs > 0 {
@@ -1242,6 +1242,91 @@ where
                     same(*g, *w),
                     "{} {uplo:?} n {n}: y[{i}] {g:?} on {threads} threads, {w:?} on one",
                     if herm { "hemv" } else { "symv" }
+                );
+            }
+        }
+    }
+}
+
+/// gemv and ger on matrices with no unit stride (copied a block at a time into contiguous
+/// buffers, `level2::strided`), large enough to cross the blocks' rows and columns and to run
+/// on three threads: bitwise the reference on 1, 2 and 3 threads, every transpose, real and
+/// complex, with gaps left untouched.
+#[test]
+fn strided_matrices_match_the_reference_on_any_thread_count() {
+    strided_large::<f64>();
+    strided_large::<c64>();
+}
+
+fn strided_large<T: GemmScalar>()
+where
+    Fast: Level2<T>,
+{
+    use hpc_gemm::Par;
+    let (m, n) = (1100, 403);
+    let mut rng = Gen::new(17);
+    let vals: Vec<T> = random_vec(m * n, &mut rng, Data::Real);
+    let a = Dense::from_fn(m, n, |i, j| vals[i + j * m]);
+    let xl: Vec<T> = random_vec(m.max(n), &mut rng, Data::Real);
+    let y0: Vec<T> = random_vec(m.max(n), &mut rng, Data::Real);
+    let (alpha, beta): (T, T) = (scalar(1.5, -0.25), scalar(-0.5, 0.75));
+    let row_step2 = Layout {
+        row_major: true,
+        step: 2,
+        pad: 1,
+        neg_rows: false,
+        neg_cols: false,
+    };
+    let neg = Layout {
+        row_major: false,
+        step: 2,
+        pad: 0,
+        neg_rows: true,
+        neg_cols: true,
+    };
+    for layout in [row_step2, neg] {
+        let sa = Stored::new(&a, layout, nan());
+        for threads in [1, 2, 3] {
+            let f = Fast::new(Par::from_count(threads));
+            for trans in [Trans::No, Trans::Trans, Trans::ConjTrans] {
+                let (lx, ly) = if trans == Trans::No { (n, m) } else { (m, n) };
+                let sx = StoredVec::new(&xl[..lx], 1, nan());
+                let mut got = StoredVec::new(&y0[..ly], -2, nan());
+                let mut want = StoredVec::new(&y0[..ly], -2, nan());
+                f.gemv(trans, alpha, sa.view(), sx.view(), beta, got.view_mut())
+                    .unwrap();
+                Reference
+                    .gemv(trans, alpha, sa.view(), sx.view(), beta, want.view_mut())
+                    .unwrap();
+                assert_same(
+                    &got,
+                    &want,
+                    &format!("gemv {trans:?} {layout:?} {threads}t"),
+                );
+            }
+            for conj in [false, true] {
+                let (sx, sy) = (
+                    StoredVec::new(&xl[..m], 1, nan()),
+                    StoredVec::new(&y0[..n], 3, nan()),
+                );
+                let (mut g, mut w) = (
+                    Stored::new(&a, layout, nan()),
+                    Stored::new(&a, layout, nan()),
+                );
+                if conj {
+                    f.gerc(alpha, sx.view(), sy.view(), g.view_mut()).unwrap();
+                    Reference
+                        .gerc(alpha, sx.view(), sy.view(), w.view_mut())
+                        .unwrap();
+                } else {
+                    f.geru(alpha, sx.view(), sy.view(), g.view_mut()).unwrap();
+                    Reference
+                        .geru(alpha, sx.view(), sy.view(), w.view_mut())
+                        .unwrap();
+                }
+                assert!(
+                    g.buf.iter().zip(&w.buf).all(|(&p, &q)| same(p, q)),
+                    "ger conj {conj} {layout:?} {threads}t differs from the reference"
                 );
             }
         }

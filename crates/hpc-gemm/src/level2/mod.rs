@@ -9,12 +9,14 @@
 //! - the band and packed routines column by column on one-column forms of the fused kernels
 //!   ([`by_column`]).
 //!
-//! Other layouts (no unit stride) take hpc-core's reference loops. Arguments are checked as
+//! Matrices with no unit stride run the same kernels on blocks copied into contiguous buffers
+//! ([`strided`]; symv and hemv through their gemv on such matrices). Arguments are checked as
 //! the reference checks them (`hpc_core::check`), before any kernel runs; vectors with other
 //! increments are gathered into contiguous copies (`O(n)` beside the matrix's `O(mn)`).
 
 mod by_column;
 mod kernels;
+mod strided;
 
 use hpc_core::check::{
     check_gemv_shapes, check_ger_shapes, check_len, check_square, check_sym_shapes,
@@ -135,9 +137,9 @@ impl<T: GemmScalar> Level2<T> for Fast {
         check_gemv_shapes("gemv", trans, a.rows(), a.cols(), x.len(), y.len())?;
         // Complex kernels need two lanes a vector (every ISA but the portable one).
         let kernels = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
-        let Some((p, ld, flipped)) = columns(&a).filter(|_| kernels && !a.is_empty()) else {
+        if !kernels || a.is_empty() {
             return Reference.gemv(trans, alpha, a, x, beta, y);
-        };
+        }
         if alpha == T::zero() && beta == T::one() {
             return Ok(());
         }
@@ -145,6 +147,12 @@ impl<T: GemmScalar> Level2<T> for Fast {
         if alpha == T::zero() {
             return Ok(());
         }
+        let Some((p, ld, flipped)) = columns(&a) else {
+            let mut s = vec![T::zero(); y.len()];
+            strided::gemv(self.par, trans, &a, &gathered(&x), &mut s);
+            add_scaled(alpha, &s, &mut y);
+            return Ok(());
+        };
         // The stored matrix is column-major `rows x cols` at `p`; op(A) is it or its transpose.
         let (rows, cols) = if flipped {
             (a.cols(), a.rows())
@@ -718,11 +726,12 @@ fn disjoint<T>(
     }
 }
 
-/// `syr`/`her` (`y` absent) and `syr2`/`her2` on the `uplo` triangle of a matrix with unit
-/// row stride, column by column as the reference: each column's part off the diagonal by
+/// `syr`/`her` (`y` absent) and `syr2`/`her2` on the `uplo` triangle, column by column as the
+/// reference (a column of a matrix with no unit row stride copied out and back,
+/// [`strided::Strided::on_column`]): each column's part off the diagonal by
 /// Level 1's `axpy` (rank 1) or `Axpy2` (rank 2) kernel, which round as the reference does,
 /// the diagonal element as the reference computes it (for `her`, its real part). Columns are
-/// shared between threads. Other layouts take the reference.
+/// shared between threads.
 #[allow(clippy::too_many_arguments)]
 fn rank_update<T: GemmScalar>(
     par: Par,
@@ -742,62 +751,61 @@ fn rank_update<T: GemmScalar>(
     if n == 0 || alpha == T::zero() {
         return Ok(());
     }
-    let (rs, cs) = (a.row_stride(), a.col_stride());
-    if rs != 1 || cs <= 0 {
-        let real = alpha.re();
-        return match (routine, y) {
-            ("syr", _) => Reference.syr(uplo, alpha, x, a),
-            ("her", _) => Reference.her(uplo, real, x, a),
-            ("syr2", Some(y)) => Reference.syr2(uplo, alpha, x, y, a),
-            (_, y) => Reference.her2(uplo, alpha, x, y.expect("her2 has y"), a),
-        };
-    }
     let cj = |v: T| if herm { v.conj() } else { v };
     let xs = gathered(&x);
     let ys = y.as_ref().map(gathered);
-    let (data, off) = a.raw_parts_mut();
-    let base = Shared(data[off..].as_mut_ptr().cast_const());
-    let cs = cs as usize;
+    let unit = a.row_stride() == 1;
+    let m = strided::Strided::of_mut(&mut a);
+    // Column j's stored part, `col[k]` its row `span.start + k`: the rows of the triangle off
+    // the diagonal by Level 1's kernels, then the diagonal element.
+    let update = |j: usize, span: std::ops::Range<usize>, col: &mut [T]| {
+        let d = j - span.start;
+        let (xj, yj) = (xs[j], ys.as_ref().map_or(T::zero(), |y| y[j]));
+        if xj == T::zero() && yj == T::zero() {
+            if herm {
+                col[d] = T::from_real(col[d].re());
+            }
+            return;
+        }
+        let (t1, t2) = match &ys {
+            None => (alpha * cj(xj), T::zero()),
+            Some(_) => (alpha * cj(yj), cj(alpha * xj)),
+        };
+        let (rows, off) = if uplo == Uplo::Lower {
+            (j + 1..span.end, &mut col[1..])
+        } else {
+            (0..j, &mut col[..j])
+        };
+        match &ys {
+            None => crate::level1::axpy_slice(t1, &xs[rows], off),
+            Some(ys) => crate::level1::axpy2_slice(t1, &xs[rows.clone()], t2, &ys[rows], off),
+        }
+        let mut sum = xs[j] * t1;
+        if let Some(ys) = &ys {
+            sum += ys[j] * t2;
+        }
+        col[d] = if herm {
+            T::from_real(col[d].re() + sum.re())
+        } else {
+            col[d] + sum
+        };
+    };
     let ways = crate::fork::ways(par, n * n / 2, PAR_ELEMENTS, n);
     let chunk = n.div_ceil(ways);
     crate::fork::for_each(ways, |t| {
         for j in t * chunk..((t + 1) * chunk).min(n) {
-            // SAFETY: column j (`n` elements from `j * cs`) is inside A's storage, columns do
-            // not overlap (a valid view), and only this share writes column j.
-            let col =
-                unsafe { std::slice::from_raw_parts_mut(base.get().add(j * cs).cast_mut(), n) };
-            let (xj, yj) = (xs[j], ys.as_ref().map_or(T::zero(), |y| y[j]));
-            if xj == T::zero() && yj == T::zero() {
-                if herm {
-                    col[j] = T::from_real(col[j].re());
-                }
-                continue;
-            }
-            let (t1, t2) = match &ys {
-                None => (alpha * cj(xj), T::zero()),
-                Some(_) => (alpha * cj(yj), cj(alpha * xj)),
-            };
-            // The rows of the triangle off the diagonal.
-            let rows = if uplo == Uplo::Lower { j + 1..n } else { 0..j };
-            match &ys {
-                None => crate::level1::axpy_slice(t1, &xs[rows.clone()], &mut col[rows]),
-                Some(ys) => crate::level1::axpy2_slice(
-                    t1,
-                    &xs[rows.clone()],
-                    t2,
-                    &ys[rows.clone()],
-                    &mut col[rows],
-                ),
-            }
-            let mut update = xs[j] * t1;
-            if let Some(ys) = &ys {
-                update += ys[j] * t2;
-            }
-            col[j] = if herm {
-                T::from_real(col[j].re() + update.re())
+            let span = if uplo == Uplo::Lower { j..n } else { 0..j + 1 };
+            if unit {
+                // SAFETY: rows `span` of column j are inside A's storage, contiguous (unit row
+                // stride), columns do not overlap (a valid view), and only this share writes
+                // column j.
+                let col =
+                    unsafe { std::slice::from_raw_parts_mut(m.at(span.start, j), span.len()) };
+                update(j, span, col);
             } else {
-                col[j] + update
-            };
+                // SAFETY: as above, without the contiguity.
+                unsafe { m.on_column(j, span.clone(), |col| update(j, span, col)) };
+            }
         }
     });
     Ok(())
@@ -821,12 +829,24 @@ fn ger<T: GemmScalar>(
     if rows == 0 || cols == 0 || alpha == T::zero() {
         return Ok(());
     }
+    // Complex kernels need two lanes a vector (every ISA but the portable one).
+    let fused = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
     if rs != 1 || cs <= 0 {
-        return if conj {
-            Reference.gerc(alpha, x, y, a)
-        } else {
-            Reference.geru(alpha, x, y, a)
-        };
+        if !fused {
+            return if conj {
+                Reference.gerc(alpha, x, y, a)
+            } else {
+                Reference.geru(alpha, x, y, a)
+            };
+        }
+        let ys: Vec<T> = (0..cols).map(|j| y.get(j)).collect();
+        let skip: Vec<bool> = ys.iter().map(|&v| v == T::zero()).collect();
+        let t: Vec<T> = ys
+            .iter()
+            .map(|&v| alpha * if conj { v.conj() } else { v })
+            .collect();
+        strided::ger(par, &mut a, &gathered(&x), &t, &skip);
+        return Ok(());
     }
     let xs = gathered(&x);
     let (data, off) = a.raw_parts_mut();
@@ -834,8 +854,6 @@ fn ger<T: GemmScalar>(
     let cs = cs as usize;
     let ways = crate::fork::ways(par, rows * cols, PAR_GER_ELEMENTS, cols);
     let chunk = cols.div_ceil(ways);
-    // Complex kernels need two lanes a vector (every ISA but the portable one).
-    let fused = !T::IS_COMPLEX || crate::selected_isa() != crate::Isa::Scalar;
     crate::fork::for_each(ways, |t| {
         // The share's columns whose `y_j` is not zero, and their multipliers `alpha y_j`.
         let (mut ptrs, mut ts) = (Vec::new(), Vec::new());
