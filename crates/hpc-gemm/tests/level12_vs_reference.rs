@@ -1124,7 +1124,7 @@ where
     use hpc_gemm::Par;
     let mut rng = Gen::new(33);
     let (alpha, beta) = (scalar::<T>(0.7, -0.2), scalar::<T>(1.3, 0.1));
-    for (n, k) in [(3000usize, 40usize), (700, 500)] {
+    for (n, k) in [(3000usize, 40usize), (1300, 900)] {
         let full = Dense::<T>::random(n, n, &mut rng, Data::Real);
         let x: Vec<T> = random_vec(n, &mut rng, Data::Real);
         let y0: Vec<T> = random_vec(n, &mut rng, Data::Real);

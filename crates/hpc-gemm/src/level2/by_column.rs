@@ -459,12 +459,30 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
         // product comes at its column, before any other column adds to it.
         let (lower, end) = (t.lower, start + len);
         let cols = columns_meeting(lower, self.reach, n, start..end);
-        for k in 0..cols.len() {
-            let j = if lower {
+        let at = |k: usize| {
+            if lower {
                 cols.end - 1 - k
             } else {
                 cols.start + k
-            };
+            }
+        };
+        // Whether column `at(k)` stores many of the piece's rows (a step of four is worth it).
+        let long = |k: usize| {
+            let rows = split(at(k)).2;
+            rows.end.min(end).saturating_sub(rows.start.max(start)) >= SOLVE_ROWS
+        };
+        let mut k = 0;
+        while k < cols.len() {
+            if k + SOLVE_COLS <= cols.len() && (k..k + SOLVE_COLS).all(long) {
+                let parts: [_; SOLVE_COLS] =
+                    core::array::from_fn(|c| (at(k + c), split(at(k + c))));
+                let first = at(if lower { k + SOLVE_COLS - 1 } else { k });
+                let w = parts.each_ref().map(|&(j, _)| x[j]);
+                product_step(ops, t, first..first + SOLVE_COLS, parts, w, z, start);
+                k += SOLVE_COLS;
+                continue;
+            }
+            let j = at(k);
             let (d, off, rows) = split(j);
             if !t.unit && (start..end).contains(&j) {
                 z[j - start] = d * x[j];
@@ -472,6 +490,7 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
             if let Some((part, mine)) = meet(rows.start, off, start, len) {
                 ops.axpy(part, x[j], &mut z[mine]);
             }
+            k += 1;
         }
     }
 }
@@ -515,8 +534,8 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for Tri<'_, F,
 }
 
 /// The `n` steps of [`Tri`] (`SOLVE`: a solve; `PLAIN`: with A itself, else its (conjugate)
-/// transpose), `column(step)` giving the step's column and its split: a solve takes
-/// [`SOLVE_COLS`] columns a step where they are long, else one by one.
+/// transpose), `column(step)` giving the step's column and its split: a solve, and a product
+/// with A, take [`SOLVE_COLS`] columns a step where they are long, else one by one.
 #[inline(always)]
 fn walk<'c, O: ColumnOps, T: GemmScalar + 'c, const SOLVE: bool, const PLAIN: bool>(
     ops: O,
@@ -530,7 +549,7 @@ fn walk<'c, O: ColumnOps, T: GemmScalar + 'c, const SOLVE: bool, const PLAIN: bo
     while step < n {
         let (j, part) = column(step);
         let long = |step| column(step).1.1.len() >= SOLVE_ROWS;
-        if SOLVE
+        if (SOLVE || PLAIN)
             && step + SOLVE_COLS <= n
             && part.1.len() >= SOLVE_ROWS
             && (1..SOLVE_COLS).all(|c| long(step + c))
@@ -541,10 +560,13 @@ fn walk<'c, O: ColumnOps, T: GemmScalar + 'c, const SOLVE: bool, const PLAIN: bo
             } else {
                 n - step - SOLVE_COLS..n - step
             };
-            if PLAIN {
-                solve_step(ops, t, rows, parts, z);
-            } else {
-                solve_step_transposed(ops, t, rows, parts, z);
+            match (SOLVE, PLAIN) {
+                (true, true) => solve_step(ops, t, rows, parts, z),
+                (true, false) => solve_step_transposed(ops, t, rows, parts, z),
+                _ => {
+                    let w = parts.each_ref().map(|&(j, _)| z[j]);
+                    product_step(ops, t, rows, parts, w, z, 0);
+                }
             }
             step += SOLVE_COLS;
         } else {
@@ -746,6 +768,54 @@ fn solve_step<O: ColumnOps, T: GemmScalar, const C: usize>(
     for (((_, (_, off, rows)), &w), own) in parts.iter().zip(&w).zip(own) {
         if !own.is_empty() {
             ops.axpy(rows_of(off, rows, &own), w, &mut z[own]);
+        }
+    }
+}
+
+/// A step of `x <- A x` on the columns `parts` (in the order of one pass, their indices the
+/// rows `block`), `w` their entries of x before the product, over the rows `start ..<
+/// start + z.len()` of the result, held in `z`: the rows inside the step one by one, each
+/// column's diagonal product at the column, then the rows outside the step by all the columns
+/// in one pass ([`ColumnOps::axpy_n`]; the rows only some columns store one column at a
+/// time). Every element gets the same products, in the same order, as [`one_column`] gives it.
+#[inline(always)]
+fn product_step<O: ColumnOps, T: GemmScalar, const C: usize>(
+    ops: O,
+    t: Triangle,
+    block: std::ops::Range<usize>,
+    parts: [(usize, Split<'_, T>); C],
+    w: [T; C],
+    z: &mut [T],
+    start: usize,
+) {
+    let end = start + z.len();
+    let inside =
+        |r: &std::ops::Range<usize>| r.start.max(start)..r.end.min(end).max(r.start.max(start));
+    for (&(j, (d, off, ref rows)), &w) in parts.iter().zip(&w) {
+        // The rows inside the step that column j stores: those of the columns before it.
+        for r in inside(&(rows.start.max(block.start)..rows.end.min(block.end))) {
+            z[r - start] += off[r - rows.start] * w;
+        }
+        if !t.unit && (start..end).contains(&j) {
+            z[j - start] = d * w;
+        }
+    }
+    let (common, own) = outside_rows(t.lower, &block, &parts);
+    let common = inside(&common);
+    if !common.is_empty() {
+        let cols = parts
+            .each_ref()
+            .map(|(_, (_, off, rows))| rows_of(off, rows, &common));
+        ops.axpy_n(cols, w, &mut z[common.start - start..common.end - start]);
+    }
+    for (((_, (_, off, rows)), &w), own) in parts.iter().zip(&w).zip(own) {
+        let own = inside(&own);
+        if !own.is_empty() {
+            ops.axpy(
+                rows_of(off, rows, &own),
+                w,
+                &mut z[own.start - start..own.end - start],
+            );
         }
     }
 }
