@@ -471,9 +471,11 @@ impl<'c, T: GemmScalar + 'c, F: Fn(usize) -> Column<'c, T>> Sweep for TriProduct
             let rows = split(at(k)).2;
             rows.end.min(end).saturating_sub(rows.start.max(start)) >= SOLVE_ROWS
         };
+        // No column is long in a band narrower than a step's columns.
+        let steps = self.reach >= SOLVE_ROWS;
         let mut k = 0;
         while k < cols.len() {
-            if k + SOLVE_COLS <= cols.len() && (k..k + SOLVE_COLS).all(long) {
+            if steps && k + SOLVE_COLS <= cols.len() && (k..k + SOLVE_COLS).all(long) {
                 let parts: [_; SOLVE_COLS] =
                     core::array::from_fn(|c| (at(k + c), split(at(k + c))));
                 let first = at(if lower { k + SOLVE_COLS - 1 } else { k });
