@@ -28,7 +28,7 @@ fn unit<'s, T: Scalar>(v: &'s VecRef<'_, T>) -> Option<&'s [T]> {
 }
 
 /// The elements of a writable vector of increment 1, or `None`.
-fn unit_mut<'s, T: Scalar>(v: &'s mut VecMut<'_, T>) -> Option<&'s mut [T]> {
+pub(crate) fn unit_mut<'s, T: Scalar>(v: &'s mut VecMut<'_, T>) -> Option<&'s mut [T]> {
     let (len, inc) = (v.len(), v.inc());
     let (data, off) = v.raw_parts_mut();
     (inc == 1 || len <= 1).then(|| &mut data[off..off + len])

@@ -384,7 +384,12 @@ fn tri<'c, T: GemmScalar + 'c>(
     column: impl Fn(usize) -> Column<'c, T> + Sync,
     mut x: VecMut<'_, T>,
 ) {
-    let mut z = x.to_vec();
+    // x itself where it is contiguous, else a contiguous copy written back at the end.
+    let mut copy = (x.inc() != 1).then(|| x.to_vec());
+    let z: &mut [T] = match copy.as_mut() {
+        Some(z) => z,
+        None => crate::level1::unit_mut(&mut x).expect("increment 1"),
+    };
     let t = Triangle {
         lower: uplo == Uplo::Lower,
         conj: trans == Trans::ConjTrans,
@@ -400,12 +405,12 @@ fn tri<'c, T: GemmScalar + 'c>(
             t,
             n,
             column,
-            z: &mut z,
+            z,
         });
     } else {
-        let old = z.clone();
+        let old = z.to_vec();
         let work = triangle_work(t.lower, reach, n, trans == Trans::No);
-        on_pieces(ways, &mut z, work, |start, z| {
+        on_pieces(ways, z, work, |start, z| {
             sweep::<T, _>(TriProduct {
                 plain: trans == Trans::No,
                 t,
@@ -418,8 +423,10 @@ fn tri<'c, T: GemmScalar + 'c>(
             })
         });
     }
-    for (i, v) in z.into_iter().enumerate() {
-        x.set(i, v);
+    if let Some(z) = copy {
+        for (i, v) in z.into_iter().enumerate() {
+            x.set(i, v);
+        }
     }
 }
 

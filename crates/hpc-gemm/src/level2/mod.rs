@@ -103,6 +103,12 @@ fn zeros_placed_like<T: Scalar>(buf: &mut Vec<T>, len: usize, like: *const T) ->
 
 /// `y <- y + alpha s`, then written into `y`, as the reference's last step does.
 fn add_scaled<T: Scalar>(alpha: T, s: &[T], y: &mut VecMut<'_, T>) {
+    if let Some(y) = crate::level1::unit_mut(y) {
+        for (y, &v) in y.iter_mut().zip(s) {
+            *y += alpha * v;
+        }
+        return;
+    }
     for (i, &v) in s.iter().enumerate() {
         y.set(i, y.get(i) + alpha * v);
     }
