@@ -122,8 +122,9 @@ fn scale_by_beta<T: GemmScalar>(beta: T, y: &mut VecMut<'_, T>) {
     }
     let len = y.len();
     if beta == T::zero() {
-        for i in 0..len {
-            y.set(i, T::zero());
+        match crate::level1::unit_mut(y) {
+            Some(y) => y.fill(T::zero()),
+            None => (0..len).for_each(|i| y.set(i, T::zero())),
         }
     } else {
         crate::level1::scal_in_place(beta, y);
