@@ -11,6 +11,7 @@
 //!   The views' constructors (`MatRef::from_strided`, `MatRef::from_raw_parts`, ...) run them,
 //!   and the bindings build every view through those constructors.
 
+use crate::batch::{BatchMut, BatchRef};
 use crate::error::{Error, ErrorKind, Result, invalid, mismatch};
 use crate::scalar::Scalar;
 use crate::view::{BandRef, MatMut, MatRef};
@@ -166,8 +167,54 @@ pub fn check_gemm<T: Scalar>(
     b: &MatRef<'_, T>,
     c: &MatMut<'_, T>,
 ) -> Result<(usize, usize, usize)> {
-    let (m, k) = op_dims(transa, a.rows(), a.cols());
-    let (kb, n) = op_dims(transb, b.rows(), b.cols());
+    gemm_shapes(
+        "gemm",
+        (transa, a.rows(), a.cols()),
+        (transb, b.rows(), b.cols()),
+        (c.rows(), c.cols()),
+    )
+}
+
+/// Validates a batched gemm: as many matrices in each stack, each product's shapes as
+/// [`check_gemm`] has them. Returns `(m, n, k)`.
+pub fn check_gemm_batch<T: Scalar>(
+    transa: Trans,
+    transb: Trans,
+    a: &BatchRef<'_, T>,
+    b: &BatchRef<'_, T>,
+    c: &BatchMut<'_, T>,
+) -> Result<(usize, usize, usize)> {
+    const R: &str = "gemm_batch";
+    for (name, count) in [("a", a.count()), ("b", b.count())] {
+        if count != c.count() {
+            return Err(mismatch(
+                R,
+                name,
+                format!(
+                    "{} holds {count} matrices but C holds {}: every stack has one matrix a product (a batch stride of 0 repeats one)",
+                    name.to_uppercase(),
+                    c.count()
+                ),
+            ));
+        }
+    }
+    gemm_shapes(
+        R,
+        (transa, a.rows(), a.cols()),
+        (transb, b.rows(), b.cols()),
+        (c.rows(), c.cols()),
+    )
+}
+
+/// The shapes of a product: op(A) `m x k` (A stored `rows x cols`), op(B) `k x n`, C `m x n`.
+fn gemm_shapes(
+    routine: &'static str,
+    (transa, ar, ac): (Trans, usize, usize),
+    (transb, br, bc): (Trans, usize, usize),
+    (cr, cc): (usize, usize),
+) -> Result<(usize, usize, usize)> {
+    let (m, k) = op_dims(transa, ar, ac);
+    let (kb, n) = op_dims(transb, br, bc);
     if kb != k {
         let stored = |name: &str, t: Trans, r: usize, c: usize| match t {
             Trans::No => String::new(),
@@ -175,16 +222,22 @@ pub fn check_gemm<T: Scalar>(
             Trans::ConjTrans => format!(" ({name} {r} x {c}, conjugate-transposed)"),
         };
         return Err(mismatch(
-            "gemm",
+            routine,
             "b",
             format!(
                 "op(A) is {m} x {k}{} but op(B) is {kb} x {n}{}: op(B) must have k = {k} rows",
-                stored("A", transa, a.rows(), a.cols()),
-                stored("B", transb, b.rows(), b.cols())
+                stored("A", transa, ar, ac),
+                stored("B", transb, br, bc)
             ),
         ));
     }
-    check_c("gemm", c, m, n, "op(A) op(B)")?;
+    if (cr, cc) != (m, n) {
+        return Err(mismatch(
+            routine,
+            "c",
+            format!("C is {cr} x {cc} but op(A) op(B) is {m} x {n}"),
+        ));
+    }
     Ok((m, n, k))
 }
 
@@ -355,28 +408,41 @@ pub fn check_no_self_overlap(
     rs: isize,
     cs: isize,
 ) -> Result<()> {
-    if rows == 0 || cols == 0 {
-        // No elements, so none written twice, whatever the strides (NumPy gives empty arrays
-        // zero strides).
+    if distinct(&[rows, cols], &[rs, cs]) {
         return Ok(());
     }
-    let mut dims = vec![(rows, rs.unsigned_abs()), (cols, cs.unsigned_abs())];
-    dims.retain(|&(d, _)| d > 1);
+    Err(invalid(
+        routine,
+        "strides",
+        format!(
+            "a writable {rows} x {cols} view with row stride {rs} and column stride {cs} would write some elements twice"
+        ),
+    ))
+}
+
+/// Whether the elements of a view of `dims` with `strides` are at distinct locations, by the
+/// sufficient test the views use: sorted by stride magnitude, each stride steps over the
+/// whole extent of the dimensions before it. A view with no element passes (NumPy gives empty
+/// arrays zero strides).
+pub fn distinct(dims: &[usize], strides: &[isize]) -> bool {
+    if dims.contains(&0) {
+        return true;
+    }
+    let mut dims: Vec<(usize, usize)> = dims
+        .iter()
+        .zip(strides)
+        .filter(|&(&d, _)| d > 1)
+        .map(|(&d, &s)| (d, s.unsigned_abs()))
+        .collect();
     dims.sort_by_key(|&(_, s)| s);
     let mut covered = 1usize; // elements spanned by the dimensions so far
     for &(d, s) in &dims {
         if s < covered {
-            return Err(invalid(
-                routine,
-                "strides",
-                format!(
-                    "a writable {rows} x {cols} view with row stride {rs} and column stride {cs} would write some elements twice"
-                ),
-            ));
+            return false;
         }
         covered = s.saturating_mul(d);
     }
-    Ok(())
+    true
 }
 
 /// Checks a leading dimension: at least `min` (`what` names it) and at least 1.

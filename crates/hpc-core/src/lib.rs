@@ -5,7 +5,8 @@
 //! - [`Scalar`]: one trait for the four BLAS types `f32`, `f64`, [`c32`], [`c64`];
 //! - strided views: [`MatRef`]/[`MatMut`] with general row and column strides (any sign),
 //!   [`VecRef`]/[`VecMut`] with BLAS increments, [`BandRef`] for band storage and
-//!   [`PackedRef`]/[`PackedMut`] for packed storage, each checked once when it is made;
+//!   [`PackedRef`]/[`PackedMut`] for packed storage, and [`BatchRef`]/[`BatchMut`] for stacks
+//!   of matrices (a batch stride, 0 to repeat one), each checked once when it is made;
 //! - the BLAS as traits: [`Level1`], [`RealLevel1`], [`MixedDot`], [`Level2`] and [`Level3`],
 //!   covering every routine of the reference BLAS 3.11 for all four types;
 //! - [`reference::Reference`]: a plain, safe, loop-by-loop implementation of all of them that
@@ -38,6 +39,7 @@
 //! # Ok::<(), hpc_core::Error>(())
 //! ```
 
+mod batch;
 pub mod check;
 pub mod complex;
 mod error;
@@ -46,6 +48,7 @@ mod scalar;
 mod traits;
 mod view;
 
+pub use batch::{BatchMut, BatchRef};
 pub use error::{Error, ErrorKind, Result};
 pub use scalar::{RealScalar, Scalar, c32, c64};
 pub use traits::{Level1, Level2, Level3, MixedDot, RealLevel1};

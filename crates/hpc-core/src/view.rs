@@ -231,6 +231,11 @@ impl<'a, T: Scalar> MatRef<'a, T> {
 
     common_mat_methods!();
 
+    /// The whole slice, for `'a`, and the position of element (0, 0) in it.
+    pub(crate) fn into_parts(self) -> (&'a [T], usize) {
+        (self.data, self.offset)
+    }
+
     /// The transpose: the same elements with rows and columns swapped (no copy).
     pub fn transpose(self) -> MatRef<'a, T> {
         MatRef {
@@ -464,6 +469,11 @@ impl<'a, T: Scalar> MatMut<'a, T> {
     /// The underlying slice and the position of element (0, 0), writable.
     pub fn raw_parts_mut(&mut self) -> (&mut [T], usize) {
         (&mut self.data[..], self.offset)
+    }
+
+    /// The whole slice, writable for `'a`, and the position of element (0, 0) in it.
+    pub(crate) fn into_parts(self) -> (&'a mut [T], usize) {
+        (self.data, self.offset)
     }
 }
 

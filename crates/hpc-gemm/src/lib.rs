@@ -27,6 +27,9 @@
 //!  (symm/hemm); level3/ builds the Level 3 BLAS on it.
 //! ```
 //!
+//! [`gemm_batch`] (`batch.rs`) runs stacks of products ([`hpc_core::BatchRef`]): small ones
+//! shared out whole between threads, large ones one after another on every thread.
+//!
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
 //! gets the tuned real kernels (small complex products: re/im accumulator pairs, `small.rs`).
 //! Threads come from rayon: [`Par`] per call, [`default_threads`] (`HPC_NUM_THREADS`) for the
@@ -52,6 +55,7 @@
 //! # Ok::<(), hpc_core::Error>(())
 //! ```
 
+mod batch;
 mod blocking;
 mod buffer;
 mod canonical;
@@ -70,6 +74,7 @@ mod registry;
 mod simd;
 mod small;
 
+pub use batch::gemm_batch;
 pub use blocking::{Blocking, Caches, Cpu};
 pub use kernels::Isa;
 pub use level3::Fast;

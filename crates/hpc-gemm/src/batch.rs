@@ -1,0 +1,141 @@
+//! Batched GEMM: `C_b <- alpha op(A_b) op(B_b) + beta C_b` for every matrix `b` of three
+//! stacks ([`BatchRef`], [`BatchMut`]; a batch stride of 0 repeats one A or B).
+//!
+//! Scheduling: a product large enough to take every thread runs on all of them, one product
+//! after another; smaller products are shared out whole, consecutive runs of them to each
+//! thread, each product on one thread. Either way every product is the single GEMM on its
+//! operands, whose bits do not depend on its thread count, so neither do the batch's.
+
+use hpc_core::check::check_gemm_batch;
+use hpc_core::{BatchMut, BatchRef, Result, Trans};
+
+use crate::problem::{Problem, Region, Structure};
+use crate::raw::{RawMat, RawMatMut};
+use crate::{GemmScalar, PAR_THRESHOLD, Par, gemm_raw, threads_for};
+
+/// A stack as the raw matrix of its first product and the step to the next.
+#[derive(Clone, Copy)]
+struct Stack<M> {
+    first: M,
+    step: isize,
+}
+
+impl<T> Stack<RawMat<T>> {
+    fn of(s: &BatchRef<'_, T>) -> Self
+    where
+        T: hpc_core::Scalar,
+    {
+        let (data, off) = s.raw_parts();
+        Stack {
+            first: RawMat {
+                // An element of a non-empty stack; never read through for an empty one.
+                ptr: data.as_ptr().wrapping_add(off),
+                rows: s.rows(),
+                cols: s.cols(),
+                rs: s.row_stride(),
+                cs: s.col_stride(),
+            },
+            step: s.batch_stride(),
+        }
+    }
+
+    fn at(self, b: usize) -> RawMat<T> {
+        RawMat {
+            ptr: self.first.ptr.wrapping_offset(b as isize * self.step),
+            ..self.first
+        }
+    }
+}
+
+impl<T> Stack<RawMatMut<T>> {
+    fn at(self, b: usize) -> RawMatMut<T> {
+        RawMatMut {
+            ptr: self.first.ptr.wrapping_offset(b as isize * self.step),
+            ..self.first
+        }
+    }
+}
+
+/// `C_b <- alpha op(A_b) op(B_b) + beta C_b` for `b` in `0..count`, `op` as `transa` and
+/// `transb` (identity, transpose or conjugate transpose), any strides; A and B may repeat one
+/// matrix (batch stride 0). With beta = 0, C is not read.
+///
+/// # Errors
+/// [`hpc_core::ErrorKind::DimensionMismatch`] if the stacks do not hold as many matrices, or
+/// the shapes do not agree as [`crate::gemm_op`]'s must.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_batch<T: GemmScalar>(
+    transa: Trans,
+    transb: Trans,
+    alpha: T,
+    a: BatchRef<'_, T>,
+    b: BatchRef<'_, T>,
+    beta: T,
+    mut c: BatchMut<'_, T>,
+    par: Par,
+) -> Result<()> {
+    let (m, n, k) = check_gemm_batch(transa, transb, &a, &b, &c)?;
+    let count = c.count();
+    if count == 0 || m == 0 || n == 0 {
+        return Ok(());
+    }
+    let (sa, sb) = (Stack::of(&a), Stack::of(&b));
+    let (rs, cs, step) = (c.row_stride(), c.col_stride(), c.batch_stride());
+    let (data, off) = c.raw_parts_mut();
+    let sc = Stack {
+        first: RawMatMut {
+            ptr: data[off..].as_mut_ptr(),
+            rows: m,
+            cols: n,
+            rs,
+            cs,
+        },
+        step,
+    };
+    let product = |i: usize, par: Par| {
+        let (a, conj_a) = sa.at(i).op(transa);
+        let (b, conj_b) = sb.at(i).op(transb);
+        let p = Problem {
+            alpha,
+            a,
+            conj_a,
+            b,
+            conj_b,
+            beta,
+            c: sc.at(i),
+            region: Region::All,
+            structure: Structure::General,
+        };
+        // SAFETY: the stacks were checked by their constructors (every element in bounds, C's
+        // elements distinct across the whole stack), so product i reads its A and B and writes
+        // its own C only, which `c`'s borrow keeps for this call.
+        unsafe { gemm_raw(p, par) };
+    };
+    let whole = threads_for::<T>(par, m, n, k);
+    let ways = shares::<T>(par, count, (m, n, k));
+    if whole >= ways {
+        for i in 0..count {
+            product(i, par);
+        }
+        return Ok(());
+    }
+    let chunk = count.div_ceil(ways);
+    crate::fork::for_each(ways, |t| {
+        for i in t * chunk..((t + 1) * chunk).min(count) {
+            product(i, Par::Seq);
+        }
+    });
+    Ok(())
+}
+
+/// Threads for whole products of a batch: at most one a product, each thread at least
+/// [`PAR_THRESHOLD`] of work (as [`threads_for`] counts it).
+fn shares<T: GemmScalar>(par: Par, count: usize, (m, n, k): (usize, usize, usize)) -> usize {
+    let real_madds = if T::IS_COMPLEX { 4 } else { 1 };
+    let work = m
+        .saturating_mul(n)
+        .saturating_mul(k.max(1))
+        .saturating_mul(real_madds * size_of::<T::Real>())
+        / 8;
+    crate::fork::ways(par, work.saturating_mul(count), PAR_THRESHOLD, count)
+}
