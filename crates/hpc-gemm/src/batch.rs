@@ -3,14 +3,19 @@
 //!
 //! Scheduling: a product large enough to take every thread runs on all of them, one product
 //! after another; smaller products are shared out whole, consecutive runs of them to each
-//! thread, each product on one thread. Either way every product is the single GEMM on its
-//! operands, whose bits do not depend on its thread count, so neither do the batch's.
+//! thread, each product on one thread. Products for the small path (`small.rs`) go further:
+//! the first one is canonicalised once, and each thread runs its whole run of them under one
+//! ISA dispatch (`small::run_stack`), every product exactly as a single call computes it.
+//! Either way every product is the single GEMM on its operands, whose bits do not depend on
+//! its thread count, so neither do the batch's.
 
 use hpc_core::check::check_gemm_batch;
 use hpc_core::{BatchMut, BatchRef, Result, Trans};
 
+use crate::canonical::canonicalize;
 use crate::problem::{Problem, Region, Structure};
 use crate::raw::{RawMat, RawMatMut};
+use crate::small;
 use crate::{GemmScalar, PAR_THRESHOLD, Par, gemm_raw, threads_for};
 
 /// A stack as the raw matrix of its first product and the step to the next.
@@ -92,10 +97,10 @@ pub fn gemm_batch<T: GemmScalar>(
         },
         step,
     };
-    let product = |i: usize, par: Par| {
+    let problem = |i: usize| {
         let (a, conj_a) = sa.at(i).op(transa);
         let (b, conj_b) = sb.at(i).op(transb);
-        let p = Problem {
+        Problem {
             alpha,
             a,
             conj_a,
@@ -105,7 +110,10 @@ pub fn gemm_batch<T: GemmScalar>(
             c: sc.at(i),
             region: Region::All,
             structure: Structure::General,
-        };
+        }
+    };
+    let product = |i: usize, par: Par| {
+        let p = problem(i);
         // SAFETY: the stacks were checked by their constructors (every element in bounds, C's
         // elements distinct across the whole stack), so product i reads its A and B and writes
         // its own C only, which `c`'s borrow keeps for this call.
@@ -113,6 +121,35 @@ pub fn gemm_batch<T: GemmScalar>(
     };
     let whole = threads_for::<T>(par, m, n, k);
     let ways = shares::<T>(par, count, (m, n, k));
+    let isa = crate::selected_isa();
+    if whole == 1 && k > 0 && !alpha.is_zero() {
+        // Products for the small path: one dispatch for each thread's run of them.
+        let mut p = [0, count.min(2) - 1].map(problem);
+        // SAFETY: m, n, k > 0 and alpha != 0, so canonicalisation only rearranges the views
+        // (it writes nothing); they stay the products' operands.
+        let canonical = p.iter_mut().all(|p| unsafe { canonicalize(p) });
+        if canonical && small::applies(&p[0], isa) && small::in_place(&p[0]) {
+            // The canonical pointers move by the same steps from one product to the next (the
+            // same rearrangement of each product's views).
+            let step =
+                |x: *const T, y: *const T| (y as isize - x as isize) / size_of::<T>() as isize;
+            let steps = [
+                step(p[0].a.ptr, p[1].a.ptr),
+                step(p[0].b.ptr, p[1].b.ptr),
+                step(p[0].c.ptr, p[1].c.ptr),
+            ];
+            let chunk = count.div_ceil(ways);
+            let p0 = &p[0];
+            crate::fork::for_each(ways, |t| {
+                let run = t * chunk..((t + 1) * chunk).min(count);
+                // SAFETY: product i is `p0` moved by `i * steps`, each a canonical small
+                // product whose A is read in place; their C do not overlap (the stack was
+                // checked), and each thread runs its own products.
+                unsafe { small::run_stack(isa, p0, steps, run) };
+            });
+            return Ok(());
+        }
+    }
     if whole >= ways {
         for i in 0..count {
             product(i, par);

@@ -59,6 +59,7 @@ pub(crate) fn applies<T: GemmScalar>(p: &Problem<T>, isa: Isa) -> bool {
 }
 
 /// The small product on raw pointers, in the kernel's real type.
+#[derive(Clone, Copy)]
 struct SmallOp<R> {
     m: usize,
     n: usize,
@@ -117,6 +118,94 @@ pub(crate) unsafe fn run_shares<T: GemmScalar>(isa: Isa, p: &Problem<T>, nt: usi
         // share touches, and reads only its part of op(B) (or op(A)).
         unsafe { run(isa, &share) };
     });
+}
+
+/// Whether [`run`] reads A in place (its columns contiguous, and not aliasing in L1), as
+/// [`run_stack`] requires.
+pub(crate) fn in_place<T: GemmScalar>(p: &Problem<T>) -> bool {
+    (p.a.rs == 1 || p.c.rows == 1) && !aliased(p)
+}
+
+/// Products `range` of a stack of small products, product `i` being `p` with the pointers of
+/// A, B and C moved by `i * steps[0]`, `i * steps[1]` and `i * steps[2]` elements, under one
+/// dispatch to `isa`: each exactly as [`run`] computes it alone, without its per-call work.
+///
+/// # Safety
+/// As [`run`] for every product of `range`; [`in_place`]`(p)`; the products' C do not overlap.
+pub(crate) unsafe fn run_stack<T: GemmScalar>(
+    isa: Isa,
+    p: &Problem<T>,
+    steps: [isize; 3],
+    range: std::ops::Range<usize>,
+) {
+    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
+    let f = factor::<T>() as isize;
+    if T::IS_COMPLEX {
+        let op = SmallComplexOp {
+            m,
+            n,
+            k,
+            alpha: p.alpha,
+            a: p.a.ptr as *const T::Real,
+            cs_a: p.a.cs,
+            conj_a: p.conj_a,
+            b: p.b.ptr,
+            rs_b: p.b.rs,
+            cs_b: p.b.cs,
+            conj_b: p.conj_b,
+            beta: p.beta,
+            c: p.c.ptr,
+            cs_c: p.c.cs,
+        };
+        let each = move |i: isize| SmallComplexOp {
+            a: op.a.wrapping_offset(i * steps[0] * f),
+            b: op.b.wrapping_offset(i * steps[1]),
+            c: op.c.wrapping_offset(i * steps[2]),
+            ..op
+        };
+        // SAFETY: forwarded.
+        unsafe { on_isa(isa, Stacked { each, range }) }
+    } else {
+        // T is real here, so its pointers are pointers to T::Real.
+        let op = SmallOp {
+            m,
+            n,
+            k,
+            alpha: p.alpha.re(),
+            a: p.a.ptr as *const T::Real,
+            cs_a: p.a.cs,
+            b: p.b.ptr as *const T::Real,
+            rs_b: p.b.rs,
+            cs_b: p.b.cs,
+            beta: p.beta.re(),
+            c: p.c.ptr as *mut T::Real,
+            cs_c: p.c.cs,
+        };
+        let each = move |i: isize| SmallOp {
+            a: op.a.wrapping_offset(i * steps[0]),
+            b: op.b.wrapping_offset(i * steps[1]),
+            c: op.c.wrapping_offset(i * steps[2]),
+            ..op
+        };
+        // SAFETY: forwarded.
+        unsafe { on_isa(isa, Stacked { each, range }) }
+    }
+}
+
+/// The products `each(i)` for `i` in `range`, one after another under one ISA token.
+struct Stacked<F> {
+    each: F,
+    range: std::ops::Range<usize>,
+}
+
+impl<Op: WithSimd<Output = ()>, F: Fn(isize) -> Op> WithSimd for Stacked<F> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        for i in self.range {
+            (self.each)(i as isize).with_simd(simd);
+        }
+    }
 }
 
 /// Whether a complex product's A columns alias in L1: a block reads one line of each of A's k
@@ -217,6 +306,7 @@ unsafe fn run_on<T: GemmScalar>(isa: Isa, p: &Problem<T>, a: *const T::Real, cs_
 
 /// The complex small product: A's columns as interleaved reals (`cs_a` in complex elements),
 /// B and C as complex elements with their strides.
+#[derive(Clone, Copy)]
 struct SmallComplexOp<T: GemmScalar> {
     m: usize,
     n: usize,
