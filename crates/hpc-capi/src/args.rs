@@ -5,8 +5,9 @@
 //! (`ld * (cols - 1) + rows` for a dense matrix, `1 + (n - 1) |inc|` for a vector, ...), never
 //! more, so no slice ever claims memory the caller did not hand over.
 
+use hpc_core::check::Span;
 use hpc_core::{BandRef, Diag, MatMut, MatRef, PackedMut, PackedRef, Scalar, Side, Trans, Uplo};
-use hpc_core::{VecMut, VecRef};
+use hpc_core::{BatchMut, BatchRef, VecMut, VecRef};
 use std::ffi::c_char;
 
 /// The first character of a Fortran CHARACTER argument, upper-cased (reference `LSAME`).
@@ -248,4 +249,46 @@ pub(crate) unsafe fn packed_mut<'a, T: Scalar>(
     // SAFETY: forwarded.
     let s = unsafe { slice_mut(name, p, n * (n + 1) / 2) };
     PackedMut::new(s, n).expect(CHECKED)
+}
+
+/// A stack of `count` column-major `rows x cols` matrices (leading dimension `ld`, matrix `b`
+/// at `p + b * stride`) in caller memory; a zero stride repeats one matrix. `Err` when the
+/// stack's extent overflows.
+///
+/// # Safety
+/// `p` holds the stack the arguments describe, and nothing writes there meanwhile.
+pub(crate) unsafe fn stack<'a, T: Scalar>(
+    name: &'static str,
+    p: *const T,
+    (count, rows, cols): (usize, usize, usize),
+    ld: i32,
+    stride: isize,
+) -> hpc_core::Result<BatchRef<'a, T>> {
+    let (dims, strides) = ((count, rows, cols), (stride, 1, dim(ld) as isize));
+    let Some(span) = Span::of(name, name, &[count, rows, cols], &[stride, 1, strides.2])? else {
+        return BatchRef::from_strided(&[], dims, strides);
+    };
+    // SAFETY: forwarded; the stack's lowest element is `lo` elements from `p`.
+    let s = unsafe { slice(name, p.wrapping_offset(span.lo), span.elements()) };
+    BatchRef::from_strided(s, dims, strides)
+}
+
+/// As [`stack`], writable: `Err` also when two of its elements share a location.
+///
+/// # Safety
+/// As [`stack`], writable, and nothing else accesses those elements meanwhile.
+pub(crate) unsafe fn stack_mut<'a, T: Scalar>(
+    name: &'static str,
+    p: *mut T,
+    (count, rows, cols): (usize, usize, usize),
+    ld: i32,
+    stride: isize,
+) -> hpc_core::Result<BatchMut<'a, T>> {
+    let (dims, strides) = ((count, rows, cols), (stride, 1, dim(ld) as isize));
+    let Some(span) = Span::of(name, name, &[count, rows, cols], &[stride, 1, strides.2])? else {
+        return BatchMut::from_strided(&mut [], dims, strides);
+    };
+    // SAFETY: forwarded.
+    let s = unsafe { slice_mut(name, p.wrapping_offset(span.lo), span.elements()) };
+    BatchMut::from_strided(s, dims, strides)
 }

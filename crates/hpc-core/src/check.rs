@@ -422,7 +422,7 @@ pub fn check_no_self_overlap(
 
 /// Whether the elements of a view of `dims` with `strides` are at distinct locations, by the
 /// sufficient test the views use: sorted by stride magnitude, each stride steps over the
-/// whole extent of the dimensions before it. A view with no element passes (NumPy gives empty
+/// whole extent of the dimensions before it (the span from their first element to their last). A view with no element passes (NumPy gives empty
 /// arrays zero strides).
 pub fn distinct(dims: &[usize], strides: &[isize]) -> bool {
     if dims.contains(&0) {
@@ -440,7 +440,7 @@ pub fn distinct(dims: &[usize], strides: &[isize]) -> bool {
         if s < covered {
             return false;
         }
-        covered = s.saturating_mul(d);
+        covered = s.saturating_mul(d - 1).saturating_add(covered);
     }
     true
 }

@@ -25,6 +25,7 @@ use hpc_core::Scalar;
 use crate::args::{dim, vec_len};
 use crate::backend::guard;
 
+pub mod batch;
 pub mod level1;
 pub mod level2;
 pub mod level3;
@@ -295,7 +296,9 @@ pub(crate) fn row_major_number(rout: &str, info: i32) -> i32 {
             .unwrap_or(info)
     };
     let has = |s: &str| rout.contains(s);
-    if has("gemm") {
+    if has("gemm_batch_strided") {
+        swap(&[(4, 5), (8, 11), (9, 12), (10, 13)])
+    } else if has("gemm") {
         swap(&[(4, 5), (9, 11)])
     } else if has("symm") || has("hemm") {
         swap(&[(4, 5)])
