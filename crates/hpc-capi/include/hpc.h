@@ -151,6 +151,112 @@ enum hpc_status hpc_zgemm(int trans_a,
                           ptrdiff_t c_rs,
                           ptrdiff_t c_cs);
 
+// `C_i <- alpha op(A_i) op(B_i) + beta C_i` for `i < count`, single precision: stacks of
+// matrices, each as [`hpc_sgemm`] takes one, matrix `i` of a stack `X` starting `i * x_bs`
+// elements after its first (any sign; `A` and `B` may repeat one matrix with a batch stride
+// of 0, `C` may not: its elements must all be distinct). Products are shared between threads
+// or run on all of them one after another; the results do not depend on the thread count.
+//
+// # Safety
+// Each pointer holds the stack its dimensions and strides describe (a pointer may be null
+// when its stack has no elements).
+enum hpc_status hpc_sgemm_batch_strided(int trans_a,
+                                        int trans_b,
+                                        size_t count,
+                                        size_t m,
+                                        size_t n,
+                                        size_t k,
+                                        float alpha,
+                                        const float *a,
+                                        ptrdiff_t a_bs,
+                                        ptrdiff_t a_rs,
+                                        ptrdiff_t a_cs,
+                                        const float *b,
+                                        ptrdiff_t b_bs,
+                                        ptrdiff_t b_rs,
+                                        ptrdiff_t b_cs,
+                                        float beta,
+                                        float *c,
+                                        ptrdiff_t c_bs,
+                                        ptrdiff_t c_rs,
+                                        ptrdiff_t c_cs);
+
+// As [`hpc_sgemm_batch_strided`], double precision.
+//
+// # Safety
+// As [`hpc_sgemm_batch_strided`].
+enum hpc_status hpc_dgemm_batch_strided(int trans_a,
+                                        int trans_b,
+                                        size_t count,
+                                        size_t m,
+                                        size_t n,
+                                        size_t k,
+                                        double alpha,
+                                        const double *a,
+                                        ptrdiff_t a_bs,
+                                        ptrdiff_t a_rs,
+                                        ptrdiff_t a_cs,
+                                        const double *b,
+                                        ptrdiff_t b_bs,
+                                        ptrdiff_t b_rs,
+                                        ptrdiff_t b_cs,
+                                        double beta,
+                                        double *c,
+                                        ptrdiff_t c_bs,
+                                        ptrdiff_t c_rs,
+                                        ptrdiff_t c_cs);
+
+// As [`hpc_sgemm_batch_strided`], single-precision complex: interleaved `(re, im)` pairs,
+// strides in complex elements, `alpha` and `beta` pointers to their pairs.
+//
+// # Safety
+// As [`hpc_sgemm_batch_strided`]; `alpha` and `beta` point to two floats each.
+enum hpc_status hpc_cgemm_batch_strided(int trans_a,
+                                        int trans_b,
+                                        size_t count,
+                                        size_t m,
+                                        size_t n,
+                                        size_t k,
+                                        const float *alpha,
+                                        const float *a,
+                                        ptrdiff_t a_bs,
+                                        ptrdiff_t a_rs,
+                                        ptrdiff_t a_cs,
+                                        const float *b,
+                                        ptrdiff_t b_bs,
+                                        ptrdiff_t b_rs,
+                                        ptrdiff_t b_cs,
+                                        const float *beta,
+                                        float *c,
+                                        ptrdiff_t c_bs,
+                                        ptrdiff_t c_rs,
+                                        ptrdiff_t c_cs);
+
+// As [`hpc_cgemm_batch_strided`], double-precision complex.
+//
+// # Safety
+// As [`hpc_sgemm_batch_strided`]; `alpha` and `beta` point to two doubles each.
+enum hpc_status hpc_zgemm_batch_strided(int trans_a,
+                                        int trans_b,
+                                        size_t count,
+                                        size_t m,
+                                        size_t n,
+                                        size_t k,
+                                        const double *alpha,
+                                        const double *a,
+                                        ptrdiff_t a_bs,
+                                        ptrdiff_t a_rs,
+                                        ptrdiff_t a_cs,
+                                        const double *b,
+                                        ptrdiff_t b_bs,
+                                        ptrdiff_t b_rs,
+                                        ptrdiff_t b_cs,
+                                        const double *beta,
+                                        double *c,
+                                        ptrdiff_t c_bs,
+                                        ptrdiff_t c_rs,
+                                        ptrdiff_t c_cs);
+
 // `y <- alpha op(A) x + beta y`, single precision, any strides.
 //
 // `A` is `m x n` as stored (strides as in [`hpc_sgemm`]); `x` has `n` elements and `y` `m`

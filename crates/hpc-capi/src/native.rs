@@ -15,7 +15,7 @@ use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use hpc_core::check::Span;
-use hpc_core::{Level2, MatMut, MatRef, Scalar, Trans, c32, c64};
+use hpc_core::{BatchMut, BatchRef, Level2, MatMut, MatRef, Scalar, Trans, c32, c64};
 use hpc_gemm::{GemmScalar, Par};
 
 /// The outcome of a call of the native API.
@@ -80,13 +80,14 @@ fn trans(v: c_int, name: &str) -> Res<Trans> {
     }
 }
 
-/// An operand of the native API: caller memory named `name`, `rows x cols` with strides `rs`,
-/// `cs` (elements), and the memory it covers (`None`: no elements).
+/// An operand of the native API: caller memory named `name`, a stack of `count` matrices of
+/// `rows x cols` with strides `(bs, rs, cs)` (elements; a single matrix is a stack of one),
+/// and the memory it covers (`None`: no elements).
 struct Operand<T> {
     name: &'static str,
     ptr: *const T,
-    dims: (usize, usize),
-    strides: (isize, isize),
+    dims: (usize, usize, usize),
+    strides: (isize, isize, isize),
     span: Option<Span>,
 }
 
@@ -97,22 +98,31 @@ impl<T: Scalar> Operand<T> {
         (rows, cols): (usize, usize),
         (rs, cs): (isize, isize),
     ) -> Res<Self> {
-        let span = Span::of("hpc", name, &[rows, cols], &[rs, cs]).map_err(|_| {
+        Self::stack(name, ptr, (1, rows, cols), (0, rs, cs))
+    }
+
+    fn stack(
+        name: &'static str,
+        ptr: *const T,
+        (count, rows, cols): (usize, usize, usize),
+        (bs, rs, cs): (isize, isize, isize),
+    ) -> Res<Self> {
+        let span = Span::of("hpc", name, &[count, rows, cols], &[bs, rs, cs]).map_err(|_| {
             invalid(format!(
-                "{name}: {rows} x {cols} with strides ({rs}, {cs}) overflows the address space"
+                "{name}: {count} x {rows} x {cols} with strides ({bs}, {rs}, {cs}) overflows the address space"
             ))
         })?;
         if span.is_some() && ptr.is_null() {
             return Err(Fail(
                 HpcStatus::HpcErrNullPointer,
-                format!("{name} is null but has {rows} x {cols} elements"),
+                format!("{name} is null but has {count} x {rows} x {cols} elements"),
             ));
         }
         Ok(Operand {
             name,
             ptr,
-            dims: (rows, cols),
-            strides: (rs, cs),
+            dims: (count, rows, cols),
+            strides: (bs, rs, cs),
             span,
         })
     }
@@ -126,25 +136,45 @@ impl<T: Scalar> Operand<T> {
         }
     }
 
-    /// A read-only view.
+    /// A read-only view of the first matrix.
     ///
     /// # Safety
     /// The operand's elements are readable and not written during `'a`.
     unsafe fn view<'a>(&self) -> Res<MatRef<'a, T>> {
-        let ((r, c), (rs, cs)) = (self.dims, self.strides);
+        let ((_, r, c), (_, rs, cs)) = (self.dims, self.strides);
         // SAFETY: forwarded.
         unsafe { MatRef::from_raw_parts(self.ptr, r, c, rs, cs) }
             .map_err(|e| invalid(format!("{}: {e}", self.name)))
     }
 
-    /// A writable view.
+    /// A writable view of the first matrix.
     ///
     /// # Safety
     /// The operand's elements are writable and accessed by nothing else during `'a`.
     unsafe fn view_mut<'a>(&self) -> Res<MatMut<'a, T>> {
-        let ((r, c), (rs, cs)) = (self.dims, self.strides);
+        let ((_, r, c), (_, rs, cs)) = (self.dims, self.strides);
         // SAFETY: forwarded.
         unsafe { MatMut::from_raw_parts(self.ptr.cast_mut(), r, c, rs, cs) }
+            .map_err(|e| invalid(format!("{}: {e}", self.name)))
+    }
+
+    /// A read-only view of the stack.
+    ///
+    /// # Safety
+    /// As [`Operand::view`].
+    unsafe fn stack_view<'a>(&self) -> Res<BatchRef<'a, T>> {
+        // SAFETY: forwarded.
+        unsafe { BatchRef::from_raw_parts(self.ptr, self.dims, self.strides) }
+            .map_err(|e| invalid(format!("{}: {e}", self.name)))
+    }
+
+    /// A writable view of the stack.
+    ///
+    /// # Safety
+    /// As [`Operand::view_mut`].
+    unsafe fn stack_view_mut<'a>(&self) -> Res<BatchMut<'a, T>> {
+        // SAFETY: forwarded.
+        unsafe { BatchMut::from_raw_parts(self.ptr.cast_mut(), self.dims, self.strides) }
             .map_err(|e| invalid(format!("{}: {e}", self.name)))
     }
 }
@@ -198,6 +228,33 @@ unsafe fn gemm<T: GemmScalar>(
     let (av, bv, cv) = unsafe { (sa.view()?, sb.view()?, sc.view_mut()?) };
     let par = Par::current();
     hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, par).map_err(|e| invalid(e.to_string()))
+}
+
+/// `C_i <- alpha op(A_i) op(B_i) + beta C_i` for `i < count`, each operand a stack
+/// `(pointer, batch stride, row stride, column stride)`.
+///
+/// # Safety
+/// Each pointer holds the elements its dimensions and strides describe.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_batch<T: GemmScalar>(
+    (ta, tb): (c_int, c_int),
+    (count, m, n, k): (usize, usize, usize, usize),
+    alpha: T,
+    a: (*const T, isize, isize, isize),
+    b: (*const T, isize, isize, isize),
+    beta: T,
+    c: (*mut T, isize, isize, isize),
+) -> Res<()> {
+    let (ta, tb) = (trans(ta, "trans_a")?, trans(tb, "trans_b")?);
+    let ((ar, ac), (br, bc)) = (stored(ta, m, k), stored(tb, k, n));
+    let sa = Operand::stack("a", a.0, (count, ar, ac), (a.1, a.2, a.3))?;
+    let sb = Operand::stack("b", b.0, (count, br, bc), (b.1, b.2, b.3))?;
+    let sc = Operand::stack("c", c.0.cast_const(), (count, m, n), (c.1, c.2, c.3))?;
+    check_disjoint(&sc, &[&sa, &sb])?;
+    // SAFETY: the caller's contract; C is disjoint from A and B.
+    let (av, bv, cv) = unsafe { (sa.stack_view()?, sb.stack_view()?, sc.stack_view_mut()?) };
+    hpc_gemm::gemm_batch(ta, tb, alpha, av, bv, beta, cv, Par::current())
+        .map_err(|e| invalid(e.to_string()))
 }
 
 /// `y <- alpha op(A) x + beta y` on strided operands (`A` is `m x n` as stored).
@@ -425,6 +482,166 @@ pub unsafe extern "C" fn hpc_zgemm(
         unsafe {
             let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
             gemm(trans_a, trans_b, m, n, k, alpha, a, b, beta, c)
+        }
+    })
+}
+
+/// `C_i <- alpha op(A_i) op(B_i) + beta C_i` for `i < count`, single precision: stacks of
+/// matrices, each as [`hpc_sgemm`] takes one, matrix `i` of a stack `X` starting `i * x_bs`
+/// elements after its first (any sign; `A` and `B` may repeat one matrix with a batch stride
+/// of 0, `C` may not: its elements must all be distinct). Products are shared between threads
+/// or run on all of them one after another; the results do not depend on the thread count.
+///
+/// # Safety
+/// Each pointer holds the stack its dimensions and strides describe (a pointer may be null
+/// when its stack has no elements).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_sgemm_batch_strided(
+    trans_a: c_int,
+    trans_b: c_int,
+    count: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    a_bs: isize,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f32,
+    b_bs: isize,
+    b_rs: isize,
+    b_cs: isize,
+    beta: f32,
+    c: *mut f32,
+    c_bs: isize,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_sgemm_batch_strided", || {
+        let (a, b, c) = (
+            (a, a_bs, a_rs, a_cs),
+            (b, b_bs, b_rs, b_cs),
+            (c, c_bs, c_rs, c_cs),
+        );
+        // SAFETY: the caller's contract.
+        unsafe { gemm_batch((trans_a, trans_b), (count, m, n, k), alpha, a, b, beta, c) }
+    })
+}
+
+/// As [`hpc_sgemm_batch_strided`], double precision.
+///
+/// # Safety
+/// As [`hpc_sgemm_batch_strided`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_dgemm_batch_strided(
+    trans_a: c_int,
+    trans_b: c_int,
+    count: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f64,
+    a: *const f64,
+    a_bs: isize,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f64,
+    b_bs: isize,
+    b_rs: isize,
+    b_cs: isize,
+    beta: f64,
+    c: *mut f64,
+    c_bs: isize,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_dgemm_batch_strided", || {
+        let (a, b, c) = (
+            (a, a_bs, a_rs, a_cs),
+            (b, b_bs, b_rs, b_cs),
+            (c, c_bs, c_rs, c_cs),
+        );
+        // SAFETY: the caller's contract.
+        unsafe { gemm_batch((trans_a, trans_b), (count, m, n, k), alpha, a, b, beta, c) }
+    })
+}
+
+/// As [`hpc_sgemm_batch_strided`], single-precision complex: interleaved `(re, im)` pairs,
+/// strides in complex elements, `alpha` and `beta` pointers to their pairs.
+///
+/// # Safety
+/// As [`hpc_sgemm_batch_strided`]; `alpha` and `beta` point to two floats each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_cgemm_batch_strided(
+    trans_a: c_int,
+    trans_b: c_int,
+    count: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: *const f32,
+    a: *const f32,
+    a_bs: isize,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f32,
+    b_bs: isize,
+    b_rs: isize,
+    b_cs: isize,
+    beta: *const f32,
+    c: *mut f32,
+    c_bs: isize,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_cgemm_batch_strided", || {
+        let a = (a.cast::<c32>(), a_bs, a_rs, a_cs);
+        let b = (b.cast::<c32>(), b_bs, b_rs, b_cs);
+        let c = (c.cast::<c32>(), c_bs, c_rs, c_cs);
+        // SAFETY: the caller's contract.
+        unsafe {
+            let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
+            gemm_batch((trans_a, trans_b), (count, m, n, k), alpha, a, b, beta, c)
+        }
+    })
+}
+
+/// As [`hpc_cgemm_batch_strided`], double-precision complex.
+///
+/// # Safety
+/// As [`hpc_sgemm_batch_strided`]; `alpha` and `beta` point to two doubles each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpc_zgemm_batch_strided(
+    trans_a: c_int,
+    trans_b: c_int,
+    count: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: *const f64,
+    a: *const f64,
+    a_bs: isize,
+    a_rs: isize,
+    a_cs: isize,
+    b: *const f64,
+    b_bs: isize,
+    b_rs: isize,
+    b_cs: isize,
+    beta: *const f64,
+    c: *mut f64,
+    c_bs: isize,
+    c_rs: isize,
+    c_cs: isize,
+) -> HpcStatus {
+    status("hpc_zgemm_batch_strided", || {
+        let a = (a.cast::<c64>(), a_bs, a_rs, a_cs);
+        let b = (b.cast::<c64>(), b_bs, b_rs, b_cs);
+        let c = (c.cast::<c64>(), c_bs, c_rs, c_cs);
+        // SAFETY: the caller's contract.
+        unsafe {
+            let (alpha, beta) = (scalar(alpha, "alpha")?, scalar(beta, "beta")?);
+            gemm_batch((trans_a, trans_b), (count, m, n, k), alpha, a, b, beta, c)
         }
     })
 }

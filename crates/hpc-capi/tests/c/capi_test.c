@@ -19,6 +19,12 @@ enum CBLAS_TRANSPOSE { CblasNoTrans = 111, CblasTrans = 112, CblasConjTrans = 11
 void cblas_dgemm(enum CBLAS_LAYOUT layout, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
                  int m, int n, int k, double alpha, const double *a, int lda, const double *b,
                  int ldb, double beta, double *c, int ldc);
+/* OpenBLAS 0.3.34's and MKL's strided batch. */
+void cblas_dgemm_batch_strided(enum CBLAS_LAYOUT layout, enum CBLAS_TRANSPOSE ta,
+                               enum CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha,
+                               const double *a, int lda, int stridea, const double *b, int ldb,
+                               int strideb, double beta, double *c, int ldc, int stridec,
+                               int batch_size);
 void cblas_zgemm(enum CBLAS_LAYOUT layout, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
                  int m, int n, int k, const void *alpha, const void *a, int lda, const void *b,
                  int ldb, const void *beta, void *c, int ldc);
@@ -191,6 +197,23 @@ int main(void) {
     zok = s == HPC_OK;
     for (int i = 0; i < 4; i++) zok &= cabs(zd[i] - zw[i]) < 1e-12;
     check(zok, "hpc_zgemm with interleaved complex numbers");
+    /* A stack of three products: A_i = A repeated (batch stride 0), B_i = i-th of three copies
+     * of B scaled by i + 1, C_i row-major; then cblas_dgemm_batch_strided on the same. */
+    double bs3[3 * K * N], cs3[3 * M * N], cb3[3 * M * N];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < K * N; j++) bs3[i * K * N + j] = (i + 1) * b[j];
+    s = hpc_dgemm_batch_strided(HPC_NO_TRANS, HPC_NO_TRANS, 3, M, N, K, 1.0, a, 0, K, 1, bs3,
+                                K * N, N, 1, 0.0, cs3, M * N, N, 1);
+    int bok = s == HPC_OK;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < M * N; j++) bok &= fabs(cs3[i * M * N + j] - (i + 1) * want[j]) < 1e-12;
+    check(bok, "hpc_dgemm_batch_strided with a repeated A");
+    cblas_dgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0, a, K, 0,
+                              bs3, N, K * N, 0.0, cb3, N, M * N, 3);
+    check(close_all(cb3, cs3, 3 * M * N), "cblas_dgemm_batch_strided, row-major");
+    s = hpc_dgemm_batch_strided(HPC_NO_TRANS, HPC_NO_TRANS, 3, M, N, K, 1.0, a, 0, K, 1, bs3,
+                                K * N, N, 1, 0.0, cs3, 0, N, 1);
+    check(s == HPC_ERR_INVALID_ARGUMENT, "a stack of C with a zero batch stride is refused");
     double gv[M];
     s = hpc_dgemv(HPC_NO_TRANS, M, K, 1.0, a, K, 1, x + 2, -1, 0.0, gv, 1);
     double gr[M];
