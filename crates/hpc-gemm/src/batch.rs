@@ -168,11 +168,6 @@ pub fn gemm_batch<T: GemmScalar>(
 /// Threads for whole products of a batch: at most one a product, each thread at least
 /// [`PAR_THRESHOLD`] of work (as [`threads_for`] counts it).
 fn shares<T: GemmScalar>(par: Par, count: usize, (m, n, k): (usize, usize, usize)) -> usize {
-    let real_madds = if T::IS_COMPLEX { 4 } else { 1 };
-    let work = m
-        .saturating_mul(n)
-        .saturating_mul(k.max(1))
-        .saturating_mul(real_madds * size_of::<T::Real>())
-        / 8;
-    crate::fork::ways(par, work.saturating_mul(count), PAR_THRESHOLD, count)
+    let work = crate::work::<T>(m, n, k.max(1)).saturating_mul(count);
+    crate::fork::ways(par, work, PAR_THRESHOLD, count)
 }

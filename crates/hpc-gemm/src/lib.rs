@@ -150,16 +150,20 @@ pub fn gemm_op<T: GemmScalar>(
     Ok(())
 }
 
-/// The number of threads a product of this size gets under `par`.
-pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usize {
-    // In f64 multiply-adds: a complex one is four real ones, and an f32 one takes half the
-    // time of an f64 one (twice the lanes per vector).
+/// The work of an `m x n x k` product in f64 multiply-adds, as [`PAR_THRESHOLD`] counts it: a
+/// complex one is four real ones, and an f32 one takes half the time of an f64 one (twice the
+/// lanes per vector).
+pub(crate) fn work<T: GemmScalar>(m: usize, n: usize, k: usize) -> usize {
     let real_madds = if T::IS_COMPLEX { 4 } else { 1 };
-    let work = m
-        .saturating_mul(n)
+    m.saturating_mul(n)
         .saturating_mul(k)
         .saturating_mul(real_madds * size_of::<T::Real>())
-        / 8;
+        / 8
+}
+
+/// The number of threads a product of this size gets under `par`.
+pub fn threads_for<T: GemmScalar>(par: Par, m: usize, n: usize, k: usize) -> usize {
+    let work = work::<T>(m, n, k);
     if par.threads() <= 1 || work < 2 * PAR_THRESHOLD {
         return 1;
     }

@@ -138,25 +138,9 @@ pub(crate) unsafe fn run_stack<T: GemmScalar>(
     steps: [isize; 3],
     range: std::ops::Range<usize>,
 ) {
-    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
-    let f = factor::<T>() as isize;
+    let (a, f) = (p.a.ptr as *const T::Real, factor::<T>() as isize);
     if T::IS_COMPLEX {
-        let op = SmallComplexOp {
-            m,
-            n,
-            k,
-            alpha: p.alpha,
-            a: p.a.ptr as *const T::Real,
-            cs_a: p.a.cs,
-            conj_a: p.conj_a,
-            b: p.b.ptr,
-            rs_b: p.b.rs,
-            cs_b: p.b.cs,
-            conj_b: p.conj_b,
-            beta: p.beta,
-            c: p.c.ptr,
-            cs_c: p.c.cs,
-        };
+        let op = complex_op(p, a, p.a.cs);
         let each = move |i: isize| SmallComplexOp {
             a: op.a.wrapping_offset(i * steps[0] * f),
             b: op.b.wrapping_offset(i * steps[1]),
@@ -166,21 +150,7 @@ pub(crate) unsafe fn run_stack<T: GemmScalar>(
         // SAFETY: forwarded.
         unsafe { on_isa(isa, Stacked { each, range }) }
     } else {
-        // T is real here, so its pointers are pointers to T::Real.
-        let op = SmallOp {
-            m,
-            n,
-            k,
-            alpha: p.alpha.re(),
-            a: p.a.ptr as *const T::Real,
-            cs_a: p.a.cs,
-            b: p.b.ptr as *const T::Real,
-            rs_b: p.b.rs,
-            cs_b: p.b.cs,
-            beta: p.beta.re(),
-            c: p.c.ptr as *mut T::Real,
-            cs_c: p.c.cs,
-        };
+        let op = real_op(p, a, p.a.cs);
         let each = move |i: isize| SmallOp {
             a: op.a.wrapping_offset(i * steps[0]),
             b: op.b.wrapping_offset(i * steps[1]),
@@ -263,44 +233,51 @@ unsafe fn run_copied<T: GemmScalar>(isa: Isa, p: &Problem<T>) {
 /// # Safety
 /// As [`run`], with `a` holding op(A) as described.
 unsafe fn run_on<T: GemmScalar>(isa: Isa, p: &Problem<T>, a: *const T::Real, cs_a: isize) {
-    let (m, n, k) = (p.c.rows, p.c.cols, p.a.cols);
     if T::IS_COMPLEX {
-        let op = SmallComplexOp {
-            m,
-            n,
-            k,
-            alpha: p.alpha,
-            a,
-            cs_a,
-            conj_a: p.conj_a,
-            b: p.b.ptr,
-            rs_b: p.b.rs,
-            cs_b: p.b.cs,
-            conj_b: p.conj_b,
-            beta: p.beta,
-            c: p.c.ptr,
-            cs_c: p.c.cs,
-        };
         // SAFETY: forwarded.
-        unsafe { on_isa(isa, op) }
+        unsafe { on_isa(isa, complex_op(p, a, cs_a)) }
     } else {
-        // T is real here, so its pointers are pointers to T::Real.
-        let op = SmallOp {
-            m,
-            n,
-            k,
-            alpha: p.alpha.re(),
-            a,
-            cs_a,
-            b: p.b.ptr as *const T::Real,
-            rs_b: p.b.rs,
-            cs_b: p.b.cs,
-            beta: p.beta.re(),
-            c: p.c.ptr as *mut T::Real,
-            cs_c: p.c.cs,
-        };
         // SAFETY: forwarded.
-        unsafe { on_isa(isa, op) }
+        unsafe { on_isa(isa, real_op(p, a, cs_a)) }
+    }
+}
+
+/// `p` as a real small product, A's columns at `a`, `cs_a` apart (T real).
+fn real_op<T: GemmScalar>(p: &Problem<T>, a: *const T::Real, cs_a: isize) -> SmallOp<T::Real> {
+    // T is real here, so its pointers are pointers to T::Real.
+    SmallOp {
+        m: p.c.rows,
+        n: p.c.cols,
+        k: p.a.cols,
+        alpha: p.alpha.re(),
+        a,
+        cs_a,
+        b: p.b.ptr as *const T::Real,
+        rs_b: p.b.rs,
+        cs_b: p.b.cs,
+        beta: p.beta.re(),
+        c: p.c.ptr as *mut T::Real,
+        cs_c: p.c.cs,
+    }
+}
+
+/// `p` as a complex small product, A's columns at `a` (interleaved reals), `cs_a` apart.
+fn complex_op<T: GemmScalar>(p: &Problem<T>, a: *const T::Real, cs_a: isize) -> SmallComplexOp<T> {
+    SmallComplexOp {
+        m: p.c.rows,
+        n: p.c.cols,
+        k: p.a.cols,
+        alpha: p.alpha,
+        a,
+        cs_a,
+        conj_a: p.conj_a,
+        b: p.b.ptr,
+        rs_b: p.b.rs,
+        cs_b: p.b.cs,
+        conj_b: p.conj_b,
+        beta: p.beta,
+        c: p.c.ptr,
+        cs_c: p.c.cs,
     }
 }
 
