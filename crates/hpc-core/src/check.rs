@@ -141,19 +141,20 @@ pub(crate) fn unsupported(routine: &'static str, message: impl Into<String>) -> 
     Error::new(ErrorKind::UnsupportedOption, routine, "trans", message)
 }
 
-/// Checks that C is `m x n` for a product whose left factor gives m rows and right n columns.
+/// Checks that C, `rows x cols`, is `m x n` for a product whose left factor gives m rows and
+/// right n columns.
 pub(crate) fn check_c(
     routine: &'static str,
-    c: &MatMut<'_, impl Scalar>,
+    (rows, cols): (usize, usize),
     m: usize,
     n: usize,
     what: &str,
 ) -> Result<()> {
-    if (c.rows(), c.cols()) != (m, n) {
+    if (rows, cols) != (m, n) {
         return Err(mismatch(
             routine,
             "c",
-            format!("C is {} x {} but {what} is {m} x {n}", c.rows(), c.cols()),
+            format!("C is {rows} x {cols} but {what} is {m} x {n}"),
         ));
     }
     Ok(())
@@ -231,13 +232,7 @@ fn gemm_shapes(
             ),
         ));
     }
-    if (cr, cc) != (m, n) {
-        return Err(mismatch(
-            routine,
-            "c",
-            format!("C is {cr} x {cc} but op(A) op(B) is {m} x {n}"),
-        ));
-    }
+    check_c(routine, (cr, cc), m, n, "op(A) op(B)")?;
     Ok((m, n, k))
 }
 
@@ -252,7 +247,7 @@ pub fn check_symm<T: Scalar>(
 ) -> Result<()> {
     check_side_order(routine, side, a, b.rows(), b.cols())?;
     let (m, n) = (b.rows(), b.cols());
-    check_c(routine, c, m, n, "B")
+    check_c(routine, (c.rows(), c.cols()), m, n, "B")
 }
 
 /// Validates `syrk`/`herk`/`syr2k`/`her2k`: `trans` allowed for the type, C square, A (and B)
@@ -422,8 +417,8 @@ pub fn check_no_self_overlap(
 
 /// Whether the elements of a view of `dims` with `strides` are at distinct locations, by the
 /// sufficient test the views use: sorted by stride magnitude, each stride steps over the
-/// whole extent of the dimensions before it (the span from their first element to their last). A view with no element passes (NumPy gives empty
-/// arrays zero strides).
+/// whole extent of the dimensions before it (the span from their first element to their
+/// last). A view with no element passes (NumPy gives empty arrays zero strides).
 pub fn distinct(dims: &[usize], strides: &[isize]) -> bool {
     if dims.contains(&0) {
         return true;

@@ -138,10 +138,8 @@ pub fn gemm_batch<T: GemmScalar>(
                 step(p[0].b.ptr, p[1].b.ptr),
                 step(p[0].c.ptr, p[1].c.ptr),
             ];
-            let chunk = count.div_ceil(ways);
             let p0 = &p[0];
-            crate::fork::for_each(ways, |t| {
-                let run = t * chunk..((t + 1) * chunk).min(count);
+            on_runs(ways, count, |run| {
                 // SAFETY: product i is `p0` moved by `i * steps`, each a canonical small
                 // product whose A is read in place; their C do not overlap (the stack was
                 // checked), and each thread runs its own products.
@@ -156,13 +154,14 @@ pub fn gemm_batch<T: GemmScalar>(
         }
         return Ok(());
     }
-    let chunk = count.div_ceil(ways);
-    crate::fork::for_each(ways, |t| {
-        for i in t * chunk..((t + 1) * chunk).min(count) {
-            product(i, Par::Seq);
-        }
-    });
+    on_runs(ways, count, |run| run.for_each(|i| product(i, Par::Seq)));
     Ok(())
+}
+
+/// `f` on `ways` runs of consecutive products of `0..count`, one a thread.
+fn on_runs(ways: usize, count: usize, f: impl Fn(std::ops::Range<usize>) + Sync) {
+    let chunk = count.div_ceil(ways);
+    crate::fork::for_each(ways, |t| f(t * chunk..((t + 1) * chunk).min(count)));
 }
 
 /// Threads for whole products of a batch: at most one a product, each thread at least

@@ -101,6 +101,13 @@ fn zeros_placed_like<T: Scalar>(buf: &mut Vec<T>, len: usize, like: *const T) ->
     &mut buf[k..k + len]
 }
 
+/// The elements of gemv's sum vector (`parts` of them, over a matrix of `elements`) each
+/// thread takes: whole vectors of 16, at least [`PAR_ELEMENTS`] of the matrix a thread.
+fn gemv_chunk<T>(par: Par, parts: usize, elements: usize) -> usize {
+    let ways = crate::fork::ways(par, elements * size_of::<T>() / 8, PAR_ELEMENTS, parts);
+    parts.div_ceil(ways).next_multiple_of(16).min(parts.max(1))
+}
+
 /// `y <- y + alpha s`, then written into `y`, as the reference's last step does.
 fn add_scaled<T: Scalar>(alpha: T, s: &[T], y: &mut VecMut<'_, T>) {
     if let Some(y) = crate::level1::unit_mut(y) {
@@ -176,14 +183,7 @@ impl<T: GemmScalar> Level2<T> for Fast {
         let x = reals(&x);
         // Rows (N) or columns (T) split between threads: every element of `s` is computed by
         // one thread in the same order whatever the split, so results do not depend on it.
-        let parts = s.len();
-        let ways = crate::fork::ways(
-            self.par,
-            rows * cols * size_of::<T>() / 8,
-            PAR_ELEMENTS,
-            parts,
-        );
-        let chunk = parts.div_ceil(ways).next_multiple_of(16).min(parts.max(1));
+        let chunk = gemv_chunk::<T>(self.par, s.len(), rows * cols);
         // In reals: the stride, and the pieces of `s` each thread takes.
         let f = crate::simd::factor::<T>();
         let (lda, conj) = (ld * f, trans == Trans::ConjTrans);

@@ -215,8 +215,7 @@ pub(super) fn gemv<T: GemmScalar>(
         Strided::of(a).transposed()
     };
     let (m, n, conj) = (s.len(), x.len(), trans == hpc_core::Trans::ConjTrans);
-    let ways = crate::fork::ways(par, m * n * size_of::<T>() / 8, super::PAR_ELEMENTS, m);
-    let chunk = m.div_ceil(ways).next_multiple_of(16).min(m.max(1));
+    let chunk = super::gemv_chunk::<T>(par, m, m * n);
     crate::fork::for_each_chunk_mut(s, chunk, |t, s| {
         let first = t * chunk;
         let (rows, cols) = op.block(s.len(), n);
