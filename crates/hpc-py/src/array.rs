@@ -223,6 +223,28 @@ impl<'py> Arr<'py> {
         }
     }
 
+    /// The address of the first element (index 0 in every dimension).
+    pub(crate) fn ptr(&self) -> *mut u8 {
+        self.ptr
+    }
+
+    /// The same elements with a dimension of length 1 inserted before dimension `at`.
+    pub(crate) fn with_unit_dim(&self, at: usize) -> Arr<'py> {
+        let mut m = self.clone();
+        m.shape.insert(at, 1);
+        m.strides.insert(at, 1);
+        m
+    }
+
+    /// Fails if two elements of this (output) array share memory.
+    pub(crate) fn expect_distinct(&self, py: Python<'_>) -> PyResult<()> {
+        if hpc_core::check::distinct(&self.shape, &self.strides) {
+            Ok(())
+        } else {
+            Err(self.self_overlap(py))
+        }
+    }
+
     pub(crate) fn ndim(&self) -> usize {
         self.shape.len()
     }
@@ -243,6 +265,23 @@ impl<'py> Arr<'py> {
                 ),
             ))
         }
+    }
+
+    /// Requires at least `ndim` dimensions.
+    pub(crate) fn expect_ndim_at_least(&self, py: Python<'_>, ndim: usize) -> PyResult<()> {
+        if self.ndim() >= ndim {
+            return Ok(());
+        }
+        Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "{} must have {ndim} or more dimensions, but has shape {} ({}-D)",
+                self.name,
+                shape_str(&self.shape),
+                self.ndim()
+            ),
+        ))
     }
 
     /// Requires a writeable array.
@@ -354,15 +393,16 @@ impl<'py> Arr<'py> {
     }
 }
 
-/// `(m, k, n)` of `a @ b` for the matrices `a2` and `b2` that operands `a` and `b` stand for
-/// (`Arr::as_matrix`), or a `ShapeError` naming `routine` and the operands' own shapes.
+/// `(m, k, n)` of `a @ b` for the (stacks of) matrices `a2` and `b2` that operands `a` and `b`
+/// stand for (`Arr::as_matrix`; the last two dimensions), or a `ShapeError` naming `routine` and the operands' own shapes.
 pub(crate) fn matmul_dims(
     py: Python<'_>,
     routine: &str,
     (a, a2): (&Arr<'_>, &Arr<'_>),
     (b, b2): (&Arr<'_>, &Arr<'_>),
 ) -> PyResult<(usize, usize, usize)> {
-    if a2.shape[1] != b2.shape[0] {
+    let (ak, bk) = (a2.ndim() - 1, b2.ndim() - 2);
+    if a2.shape[ak] != b2.shape[bk] {
         return Err(err(
             py,
             Kind::Shape,
@@ -370,12 +410,12 @@ pub(crate) fn matmul_dims(
                 "{routine}: a has shape {} and b has shape {}; the last dimension of a ({}) must equal the first of b ({})",
                 shape_str(&a.shape),
                 shape_str(&b.shape),
-                a2.shape[1],
-                b2.shape[0]
+                a2.shape[ak],
+                b2.shape[bk]
             ),
         ));
     }
-    Ok((a2.shape[0], a2.shape[1], b2.shape[1]))
+    Ok((a2.shape[ak - 1], a2.shape[ak], b2.shape[bk + 1]))
 }
 
 /// A shape as Python writes it: `(2, 3)`, `(4,)`, `()`.

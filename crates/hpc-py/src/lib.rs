@@ -7,6 +7,7 @@
 //!
 //! - `array.rs`: NumPy arrays as views;
 //! - `ops.rs`: the functions, and the one helper that releases the GIL;
+//! - `stack.rs`: stacks of matrices (NumPy's broadcasting) as hpc-gemm's batches;
 //! - `cuda.rs`: `hpc.cuda` (the GPU product for NumPy arrays);
 //! - `errors.rs`: `hpc`'s exceptions.
 
@@ -16,6 +17,7 @@ mod array;
 mod cuda;
 mod errors;
 mod ops;
+mod stack;
 
 /// The SIMD level hpc-gemm's kernels use on this machine (`avx512`, `avx2`, `scalar`, ...).
 #[pyfunction]

@@ -11,6 +11,7 @@ use hpc_gemm::{Fast, Par};
 
 use crate::array::{Arr, DType, dispatch, matmul_dims, same_dtype, shape_str};
 use crate::errors::{Kind, err};
+use crate::stack::{self, Plan, Raw, broadcast, stack_dims};
 
 /// Sets the thread count of later calls (`n <= 0`: back to the default). The setting is
 /// hpc-gemm's, shared with the C library's `hpc_set_num_threads`.
@@ -118,7 +119,8 @@ fn operands<'py, const N: usize>(
 }
 
 /// `c <- alpha op(a) op(b) + beta c`; `op` is picked by `trans_*` and `conj_*` (conjugation
-/// without transposition included).
+/// without transposition included). Stacks too: the dimensions before the last two of `a`
+/// and `b` broadcast to `c`'s.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn gemm(
@@ -133,7 +135,13 @@ pub(crate) fn gemm(
     conj_a: bool,
     conj_b: bool,
 ) -> PyResult<()> {
-    let ([a, b, c], dtype) = operands(py, [(a, "a", 2), (b, "b", 2), (c, "c", 2)])?;
+    let (a, b, c) = (Arr::new(a, "a")?, Arr::new(b, "b")?, Arr::new(c, "c")?);
+    for x in [&a, &b, &c] {
+        x.expect_ndim_at_least(py, 2)?;
+    }
+    let dtype = same_dtype(py, &[&a, &b, &c])?;
+    output(py, &c, &[&a, &b])?;
+    c.expect_distinct(py)?;
     // (transpose?, conjugate?) as a Trans on a view: conj(X) = (X^T)^H.
     let pick = |t: bool, cj: bool| match (t, cj) {
         (false, false) => (false, Trans::No),
@@ -142,14 +150,46 @@ pub(crate) fn gemm(
         (false, true) => (true, Trans::ConjTrans),
     };
     let ((ta_view, ta), (tb_view, tb)) = (pick(trans_a, conj_a), pick(trans_b, conj_b));
+    let (ra, rb, rc) = (
+        Raw::of(&a, ta_view),
+        Raw::of(&b, tb_view),
+        Raw::of(&c, false),
+    );
+    let op = |x: Raw, t: Trans| {
+        let (r, c) = x.dims();
+        if t == Trans::No { (r, c) } else { (c, r) }
+    };
+    let ((m, k), (k2, n)) = (op(ra, ta), op(rb, tb));
+    let shapes = format!(
+        "(shapes {}, {} and {})",
+        shape_str(&a.shape),
+        shape_str(&b.shape),
+        shape_str(&c.shape)
+    );
+    if k != k2 {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!(
+                "gemm: op(A) is {m} x {k} but op(B) is {k2} x {n}: op(B) must have k = {k} rows {shapes}"
+            ),
+        ));
+    }
+    if rc.dims() != (m, n) {
+        let (r, c) = rc.dims();
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!("gemm: C is {r} x {c} but op(A) op(B) is {m} x {n} {shapes}"),
+        ));
+    }
+    let plan = Plan::new(py, "gemm", &a, &b, &c)?;
     dispatch!(dtype, T => {
-        // SAFETY: the arrays live across the call; c is writeable and disjoint from a and b.
-        let (av, bv, cv) = unsafe { (a.mat::<T>(), b.mat::<T>(), c.mat_mut::<T>(py)?) };
-        let av = if ta_view { av.transpose() } else { av };
-        let bv = if tb_view { bv.transpose() } else { bv };
         let (alpha, beta) = (scalar::<T>(alpha), scalar::<T>(beta));
         let p = par();
-        compute(py, move || hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, p))?
+        // SAFETY: the arrays live across the call and have dtype T; c is writeable, its
+        // elements distinct and disjoint from a and b.
+        compute(py, move || unsafe { stack::run::<T>(&plan, (ta, tb), alpha, ra, rb, beta, rc, p) })?
             .map_err(|e| core_err(py, e))
     })
 }
@@ -163,9 +203,10 @@ fn as_array<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py
     }
 }
 
-/// `a @ b` for 1-D and 2-D operands, as `numpy.matmul` treats them (a 1-D `a` is a row, a 1-D
-/// `b` a column, and that dimension is dropped from the result); into `out` if given.
-/// Written here rather than in Python so that a small product pays one call's overhead.
+/// `a @ b` as `numpy.matmul` computes it: the last two dimensions are matrices, those before
+/// them stacks that broadcast; a 1-D `a` is a row, a 1-D `b` a column, and that dimension is
+/// dropped from the result; into `out` if given. Written here rather than in Python so that a
+/// small product pays one call's overhead.
 #[pyfunction]
 #[pyo3(signature = (a, b, *, out=None))]
 pub(crate) fn matmul<'py>(
@@ -177,15 +218,13 @@ pub(crate) fn matmul<'py>(
     let (a_obj, b_obj) = (as_array(py, a)?, as_array(py, b)?);
     let (a, b) = (Arr::new(&a_obj, "a")?, Arr::new(&b_obj, "b")?);
     for x in [&a, &b] {
-        if !(1..=2).contains(&x.ndim()) {
+        if x.ndim() == 0 {
             return Err(err(
                 py,
                 Kind::Shape,
                 format!(
-                    "{} must be 1-D or 2-D, but has shape {} ({}-D)",
-                    x.name,
-                    shape_str(&x.shape),
-                    x.ndim()
+                    "matmul: {} is 0-D (a scalar); matmul takes arrays of 1 or more dimensions (scale with *)",
+                    x.name
                 ),
             ));
         }
@@ -193,10 +232,25 @@ pub(crate) fn matmul<'py>(
     let dtype = same_dtype(py, &[&a, &b])?;
     let (a2, b2) = (a.as_matrix(true), b.as_matrix(false));
     let (m, _, n) = matmul_dims(py, "matmul", (&a, &a2), (&b, &b2))?;
-    let shape: Vec<usize> = [(m, a.ndim() == 2), (n, b.ndim() == 2)]
-        .iter()
-        .filter_map(|&(d, keep)| keep.then_some(d))
-        .collect();
+    let stack = broadcast(&[stack_dims(&a2), stack_dims(&b2)]).ok_or_else(|| {
+        err(
+            py,
+            Kind::Shape,
+            format!(
+                "matmul: the stacks of a {} and b {} do not broadcast (shapes {} and {})",
+                shape_str(stack_dims(&a2)),
+                shape_str(stack_dims(&b2)),
+                shape_str(&a.shape),
+                shape_str(&b.shape)
+            ),
+        )
+    })?;
+    let mut shape = stack.clone();
+    shape.extend(
+        [(m, a.ndim() > 1), (n, b.ndim() > 1)]
+            .iter()
+            .filter_map(|&(d, keep)| keep.then_some(d)),
+    );
     let c_obj = match out {
         Some(o) => o.clone(),
         None => dispatch!(dtype, T => {
@@ -230,19 +284,28 @@ pub(crate) fn matmul<'py>(
             ));
         }
         output(py, &c, &[&a, &b])?;
+        c.expect_distinct(py)?;
     }
-    let c2 = if c.ndim() == 2 {
-        c.clone()
-    } else if c.ndim() == 0 {
-        c.as_matrix(true)
-    } else {
-        c.as_matrix(a.ndim() == 1)
-    };
+    // The result as a stack of m x n matrices (the dropped dimensions back, of length 1).
+    let mut c2 = c.clone();
+    if a.ndim() == 1 {
+        c2 = c2.with_unit_dim(stack.len());
+    }
+    if b.ndim() == 1 {
+        c2 = c2.with_unit_dim(c2.ndim());
+    }
+    let plan = Plan::new(py, "matmul", &a2, &b2, &c2)?;
+    let (ra, rb, rc) = (
+        Raw::of(&a2, false),
+        Raw::of(&b2, false),
+        Raw::of(&c2, false),
+    );
     dispatch!(dtype, T => {
-        // SAFETY: the arrays live across the call; c is writeable and disjoint from a and b.
-        let (av, bv, cv) = unsafe { (a2.mat::<T>(), b2.mat::<T>(), c2.mat_mut::<T>(py)?) };
         let p = par();
-        compute(py, move || hpc_gemm::gemm_op(Trans::No, Trans::No, T::one(), av, bv, T::zero(), cv, p))?
+        let no = (Trans::No, Trans::No);
+        // SAFETY: the arrays live across the call and have dtype T; c is writeable, its
+        // elements distinct (new, or checked) and disjoint from a and b.
+        compute(py, move || unsafe { stack::run::<T>(&plan, no, T::one(), ra, rb, T::zero(), rc, p) })?
             .map_err(|e| core_err(py, e))?;
     });
     if shape.is_empty() {

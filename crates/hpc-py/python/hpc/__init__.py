@@ -123,17 +123,29 @@ def gemm(
     conj_b: bool = False,
 ) -> np.ndarray:
     """``C <- alpha op(a) op(b) + beta C``, with ``op`` transposing (``trans_*``) and/or
-    conjugating (``conj_*``). Without ``c``, a new array is returned (``beta`` unused);
-    with ``c``, it is updated in place and returned. ``beta = 0`` never reads ``c``."""
+    conjugating (``conj_*``) the last two dimensions. Arrays of more dimensions are stacks of
+    matrices: those of ``a`` and ``b`` broadcast (NumPy's rule) to ``c``'s. Without ``c``, a
+    new array is returned (``beta`` unused); with ``c``, it is updated in place and
+    returned. ``beta = 0`` never reads ``c``."""
     # Shapes, dtypes and c are checked once, in Rust; here only what a new c needs.
     a, b = _arr(a, "a"), _arr(b, "b")
     if c is None:
-        _ndim(a, "a", 2)
-        _ndim(b, "b", 2)
+        for x, name in ((a, "a"), (b, "b")):
+            if x.ndim < 2:
+                raise ShapeError(
+                    f"{name} must have 2 or more dimensions, but has shape {x.shape} ({x.ndim}-D)"
+                )
         dtype = _same(a=a, b=b)
-        m = a.shape[1] if trans_a else a.shape[0]
-        n = b.shape[0] if trans_b else b.shape[1]
-        c = np.empty((m, n), dtype=dtype)
+        try:
+            stack = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ShapeError(
+                f"gemm: the stacks of a {a.shape[:-2]} and b {b.shape[:-2]} do not broadcast "
+                f"(shapes {a.shape} and {b.shape})"
+            ) from None
+        m = a.shape[-1] if trans_a else a.shape[-2]
+        n = b.shape[-2] if trans_b else b.shape[-1]
+        c = np.empty(stack + (m, n), dtype=dtype)
         beta = 0.0
     _hpc.gemm(
         a, b, c, _scalar(alpha, a.dtype, "alpha"), _scalar(beta, a.dtype, "beta"),

@@ -57,7 +57,7 @@ class DeviceArray:
 def get_num_threads() -> int: ...
 def set_num_threads(n: int) -> None: ...
 def matmul(a: Any, b: Any, *, out: Optional[np.ndarray] = None) -> Any:
-    """a @ b for 1-D and 2-D operands, as numpy.matmul treats them; into out if given."""
+    """a @ b as numpy.matmul computes it (stacks broadcast, 1-D operands promoted); into out if given."""
 
 def gemm(
     a: np.ndarray,
