@@ -207,6 +207,48 @@ pub fn check_gemm_batch<T: Scalar>(
     )
 }
 
+/// Checks group `g` of a grouped batch (`gemm_batch_grouped`): as many A and B as C, and
+/// each product's shapes as [`check_gemm`] checks them.
+pub fn check_gemm_group<T: Scalar>(
+    g: usize,
+    (transa, transb): (Trans, Trans),
+    a: &[MatRef<'_, T>],
+    b: &[MatRef<'_, T>],
+    c: &[MatMut<'_, T>],
+) -> Result<()> {
+    const R: &str = "gemm_batch_grouped";
+    for (name, count) in [("a", a.len()), ("b", b.len())] {
+        if count != c.len() {
+            return Err(mismatch(
+                R,
+                name,
+                format!(
+                    "group {g} has {count} matrices {} but {} matrices C: one of each a product",
+                    name.to_uppercase(),
+                    c.len()
+                ),
+            ));
+        }
+    }
+    for (i, ((a, b), c)) in a.iter().zip(b).zip(c).enumerate() {
+        gemm_shapes(
+            R,
+            (transa, a.rows(), a.cols()),
+            (transb, b.rows(), b.cols()),
+            (c.rows(), c.cols()),
+        )
+        .map_err(|e| {
+            Error::new(
+                e.kind(),
+                R,
+                e.argument(),
+                format!("group {g}, product {i}: {}", e.message()),
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// The shapes of a product: op(A) `m x k` (A stored `rows x cols`), op(B) `k x n`, C `m x n`.
 fn gemm_shapes(
     routine: &'static str,

@@ -9,8 +9,8 @@
 //! Either way every product is the single GEMM on its operands, whose bits do not depend on
 //! its thread count, so neither do the batch's.
 
-use hpc_core::check::check_gemm_batch;
-use hpc_core::{BatchMut, BatchRef, Result, Trans};
+use hpc_core::check::{check_gemm_batch, check_gemm_group};
+use hpc_core::{BatchMut, BatchRef, MatMut, MatRef, Result, Trans};
 
 use crate::canonical::canonicalize;
 use crate::problem::{Problem, Region, Structure};
@@ -155,6 +155,95 @@ pub fn gemm_batch<T: GemmScalar>(
         return Ok(());
     }
     on_runs(ways, count, |run| run.for_each(|i| product(i, Par::Seq)));
+    Ok(())
+}
+
+/// One group of [`gemm_batch_grouped`]: the products `C_i <- alpha op(A_i) op(B_i) + beta C_i`
+/// for `i < c.len()`, sharing transposes and scalars (MKL's and OpenBLAS's groups; here each
+/// product may have its own shapes and strides).
+pub struct GemmGroup<'g, 'a, T> {
+    /// op of every A.
+    pub transa: Trans,
+    /// op of every B.
+    pub transb: Trans,
+    /// Scales every product.
+    pub alpha: T,
+    /// Scales every C (0: C is not read).
+    pub beta: T,
+    /// The A of each product.
+    pub a: &'g [MatRef<'a, T>],
+    /// The B of each product, as many as A.
+    pub b: &'g [MatRef<'a, T>],
+    /// The C of each product, as many as A, updated in place.
+    pub c: &'g mut [MatMut<'a, T>],
+}
+
+/// Every product of every group, as [`crate::gemm_op`] computes it: products that take every
+/// thread run one after another on all of them; the others are shared out whole, runs of
+/// consecutive ones with about equal work to each thread. With beta = 0, C is not read.
+///
+/// # Errors
+/// [`hpc_core::ErrorKind::DimensionMismatch`] if a group does not hold as many A and B as C,
+/// or a product's shapes do not agree; nothing is computed then.
+pub fn gemm_batch_grouped<T: GemmScalar>(
+    groups: &mut [GemmGroup<'_, '_, T>],
+    par: Par,
+) -> Result<()> {
+    for (i, g) in groups.iter().enumerate() {
+        check_gemm_group(i, (g.transa, g.transb), g.a, g.b, g.c)?;
+    }
+    // (product, its work), in order; products with nothing to write are left out.
+    let mut products: Vec<(Problem<T>, usize)> = Vec::new();
+    let mut large = Vec::new();
+    for g in groups.iter_mut() {
+        for ((a, b), c) in g.a.iter().zip(g.b).zip(g.c.iter_mut()) {
+            let (ra, conj_a) = RawMat::from_ref(*a).op(g.transa);
+            let (rb, conj_b) = RawMat::from_ref(*b).op(g.transb);
+            let (m, n, k) = (ra.rows, rb.cols, ra.cols);
+            if m == 0 || n == 0 {
+                continue;
+            }
+            let p = Problem {
+                alpha: g.alpha,
+                a: ra,
+                conj_a,
+                b: rb,
+                conj_b,
+                beta: g.beta,
+                c: RawMatMut::from_mut(c),
+                region: Region::All,
+                structure: Structure::General,
+            };
+            if threads_for::<T>(par, m, n, k) > 1 {
+                large.push(p);
+            } else {
+                products.push((p, crate::work::<T>(m, n, k.max(1))));
+            }
+        }
+    }
+    for p in large {
+        // SAFETY: the views were checked by their constructors (in bounds, each C's elements
+        // distinct) and the C are distinct `&mut` views, borrowed for this call.
+        unsafe { gemm_raw(p, par) };
+    }
+    let total: usize = products.iter().map(|p| p.1).sum();
+    let ways = crate::fork::ways(par, total, PAR_THRESHOLD, products.len());
+    // Thread t runs the products whose work starts in its share [t, t + 1) * total / ways.
+    let mut starts = Vec::with_capacity(ways + 1);
+    let mut done = 0;
+    for (i, p) in products.iter().enumerate() {
+        while starts.len() * total.div_ceil(ways) <= done && starts.len() < ways {
+            starts.push(i);
+        }
+        done += p.1;
+    }
+    starts.resize(ways + 1, products.len());
+    crate::fork::for_each(ways, |t| {
+        for &(p, _) in &products[starts[t]..starts[t + 1]] {
+            // SAFETY: as above; each product is run by one thread only.
+            unsafe { gemm_raw(p, Par::Seq) };
+        }
+    });
     Ok(())
 }
 

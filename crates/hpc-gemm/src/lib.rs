@@ -74,7 +74,7 @@ mod registry;
 mod simd;
 mod small;
 
-pub use batch::gemm_batch;
+pub use batch::{GemmGroup, gemm_batch, gemm_batch_grouped};
 pub use blocking::{Blocking, Caches, Cpu};
 pub use kernels::Isa;
 pub use level3::Fast;

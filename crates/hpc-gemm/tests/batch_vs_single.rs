@@ -2,13 +2,14 @@
 //! (each product of a batch is the single GEMM on its operands): every type and transpose,
 //! stacks contiguous, padded, reversed (negative batch stride) and broadcast (batch stride 0 for
 //! A or B), matrices column- or row-major, alpha/beta in {0, 1, -1, other}, NaN in C with
-//! beta = 0, on 1, 2 and 3 threads; and the argument errors.
+//! beta = 0, on 1, 2 and 3 threads; and the argument errors. `gemm_batch_grouped` likewise:
+//! groups of products with their own shapes, transposes and scalars.
 
 use hpc_testing as common;
 
 use common::*;
 use hpc_core::check::extent;
-use hpc_core::{BatchMut, BatchRef, ErrorKind, Scalar, Trans, c32, c64};
+use hpc_core::{BatchMut, BatchRef, ErrorKind, MatRef, Scalar, Trans, c32, c64};
 use hpc_gemm::{GemmScalar, Par, gemm_batch, gemm_op};
 use proptest::prelude::*;
 
@@ -221,7 +222,7 @@ fn argument_errors() {
 /// of one (`BatchMut::single`), give the single calls' results.
 #[test]
 fn repeat_and_single() {
-    use hpc_core::{MatMut, MatRef};
+    use hpc_core::MatMut;
     let mut rng = Gen::new(9);
     let av: Vec<f64> = (0..12).map(|_| rng.small_int()).collect();
     let bv: Vec<f64> = (0..4 * 5 * 7).map(|_| rng.small_int()).collect();
@@ -263,4 +264,246 @@ fn repeat_and_single() {
     let c = MatMut::from_col_major(&mut single, 3, 5, 3).unwrap();
     gemm_op(Trans::No, Trans::No, 1.0, a, b.get(0), 0.0, c, Par::Seq).unwrap();
     assert_eq!(one, single);
+}
+
+/// A product of a test group: `(m, n, k)`, row-major?, and its A, B and C buffers.
+type TestProduct<T> = ((usize, usize, usize), bool, [Vec<T>; 3]);
+/// A group of [`grouped`]'s specification: transposes, alpha and beta, each product's sizes.
+type GroupSpec = (
+    (Trans, Trans),
+    (Special, Special),
+    Vec<(usize, usize, usize)>,
+);
+/// Each group's A and B views.
+type Views<'a, T> = Vec<(Vec<MatRef<'a, T>>, Vec<MatRef<'a, T>>)>;
+
+/// One group's products for [`grouped`]: transposes, scalars, and per product its shapes,
+/// storage order and the A, B and C buffers.
+struct TestGroup<T> {
+    trans: (Trans, Trans),
+    scalars: (T, T),
+    products: Vec<TestProduct<T>>,
+}
+
+/// `gemm_batch_grouped` on groups of products with their own shapes against a loop of
+/// `gemm_op` on 1, 2 and 3 threads, bit for bit.
+fn grouped<T: GemmScalar>(spec: &[GroupSpec], seed: u64) {
+    use hpc_core::MatMut;
+    use hpc_gemm::{GemmGroup, gemm_batch_grouped};
+    let mut rng = Gen::new(seed);
+    let stored = |t: Trans, r: usize, c: usize| if t == Trans::No { (r, c) } else { (c, r) };
+    let mut rand = |len: usize| -> Vec<T> {
+        (0..len.max(1))
+            .map(|_| scalar::<T>(rng.small_int(), rng.small_int()))
+            .collect()
+    };
+    let groups: Vec<TestGroup<T>> = spec
+        .iter()
+        .enumerate()
+        .map(|(g, (trans, (alpha, beta), dims))| TestGroup {
+            trans: *trans,
+            scalars: (alpha.value::<T>(), beta.value::<T>()),
+            products: dims
+                .iter()
+                .enumerate()
+                .map(|(i, &(m, n, k))| {
+                    let mut c = rand(m * n);
+                    if beta.value::<T>() == T::zero() {
+                        c.fill(nan());
+                    }
+                    ((m, n, k), (g + i) % 2 == 0, [rand(m * k), rand(k * n), c])
+                })
+                .collect(),
+        })
+        .collect();
+    // A matrix of `rows x cols` on `data`, column- or row-major.
+    fn view<T: Scalar>(data: &[T], (r, c): (usize, usize), row: bool) -> MatRef<'_, T> {
+        if row {
+            MatRef::from_row_major(data, r, c, c.max(1)).unwrap()
+        } else {
+            MatRef::from_col_major(data, r, c, r.max(1)).unwrap()
+        }
+    }
+    fn view_mut<T: Scalar>(data: &mut [T], (r, c): (usize, usize), row: bool) -> MatMut<'_, T> {
+        if row {
+            MatMut::from_row_major(data, r, c, c.max(1)).unwrap()
+        } else {
+            MatMut::from_col_major(data, r, c, r.max(1)).unwrap()
+        }
+    }
+    let mut want: Vec<Vec<Vec<T>>> = Vec::new();
+    for g in &groups {
+        let ((ta, tb), (alpha, beta)) = (g.trans, g.scalars);
+        let mut out = Vec::new();
+        for ((m, n, k), row, [a, b, c]) in &g.products {
+            let mut c = c.clone();
+            let (a, b) = (
+                view(a, stored(ta, *m, *k), *row),
+                view(b, stored(tb, *k, *n), *row),
+            );
+            gemm_op(
+                ta,
+                tb,
+                alpha,
+                a,
+                b,
+                beta,
+                view_mut(&mut c, (*m, *n), *row),
+                Par::Seq,
+            )
+            .unwrap();
+            out.push(c);
+        }
+        want.push(out);
+    }
+    for threads in [1, 2, 3] {
+        let mut got: Vec<Vec<Vec<T>>> = groups
+            .iter()
+            .map(|g| g.products.iter().map(|p| p.2[2].clone()).collect())
+            .collect();
+        let views: Views<'_, T> = groups
+            .iter()
+            .map(|g| {
+                let (ta, tb) = g.trans;
+                g.products
+                    .iter()
+                    .map(|((m, n, k), row, [a, b, _])| {
+                        (
+                            view(a, stored(ta, *m, *k), *row),
+                            view(b, stored(tb, *k, *n), *row),
+                        )
+                    })
+                    .unzip()
+            })
+            .collect();
+        let mut cs: Vec<Vec<MatMut<'_, T>>> = got
+            .iter_mut()
+            .zip(&groups)
+            .map(|(cs, g)| {
+                cs.iter_mut()
+                    .zip(&g.products)
+                    .map(|(c, ((m, n, _), row, _))| view_mut(c, (*m, *n), *row))
+                    .collect()
+            })
+            .collect();
+        let mut batch: Vec<GemmGroup<'_, '_, T>> = groups
+            .iter()
+            .zip(&views)
+            .zip(cs.iter_mut())
+            .map(|((g, (a, b)), c)| GemmGroup {
+                transa: g.trans.0,
+                transb: g.trans.1,
+                alpha: g.scalars.0,
+                beta: g.scalars.1,
+                a,
+                b,
+                c,
+            })
+            .collect();
+        gemm_batch_grouped(&mut batch, Par::from_count(threads)).unwrap();
+        drop(batch);
+        drop(cs);
+        for (g, (got, want)) in got.iter().zip(&want).enumerate() {
+            for (i, (got, want)) in got.iter().zip(want).enumerate() {
+                for (e, (&x, &y)) in got.iter().zip(want).enumerate() {
+                    assert!(
+                        same(x, y),
+                        "{threads} threads: group {g}, product {i} ({:?}), element {e}: {x}, the single call gives {y}",
+                        groups[g].products[i].0
+                    );
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..config() })]
+    #[test]
+    fn grouped_matches_single_calls(
+        spec in prop::collection::vec(
+            ((trans(), trans()), (special(), special()),
+             prop::collection::vec((0usize..10, 0usize..10, 0usize..10), 0..5)),
+            0..4),
+        seed in any::<u64>(), ty in 0usize..4) {
+        match ty {
+            0 => grouped::<f32>(&spec, seed),
+            1 => grouped::<f64>(&spec, seed),
+            2 => grouped::<c32>(&spec, seed),
+            _ => grouped::<c64>(&spec, seed),
+        }
+    }
+}
+
+/// Groups mixing many small products (shared whole) with large ones (on every thread).
+#[test]
+fn grouped_small_and_large() {
+    let other = (Special::Other, Special::Other);
+    let none = (Trans::No, Trans::No);
+    grouped::<f64>(
+        &[
+            (none, other, vec![(4, 4, 4); 700]),
+            (
+                (Trans::Trans, Trans::No),
+                (Special::One, Special::Zero),
+                vec![(150, 140, 130), (3, 5, 7)],
+            ),
+            (none, other, vec![(8, 8, 8); 300]),
+        ],
+        5,
+    );
+    grouped::<c32>(
+        &[(
+            (Trans::ConjTrans, Trans::Trans),
+            other,
+            vec![(64, 64, 64), (2, 3, 4), (90, 1, 200)],
+        )],
+        6,
+    );
+}
+
+#[test]
+fn grouped_argument_errors() {
+    use hpc_core::MatMut;
+    use hpc_gemm::{GemmGroup, gemm_batch_grouped};
+    let data = vec![1.0f64; 16];
+    let (mut c0, mut c1) = (vec![7.0f64; 4], vec![7.0f64; 6]);
+    let a = MatRef::from_col_major(&data, 2, 2, 2).unwrap();
+    let a3 = MatRef::from_col_major(&data, 2, 3, 2).unwrap();
+    let mut cs = [
+        MatMut::from_col_major(&mut c0, 2, 2, 2).unwrap(),
+        MatMut::from_col_major(&mut c1, 2, 3, 2).unwrap(),
+    ];
+    let (aa, bb) = ([a, a], [a, a3]);
+    fn group<'g, 'a>(
+        a: &'g [MatRef<'a, f64>],
+        b: &'g [MatRef<'a, f64>],
+        c: &'g mut [MatMut<'a, f64>],
+    ) -> GemmGroup<'g, 'a, f64> {
+        GemmGroup {
+            transa: Trans::No,
+            transb: Trans::No,
+            alpha: 1.0,
+            beta: 0.0,
+            a,
+            b,
+            c,
+        }
+    }
+    // Product 1 of group 0: A is 2 x 2, B 2 x 3, C 2 x 3: fine. Then one A too few.
+    let err = gemm_batch_grouped(&mut [group(&aa[..1], &bb, &mut cs)], Par::Seq).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DimensionMismatch, "{err}");
+    assert!(
+        err.to_string()
+            .contains("group 0 has 1 matrices A but 2 matrices C"),
+        "{err}"
+    );
+    // B of product 1 swapped for a 2 x 2: C is 2 x 3. Nothing is written.
+    let err = gemm_batch_grouped(&mut [group(&aa, &aa, &mut cs)], Par::Seq).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DimensionMismatch, "{err}");
+    assert!(err.to_string().contains("group 0, product 1"), "{err}");
+    assert!(cs[0].get(0, 0) == 7.0, "a product ran before the error");
+    gemm_batch_grouped(&mut [group(&aa, &bb, &mut cs)], Par::Seq).unwrap();
+    assert_eq!(c0, vec![2.0; 4]);
+    assert_eq!(c1, vec![2.0; 6]);
 }

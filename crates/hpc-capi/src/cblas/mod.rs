@@ -298,6 +298,8 @@ pub(crate) fn row_major_number(rout: &str, info: i32) -> i32 {
     let has = |s: &str| rout.contains(s);
     if has("gemm_batch_strided") {
         swap(&[(4, 5), (8, 11), (9, 12), (10, 13)])
+    } else if has("gemm_batch") {
+        swap(&[(4, 5), (8, 10), (9, 11)])
     } else if has("gemm") {
         swap(&[(4, 5), (9, 11)])
     } else if has("symm") || has("hemm") {

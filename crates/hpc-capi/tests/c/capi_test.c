@@ -25,6 +25,12 @@ void cblas_dgemm_batch_strided(enum CBLAS_LAYOUT layout, enum CBLAS_TRANSPOSE ta
                                const double *a, int lda, int stridea, const double *b, int ldb,
                                int strideb, double beta, double *c, int ldc, int stridec,
                                int batch_size);
+/* OpenBLAS 0.3.34's and MKL's grouped batch (arrays of pointers). */
+void cblas_dgemm_batch(enum CBLAS_LAYOUT layout, const enum CBLAS_TRANSPOSE *ta,
+                       const enum CBLAS_TRANSPOSE *tb, const int *m, const int *n, const int *k,
+                       const double *alpha, const double **a, const int *lda,
+                       const double **b, const int *ldb, const double *beta, double **c,
+                       const int *ldc, int group_count, const int *group_size);
 void cblas_zgemm(enum CBLAS_LAYOUT layout, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
                  int m, int n, int k, const void *alpha, const void *a, int lda, const void *b,
                  int ldb, const void *beta, void *c, int ldc);
@@ -211,6 +217,18 @@ int main(void) {
     cblas_dgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0, a, K, 0,
                               bs3, N, K * N, 0.0, cb3, N, M * N, 3);
     check(close_all(cb3, cs3, 3 * M * N), "cblas_dgemm_batch_strided, row-major");
+    /* The same three products as one group of cblas_dgemm_batch (pointer arrays). */
+    {
+        enum CBLAS_TRANSPOSE nt = CblasNoTrans;
+        int gm = M, gn = N, gk = K, glda = K, gldb = N, gldc = N, gsize = 3;
+        double galpha = 1.0, gbeta = 0.0, cg3[3 * M * N];
+        const double *pa[3] = {a, a, a};
+        const double *pb[3] = {bs3, bs3 + K * N, bs3 + 2 * K * N};
+        double *pc[3] = {cg3, cg3 + M * N, cg3 + 2 * M * N};
+        cblas_dgemm_batch(CblasRowMajor, &nt, &nt, &gm, &gn, &gk, &galpha, pa, &glda, pb, &gldb,
+                          &gbeta, pc, &gldc, 1, &gsize);
+        check(close_all(cg3, cs3, 3 * M * N), "cblas_dgemm_batch, one group, row-major");
+    }
     s = hpc_dgemm_batch_strided(HPC_NO_TRANS, HPC_NO_TRANS, 3, M, N, K, 1.0, a, 0, K, 1, bs3,
                                 K * N, N, 1, 0.0, cs3, 0, N, 1);
     check(s == HPC_ERR_INVALID_ARGUMENT, "a stack of C with a zero batch stride is refused");
