@@ -149,7 +149,7 @@ fn main() {
     eprintln!("wrote {}", out.join("results.json").display());
 }
 
-/// Merges `DIR/python-*.json` and `DIR/gpu.json` into `DIR/results.json`, renders the report
+/// Merges `DIR/python-*.json`, `DIR/batch-*.json` and `DIR/gpu.json` into `DIR/results.json`, renders the report
 /// and prints its main tables.
 fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), String> {
     let path = dir.join("results.json");
@@ -160,8 +160,12 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
+    let mut batch_files = Vec::new();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("batch-") && name.ends_with(".json") {
+            batch_files.push(p.clone());
+        }
         if name.starts_with("python-") && name.ends_with(".json") {
             let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
             python.push(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?);
@@ -169,6 +173,18 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
     }
     if !python.is_empty() {
         r.python = python;
+    }
+    // The batched GEMM's cases, measured from Python (`benches/python/batch.py`).
+    let mut batch = Vec::new();
+    for p in &batch_files {
+        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let cases: Vec<report::Case> =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+        batch.extend(cases);
+    }
+    if !batch.is_empty() {
+        r.cases.retain(|c| c.section != "batch");
+        r.cases.extend(batch);
     }
     let gpu = dir.join("gpu.json");
     if let Ok(text) = std::fs::read_to_string(&gpu) {

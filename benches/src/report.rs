@@ -209,6 +209,10 @@ pub fn render(r: &Results, dir: &Path, old: Option<(&str, &Results)>) -> Result<
             "level3",
             "Level 3 (f64, GFLOP/s of each routine's true flops)",
         ),
+        (
+            "batch",
+            "Batched GEMM (stacks of products from Python: hpc.matmul against NumPy's matmul, the peers' cblas_?gemm_batch_strided and a loop of single hpc.matmul calls; GFLOP/s)",
+        ),
         ("level1", "Level 1 (GB/s of compulsory memory traffic)"),
         (
             "level2",
@@ -427,7 +431,13 @@ fn table(md: &mut String, r: &Results, section: &str, title: &str) {
             c.name, c.threads, h.median, h.min, h.max
         );
         if flops {
-            let _ = write!(md, " {:.0}% |", 100.0 * h.median / r.peak(c));
+            match 100.0 * h.median / r.peak(c) {
+                p if p.is_finite() => {
+                    let _ = write!(md, " {p:.0}% |");
+                }
+                // The peak was not measured (a run of Python sections only).
+                _ => md.push_str(" - |"),
+            }
         }
         if bandwidth {
             match r.bandwidth(c) {

@@ -10,7 +10,9 @@
 //! `OMP_WAIT_POLICY`, `KMP_BLOCKTIME`), so that interleaved timings do not tax each other.
 //!
 //! Then the Python speedup table (`benches/python/speedup.py`, skipped with `--filter` other
-//! than `python`), the GPU benchmarks with `--gpu`, and the report: `target/bench/report.md`,
+//! than `python`), the batched GEMM from Python (`benches/python/batch.py`: hpc.matmul on
+//! stacks against NumPy's matmul and the peers' `cblas_?gemm_batch_strided`; `--filter batch`
+//! runs it alone), the GPU benchmarks with `--gpu`, and the report: `target/bench/report.md`,
 //! `results.json` and the PNG plots, the main tables printed at the end (`--compare OLD.json`
 //! adds a comparison with an earlier run's `results.json`).
 //!
@@ -254,8 +256,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         cmd.env("HPC_PEER_SITE", site);
     }
     run_echoed(&mut cmd)?;
-    if o.filter.is_none() || python_only {
-        python_speedup(&o, &out)?;
+    let batch_only = o.filter.as_deref() == Some("batch");
+    if o.filter.is_none() || python_only || batch_only {
+        python_sections(&o, &out, !batch_only)?;
     }
     if o.gpu {
         gpu(&out)?;
@@ -310,10 +313,11 @@ fn gpu(out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The Python section: pure Python to hpc (`benches/python/speedup.py`), in the managed
-/// environment with the package built and installed, at all threads and at 1 thread; each
-/// run writes `python-<threads>.json` for the report.
-fn python_speedup(o: &Opts, out: &Path) -> Result<(), String> {
+/// The sections run from Python, in the managed environment with the package built and
+/// installed, at all threads and at 1 thread: pure Python to hpc (`benches/python/speedup.py`,
+/// with `speedup`; each run writes `python-<threads>.json`), and the batched GEMM against
+/// NumPy's matmul and the peers' batch functions (`benches/python/batch.py`, `batch-<threads>.json`).
+fn python_sections(o: &Opts, out: &Path, speedup: bool) -> Result<(), String> {
     let root = crate::project_root();
     let python = match crate::python::install(&root) {
         Ok(p) => p,
@@ -322,7 +326,7 @@ fn python_speedup(o: &Opts, out: &Path) -> Result<(), String> {
             return Ok(());
         }
     };
-    if !crate::pyenv::try_install(&python, "numba") {
+    if speedup && !crate::pyenv::try_install(&python, "numba") {
         skipped(
             out,
             "Numba (its row of the speedup table): it could not be installed",
@@ -337,17 +341,26 @@ fn python_speedup(o: &Opts, out: &Path) -> Result<(), String> {
     if runs[0] != "1" && !o.quick {
         runs.push("1".into());
     }
-    for t in runs {
-        let mut cmd = Command::new(&python);
-        cmd.arg(root.join("benches/python/speedup.py"))
-            .args(["--threads", &t])
-            .arg("--json")
-            .arg(out.join(format!("python-{t}.json")))
-            .env("HPC_BLAS_LIB", &lib);
-        if o.quick {
-            cmd.arg("--quick");
+    for t in &runs {
+        let scripts = [("speedup.py", "python"), ("batch.py", "batch")];
+        for (script, json) in scripts.into_iter().filter(|s| speedup || s.1 == "batch") {
+            let mut cmd = Command::new(&python);
+            cmd.arg(root.join("benches/python").join(script))
+                .args(["--threads", t])
+                .arg("--json")
+                .arg(out.join(format!("{json}-{t}.json")))
+                .env("HPC_BLAS_LIB", &lib);
+            if let Some(prefix) = python_prefix() {
+                cmd.env("HPC_MKL_PREFIX", prefix);
+            }
+            if let Some(site) = python_site() {
+                cmd.env("HPC_PEER_SITE", site);
+            }
+            if o.quick {
+                cmd.arg("--quick");
+            }
+            run_echoed(&mut cmd)?;
         }
-        run_echoed(&mut cmd)?;
     }
     Ok(())
 }
