@@ -382,16 +382,18 @@ pub fn check_gemm_shapes(
 }
 
 /// Checks `batch` column-major matrices of `shape` (leading dimension `max(1, rows)`),
-/// `stride` elements apart, in a buffer of `len` elements.
+/// `stride` elements apart (with `repeat`, 0: one matrix for all), in a buffer of `len`
+/// elements.
 pub fn check_batch(
     what: &str,
     batch: usize,
     shape: (usize, usize),
     stride: usize,
     len: usize,
+    repeat: bool,
 ) -> Result<(), Error> {
     let one = shape.0.max(1) * shape.1;
-    if stride < one {
+    if stride < one && !(repeat && stride == 0) {
         return Err(Error::Shape(format!(
             "{what}: stride {stride} < one matrix's {one} elements"
         )));
@@ -648,59 +650,96 @@ pub fn gemm<T: GpuScalar>(
         .result()
         .map_err(cublas);
     };
+    launch_kernel(
+        dev,
+        (v, precision),
+        (m, n, k),
+        1,
+        alpha,
+        (&a.data, lda, transa, 0),
+        (&b.data, ldb, transb, 0),
+        beta,
+        (&mut c.data, ldc, 0),
+    )
+}
+
+/// The most products one launch takes (grid z); larger batches take several launches.
+const MAX_GRID_Z: usize = 65_535;
+
+/// Launches kernel `v` on `batch` products, operand `x` of product `z` at `x + z * sx`
+/// (elements; 0 repeats one matrix), each `m x n x k` with its leading dimension and op; grid
+/// z runs the products, up to [`MAX_GRID_Z`] a launch.
+#[allow(clippy::too_many_arguments)]
+fn launch_kernel<T: GpuScalar>(
+    dev: &Device,
+    (v, precision): (Variant, Precision),
+    (m, n, k): (usize, usize, usize),
+    batch: usize,
+    alpha: T,
+    a: (&CudaSlice<T::Real>, i32, Trans, usize),
+    b: (&CudaSlice<T::Real>, i32, Trans, usize),
+    beta: T,
+    c: (&mut CudaSlice<T::Real>, i32, usize),
+) -> Result<(), Error> {
     let f = dev.function(v, precision)?;
     let l = v.launch();
-    let cfg = LaunchConfig {
-        grid_dim: (
-            (m as u32).div_ceil(l.tile.0),
-            (n as u32).div_ceil(l.tile.1),
-            1,
-        ),
-        block_dim: (l.block.0, l.block.1, 1),
-        shared_mem_bytes: 0,
-    };
+    let (mi, ni, ki) = (m as i32, n as i32, k as i32);
     // T is real here (it has a kernel), so it is its own `Real`.
     let (alpha, beta): (T::Real, T::Real) = (
         bytemuck::cast_slice(&[alpha])[0],
         bytemuck::cast_slice(&[beta])[0],
     );
     // The kernels are real, so a conjugate transpose is a transpose.
-    let (tai, tbi) = (
-        i32::from(transa != Trans::No),
-        i32::from(transb != Trans::No),
-    );
-    let mut launch = dev.stream.launch_builder(&f);
-    launch
-        .arg(&mi)
-        .arg(&ni)
-        .arg(&ki)
-        .arg(&alpha)
-        .arg(&*a.data)
-        .arg(&lda)
-        .arg(&tai)
-        .arg(&*b.data)
-        .arg(&ldb)
-        .arg(&tbi)
-        .arg(&beta)
-        .arg(&mut *c.data)
-        .arg(&ldc);
-    // SAFETY: the arguments match the kernel's signature in `kernels/*.cu` (int m, n, k; T
-    // alpha; const T* A; int lda, ta; const T* B; int ldb, tb; T beta; T* C; int ldc); the
-    // shapes and leading dimensions were checked against the buffers, and the kernels guard
-    // every access by m, n, k.
-    unsafe { launch.launch(cfg) }.map_err(driver)?;
+    let (tai, tbi) = (i32::from(a.2 != Trans::No), i32::from(b.2 != Trans::No));
+    let (lda, ldb, ldc) = (a.1, b.1, c.1);
+    let (sa, sb, sc) = (a.3 as i64, b.3 as i64, c.2 as i64);
+    let mut z0 = 0;
+    while z0 < batch {
+        let count = (batch - z0).min(MAX_GRID_Z);
+        let cfg = LaunchConfig {
+            grid_dim: (
+                (m as u32).div_ceil(l.tile.0),
+                (n as u32).div_ceil(l.tile.1),
+                count as u32,
+            ),
+            block_dim: (l.block.0, l.block.1, 1),
+            shared_mem_bytes: 0,
+        };
+        let (pa, pb) = (a.0.slice(z0 * a.3..), b.0.slice(z0 * b.3..));
+        let mut pc = c.0.slice_mut(z0 * c.2..);
+        let mut launch = dev.stream.launch_builder(&f);
+        launch
+            .arg(&mi)
+            .arg(&ni)
+            .arg(&ki)
+            .arg(&alpha)
+            .arg(&pa)
+            .arg(&lda)
+            .arg(&tai)
+            .arg(&pb)
+            .arg(&ldb)
+            .arg(&tbi)
+            .arg(&beta)
+            .arg(&mut pc)
+            .arg(&ldc)
+            .arg(&sa)
+            .arg(&sb)
+            .arg(&sc);
+        // SAFETY: the arguments match the kernel's signature in `kernels/*.cu` (int m, n, k; T
+        // alpha; const T* A; int lda, ta; const T* B; int ldb, tb; T beta; T* C; int ldc; long
+        // long sa, sb, sc); the caller checked every product's matrices against the buffers,
+        // the views start at product z0's, and the kernels guard every access by m, n, k.
+        unsafe { launch.launch(cfg) }.map_err(driver)?;
+        z0 += count;
+    }
     Ok(())
 }
 
 /// `batch` products `C_i <- alpha op(A_i) op(B_i) + beta C_i` through cuBLAS's strided-batched
-/// GEMM (`cublasGemmStridedBatchedEx`). Each operand is given as a buffer holding its
-/// matrices one after another, `stride` elements apart (at least one matrix's extent, so that
-/// they do not overlap), each `(rows, cols)` with leading dimension `max(1, rows)`; the buffer
-/// is a [`DeviceMatrix`] used as storage only (its own shape is not consulted, its length is).
+/// GEMM (`cublasGemmStridedBatchedEx`): [`gemm_batched`] with [`Backend::Cublas`].
 ///
 /// # Errors
-/// [`Error::Shape`] when the shapes, strides or buffer lengths do not fit; [`Error::Cublas`] or
-/// [`Error::Unavailable`] from cuBLAS.
+/// As [`gemm_batched`].
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_strided_batched<T: GpuScalar>(
     dev: &Device,
@@ -713,11 +752,63 @@ pub fn gemm_strided_batched<T: GpuScalar>(
     beta: T,
     c: (&mut DeviceMatrix<T>, (usize, usize), usize),
 ) -> Result<(), Error> {
+    gemm_batched(
+        dev,
+        Backend::Cublas,
+        batch,
+        transa,
+        transb,
+        alpha,
+        a,
+        b,
+        beta,
+        c,
+    )
+}
+
+/// `batch` products `C_i <- alpha op(A_i) op(B_i) + beta C_i` on `backend`: cuBLAS's
+/// strided-batched GEMM (`cublasGemmStridedBatchedEx`), or one of our kernels over grid z (one
+/// product per index). Each operand is given as a buffer holding its matrices one after
+/// another, `stride` elements apart, each `(rows, cols)` with leading dimension
+/// `max(1, rows)`; the buffer is a [`DeviceMatrix`] used as storage only (its own shape is
+/// not consulted, its length is). A stride of 0 repeats one A or B over the batch; C's stride
+/// is at least one matrix's extent, so that its matrices do not overlap.
+///
+/// # Errors
+/// [`Error::Shape`] when the shapes, strides or buffer lengths do not fit;
+/// [`Error::Unsupported`] for a complex type on our kernels; [`Error::Compile`],
+/// [`Error::Driver`], [`Error::Cublas`] or [`Error::Unavailable`] from the backend.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_batched<T: GpuScalar>(
+    dev: &Device,
+    backend: Backend,
+    batch: usize,
+    transa: Trans,
+    transb: Trans,
+    alpha: T,
+    a: (&DeviceMatrix<T>, (usize, usize), usize),
+    b: (&DeviceMatrix<T>, (usize, usize), usize),
+    beta: T,
+    c: (&mut DeviceMatrix<T>, (usize, usize), usize),
+) -> Result<(), Error> {
     let (m, n, k) = check_gemm_shapes(transa, transb, a.1, b.1, c.1)?;
     let len = |d: &DeviceMatrix<T>| d.data.len() / T::FACTOR;
-    check_batch("A", batch, a.1, a.2, len(a.0))?;
-    check_batch("B", batch, b.1, b.2, len(b.0))?;
-    check_batch("C", batch, c.1, c.2, len(c.0))?;
+    check_batch("A", batch, a.1, a.2, len(a.0), true)?;
+    check_batch("B", batch, b.1, b.2, len(b.0), true)?;
+    check_batch("C", batch, c.1, c.2, len(c.0), false)?;
+    let kernel = match backend {
+        Backend::Cublas => None,
+        Backend::Tiled => Some(T::KERNEL.map_or(Backend::DEFAULT_KERNEL, |p| {
+            Backend::tiled_kernel(p, m, n, dev.sms, dev.major)
+        })),
+        Backend::Kernel(v) => Some(v),
+    };
+    if kernel.is_some() && T::KERNEL.is_none() {
+        return Err(Error::Unsupported(format!(
+            "{}gemm_batched: hpc's own CUDA kernels are real (f32, f64); use Backend::Cublas for complex types",
+            T::PREFIX
+        )));
+    }
     if batch == 0 || m == 0 || n == 0 {
         return Ok(());
     }
@@ -726,11 +817,24 @@ pub fn gemm_strided_batched<T: GpuScalar>(
             "batched gemm: sizes above 2^31 - 1 are not supported".into(),
         ));
     }
+    let ld = |shape: (usize, usize)| shape.0.max(1) as i32;
+    if let (Some(v), Some(p)) = (kernel, T::KERNEL) {
+        return launch_kernel(
+            dev,
+            (v, p),
+            (m, n, k),
+            batch,
+            alpha,
+            (&a.0.data, ld(a.1), transa, a.2),
+            (&b.0.data, ld(b.1), transb, b.2),
+            beta,
+            (&mut c.0.data, ld(c.1), c.2),
+        );
+    }
     let blas = dev.blas()?;
     let (pa, _ga) = a.0.data.device_ptr(&dev.stream);
     let (pb, _gb) = b.0.data.device_ptr(&dev.stream);
     let (pc, _gc) = c.0.data.device_ptr_mut(&dev.stream);
-    let ld = |shape: (usize, usize)| shape.0.max(1) as i32;
     let (aligned_alpha, aligned_beta) = (Aligned(alpha), Aligned(beta));
     // SAFETY: every matrix of every operand lies inside its buffer (checked above); alpha and
     // beta are host values of type T, 16-byte aligned as cuBLAS's types are; the handle is

@@ -11,7 +11,9 @@ pub mod device;
 pub mod error;
 pub mod kernels;
 
-pub use device::{Backend, Device, DeviceMatrix, GpuScalar, gemm, gemm_host, gemm_strided_batched};
+pub use device::{
+    Backend, Device, DeviceMatrix, GpuScalar, gemm, gemm_batched, gemm_host, gemm_strided_batched,
+};
 pub use error::Error;
 
 /// Which CUDA libraries this process can load.

@@ -69,15 +69,21 @@ fn opening_a_device_without_cuda_is_an_error() {
 
 #[test]
 fn batched_layouts_are_checked() {
-    assert_eq!(check_batch("A", 3, (4, 5), 20, 60), Ok(()));
-    assert_eq!(check_batch("A", 0, (4, 5), 20, 0), Ok(()));
-    let e = check_batch("A", 3, (4, 5), 19, 1000).unwrap_err();
+    assert_eq!(check_batch("A", 3, (4, 5), 20, 60, false), Ok(()));
+    assert_eq!(check_batch("A", 0, (4, 5), 20, 0, false), Ok(()));
+    // Stride 0 repeats one A or B (20 elements suffice), never one C.
+    assert_eq!(check_batch("A", 3, (4, 5), 0, 20, true), Ok(()));
+    let e = check_batch("C", 3, (4, 5), 0, 1000, false).unwrap_err();
+    assert!(e.to_string().contains("stride 0 < one matrix's 20"), "{e}");
+    let e = check_batch("A", 3, (4, 5), 0, 19, true).unwrap_err();
+    assert!(e.to_string().contains("the buffer has 19"), "{e}");
+    let e = check_batch("A", 3, (4, 5), 19, 1000, true).unwrap_err();
     assert!(
         e.to_string()
             .contains("stride 19 < one matrix's 20 elements"),
         "{e}"
     );
-    let e = check_batch("C", 3, (4, 5), 25, 69).unwrap_err();
+    let e = check_batch("C", 3, (4, 5), 25, 69, false).unwrap_err();
     assert!(
         e.to_string()
             .contains("need 70 elements, the buffer has 69"),

@@ -1,6 +1,7 @@
 //! Our kernels and cuBLAS on a real GPU against hpc's CPU GEMM: every variant on f32 and f64,
 //! cuBLAS also on c32 and c64, shapes that are not multiples of any tile, every transpose,
-//! alpha/beta specials and NaN in C with beta = 0; cuBLAS's strided-batched GEMM against one
+//! alpha/beta specials and NaN in C with beta = 0; the batched GEMM (cuBLAS's strided-batched
+//! and every kernel over grid z, a repeated B, more products than one grid) against one
 //! product at a time; complex on our real kernels refused. Skips, saying why, where no device
 //! can be opened (CI, this build machine).
 
@@ -8,7 +9,8 @@ use hpc_core::check::op_dims;
 use hpc_core::{MatMut, MatRef, Trans, c32, c64};
 use hpc_cuda::kernels::{Precision, Variant};
 use hpc_cuda::{
-    Backend, Device, DeviceMatrix, Error, GpuScalar, gemm, gemm_host, gemm_strided_batched,
+    Backend, Device, DeviceMatrix, Error, GpuScalar, gemm, gemm_batched, gemm_host,
+    gemm_strided_batched,
 };
 use hpc_gemm::{GemmScalar, Par};
 
@@ -236,13 +238,17 @@ fn complex_on_our_kernels_is_refused() {
     assert!(matches!(e, Error::Unsupported(_)), "{e:?}");
 }
 
-fn batched<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device) {
+fn batched<T: GpuScalar + GemmScalar + num_like::Real>(
+    dev: &Device,
+    backend: Backend,
+    repeat_b: bool,
+) {
     let (batch, m, n, k) = (5, 33, 17, 29);
-    let (sa, sb, sc) = (m * k + 3, k * n, m * n + 1);
+    let (sa, sb, sc) = (m * k + 3, if repeat_b { 0 } else { k * n }, m * n + 1);
     let a: Vec<T> = (0..batch * sa)
         .map(|i| T::of(((i * 7) % 13) as f64 - 6.0))
         .collect();
-    let b: Vec<T> = (0..batch * sb)
+    let b: Vec<T> = (0..(batch * sb).max(k * n))
         .map(|i| T::of(((i * 5) % 11) as f64 - 5.0))
         .collect();
     let c0: Vec<T> = (0..batch * sc).map(|i| T::of((i % 3) as f64)).collect();
@@ -250,8 +256,9 @@ fn batched<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device) {
     let da = DeviceMatrix::from_host(dev, &a, a.len(), 1, a.len()).unwrap();
     let db = DeviceMatrix::from_host(dev, &b, b.len(), 1, b.len()).unwrap();
     let mut dc = DeviceMatrix::from_host(dev, &c0, c0.len(), 1, c0.len()).unwrap();
-    gemm_strided_batched(
+    gemm_batched(
         dev,
+        backend,
         batch,
         Trans::No,
         Trans::No,
@@ -279,7 +286,7 @@ fn batched<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device) {
         for (e, (&g, &w)) in got[i * sc..i * sc + m * n].iter().zip(&want).enumerate() {
             assert!(
                 T::dist(g, w) <= 1e-3 * (1.0 + T::mag(w)),
-                "batch {i} element {e}: {g} vs {w}"
+                "{backend:?}, B repeated: {repeat_b}, batch {i} element {e}: {g} vs {w}"
             );
         }
         // The padding between matrices of C is left alone.
@@ -292,8 +299,69 @@ fn batched<T: GpuScalar + GemmScalar + num_like::Real>(dev: &Device) {
 #[test]
 fn strided_batched_matches_one_product_at_a_time() {
     let Some(dev) = device() else { return };
-    batched::<f32>(&dev);
-    batched::<f64>(&dev);
-    batched::<c32>(&dev);
-    batched::<c64>(&dev);
+    for repeat_b in [false, true] {
+        batched::<c32>(&dev, Backend::Cublas, repeat_b);
+        batched::<c64>(&dev, Backend::Cublas, repeat_b);
+        for backend in Variant::ALL
+            .map(Backend::Kernel)
+            .into_iter()
+            .chain([Backend::Tiled, Backend::Cublas])
+        {
+            let supports = |p| match backend {
+                Backend::Kernel(k) => k.supports(p),
+                _ => true,
+            };
+            if supports(Precision::F32) {
+                batched::<f32>(&dev, backend, repeat_b);
+            }
+            if supports(Precision::F64) {
+                batched::<f64>(&dev, backend, repeat_b);
+            }
+        }
+    }
+}
+
+/// `gemm_strided_batched` is `gemm_batched` on cuBLAS; more products than one launch's grid z
+/// takes (65535) run in several launches, each product checked.
+#[test]
+fn batches_beyond_one_grid() {
+    let Some(dev) = device() else { return };
+    let (batch, n) = (70_000usize, 2usize);
+    let a: Vec<f32> = (0..batch * n * n).map(|i| (i % 5) as f32).collect();
+    let b: Vec<f32> = (0..n * n).map(|i| i as f32 + 1.0).collect();
+    let da = DeviceMatrix::from_host(&dev, &a, a.len(), 1, a.len()).unwrap();
+    let db = DeviceMatrix::from_host(&dev, &b, b.len(), 1, b.len()).unwrap();
+    for backend in [Backend::Tiled, Backend::Cublas] {
+        let mut dc = DeviceMatrix::<f32>::zeros(&dev, batch * n * n, 1).unwrap();
+        let c = (&mut dc, (n, n), n * n);
+        let (pa, pb) = ((&da, (n, n), n * n), (&db, (n, n), 0));
+        if backend == Backend::Cublas {
+            gemm_strided_batched(&dev, batch, Trans::No, Trans::No, 1.0, pa, pb, 0.0, c).unwrap();
+        } else {
+            gemm_batched(
+                &dev,
+                backend,
+                batch,
+                Trans::No,
+                Trans::No,
+                1.0,
+                pa,
+                pb,
+                0.0,
+                c,
+            )
+            .unwrap();
+        }
+        let got = dc.to_host(&dev).unwrap();
+        for z in [0, 1, 65_534, 65_535, 65_536, batch - 1] {
+            let x = &a[z * 4..z * 4 + 4];
+            let want = [
+                x[0] * b[0] + x[2] * b[1],
+                x[1] * b[0] + x[3] * b[1],
+                x[0] * b[2] + x[2] * b[3],
+                x[1] * b[2] + x[3] * b[3],
+            ];
+            assert_eq!(&got[z * 4..z * 4 + 4], &want, "{backend:?}, product {z}");
+        }
+    }
 }

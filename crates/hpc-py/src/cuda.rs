@@ -55,6 +55,107 @@ pub(crate) fn cuda_matmul<'py>(
     dispatch!(dtype, T => run::<T>(py, dev, backend, &a, &b, (m, n, k)))
 }
 
+/// `a @ b` on the GPU for stacks: `a` holds `(ca, m, k)` and `b` `(cb, k, n)` matrices, each
+/// count 1 (one matrix for every product) or the stack's; copied to the device (any strides),
+/// multiplied by one batched call (cuBLAS's strided-batched GEMM, or our kernel over grid z)
+/// and copied back. Returns the `(count, n, m)` C-ordered array: the products column-major,
+/// which `hpc/cuda.py` turns into NumPy's `(..., m, n)`.
+#[pyfunction]
+#[pyo3(signature = (a, b, backend="tiled"))]
+pub(crate) fn cuda_matmul_stack<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    backend: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let backend = parse_backend(backend)?;
+    let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
+    a.expect_ndim(py, 3)?;
+    b.expect_ndim(py, 3)?;
+    let dtype = same_dtype(py, &[&a, &b])?;
+    let (m, k, n) = matmul_dims(py, "cuda.matmul", (&a, &a), (&b, &b))?;
+    let (ca, cb) = (a.shape[0], b.shape[0]);
+    let count = if ca != 1 { ca } else { cb };
+    if cb != count && cb != 1 {
+        return Err(err(
+            py,
+            Kind::Shape,
+            format!("cuda.matmul: stacks of {ca} and {cb} matrices do not broadcast"),
+        ));
+    }
+    check_backend_dtype(py, backend, dtype)?;
+    let dev = device()
+        .as_ref()
+        .map_err(|why| err(py, Kind::Cuda, why.clone()))?;
+    dispatch!(dtype, T => run_stack::<T>(py, dev, backend, (&a, &b), count, (m, n, k)))
+}
+
+fn run_stack<'py, T>(
+    py: Python<'py>,
+    dev: &Device,
+    backend: Backend,
+    (a, b): (&Arr<'_>, &Arr<'_>),
+    count: usize,
+    (m, n, k): (usize, usize, usize),
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: GpuScalar + hpc_core::Scalar + numpy::Element,
+{
+    let stack = |x: &Arr<'_>| {
+        let (s, st) = (&x.shape, &x.strides);
+        // SAFETY: the array lives across the call, is only read, and has dtype T; its shape
+        // and strides name its elements.
+        unsafe {
+            hpc_core::BatchRef::<T>::from_raw_parts(
+                x.ptr() as *const T,
+                (s[0], s[1], s[2]),
+                (st[0], st[1], st[2]),
+            )
+        }
+        .expect("a NumPy array's strides describe its memory")
+    };
+    let (sa, sb) = (stack(a), stack(b));
+    // Each stack column-major, matrix after matrix.
+    let gather = |s: hpc_core::BatchRef<'_, T>| -> Vec<T> {
+        let (r, c) = (s.rows(), s.cols());
+        (0..s.count())
+            .flat_map(|z| {
+                let v = s.get(z);
+                (0..r * c).map(move |e| v.get(e % r, e / r))
+            })
+            .collect()
+    };
+    let result = py.detach(move || -> Result<Vec<T>, hpc_cuda::Error> {
+        let mut hc = vec![T::zero(); count * m * n];
+        if hc.is_empty() || k == 0 {
+            return Ok(hc);
+        }
+        let (ha, hb) = (gather(sa), gather(sb));
+        let upload = |h: &[T]| DeviceMatrix::from_host(dev, h, h.len(), 1, h.len());
+        let (da, db) = (upload(&ha)?, upload(&hb)?);
+        let mut dc = upload(&hc)?;
+        let step = |s: &hpc_core::BatchRef<'_, T>, len| if s.count() == 1 { 0 } else { len };
+        hpc_cuda::gemm_batched(
+            dev,
+            backend,
+            count,
+            Trans::No,
+            Trans::No,
+            T::one(),
+            (&da, (m, k), step(&sa, m * k)),
+            (&db, (k, n), step(&sb, k * n)),
+            T::zero(),
+            (&mut dc, (m, n), m * n),
+        )?;
+        hc = dc.to_host(dev)?;
+        Ok(hc)
+    });
+    py.check_signals()?;
+    let hc = result.map_err(|e| err(py, Kind::Cuda, e.to_string()))?;
+    let out = numpy::PyArray1::from_vec(py, hc);
+    Ok(out.reshape([count, n, m])?.into_any())
+}
+
 fn parse_backend(backend: &str) -> PyResult<Backend> {
     match backend {
         "tiled" => Ok(Backend::Tiled),

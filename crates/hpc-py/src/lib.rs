@@ -41,6 +41,7 @@ fn _hpc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cuda::cuda_is_available, m)?)?;
     m.add_function(wrap_pyfunction!(cuda::cuda_matmul, m)?)?;
     m.add_function(wrap_pyfunction!(cuda::cuda_matmul_device, m)?)?;
+    m.add_function(wrap_pyfunction!(cuda::cuda_matmul_stack, m)?)?;
     m.add_class::<cuda::DeviceArray>()?;
     m.add_function(wrap_pyfunction!(ops::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(ops::set_num_threads, m)?)?;

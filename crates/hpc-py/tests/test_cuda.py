@@ -33,6 +33,19 @@ def test_arguments_are_checked_before_the_gpu():
         hpc.cuda.matmul(np.ones(3), np.ones((3, 3)))
 
 
+def test_stack_arguments_are_checked_before_the_gpu():
+    with pytest.raises(hpc.ShapeError, match=r"the stacks of a \(2,\) and b \(3,\) do not broadcast"):
+        hpc.cuda.matmul(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
+    with pytest.raises(hpc.ShapeError, match=r"a has shape \(2, 3, 4\) and b has shape \(5, 5\)"):
+        hpc.cuda.matmul(np.ones((2, 3, 4)), np.ones((5, 5)))
+    with pytest.raises(hpc.ShapeError, match="must have 2 or more dimensions"):
+        hpc.cuda.matmul(np.ones((2, 3, 4)), np.ones(4))
+    with pytest.raises(hpc.DTypeError, match="float32 but b is float64"):
+        hpc.cuda.matmul(np.ones((2, 2, 2), np.float32), np.ones((2, 2, 2)))
+    with pytest.raises(hpc.DTypeError, match='needs backend="cublas"'):
+        hpc.cuda.matmul(np.ones((2, 2, 2), np.complex64), np.ones((2, 2, 2), np.complex64))
+
+
 class FakeDevice:
     """An object with a __cuda_array_interface__ (nothing is dereferenced before the checks)."""
 
@@ -114,6 +127,30 @@ def test_gpu_matmul_matches_numpy(backend, dtype):
         got = hpc.cuda.matmul(a, b, backend=backend)
         tol = 1e-4 if dtype in (np.float32, np.complex64) else 1e-11
         np.testing.assert_allclose(got, a @ b, rtol=tol, atol=tol * k)
+
+
+@pytest.mark.skipif(not hpc.cuda.is_available(), reason="no usable GPU on this machine")
+@pytest.mark.parametrize("backend", ["tiled", "cublas"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128])
+def test_gpu_stacks_match_numpy(backend, dtype):
+    if backend == "tiled" and np.dtype(dtype).kind == "c":
+        pytest.skip("the tiled kernels are real; complex runs on cuBLAS (tested with it)")
+    rng = np.random.default_rng(6)
+
+    def rand(shape):
+        x = rng.standard_normal(shape)
+        if np.dtype(dtype).kind == "c":
+            x = x + 1j * rng.standard_normal(shape)
+        return x.astype(dtype)
+
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    for sa, sb in [((5, 17, 33), (5, 33, 9)), ((3, 1, 8, 4), (2, 4, 6)), ((6, 20, 7), (7, 3)),
+                   ((4, 4), (2, 3, 4, 5)), ((0, 3, 4), (4, 2)), ((70000, 2, 2), (2, 2))]:
+        a, b = rand(sa), rand(sb)
+        got = hpc.cuda.matmul(a, b, backend=backend)
+        want = np.matmul(a, b)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * sa[-1])
 
 
 cupy = None

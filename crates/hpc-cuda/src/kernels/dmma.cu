@@ -32,7 +32,8 @@ __device__ __forceinline__ void dmma(double (&c)[2], double a, double b) {
 
 extern "C" __global__ void __launch_bounds__(NT, 2)
 gemm_dmma(int m, int n, int k, T alpha, const T* __restrict__ A, int lda, int ta,
-          const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc) {
+          const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc, BATCH_ARGS) {
+    BATCH;
     __shared__ __align__(16) T As[2][BK][BM + PAD];
     __shared__ __align__(16) T Bs[2][BK][BN + PAD];
     int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;

@@ -4,7 +4,8 @@
 // Each thread reads a row of op(A) and a column of op(B) straight from global memory: k
 // multiply-adds for 2k loads, memory-bound. The baseline the others are measured against.
 extern "C" __global__ void gemm_naive(int m, int n, int k, T alpha, const T* __restrict__ A, int lda, int ta,
-                                      const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc) {
+                                      const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc, BATCH_ARGS) {
+    BATCH;
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     int j = blockIdx.y * blockDim.y + threadIdx.y;
     if (i >= m || j >= n) return;

@@ -6,6 +6,11 @@
 // from -DHPC_T=..., -DHPC_VT=..., -DHPC_VN=... (not -DT: NVRTC's own headers use T as a
 // template parameter). Every global load is bounds-guarded (out of range reads 0); every store
 // is guarded; beta == 0 never reads C (NaN in C does not leak).
+//
+// Batches: every kernel also takes the strides sa, sb, sc (elements) from one product's A, B
+// and C to the next, and grid z runs one product per index (BATCH moves the pointers there,
+// before anything else reads them); a single product is z = 1 with zero strides, and a stride
+// of 0 for A or B repeats one matrix.
 
 #if !defined(HPC_T) || !defined(HPC_VT) || !defined(HPC_VN)
 #error "compile with -DHPC_T=float -DHPC_VT=float4 -DHPC_VN=4 (or double, double2, 2)"
@@ -15,6 +20,12 @@ typedef HPC_VT VT;
 #define VN HPC_VN
 
 typedef unsigned long long u64;
+
+#define BATCH_ARGS long long sa, long long sb, long long sc
+#define BATCH                                      \
+    A += (long long)blockIdx.z * sa;               \
+    B += (long long)blockIdx.z * sb;               \
+    C += (long long)blockIdx.z * sc
 
 __device__ __forceinline__ T load_a(const T* __restrict__ A, int lda, int ta, int m, int k, int i, int p) {
     if (i >= m || p >= k) return (T)0;

@@ -6,7 +6,8 @@
 #define TILE 32
 extern "C" __global__ void __launch_bounds__(TILE * TILE)
 gemm_smem(int m, int n, int k, T alpha, const T* __restrict__ A, int lda, int ta,
-          const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc) {
+          const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc, BATCH_ARGS) {
+    BATCH;
     __shared__ T As[TILE][TILE + 1];
     __shared__ T Bs[TILE][TILE + 1];
     int tx = threadIdx.x, ty = threadIdx.y;

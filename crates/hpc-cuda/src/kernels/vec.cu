@@ -13,7 +13,8 @@
 #define NT 256
 extern "C" __global__ void __launch_bounds__(NT)
 gemm_vec(int m, int n, int k, T alpha, const T* __restrict__ A, int lda, int ta,
-         const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc) {
+         const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc, BATCH_ARGS) {
+    BATCH;
     __shared__ __align__(16) T As[BK][BM];
     __shared__ __align__(16) T Bs[BK][BN];
     int tid = threadIdx.x;

@@ -17,7 +17,8 @@
 #define PER (BM * BK / NT)
 extern "C" __global__ void __launch_bounds__(NT)
 gemm_warptile(int m, int n, int k, T alpha, const T* __restrict__ A, int lda, int ta,
-              const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc) {
+              const T* __restrict__ B, int ldb, int tb, T beta, T* __restrict__ C, int ldc, BATCH_ARGS) {
+    BATCH;
     __shared__ __align__(16) T As[2][BK][BM];
     __shared__ __align__(16) T Bs[2][BK][BN];
     int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;

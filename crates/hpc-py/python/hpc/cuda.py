@@ -3,7 +3,9 @@
 ``matmul(a, b)`` takes either
 
 - two NumPy arrays (or lists): they are copied to the device (any strides) and the result is
-  copied back into a new NumPy array; or
+  copied back into a new NumPy array; stacks of matrices (more than 2 dimensions) broadcast
+  as in ``numpy.matmul`` and run as one batched call (cuBLAS's strided-batched GEMM, or hpc's
+  kernel over the grid's z dimension), one matrix for the whole stack sent once; or
 - two arrays already on the GPU, from CuPy, PyTorch, Numba or anything else with a
   ``__cuda_array_interface__``: they are read in place (C- or Fortran-contiguous, or a
   transposed view of either), and the result is a :class:`DeviceArray` that stays on the
@@ -19,6 +21,7 @@ released while the GPU works. Without a usable GPU, ``is_available()`` is False 
 first and raise ``ShapeError``, ``DTypeError`` or ``LayoutError`` as on the CPU.
 """
 
+import math
 from typing import Any, Tuple, Union
 
 import numpy as np
@@ -86,8 +89,41 @@ def _device_operand(x: Any, name: str) -> Tuple[str, Tuple[int, int, int, int, b
     )
 
 
+def _stacked(a: np.ndarray, b: np.ndarray, backend: str) -> np.ndarray:
+    """``a @ b`` for NumPy stacks (the dimensions before the last two broadcast, as in
+    ``numpy.matmul``): one batched call on the GPU."""
+    for x, name in ((a, "a"), (b, "b")):
+        if x.ndim < 2:
+            raise ShapeError(
+                f"cuda.matmul: {name} must have 2 or more dimensions, but has shape {x.shape}"
+            )
+    if a.shape[-1] != b.shape[-2]:
+        raise ShapeError(
+            f"cuda.matmul: a has shape {a.shape} and b has shape {b.shape}; the last dimension "
+            f"of a ({a.shape[-1]}) must equal the second-to-last of b ({b.shape[-2]})"
+        )
+    try:
+        stack = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+    except ValueError:
+        raise ShapeError(
+            f"cuda.matmul: the stacks of a {a.shape[:-2]} and b {b.shape[:-2]} do not broadcast"
+        ) from None
+    count = math.prod(stack)
+
+    def flat(x: np.ndarray) -> np.ndarray:
+        # One matrix for the whole stack stays one (repeated on the device, not copied).
+        if math.prod(x.shape[:-2]) == 1 and count != 0:
+            return x.reshape((1,) + x.shape[-2:])
+        return np.broadcast_to(x, stack + x.shape[-2:]).reshape((count,) + x.shape[-2:])
+
+    c = _hpc.cuda_matmul_stack(flat(a), flat(b), backend)  # (count, n, m)
+    m, n = a.shape[-2], b.shape[-1]
+    return c.transpose(0, 2, 1).reshape(stack + (m, n))
+
+
 def matmul(a: Any, b: Any, *, backend: str = "tiled") -> Union[np.ndarray, DeviceArray]:
-    """``a @ b`` on the GPU for 2-D arrays: NumPy in, NumPy out; device in, device out."""
+    """``a @ b`` on the GPU: NumPy in, NumPy out (2-D, or stacks of matrices that broadcast as
+    in ``numpy.matmul``, one batched call); device arrays (2-D) in, device array out."""
     on_a = hasattr(a, "__cuda_array_interface__")
     on_b = hasattr(b, "__cuda_array_interface__")
     if on_a or on_b:
@@ -105,4 +141,6 @@ def matmul(a: Any, b: Any, *, backend: str = "tiled") -> Union[np.ndarray, Devic
         return _hpc.cuda_matmul_device(ta, oa, ob, backend)
     a = a if isinstance(a, np.ndarray) else np.asarray(a)
     b = b if isinstance(b, np.ndarray) else np.asarray(b)
+    if a.ndim > 2 or b.ndim > 2:
+        return _stacked(a, b, backend)
     return _hpc.cuda_matmul(a, b, backend)
