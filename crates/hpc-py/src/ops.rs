@@ -160,18 +160,21 @@ pub(crate) fn gemm(
         if t == Trans::No { (r, c) } else { (c, r) }
     };
     let ((m, k), (k2, n)) = (op(ra, ta), op(rb, tb));
-    let shapes = format!(
-        "(shapes {}, {} and {})",
-        shape_str(&a.shape),
-        shape_str(&b.shape),
-        shape_str(&c.shape)
-    );
+    let shapes = || {
+        format!(
+            "(shapes {}, {} and {})",
+            shape_str(&a.shape),
+            shape_str(&b.shape),
+            shape_str(&c.shape)
+        )
+    };
     if k != k2 {
         return Err(err(
             py,
             Kind::Shape,
             format!(
-                "gemm: op(A) is {m} x {k} but op(B) is {k2} x {n}: op(B) must have k = {k} rows {shapes}"
+                "gemm: op(A) is {m} x {k} but op(B) is {k2} x {n}: op(B) must have k = {k} rows {}",
+                shapes()
             ),
         ));
     }
@@ -180,7 +183,10 @@ pub(crate) fn gemm(
         return Err(err(
             py,
             Kind::Shape,
-            format!("gemm: C is {r} x {c} but op(A) op(B) is {m} x {n} {shapes}"),
+            format!(
+                "gemm: C is {r} x {c} but op(A) op(B) is {m} x {n} {}",
+                shapes()
+            ),
         ));
     }
     let plan = Plan::new(py, "gemm", &a, &b, &c)?;
@@ -287,19 +293,15 @@ pub(crate) fn matmul<'py>(
         c.expect_distinct(py)?;
     }
     // The result as a stack of m x n matrices (the dropped dimensions back, of length 1).
-    let mut c2 = c.clone();
-    if a.ndim() == 1 {
-        c2 = c2.with_unit_dim(stack.len());
-    }
-    if b.ndim() == 1 {
-        c2 = c2.with_unit_dim(c2.ndim());
-    }
-    let plan = Plan::new(py, "matmul", &a2, &b2, &c2)?;
-    let (ra, rb, rc) = (
-        Raw::of(&a2, false),
-        Raw::of(&b2, false),
-        Raw::of(&c2, false),
-    );
+    let c2 = match (a.ndim() == 1, b.ndim() == 1) {
+        (false, false) => None,
+        (true, false) => Some(c.with_unit_dim(stack.len())),
+        (false, true) => Some(c.with_unit_dim(c.ndim())),
+        (true, true) => Some(c.with_unit_dim(stack.len()).with_unit_dim(stack.len() + 1)),
+    };
+    let c2 = c2.as_ref().unwrap_or(&c);
+    let plan = Plan::new(py, "matmul", &a2, &b2, c2)?;
+    let (ra, rb, rc) = (Raw::of(&a2, false), Raw::of(&b2, false), Raw::of(c2, false));
     dispatch!(dtype, T => {
         let p = par();
         let no = (Trans::No, Trans::No);

@@ -8,7 +8,7 @@
 
 use pyo3::prelude::*;
 
-use hpc_core::{BatchMut, BatchRef, Trans};
+use hpc_core::{BatchMut, BatchRef, MatMut, MatRef, Trans};
 use hpc_gemm::{GemmScalar, Par};
 
 use crate::array::{Arr, shape_str};
@@ -165,7 +165,19 @@ pub(crate) unsafe fn run<T: GemmScalar>(
 ) -> hpc_core::Result<()> {
     let (inner, outer) = match plan.dims.split_last() {
         Some((&(len, s), outer)) => ((len, s), outer),
-        None => ((1, [0; 3]), &[][..]),
+        None => {
+            // One product: the single GEMM, without the batch's set-up (a small product's
+            // call costs less).
+            // SAFETY: the caller's contract.
+            let (av, bv, cv) = unsafe {
+                (
+                    MatRef::from_raw_parts(a.addr as *const T, a.rows, a.cols, a.rs, a.cs)?,
+                    MatRef::from_raw_parts(b.addr as *const T, b.rows, b.cols, b.rs, b.cs)?,
+                    MatMut::from_raw_parts(c.addr as *mut T, c.rows, c.cols, c.rs, c.cs)?,
+                )
+            };
+            return hpc_gemm::gemm_op(ta, tb, alpha, av, bv, beta, cv, par);
+        }
     };
     let outer_count: usize = outer.iter().map(|d| d.0).product();
     let at = |x: Raw, off: isize| (x.addr as *mut T).wrapping_offset(off);

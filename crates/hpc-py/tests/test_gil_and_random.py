@@ -4,15 +4,21 @@ import threading
 import time
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hpc
 
 
-def test_other_threads_run_during_a_long_matmul():
+@pytest.mark.parametrize("stacked", [False, True])
+def test_other_threads_run_during_a_long_matmul(stacked):
     n = 1500
     a, b = np.ones((n, n)), np.ones((n, n))
+    if stacked:
+        # A stack of products, one batched call (one b for all of them).
+        a = np.ones((12, 600, 600))
+        b = np.ones((600, 600))
     count = 0
     stop = threading.Event()
 

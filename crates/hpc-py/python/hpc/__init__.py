@@ -137,7 +137,10 @@ def gemm(
                 )
         dtype = _same(a=a, b=b)
         try:
-            stack = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+            stack = (
+                () if a.ndim == 2 and b.ndim == 2
+                else np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+            )
         except ValueError:
             raise ShapeError(
                 f"gemm: the stacks of a {a.shape[:-2]} and b {b.shape[:-2]} do not broadcast "
