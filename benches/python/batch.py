@@ -161,7 +161,7 @@ def main():
             h = results[0]["median"]
             line = " | ".join(f"{r['library']} {r['median']:.1f} ({h / r['median']:.2f}x)"
                               for r in results[1:])
-            print(f"  {tag} {label:<34} hpc {h:7.1f} | {line}", flush=True)
+            print(f"  {label:<38} hpc {h:7.1f} | {line}", flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(cases, f)
