@@ -602,29 +602,13 @@ pub fn gemm<T: GpuScalar>(
         (b.rows, b.cols),
         (c.rows, c.cols),
     )?;
-    let v = match backend {
-        Backend::Cublas => None,
-        // A complex T has no kernel: refused just below.
-        Backend::Tiled => Some(T::KERNEL.map_or(Backend::DEFAULT_KERNEL, |p| {
-            Backend::tiled_kernel(p, m, n, dev.sms, dev.major)
-        })),
-        Backend::Kernel(v) => Some(v),
-    };
-    let precision = match (v, T::KERNEL) {
-        (Some(_), None) => {
-            return Err(Error::Unsupported(format!(
-                "{}gemm: hpc's own CUDA kernels are real (f32, f64); use Backend::Cublas for complex types",
-                T::PREFIX
-            )));
-        }
-        (_, p) => p,
-    };
+    let kernel = kernel_for::<T>(dev, backend, (m, n), "gemm")?;
     if m == 0 || n == 0 {
         return Ok(());
     }
     let (mi, ni, ki) = (m as i32, n as i32, k as i32);
     let (lda, ldb, ldc) = (a.ld as i32, b.ld as i32, c.ld as i32);
-    let (Some(v), Some(precision)) = (v, precision) else {
+    let Some((v, precision)) = kernel else {
         let blas = dev.blas()?;
         let (pa, _ga) = a.data.device_ptr(&dev.stream);
         let (pb, _gb) = b.data.device_ptr(&dev.stream);
@@ -661,6 +645,30 @@ pub fn gemm<T: GpuScalar>(
         beta,
         (&mut c.data, ldc, 0),
     )
+}
+
+/// The kernel and precision `backend` runs an `m x n` product of `T` on (`None`: cuBLAS), or
+/// [`Error::Unsupported`] for a complex `T` on our kernels (they are real).
+fn kernel_for<T: GpuScalar>(
+    dev: &Device,
+    backend: Backend,
+    (m, n): (usize, usize),
+    routine: &str,
+) -> Result<Option<(Variant, Precision)>, Error> {
+    let v = match backend {
+        Backend::Cublas => return Ok(None),
+        Backend::Tiled => T::KERNEL.map_or(Backend::DEFAULT_KERNEL, |p| {
+            Backend::tiled_kernel(p, m, n, dev.sms, dev.major)
+        }),
+        Backend::Kernel(v) => v,
+    };
+    match T::KERNEL {
+        Some(p) => Ok(Some((v, p))),
+        None => Err(Error::Unsupported(format!(
+            "{}{routine}: hpc's own CUDA kernels are real (f32, f64); use Backend::Cublas for complex types",
+            T::PREFIX
+        ))),
+    }
 }
 
 /// The most products one launch takes (grid z); larger batches take several launches.
@@ -796,19 +804,7 @@ pub fn gemm_batched<T: GpuScalar>(
     check_batch("A", batch, a.1, a.2, len(a.0), true)?;
     check_batch("B", batch, b.1, b.2, len(b.0), true)?;
     check_batch("C", batch, c.1, c.2, len(c.0), false)?;
-    let kernel = match backend {
-        Backend::Cublas => None,
-        Backend::Tiled => Some(T::KERNEL.map_or(Backend::DEFAULT_KERNEL, |p| {
-            Backend::tiled_kernel(p, m, n, dev.sms, dev.major)
-        })),
-        Backend::Kernel(v) => Some(v),
-    };
-    if kernel.is_some() && T::KERNEL.is_none() {
-        return Err(Error::Unsupported(format!(
-            "{}gemm_batched: hpc's own CUDA kernels are real (f32, f64); use Backend::Cublas for complex types",
-            T::PREFIX
-        )));
-    }
+    let kernel = kernel_for::<T>(dev, backend, (m, n), "gemm_batched")?;
     if batch == 0 || m == 0 || n == 0 {
         return Ok(());
     }
@@ -818,10 +814,10 @@ pub fn gemm_batched<T: GpuScalar>(
         ));
     }
     let ld = |shape: (usize, usize)| shape.0.max(1) as i32;
-    if let (Some(v), Some(p)) = (kernel, T::KERNEL) {
+    if let Some(kernel) = kernel {
         return launch_kernel(
             dev,
-            (v, p),
+            kernel,
             (m, n, k),
             batch,
             alpha,

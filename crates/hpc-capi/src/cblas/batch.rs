@@ -46,27 +46,9 @@ unsafe fn gemm_batch_strided<T: GemmScalar>(
         (ta, tb, m, n, (a, lda, sa), (b, ldb, sb))
     };
     let (opa, opb) = (op(ta), op(tb));
-    let nrowa = if opa == Trans::No { m } else { k };
-    let nrowb = if opb == Trans::No { k } else { n };
-    let info = if m < 0 {
-        4
-    } else if n < 0 {
-        5
-    } else if k < 0 {
-        6
-    } else if lda < max1(nrowa) {
-        9
-    } else if ldb < max1(nrowb) {
-        12
-    } else if ldc < max1(m) {
-        16
-    } else if count < 0 {
-        18
-    } else {
-        0
-    };
-    if info != 0 {
-        return Err(Bad::Cblas(info));
+    check_dims((opa, opb), (m, n, k), (lda, ldb, ldc), [12, 16])?;
+    if count < 0 {
+        return Err(Bad::Cblas(18));
     }
     let (m, n, k, count) = (dim(m), dim(n), dim(k), dim(count));
     let (ar, ac) = if opa == Trans::No { (m, k) } else { (k, m) };
@@ -171,27 +153,9 @@ unsafe fn gemm_batch_grouped<T: GemmScalar>(
         };
         let (k, ldc) = (k[g], ldc[g]);
         let (opa, opb) = (op(opa), op(opb));
-        let nrowa = if opa == Trans::No { m } else { k };
-        let nrowb = if opb == Trans::No { k } else { n };
-        let info = if m < 0 {
-            4
-        } else if n < 0 {
-            5
-        } else if k < 0 {
-            6
-        } else if lda < max1(nrowa) {
-            9
-        } else if ldb < max1(nrowb) {
-            11
-        } else if ldc < max1(m) {
-            14
-        } else if size[g] < 0 {
-            16
-        } else {
-            0
-        };
-        if info != 0 {
-            return Err(Bad::Cblas(info));
+        check_dims((opa, opb), (m, n, k), (lda, ldb, ldc), [11, 14])?;
+        if size[g] < 0 {
+            return Err(Bad::Cblas(16));
         }
         shapes.push((
             (opa, opb),
@@ -255,6 +219,35 @@ unsafe fn gemm_batch_grouped<T: GemmScalar>(
     }
     hpc_gemm::gemm_batch_grouped(&mut batch, Par::current()).expect("checked");
     Ok(())
+}
+
+/// The checks of one product's arguments (column-major, after a row-major call's swap), in
+/// the reference's order: `M`, `N`, `K` (4-6), `lda` (9), then `ldb` and `ldc` as `numbers`
+/// gives their positions in the function's list.
+fn check_dims(
+    (opa, opb): (Trans, Trans),
+    (m, n, k): (i32, i32, i32),
+    (lda, ldb, ldc): (i32, i32, i32),
+    [nb, nc]: [i32; 2],
+) -> Res {
+    let nrowa = if opa == Trans::No { m } else { k };
+    let nrowb = if opb == Trans::No { k } else { n };
+    let info = if m < 0 {
+        4
+    } else if n < 0 {
+        5
+    } else if k < 0 {
+        6
+    } else if lda < max1(nrowa) {
+        9
+    } else if ldb < max1(nrowb) {
+        nb
+    } else if ldc < max1(m) {
+        nc
+    } else {
+        return Ok(());
+    };
+    Err(Bad::Cblas(info))
 }
 
 fn op(t: u8) -> Trans {
