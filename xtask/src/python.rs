@@ -1,12 +1,20 @@
 //! The `hpc` Python package in the managed environment (`target/venv`): built into an abi3
 //! wheel with maturin, installed, and tested with pytest (against NumPy, hypothesis for random
-//! shapes and strides) and mypy's stubtest (the `.pyi` stub against the extension).
+//! shapes and strides; threadpoolctl for hpc's controller) and mypy's stubtest (the `.pyi`
+//! stub against the extension).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What the tests and the build need in the environment (import names).
-const PACKAGES: [&str; 5] = ["numpy", "pytest", "hypothesis", "mypy", "maturin"];
+const PACKAGES: [&str; 6] = [
+    "numpy",
+    "pytest",
+    "hypothesis",
+    "mypy",
+    "maturin",
+    "threadpoolctl",
+];
 
 /// Builds the wheel into `target/wheels` and installs it; returns the environment's Python.
 pub fn install(root: &Path) -> Result<PathBuf, String> {
@@ -76,6 +84,13 @@ pub fn test(root: &Path) -> Result<String, String> {
     pytest
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"])
         .current_dir(&pkg);
+    // hpc's C library, for the threadpoolctl test of its controller (laid out by the C
+    // steps before this one).
+    if let Ok(l) = crate::capi::layout(root)
+        && l.shared.exists()
+    {
+        pytest.env("HPC_BLAS_LIB", &l.shared);
+    }
     if crate::cuda::gpu_present() {
         // The GPU tests must then run, not skip (`tests/test_cuda.py`).
         pytest.env("HPC_REQUIRE_GPU", "1");

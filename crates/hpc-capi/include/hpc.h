@@ -43,11 +43,12 @@ extern "C" {
 const char *hpc_version(void);
 
 // The number of threads calls use: the last `hpc_set_num_threads`, else `HPC_NUM_THREADS`
-// if set to a positive integer, else the number of cores available to the process.
+// if set to a positive integer, else `OMP_NUM_THREADS` (its first level), else the number of
+// cores available to the process (its CPU affinity and cgroup quota).
 int hpc_get_num_threads(void);
 
 // Sets the number of threads later calls use; `n <= 0` restores the default
-// (`HPC_NUM_THREADS`, else all cores).
+// (`HPC_NUM_THREADS`, else `OMP_NUM_THREADS`, else the cores available).
 void hpc_set_num_threads(int n);
 
 // A short static description of a status code (never free it).

@@ -313,14 +313,15 @@ pub extern "C" fn hpc_version() -> *const c_char {
 }
 
 /// The number of threads calls use: the last `hpc_set_num_threads`, else `HPC_NUM_THREADS`
-/// if set to a positive integer, else the number of cores available to the process.
+/// if set to a positive integer, else `OMP_NUM_THREADS` (its first level), else the number of
+/// cores available to the process (its CPU affinity and cgroup quota).
 #[unsafe(no_mangle)]
 pub extern "C" fn hpc_get_num_threads() -> c_int {
     c_int::try_from(crate::backend::threads()).unwrap_or(c_int::MAX)
 }
 
 /// Sets the number of threads later calls use; `n <= 0` restores the default
-/// (`HPC_NUM_THREADS`, else all cores).
+/// (`HPC_NUM_THREADS`, else `OMP_NUM_THREADS`, else the cores available).
 #[unsafe(no_mangle)]
 pub extern "C" fn hpc_set_num_threads(n: c_int) {
     crate::backend::set_threads(n)

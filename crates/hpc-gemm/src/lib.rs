@@ -32,7 +32,8 @@
 //!
 //! Complex products run on the real kernels through the 1m method (`pack.rs`), so every type
 //! gets the tuned real kernels (small complex products: re/im accumulator pairs, `small.rs`).
-//! Threads come from rayon: [`Par`] per call, [`default_threads`] (`HPC_NUM_THREADS`) for the
+//! Threads come from rayon: [`Par`] per call, [`default_threads`] (`HPC_NUM_THREADS`, else
+//! `OMP_NUM_THREADS`, else the cores the process may use) for the
 //! process; a call made on a rayon pool's worker splits on that pool, any other call runs a
 //! share on the calling thread and the rest on hpc's own helper threads (`fork.rs`). Results
 //! do not depend on the thread count, bit for bit.
@@ -343,16 +344,33 @@ pub fn parse_thread_count(value: &str) -> Option<usize> {
     value.trim().parse::<usize>().ok().filter(|&n| n > 0)
 }
 
-/// The default number of threads of this process, read once: `HPC_NUM_THREADS` if it holds a
-/// positive integer, else the number of cores the process may run on (1 if unknown).
+/// The default number of threads of this process, read once: [`threads_from_env`] on the
+/// process's environment and the cores it may run on (`available_parallelism`: its CPU
+/// affinity and cgroup CPU quota, not the machine's core count; 1 if unknown).
 pub fn default_threads() -> usize {
     static DEFAULT: OnceLock<usize> = OnceLock::new();
     *DEFAULT.get_or_init(|| {
-        std::env::var("HPC_NUM_THREADS")
-            .ok()
-            .and_then(|v| parse_thread_count(&v))
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        threads_from_env(|name| std::env::var(name).ok(), cores)
     })
+}
+
+/// The thread count the environment asks for, `var` reading a variable: `HPC_NUM_THREADS` if
+/// it holds a positive integer, else `OMP_NUM_THREADS` (as OpenBLAS and BLIS read it, and as
+/// Dask's workers set it; of a nested list such as `4,2` its first level), else `cores`.
+pub fn threads_from_env(var: impl Fn(&str) -> Option<String>, cores: usize) -> usize {
+    let read = |name: &str, first_level: bool| {
+        let v = var(name)?;
+        let v = if first_level {
+            v.split(',').next()?.to_string()
+        } else {
+            v
+        };
+        parse_thread_count(&v)
+    };
+    read("HPC_NUM_THREADS", false)
+        .or_else(|| read("OMP_NUM_THREADS", true))
+        .unwrap_or(cores.max(1))
 }
 
 #[cfg(test)]
@@ -373,6 +391,38 @@ mod tests {
         assert_eq!(parse_thread_count("0"), None);
         assert_eq!(parse_thread_count("-2"), None);
         assert_eq!(parse_thread_count("many"), None);
+    }
+
+    #[test]
+    fn the_environment_sets_the_default_in_order() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(threads_from_env(env(&[]), 6), 6);
+        assert_eq!(threads_from_env(env(&[("OMP_NUM_THREADS", "1")]), 6), 1);
+        assert_eq!(threads_from_env(env(&[("OMP_NUM_THREADS", "3,2")]), 6), 3);
+        assert_eq!(
+            threads_from_env(
+                env(&[("OMP_NUM_THREADS", "1"), ("HPC_NUM_THREADS", "4")]),
+                6
+            ),
+            4
+        );
+        // A setting that is not a positive count falls through to the next source.
+        assert_eq!(
+            threads_from_env(
+                env(&[("HPC_NUM_THREADS", "0"), ("OMP_NUM_THREADS", "2")]),
+                6
+            ),
+            2
+        );
+        assert_eq!(threads_from_env(env(&[("OMP_NUM_THREADS", "x")]), 6), 6);
+        assert_eq!(threads_from_env(env(&[]), 0), 1);
     }
 
     #[test]

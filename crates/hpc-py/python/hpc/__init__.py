@@ -21,6 +21,7 @@ import numpy as np
 from . import _hpc, cuda
 from ._errors import CudaError, DTypeError, HpcError, LayoutError, ShapeError
 from ._hpc import __version__, get_num_threads, matmul
+from ._threads import register_threadpoolctl, threads
 
 __all__ = [
     "__version__",
@@ -48,6 +49,7 @@ __all__ = [
     "symm",
     "set_num_threads",
     "get_num_threads",
+    "threads",
     "config",
     "show_config",
 ]
@@ -405,8 +407,10 @@ def symm(
 
 
 def set_num_threads(n: int) -> None:
-    """Sets the number of threads later calls use (``n <= 0``: back to the default,
-    ``HPC_NUM_THREADS`` or all cores)."""
+    """Sets the number of threads later calls use (``n <= 0``: back to the default:
+    ``HPC_NUM_THREADS``, else ``OMP_NUM_THREADS``, else the cores this process may use).
+    ``with hpc.threads(n):`` sets it for a block; ``threadpoolctl.threadpool_limits`` sets it
+    too (``import hpc`` registers hpc with threadpoolctl where it is installed)."""
     _hpc.set_num_threads(int(n))
 
 
@@ -425,3 +429,7 @@ def show_config() -> None:
     """Prints :func:`config`, one item per line."""
     for key, value in config().items():
         print(f"{key}: {value}")
+
+
+# threadpoolctl lists and limits hpc beside NumPy's BLAS (where threadpoolctl is installed).
+register_threadpoolctl()
