@@ -318,6 +318,48 @@ mod tests {
         );
     }
 
+    /// With every helper stalled (another library's busy threads, a descheduled core), a call
+    /// still ends: the caller runs the shares no helper started, so it never waits on them.
+    #[test]
+    fn a_stalled_helper_leaves_its_shares_to_the_caller() {
+        use std::sync::atomic::AtomicBool;
+        let pool = helpers();
+        let n = pool.current_num_threads();
+        let (started, release) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        for _ in 0..n {
+            let (started, release) = (Arc::clone(&started), Arc::clone(&release));
+            pool.spawn(move || {
+                started.fetch_add(1, Ordering::SeqCst);
+                while !release.load(Ordering::SeqCst) {
+                    thread::sleep(Duration::from_micros(200));
+                }
+            });
+        }
+        let start = Instant::now();
+        while started.load(Ordering::SeqCst) < n {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the helpers never started"
+            );
+            thread::sleep(Duration::from_micros(100));
+        }
+        // Every helper is stalled now: each share runs on the caller, and the call returns.
+        let me = thread::current().id();
+        let ran = runs(4);
+        let stalled = !release.load(Ordering::SeqCst);
+        release.store(true, Ordering::SeqCst);
+        assert!(stalled);
+        assert!(
+            ran.iter().all(|&t| t == me),
+            "a share waited for a stalled helper"
+        );
+        // The helpers work again once released.
+        assert_eq!(runs(3).len(), 3);
+    }
+
     #[test]
     fn callers_on_several_threads_at_once_each_get_every_share() {
         // More callers than helpers: shares wait for a helper, or their own caller runs them.
