@@ -163,7 +163,7 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
     let mut batch_files = Vec::new();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with("batch-") && name.ends_with(".json") {
+        if (name.starts_with("batch-") || name == "dask.json") && name.ends_with(".json") {
             batch_files.push(p.clone());
         }
         if name.starts_with("python-") && name.ends_with(".json") {
@@ -174,7 +174,8 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
     if !python.is_empty() {
         r.python = python;
     }
-    // The batched GEMM's cases, measured from Python (`benches/python/batch.py`).
+    // The batched GEMM's and hpc.dask's cases, measured from Python (`benches/python/batch.py`,
+    // `benches/python/dask_bench.py`).
     let mut batch = Vec::new();
     for p in &batch_files {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -183,7 +184,8 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
         batch.extend(cases);
     }
     if !batch.is_empty() {
-        r.cases.retain(|c| c.section != "batch");
+        let sections: Vec<String> = batch.iter().map(|c| c.section.clone()).collect();
+        r.cases.retain(|c| !sections.contains(&c.section));
         r.cases.extend(batch);
     }
     let gpu = dir.join("gpu.json");

@@ -213,6 +213,10 @@ pub fn render(r: &Results, dir: &Path, old: Option<(&str, &Results)>) -> Result<
             "batch",
             "Batched GEMM (stacks of products from Python: hpc.matmul against NumPy's matmul, the peers' cblas_?gemm_batch_strided and a loop of single hpc.matmul calls; GFLOP/s)",
         ),
+        (
+            "dask",
+            "hpc.dask on a LocalCluster of 2 worker processes x 1 thread (f64, GFLOP/s of 2 m n k; against Dask's own matmul and x.T @ x)",
+        ),
         ("level1", "Level 1 (GB/s of compulsory memory traffic)"),
         (
             "level2",

@@ -12,7 +12,8 @@
 //! Then the Python speedup table (`benches/python/speedup.py`, skipped with `--filter` other
 //! than `python`), the batched GEMM from Python (`benches/python/batch.py`: hpc.matmul on
 //! stacks against NumPy's matmul and the peers' `cblas_?gemm_batch_strided`; `--filter batch`
-//! runs it alone), the GPU benchmarks with `--gpu`, and the report: `target/bench/report.md`,
+//! runs it alone), `hpc.dask` on a local Dask cluster (`benches/python/dask_bench.py`,
+//! `--filter dask`), the GPU benchmarks with `--gpu`, and the report: `target/bench/report.md`,
 //! `results.json` and the PNG plots, the main tables printed at the end (`--compare OLD.json`
 //! adds a comparison with an earlier run's `results.json`).
 //!
@@ -231,8 +232,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         None => None,
     };
     let out = fresh_out_dir(&root)?;
-    let python_only = o.filter.as_deref() == Some("python");
-    if !python_only {
+    // The pure-Python and Dask sections call no peer library.
+    if !matches!(o.filter.as_deref(), Some("python" | "dask")) {
         install_peers(&out);
     }
     let mut cmd = cargo();
@@ -256,9 +257,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         cmd.env("HPC_PEER_SITE", site);
     }
     run_echoed(&mut cmd)?;
-    let batch_only = o.filter.as_deref() == Some("batch");
-    if o.filter.is_none() || python_only || batch_only {
-        python_sections(&o, &out, !batch_only)?;
+    let sections: Vec<&str> = ["python", "batch", "dask"]
+        .into_iter()
+        .filter(|s| o.filter.as_deref().is_none_or(|f| f == *s))
+        .collect();
+    if !sections.is_empty() {
+        python_sections(&o, &out, &sections)?;
     }
     if o.gpu {
         gpu(&out)?;
@@ -316,8 +320,11 @@ fn gpu(out: &Path) -> Result<(), String> {
 /// The sections run from Python, in the managed environment with the package built and
 /// installed, at all threads and at 1 thread: pure Python to hpc (`benches/python/speedup.py`,
 /// with `speedup`; each run writes `python-<threads>.json`), and the batched GEMM against
-/// NumPy's matmul and the peers' batch functions (`benches/python/batch.py`, `batch-<threads>.json`).
-fn python_sections(o: &Opts, out: &Path, speedup: bool) -> Result<(), String> {
+/// NumPy's matmul and the peers' batch functions (`benches/python/batch.py`, `batch-<threads>.json`),
+/// and `hpc.dask` against Dask's own algorithms on a local cluster (`benches/python/dask_bench.py`,
+/// `dask.json`, once). `sections` names those to run: `python`, `batch`, `dask`.
+fn python_sections(o: &Opts, out: &Path, sections: &[&str]) -> Result<(), String> {
+    let speedup = sections.contains(&"python");
     let root = crate::project_root();
     let python = match crate::python::install(&root) {
         Ok(p) => p,
@@ -343,7 +350,7 @@ fn python_sections(o: &Opts, out: &Path, speedup: bool) -> Result<(), String> {
     }
     for t in &runs {
         let scripts = [("speedup.py", "python"), ("batch.py", "batch")];
-        for (script, json) in scripts.into_iter().filter(|s| speedup || s.1 == "batch") {
+        for (script, json) in scripts.into_iter().filter(|s| sections.contains(&s.1)) {
             let mut cmd = Command::new(&python);
             cmd.arg(root.join("benches/python").join(script))
                 .args(["--threads", t])
@@ -361,6 +368,23 @@ fn python_sections(o: &Opts, out: &Path, speedup: bool) -> Result<(), String> {
             }
             run_echoed(&mut cmd)?;
         }
+    }
+    if sections.contains(&"dask") {
+        if !["dask", "distributed"]
+            .iter()
+            .all(|p| crate::pyenv::try_install(&python, p))
+        {
+            skipped(out, "hpc.dask: Dask or distributed could not be installed");
+            return Ok(());
+        }
+        let mut cmd = Command::new(&python);
+        cmd.arg(root.join("benches/python/dask_bench.py"))
+            .arg("--json")
+            .arg(out.join("dask.json"));
+        if o.quick {
+            cmd.arg("--quick");
+        }
+        run_echoed(&mut cmd)?;
     }
     Ok(())
 }

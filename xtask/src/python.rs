@@ -1,19 +1,21 @@
 //! The `hpc` Python package in the managed environment (`target/venv`): built into an abi3
 //! wheel with maturin, installed, and tested with pytest (against NumPy, hypothesis for random
-//! shapes and strides; threadpoolctl for hpc's controller) and mypy's stubtest (the `.pyi`
-//! stub against the extension).
+//! shapes and strides; threadpoolctl for hpc's controller; Dask and distributed for
+//! `hpc.dask`) and mypy's stubtest (the `.pyi` stub against the extension).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What the tests and the build need in the environment (import names).
-const PACKAGES: [&str; 6] = [
+const PACKAGES: [&str; 8] = [
     "numpy",
     "pytest",
     "hypothesis",
     "mypy",
     "maturin",
     "threadpoolctl",
+    "dask",
+    "distributed",
 ];
 
 /// Builds the wheel into `target/wheels` and installs it; returns the environment's Python.
