@@ -244,7 +244,8 @@ pub fn c_program(root: &Path) -> Result<String, String> {
     Ok(summary.join(", "))
 }
 
-/// Runs `tests/python/test_ctypes.py` with the managed Python environment.
+/// Runs `tests/python/test_ctypes.py` with the managed Python environment, then
+/// `examples/ctypes_matmul_lists.py` (lists, no NumPy) on it and on PyPy (`pypy3`) where present.
 pub fn ctypes(root: &Path) -> Result<String, String> {
     let l = layout(root)?;
     let python = crate::pyenv::python(root, &["numpy"])?;
@@ -260,7 +261,39 @@ pub fn ctypes(root: &Path) -> Result<String, String> {
     if !out.status.success() {
         return Err(format!("{} failed ({})", script.display(), out.status));
     }
-    Ok(text.lines().last().unwrap_or("").to_string())
+    let mut summary = text.lines().last().unwrap_or("").to_string();
+    // The interpreter-neutral route: lists through ctypes, no extension, no NumPy; on this
+    // CPython and on PyPy (Debian's pypy3, which .ci/run installs).
+    let example = root.join("examples/ctypes_matmul_lists.py");
+    let pypy = Command::new("pypy3").arg("--version").output().is_ok();
+    for interpreter in [Some(python.as_os_str()), pypy.then_some("pypy3".as_ref())]
+        .into_iter()
+        .flatten()
+    {
+        let out = Command::new(interpreter)
+            .arg(&example)
+            .env("HPC_BLAS_LIB", &l.shared)
+            .output()
+            .map_err(|e| format!("{}: {e}", interpreter.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        print!("{text}");
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        if !out.status.success() {
+            return Err(format!(
+                "{} under {} failed ({})",
+                example.display(),
+                interpreter.display(),
+                out.status
+            ));
+        }
+    }
+    if !pypy {
+        println!("skipped under PyPy: no pypy3 on PATH (Debian: apt-get install pypy3)");
+        summary.push_str("; the lists example on CPython only (no pypy3)");
+    } else {
+        summary.push_str("; the lists example on CPython and PyPy");
+    }
+    Ok(summary)
 }
 
 /// The reference BLAS library of Debian's `libblas3`.
