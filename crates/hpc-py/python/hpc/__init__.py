@@ -58,14 +58,18 @@ _DTYPES = (np.float32, np.float64, np.complex64, np.complex128)
 Scalar = Union[int, float, complex]
 
 
+def _check_dtype(dtype: np.dtype, name: str) -> None:
+    if dtype.type not in _DTYPES:
+        raise DTypeError(
+            f"{name} has dtype {dtype}; hpc computes on float32, float64, complex64 and "
+            f"complex128 (convert with .astype(np.float64) or another of these)"
+        )
+
+
 def _arr(x: Any, name: str) -> np.ndarray:
     """``x`` as an ndarray of a supported dtype (lists are converted; arrays are not copied)."""
     a = x if isinstance(x, np.ndarray) else np.asarray(x)
-    if a.dtype.type not in _DTYPES:
-        raise DTypeError(
-            f"{name} has dtype {a.dtype}; hpc computes on float32, float64, complex64 and "
-            f"complex128 (convert with .astype(np.float64) or another of these)"
-        )
+    _check_dtype(a.dtype, name)
     return a
 
 

@@ -32,30 +32,17 @@ try:
 except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError("hpc.dask needs Dask: pip install 'hpc[dask]' (or dask[array])") from e
 
-from . import _threads, gemm, get_num_threads, syrk
-from ._errors import DTypeError, ShapeError
+from . import _check_dtype, _same, _threads, gemm, get_num_threads, syrk
+from ._errors import ShapeError
 
 __all__ = ["matmul", "gram"]
 
-_DTYPES = (np.float32, np.float64, np.complex64, np.complex128)
-
 
 def _check_dtypes(**arrays: Any) -> np.dtype:
-    items = list(arrays.items())
-    for name, x in items:
-        if x.dtype.type not in _DTYPES:
-            raise DTypeError(
-                f"{name} has dtype {x.dtype}; hpc computes on float32, float64, complex64 and "
-                f"complex128 (convert with .astype(np.float64) or another of these)"
-            )
-    first_name, first = items[0]
-    for name, x in items[1:]:
-        if x.dtype != first.dtype:
-            raise DTypeError(
-                f"{first_name} is {first.dtype} but {name} is {x.dtype}: hpc does not mix "
-                f"dtypes; convert one with .astype()"
-            )
-    return first.dtype
+    """The arrays' one dtype, with ``hpc.matmul``'s errors (``DTypeError``)."""
+    for name, x in arrays.items():
+        _check_dtype(x.dtype, name)
+    return _same(**arrays)
 
 
 def _task_threads() -> int:
