@@ -7,7 +7,8 @@ Settings (each a median of interleaved runs, GFLOP/s):
 - after NumPy: every hpc call right after a NumPy product of the same size (NumPy's bundled
   OpenBLAS on its default threads, its idle workers left to spin as they do by default);
 - after NumPy, limited: the same with NumPy's OpenBLAS held to one thread by threadpoolctl
-  (``threadpool_limits(limits={"openblas": 1})``, what the README advises);
+  (``ThreadpoolController().select(internal_api="openblas").limit(limits=1)``, what the
+  README advises);
 - beside a busy process: another process spinning on one core meanwhile.
 
 Usage: python shared_process.py [--quick] [--json PATH]
@@ -89,10 +90,10 @@ def main():
                 before = None
             limits = None
             if "limited" in name:
-                from threadpoolctl import threadpool_limits
+                from threadpoolctl import ThreadpoolController
 
                 # OpenBLAS only (user_api="blas" would limit hpc too).
-                limits = threadpool_limits(limits={"openblas": 1})
+                limits = ThreadpoolController().select(internal_api="openblas").limit(limits=1)
             samples = {cores: [], 1: []}
             try:
                 for _ in range(RUNS):

@@ -163,7 +163,9 @@ fn render_report(dir: &std::path::Path, compare: Option<&str>) -> Result<(), Str
     let mut batch_files = Vec::new();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if (name.starts_with("batch-") || name == "dask.json") && name.ends_with(".json") {
+        if (name.starts_with("batch-") || name == "dask.json" || name == "shared.json")
+            && name.ends_with(".json")
+        {
             batch_files.push(p.clone());
         }
         if name.starts_with("python-") && name.ends_with(".json") {

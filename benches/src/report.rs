@@ -214,6 +214,10 @@ pub fn render(r: &Results, dir: &Path, old: Option<(&str, &Results)>) -> Result<
             "Batched GEMM (stacks of products from Python: hpc.matmul against NumPy's matmul, the peers' cblas_?gemm_batch_strided and a loop of single hpc.matmul calls; GFLOP/s)",
         ),
         (
+            "shared",
+            "hpc in a shared process: hpc.matmul f64 on all threads against one thread, alone, right after NumPy products (its OpenBLAS as users have it, then limited to one thread), and beside a spinning process (GFLOP/s)",
+        ),
+        (
             "dask",
             "hpc.dask on a LocalCluster of 2 worker processes x 1 thread (f64, GFLOP/s of 2 m n k; against Dask's own matmul and x.T @ x)",
         ),

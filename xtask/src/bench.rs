@@ -322,7 +322,8 @@ fn gpu(out: &Path) -> Result<(), String> {
 /// with `speedup`; each run writes `python-<threads>.json`), and the batched GEMM against
 /// NumPy's matmul and the peers' batch functions (`benches/python/batch.py`, `batch-<threads>.json`),
 /// and `hpc.dask` against Dask's own algorithms on a local cluster (`benches/python/dask_bench.py`,
-/// `dask.json`, once). `sections` names those to run: `python`, `batch`, `dask`.
+/// `dask.json`, once); with `python` also hpc in a shared process (`shared_process.py`,
+/// `shared.json`). `sections` names those to run: `python`, `batch`, `dask`.
 fn python_sections(o: &Opts, out: &Path, sections: &[&str]) -> Result<(), String> {
     let speedup = sections.contains(&"python");
     let root = crate::project_root();
@@ -368,6 +369,18 @@ fn python_sections(o: &Opts, out: &Path, sections: &[&str]) -> Result<(), String
             }
             run_echoed(&mut cmd)?;
         }
+    }
+    if speedup {
+        // The speedup table's NumPy sleeps its OpenBLAS threads at once (the fair pairing);
+        // users' NumPy does not: hpc beside it as users have it, and beside a busy process.
+        let mut cmd = Command::new(&python);
+        cmd.arg(root.join("benches/python/shared_process.py"))
+            .arg("--json")
+            .arg(out.join("shared.json"));
+        if o.quick {
+            cmd.arg("--quick");
+        }
+        run_echoed(&mut cmd)?;
     }
     if sections.contains(&"dask") {
         if !["dask", "distributed"]
