@@ -42,12 +42,7 @@ pub(crate) fn cuda_matmul<'py>(
     b: &Bound<'py, PyAny>,
     backend: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let backend = parse_backend(backend)?;
-    let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
-    a.expect_ndim(py, 2)?;
-    b.expect_ndim(py, 2)?;
-    let dtype = same_dtype(py, &[&a, &b])?;
-    let (m, k, n) = matmul_dims(py, "cuda.matmul", (&a, &a), (&b, &b))?;
+    let (backend, a, b, dtype, (m, k, n)) = operands(py, (a, b), backend, 2)?;
     check_backend_dtype(py, backend, dtype)?;
     let dev = device()
         .as_ref()
@@ -68,12 +63,7 @@ pub(crate) fn cuda_matmul_stack<'py>(
     b: &Bound<'py, PyAny>,
     backend: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let backend = parse_backend(backend)?;
-    let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
-    a.expect_ndim(py, 3)?;
-    b.expect_ndim(py, 3)?;
-    let dtype = same_dtype(py, &[&a, &b])?;
-    let (m, k, n) = matmul_dims(py, "cuda.matmul", (&a, &a), (&b, &b))?;
+    let (backend, a, b, dtype, (m, k, n)) = operands(py, (a, b), backend, 3)?;
     let (ca, cb) = (a.shape[0], b.shape[0]);
     let count = if ca != 1 { ca } else { cb };
     if cb != count && cb != 1 {
@@ -154,6 +144,26 @@ where
     let hc = result.map_err(|e| err(py, Kind::Cuda, e.to_string()))?;
     let out = numpy::PyArray1::from_vec(py, hc);
     Ok(out.reshape([count, n, m])?.into_any())
+}
+
+/// A checked product: backend, `a`, `b`, their dtype and `(m, k, n)`.
+type Operands<'py> = (Backend, Arr<'py>, Arr<'py>, DType, (usize, usize, usize));
+
+/// The backend and the NumPy operands of a product, checked: `ndim` dimensions each, one
+/// dtype, and `(m, k, n)` of their last two dimensions.
+fn operands<'py>(
+    py: Python<'py>,
+    (a, b): (&Bound<'py, PyAny>, &Bound<'py, PyAny>),
+    backend: &str,
+    ndim: usize,
+) -> PyResult<Operands<'py>> {
+    let backend = parse_backend(backend)?;
+    let (a, b) = (Arr::new(a, "a")?, Arr::new(b, "b")?);
+    a.expect_ndim(py, ndim)?;
+    b.expect_ndim(py, ndim)?;
+    let dtype = same_dtype(py, &[&a, &b])?;
+    let dims = matmul_dims(py, "cuda.matmul", (&a, &a), (&b, &b))?;
+    Ok((backend, a, b, dtype, dims))
 }
 
 fn parse_backend(backend: &str) -> PyResult<Backend> {
